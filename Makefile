@@ -1,0 +1,46 @@
+# fargatekit: make demo (offline demo, no AWS account) and make test (everything).
+SHELL := /bin/bash
+GO ?= go
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.7.0
+PKGS := ./...
+
+.PHONY: build test test-short lint bench demo tools fuzz clean-servers
+
+build:
+	$(GO) build $(PKGS)
+
+## tools: build the real test servers (kube-apiserver, etcd) once per machine.
+tools:
+	bash integration/kube/build.sh
+
+## test: every test with the race detector, including the real API server.
+test: tools
+	$(GO) vet $(PKGS)
+	$(GO) test -race -count=1 -timeout 25m $(PKGS)
+
+## test-short: unit and mock tests only, no servers.
+test-short:
+	$(GO) test -race -short -count=1 $(PKGS)
+
+lint:
+	$(GO) vet $(PKGS)
+	$(GO) run $(STATICCHECK) $(PKGS)
+
+bench: tools
+	$(GO) test -run '^$$' -bench . -benchmem $(PKGS)
+
+## fuzz: a short run of every fuzz target (FUZZTIME per target).
+FUZZTIME ?= 10s
+fuzz:
+	@for pkg in $$($(GO) list $(PKGS)); do \
+	  for f in $$($(GO) test -list '^Fuzz' $$pkg 2>/dev/null | grep '^Fuzz'); do \
+	    echo "== $$pkg $$f"; $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+	  done; \
+	done
+
+## demo: the offline plan and the SDK against a local API server.
+demo: tools
+	$(GO) run ./cmd/fargatekit demo
+
+clean-servers:
+	bash integration/kube/down.sh

@@ -1,0 +1,236 @@
+package kubetest
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
+	"k8s.io/client-go/tools/clientcmd"
+)
+
+// EnvKubeconfig names the environment variable that, when set to the path of
+// a kubeconfig file, makes Config use that server instead of starting one.
+// integration/kube/up.sh writes it (and KUBECONFIG) to STATE_DIR/env.
+const EnvKubeconfig = "FARGATEKIT_TEST_KUBECONFIG"
+
+// ManagedByLabel is set, with the value "kubetest", on every namespace that
+// Namespace creates.
+const ManagedByLabel = "app.kubernetes.io/managed-by"
+
+// modulePath identifies the repository root: the directory whose go.mod
+// declares this module.
+const modulePath = "github.com/fargatekit/fargatekit"
+
+// server is the API server that up.sh starts, at most once per test binary.
+var server struct {
+	once       sync.Once
+	kubeconfig string
+	err        error
+}
+
+// Config returns a fresh *rest.Config with admin rights on the test API
+// server: the one named by $FARGATEKIT_TEST_KUBECONFIG if set, else the one
+// that integration/kube/up.sh starts (or reuses) once per test binary. It
+// skips the test under -short and fails it if the server cannot be had.
+func Config(t testing.TB) *rest.Config {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("kubetest: -short: real API server not used")
+	}
+	path := os.Getenv(EnvKubeconfig)
+	if path == "" {
+		server.once.Do(func() { server.kubeconfig, server.err = up(t) })
+		if server.err != nil {
+			t.Fatalf("kubetest: no API server: %v", server.err)
+		}
+		path = server.kubeconfig
+	}
+	cfg, err := clientcmd.BuildConfigFromFlags("", path)
+	if err != nil {
+		t.Fatalf("kubetest: loading kubeconfig %s: %v", path, err)
+	}
+	cfg.QPS, cfg.Burst = 100, 200 // the local server is not worth throttling for
+	cfg.Timeout = 30 * time.Second
+	return cfg
+}
+
+// Clientset returns a clientset for the test API server and the *rest.Config
+// it was made from (see Config).
+func Clientset(t testing.TB) (*kubernetes.Clientset, *rest.Config) {
+	t.Helper()
+	cfg := Config(t)
+	cs, err := kubernetes.NewForConfig(cfg)
+	if err != nil {
+		t.Fatalf("kubetest: clientset: %v", err)
+	}
+	return cs, cfg
+}
+
+// Namespace creates a namespace for this test alone, named after the test
+// plus a random suffix, and deletes it when the test ends (without a
+// controller manager it then stays Terminating). Like a real cluster's
+// namespaces it has a "default" ServiceAccount, so Pods can be created.
+func Namespace(t testing.TB, cfg *rest.Config) string {
+	t.Helper()
+	cs, err := kubernetes.NewForConfig(cfg)
+	if err != nil {
+		t.Fatalf("kubetest: clientset: %v", err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{
+		Name:   namespaceName(t.Name()),
+		Labels: map[string]string{ManagedByLabel: "kubetest"},
+	}}
+	if _, err := cs.CoreV1().Namespaces().Create(ctx, ns, metav1.CreateOptions{}); err != nil {
+		t.Fatalf("kubetest: creating namespace %s: %v", ns.Name, err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		err := cs.CoreV1().Namespaces().Delete(ctx, ns.Name, metav1.DeleteOptions{})
+		if err != nil && !apierrors.IsNotFound(err) {
+			t.Errorf("kubetest: deleting namespace %s: %v", ns.Name, err)
+		}
+	})
+	sa := &corev1.ServiceAccount{ObjectMeta: metav1.ObjectMeta{Name: "default"}}
+	if _, err := cs.CoreV1().ServiceAccounts(ns.Name).Create(ctx, sa, metav1.CreateOptions{}); err != nil &&
+		!apierrors.IsAlreadyExists(err) {
+		t.Fatalf("kubetest: creating default ServiceAccount in %s: %v", ns.Name, err)
+	}
+	return ns.Name
+}
+
+// Issuer returns the service-account token issuer of the server, as its
+// /.well-known/openid-configuration document states it.
+func Issuer(t testing.TB, cfg *rest.Config) string {
+	t.Helper()
+	cs, err := kubernetes.NewForConfig(cfg)
+	if err != nil {
+		t.Fatalf("kubetest: clientset: %v", err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	raw, err := cs.Discovery().RESTClient().Get().AbsPath("/.well-known/openid-configuration").DoRaw(ctx)
+	if err != nil {
+		t.Fatalf("kubetest: fetching OIDC discovery document: %v", err)
+	}
+	var doc struct {
+		Issuer string `json:"issuer"`
+	}
+	if err := json.Unmarshal(raw, &doc); err != nil || doc.Issuer == "" {
+		t.Fatalf("kubetest: OIDC discovery document has no issuer (%v): %s", err, raw)
+	}
+	return doc.Issuer
+}
+
+// namespaceName turns a test name into a DNS-1123 label of at most 63
+// characters: lower-case alphanumerics and '-', plus a random suffix.
+func namespaceName(testName string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(testName) {
+		if (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') {
+			b.WriteRune(r)
+			dash = false
+		} else if !dash && b.Len() > 0 {
+			b.WriteByte('-')
+			dash = true
+		}
+	}
+	const suffixLen = 6
+	base := strings.TrimRight(b.String(), "-")
+	if len(base) > 63-1-suffixLen {
+		base = strings.TrimRight(base[:63-1-suffixLen], "-")
+	}
+	if base == "" {
+		base = "test"
+	}
+	const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789"
+	suffix := make([]byte, suffixLen)
+	for i := range suffix {
+		suffix[i] = alphabet[rand.IntN(len(alphabet))]
+	}
+	return base + "-" + string(suffix)
+}
+
+// up runs integration/kube/up.sh, logging its progress to t, and returns
+// the kubeconfig path it prints.
+func up(t testing.TB) (string, error) {
+	root, err := repoRoot()
+	if err != nil {
+		return "", err
+	}
+	script := filepath.Join(root, "integration", "kube", "up.sh")
+	state := filepath.Join(root, "integration", "kube", ".cache", "run")
+	t.Logf("kubetest: %s %s (the first run builds kube-apiserver: minutes)", script, state)
+	cmd := exec.Command("bash", script, state)
+	var stdout bytes.Buffer
+	cmd.Stdout = &stdout
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		return "", err
+	}
+	if err := cmd.Start(); err != nil {
+		return "", fmt.Errorf("running %s: %w", script, err)
+	}
+	var tail []string // the last lines of up.sh's output, for the error
+	sc := bufio.NewScanner(stderr)
+	for sc.Scan() {
+		t.Log(sc.Text())
+		tail = append(tail, sc.Text())
+		if len(tail) > 40 {
+			tail = tail[1:]
+		}
+	}
+	if err := cmd.Wait(); err != nil {
+		return "", fmt.Errorf("%s %s failed: %w\n%s", script, state, err, strings.Join(tail, "\n"))
+	}
+	path := strings.TrimSpace(stdout.String())
+	if i := strings.LastIndexByte(path, '\n'); i >= 0 {
+		path = path[i+1:]
+	}
+	if _, err := os.Stat(path); err != nil {
+		return "", fmt.Errorf("%s printed no kubeconfig path (%q): %w", script, path, err)
+	}
+	return path, nil
+}
+
+// repoRoot walks up from the working directory to the directory whose
+// go.mod declares modulePath.
+func repoRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if data, err := os.ReadFile(filepath.Join(dir, "go.mod")); err == nil {
+			for _, line := range strings.Split(string(data), "\n") {
+				if f := strings.Fields(line); len(f) == 2 && f[0] == "module" && strings.Trim(f[1], `"`) == modulePath {
+					return dir, nil
+				}
+			}
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", errors.New("kubetest: no go.mod for " + modulePath + " above the working directory")
+		}
+		dir = parent
+	}
+}

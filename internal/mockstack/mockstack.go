@@ -1,0 +1,323 @@
+package mockstack
+
+import (
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/fargatekit/fargatekit/internal/partition"
+)
+
+// Resource is one registered resource as the monitor saw it.
+type Resource struct {
+	// Type is the type token, e.g. "aws:iam/role:Role" or "fargatekit:irsa:IRSARole".
+	Type string
+	// Name is the logical name.
+	Name string
+	// URN is the resource's URN.
+	URN string
+	// ID is the physical ID the mock assigned ("" for components).
+	ID string
+	// Custom is true for provider-managed resources, false for components.
+	Custom bool
+	// Parent is the parent's URN ("" or the stack's URN at top level).
+	Parent string
+	// Provider is the provider reference "urn::id" ("" for the default provider).
+	Provider string
+	// DependsOn holds the URNs of all dependencies (explicit and through inputs).
+	DependsOn []string
+	// PropertyDeps maps an input property to the URNs its value came from.
+	PropertyDeps map[string][]string
+	// Inputs are the resolved inputs; Outputs what the mock returned.
+	Inputs, Outputs resource.PropertyMap
+	// IgnoreChanges, ReplaceOnChanges and DeletedWith echo resource options.
+	IgnoreChanges, ReplaceOnChanges []string
+	DeletedWith                     string
+	// Protect and RetainOnDelete echo resource options.
+	Protect, RetainOnDelete bool
+	// Order is the registration sequence number.
+	Order int
+}
+
+// OutputsFunc computes extra outputs for a resource type; its result is merged
+// over the defaults.
+type OutputsFunc func(r *Resource) resource.PropertyMap
+
+// CallFunc answers an invoke.
+type CallFunc func(args pulumi.MockCallArgs) (resource.PropertyMap, error)
+
+type settings struct {
+	project, stack, region, account string
+	config                          map[string]string
+	outputs                         map[string]OutputsFunc
+	calls                           map[string]CallFunc
+}
+
+// Option configures Run.
+type Option func(*settings)
+
+// WithRegion sets the region the mock AWS reports (default "us-west-2" for tests;
+// library code never defaults a region, the harness only stands in for a stack
+// configuration). It also sets the "aws:region" config key.
+func WithRegion(region string) Option { return func(s *settings) { s.region = region } }
+
+// WithAccount sets the 12-digit account ID of the mock AWS (default 123456789012).
+func WithAccount(id string) Option { return func(s *settings) { s.account = id } }
+
+// WithStack sets the project and stack names (default "fargatekit", "test").
+func WithStack(project, stack string) Option {
+	return func(s *settings) { s.project, s.stack = project, stack }
+}
+
+// WithConfig sets a stack configuration key, e.g. "fargate-alb:certificateArn".
+func WithConfig(key, value string) Option { return func(s *settings) { s.config[key] = value } }
+
+// WithOutputs adds outputs for one resource type token.
+func WithOutputs(typeToken string, f OutputsFunc) Option {
+	return func(s *settings) { s.outputs[typeToken] = f }
+}
+
+// WithCall answers one invoke token, replacing the default answer.
+func WithCall(token string, f CallFunc) Option { return func(s *settings) { s.calls[token] = f } }
+
+// Run runs program under the recording mocks and returns what it registered.
+// The graph is returned even when the program fails, so that tests can assert
+// that a refused spec registered nothing.
+func Run(program pulumi.RunFunc, opts ...Option) (*Graph, error) {
+	s := &settings{project: "fargatekit", stack: "test", region: "us-west-2", account: "123456789012",
+		config: map[string]string{}, outputs: map[string]OutputsFunc{}, calls: map[string]CallFunc{}}
+	for _, o := range opts {
+		o(s)
+	}
+	if _, ok := s.config["aws:region"]; !ok {
+		s.config["aws:region"] = s.region
+	}
+	m := &monitor{s: s}
+	err := pulumi.RunErr(program, pulumi.WithMocks(s.project, s.stack, m), func(info *pulumi.RunInfo) {
+		info.Config = s.config
+	})
+	return newGraph(m.snapshot()), err
+}
+
+type monitor struct {
+	s   *settings
+	mu  sync.Mutex
+	res []*Resource
+}
+
+func (m *monitor) snapshot() []*Resource {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return slices.Clone(m.res)
+}
+
+// Call answers invokes.
+func (m *monitor) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
+	if f, ok := m.s.calls[args.Token]; ok {
+		return f(args)
+	}
+	p, err := partition.ForRegion(m.s.region)
+	if err != nil {
+		return nil, err
+	}
+	switch args.Token {
+	case "aws:index/getCallerIdentity:getCallerIdentity":
+		return resource.NewPropertyMapFromMap(map[string]any{
+			"accountId": m.s.account, "id": m.s.account, "userId": "AIDAMOCKUSER",
+			"arn": p.ARN("iam", "", m.s.account, "user/mock"),
+		}), nil
+	case "aws:index/getPartition:getPartition":
+		return resource.NewPropertyMapFromMap(map[string]any{
+			"partition": p.ID, "dnsSuffix": p.DNSSuffix, "id": p.ID, "reverseDnsPrefix": "com.amazonaws",
+		}), nil
+	case "aws:index/getRegion:getRegion":
+		return resource.NewPropertyMapFromMap(map[string]any{
+			"name": m.s.region, "id": m.s.region, "region": m.s.region, "endpoint": "ec2." + m.s.region + "." + p.DNSSuffix,
+		}), nil
+	case "aws:index/getAvailabilityZones:getAvailabilityZones":
+		names := []any{m.s.region + "a", m.s.region + "b", m.s.region + "c"}
+		return resource.NewPropertyMapFromMap(map[string]any{
+			"names": names, "zoneIds": []any{"az1", "az2", "az3"}, "id": m.s.region,
+		}), nil
+	}
+	return nil, fmt.Errorf("mockstack: no answer for invoke %s (add one WithCall)", args.Token)
+}
+
+// NewResource records a registration and returns deterministic AWS-shaped outputs.
+func (m *monitor) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
+	r := &Resource{Type: args.TypeToken, Name: args.Name, Custom: args.Custom, Provider: args.Provider, Inputs: args.Inputs}
+	if rpc := args.RegisterRPC; rpc != nil {
+		r.Parent = rpc.GetParent()
+		r.DependsOn = slices.Clone(rpc.GetDependencies())
+		r.PropertyDeps = map[string][]string{}
+		for k, v := range rpc.GetPropertyDependencies() {
+			r.PropertyDeps[k] = slices.Clone(v.GetUrns())
+		}
+		r.IgnoreChanges = rpc.GetIgnoreChanges()
+		r.ReplaceOnChanges = rpc.GetReplaceOnChanges()
+		r.DeletedWith = rpc.GetDeletedWith()
+		r.Protect = rpc.GetProtect()
+		r.RetainOnDelete = rpc.GetRetainOnDelete()
+	}
+	r.URN = urnOf(m.s, r.Parent, r.Type, r.Name)
+	if args.Custom {
+		r.ID = args.ID
+		if r.ID == "" {
+			r.ID = m.physicalID(r)
+		}
+		r.Outputs = m.outputs(r)
+	}
+	m.mu.Lock()
+	r.Order = len(m.res)
+	m.res = append(m.res, r)
+	m.mu.Unlock()
+	return r.ID, r.Outputs, nil
+}
+
+func urnOf(s *settings, parent, typ, name string) string {
+	qual := typ
+	if p := resource.URN(parent); p != "" && p.QualifiedType() != resource.RootStackType {
+		qual = string(p.QualifiedType()) + "$" + typ
+	}
+	return "urn:pulumi:" + s.stack + "::" + s.project + "::" + qual + "::" + name
+}
+
+// hexID is a deterministic hex string derived from the URN.
+func hexID(urn string, n int) string {
+	h := sha256.Sum256([]byte(urn))
+	return hex.EncodeToString(h[:])[:n]
+}
+
+func (m *monitor) physicalID(r *Resource) string {
+	x := hexID(r.URN, 17)
+	prefix := map[string]string{
+		"aws:ec2/vpc:Vpc": "vpc-", "aws:ec2/subnet:Subnet": "subnet-", "aws:ec2/securityGroup:SecurityGroup": "sg-",
+		"aws:ec2/internetGateway:InternetGateway": "igw-", "aws:ec2/natGateway:NatGateway": "nat-",
+		"aws:ec2/eip:Eip": "eipalloc-", "aws:ec2/routeTable:RouteTable": "rtb-",
+		"aws:ec2/routeTableAssociation:RouteTableAssociation": "rtbassoc-", "aws:ec2/route:Route": "r-rtb-",
+	}
+	if p, ok := prefix[r.Type]; ok {
+		return p + x
+	}
+	switch {
+	case strings.HasPrefix(r.Type, "pulumi:providers:"):
+		return x[:8] + "-" + x[8:12] + "-4" + x[13:16] + "-8" + x[14:17] + "-" + hexID(r.URN+"p", 12)
+	case r.Type == "aws:iam/role:Role", r.Type == "aws:iam/policy:Policy", r.Type == "aws:eks/cluster:Cluster":
+		return m.physicalName(r)
+	case r.Type == "aws:iam/openIdConnectProvider:OpenIdConnectProvider":
+		return m.arnOf(r)
+	}
+	return r.Name + "-" + x[:8]
+}
+
+// physicalName is the "name" input, else the logical name (no random suffix, so
+// that tests are deterministic).
+func (m *monitor) physicalName(r *Resource) string {
+	if v, ok := r.Inputs["name"]; ok && v.IsString() && v.StringValue() != "" {
+		return v.StringValue()
+	}
+	return r.Name
+}
+
+func (m *monitor) str(r *Resource, key string) string {
+	if v, ok := r.Inputs[resource.PropertyKey(key)]; ok {
+		if v.IsSecret() {
+			v = v.SecretValue().Element
+		}
+		if v.IsString() {
+			return v.StringValue()
+		}
+	}
+	return ""
+}
+
+func (m *monitor) arnOf(r *Resource) string {
+	p, _ := partition.ForRegion(m.s.region)
+	name := m.physicalName(r)
+	path := m.str(r, "path")
+	if path == "" {
+		path = "/"
+	}
+	region, acct := m.s.region, m.s.account
+	switch r.Type {
+	case "aws:iam/role:Role":
+		return p.ARN("iam", "", acct, "role"+path+name)
+	case "aws:iam/policy:Policy":
+		return p.ARN("iam", "", acct, "policy"+path+name)
+	case "aws:iam/openIdConnectProvider:OpenIdConnectProvider":
+		return p.OIDCProviderARN(acct, m.str(r, "url"))
+	case "aws:eks/cluster:Cluster":
+		return p.ARN("eks", region, acct, "cluster/"+name)
+	case "aws:eks/fargateProfile:FargateProfile":
+		return p.ARN("eks", region, acct, "fargateprofile/"+m.str(r, "clusterName")+"/"+m.str(r, "fargateProfileName")+"/"+hexID(r.URN, 8))
+	case "aws:eks/addon:Addon":
+		return p.ARN("eks", region, acct, "addon/"+m.str(r, "clusterName")+"/"+m.str(r, "addonName")+"/"+hexID(r.URN, 8))
+	case "aws:kms/key:Key":
+		return p.ARN("kms", region, acct, "key/"+r.ID)
+	}
+	if strings.HasPrefix(r.Type, "aws:ec2/") {
+		kind := strings.ToLower(r.Type[strings.LastIndex(r.Type, ":")+1:])
+		return p.ARN("ec2", region, acct, kind+"/"+r.ID)
+	}
+	return ""
+}
+
+func (m *monitor) outputs(r *Resource) resource.PropertyMap {
+	out := r.Inputs.Copy()
+	if strings.HasPrefix(r.Type, "aws:") {
+		if a := m.arnOf(r); a != "" {
+			out["arn"] = resource.NewProperty(a)
+		}
+		switch r.Type {
+		case "aws:iam/role:Role", "aws:iam/policy:Policy", "aws:eks/cluster:Cluster":
+			out["name"] = resource.NewProperty(m.physicalName(r))
+		}
+		if r.Type == "aws:iam/role:Role" {
+			out["uniqueId"] = resource.NewProperty("AROA" + strings.ToUpper(hexID(r.URN, 17)))
+		}
+		if r.Type == "aws:eks/cluster:Cluster" {
+			m.clusterOutputs(r, out)
+		}
+	}
+	if f, ok := m.s.outputs[r.Type]; ok {
+		for k, v := range f(r) {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+func (m *monitor) clusterOutputs(r *Resource, out resource.PropertyMap) {
+	p, _ := partition.ForRegion(m.s.region)
+	oidcID := strings.ToUpper(hexID(r.URN, 32))
+	ca := base64.StdEncoding.EncodeToString([]byte("-----BEGIN CERTIFICATE-----\nMOCK " + r.Name + "\n-----END CERTIFICATE-----\n"))
+	vpc := map[string]any{"clusterSecurityGroupId": "sg-" + hexID(r.URN+"sg", 17)}
+	if v, ok := r.Inputs["vpcConfig"]; ok && v.IsObject() {
+		for k, x := range v.ObjectValue().Mappable() {
+			vpc[k] = x
+		}
+	}
+	vpc["vpcId"] = "vpc-" + hexID(r.URN+"vpc", 17)
+	version := m.str(r, "version")
+	if version == "" {
+		version = "1.33"
+	}
+	for k, v := range map[string]any{
+		"endpoint":             "https://" + strings.ToUpper(hexID(r.URN, 32)) + ".gr7." + m.s.region + ".eks." + p.DNSSuffix,
+		"certificateAuthority": map[string]any{"data": ca},
+		"identities":           []any{map[string]any{"oidcs": []any{map[string]any{"issuer": p.OIDCIssuer(m.s.region, oidcID)}}}},
+		"status":               "ACTIVE",
+		"version":              version,
+		"platformVersion":      "eks.1",
+		"vpcConfig":            vpc,
+	} {
+		out[resource.PropertyKey(k)] = resource.NewPropertyValue(v)
+	}
+}

@@ -1,0 +1,147 @@
+package mockstack
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
+	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
+	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// pair is a tiny component: a role, then a ServiceAccount annotated with the
+// role's ARN, which explicitly depends on a marker role too.
+type pair struct {
+	pulumi.ResourceState
+	Role *iam.Role
+}
+
+func newPair(ctx *pulumi.Context, name string, refuse bool, opts ...pulumi.ResourceOption) (*pair, error) {
+	if refuse {
+		return nil, errors.New("refused spec")
+	}
+	c := &pair{}
+	if err := ctx.RegisterComponentResource("fargatekit:test:Pair", name, c, opts...); err != nil {
+		return nil, err
+	}
+	marker, err := iam.NewRole(ctx, name+"-marker", &iam.RoleArgs{AssumeRolePolicy: pulumi.String("{}")}, pulumi.Parent(c))
+	if err != nil {
+		return nil, err
+	}
+	c.Role, err = iam.NewRole(ctx, name, &iam.RoleArgs{AssumeRolePolicy: pulumi.String("{}"), Path: pulumi.String("/x/")}, pulumi.Parent(c))
+	if err != nil {
+		return nil, err
+	}
+	_, err = corev1.NewServiceAccount(ctx, name, &corev1.ServiceAccountArgs{
+		Metadata: metav1.ObjectMetaArgs{Name: pulumi.String(name), Annotations: pulumi.StringMap{"eks.amazonaws.com/role-arn": c.Role.Arn}},
+	}, pulumi.Parent(c), pulumi.DependsOn([]pulumi.Resource{marker}))
+	if err != nil {
+		return nil, err
+	}
+	return c, ctx.RegisterResourceOutputs(c, pulumi.Map{"roleArn": c.Role.Arn})
+}
+
+func TestRecordsParentsDependenciesAndInputs(t *testing.T) {
+	g, err := Run(func(ctx *pulumi.Context) error {
+		k8s, err := kubernetes.NewProvider(ctx, "k8s", &kubernetes.ProviderArgs{Kubeconfig: pulumi.String("{}")})
+		if err != nil {
+			return err
+		}
+		p, err := newPair(ctx, "app", false, pulumi.Providers(k8s))
+		if err != nil {
+			return err
+		}
+		_, err = iam.NewRole(ctx, "after", &iam.RoleArgs{AssumeRolePolicy: pulumi.String("{}")}, pulumi.DependsOn([]pulumi.Resource{p}))
+		return err
+	}, WithAccount("210987654321"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	comp, err := g.One("fargatekit:test:Pair", "app")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(g.Children(comp)); n != 3 {
+		t.Fatalf("component has %d children, want 3\n%s", n, g.Tree())
+	}
+	role, _ := g.One("aws:iam/role:Role", "app")
+	sa, _ := g.One("kubernetes:core/v1:ServiceAccount", "app")
+	marker, _ := g.One("aws:iam/role:Role", "app-marker")
+	after, _ := g.One("aws:iam/role:Role", "after")
+	if g.ParentOf(sa) != comp || !g.IsDescendant(role, comp) {
+		t.Fatal("parent edges not recorded")
+	}
+	if !strings.HasPrefix(sa.Provider, "urn:pulumi:test::fargatekit::pulumi:providers:kubernetes::k8s::") {
+		t.Fatalf("provider not passed through: %q", sa.Provider)
+	}
+	if got := sa.InputString(`metadata.annotations["eks.amazonaws.com/role-arn"]`); got != "arn:aws:iam::210987654321:role/x/app" {
+		t.Fatalf("annotation = %q", got)
+	}
+	if !g.DependsOn(sa, marker) || !g.DependsOn(sa, role) {
+		t.Fatal("explicit and property dependencies not recorded")
+	}
+	if g.DependsOn(marker, sa) {
+		t.Fatal("reverse edge reported")
+	}
+	if path := g.DependencyPath(after, comp); path == nil {
+		t.Fatal("dependsOn a component is not a path to it")
+	}
+	if !strings.Contains(g.Tree(), "fargatekit:test:Pair app\n  aws:iam/role:Role app\n") {
+		t.Fatalf("tree:\n%s", g.Tree())
+	}
+}
+
+func TestRefusedSpecRegistersNothing(t *testing.T) {
+	g, err := Run(func(ctx *pulumi.Context) error {
+		_, err := newPair(ctx, "bad", true)
+		return err
+	})
+	if err == nil || !strings.Contains(err.Error(), "refused spec") {
+		t.Fatalf("err = %v", err)
+	}
+	if g.Len() != 0 {
+		t.Fatalf("registered %d resources", g.Len())
+	}
+}
+
+func TestInvokes(t *testing.T) {
+	g, err := Run(func(ctx *pulumi.Context) error {
+		_, err := iam.NewRole(ctx, "r", &iam.RoleArgs{AssumeRolePolicy: pulumi.String("{}"), Name: pulumi.String("fixed")})
+		return err
+	}, WithRegion("cn-north-1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, _ := g.One("aws:iam/role:Role", "r")
+	if a, _ := r.Output("arn"); a != "arn:aws-cn:iam::123456789012:role/fixed" {
+		t.Fatalf("arn = %v", a)
+	}
+	m := &monitor{s: &settings{region: "us-east-1", account: "123456789012", calls: map[string]CallFunc{}}}
+	out, err := m.Call(pulumiCall("aws:index/getCallerIdentity:getCallerIdentity"))
+	if err != nil || out["accountId"].StringValue() != "123456789012" {
+		t.Fatalf("getCallerIdentity: %v %v", out, err)
+	}
+	if _, err := m.Call(pulumiCall("aws:nope")); err == nil {
+		t.Fatal("unknown invoke answered")
+	}
+}
+
+func pulumiCall(tok string) pulumi.MockCallArgs { return pulumi.MockCallArgs{Token: tok} }
+
+func TestSplitPath(t *testing.T) {
+	tests := map[string]string{
+		"a.b[0].c":            "a|b|0|c",
+		`m["x.y/z"].k`:        "m|x.y/z|k",
+		`m["x"]["y"][2]`:      "m|x|y|2",
+		"":                    "",
+		"vpcConfig.subnetIds": "vpcConfig|subnetIds",
+	}
+	for in, want := range tests {
+		if got := strings.Join(splitPath(in), "|"); got != want {
+			t.Errorf("splitPath(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
