@@ -113,8 +113,9 @@ func (r *Resource) deps() []string {
 }
 
 // DependsOn reports whether from waits for to: a path of dependency edges leads
-// from from to to, or to one of to's descendants (waiting on a component means
-// waiting on its children). A resource also waits for what its ancestors wait for.
+// from from to to, or to one of to's descendants (the SDK expands a dependency
+// on a component into its children). As in Pulumi, a child does not inherit its
+// parent's dependencies: only recorded edges count.
 func (g *Graph) DependsOn(from, to *Resource) bool {
 	return g.DependencyPath(from, to) != nil
 }
@@ -128,12 +129,7 @@ func (g *Graph) DependencyPath(from, to *Resource) []*Resource {
 	for len(queue) > 0 {
 		cur := queue[0]
 		queue = queue[1:]
-		var next []string
-		next = append(next, cur.deps()...)
-		for p := g.ParentOf(cur); p != nil; p = g.ParentOf(p) {
-			next = append(next, p.deps()...)
-		}
-		for _, u := range next {
+		for _, u := range cur.deps() {
 			n := g.byURN[u]
 			if n == nil {
 				continue

@@ -145,3 +145,28 @@ func TestSplitPath(t *testing.T) {
 		}
 	}
 }
+
+// A child does not inherit its component's dependsOn: the harness must not
+// report a path that the engine would not honour.
+func TestChildrenDoNotInheritParentDependencies(t *testing.T) {
+	g, err := Run(func(ctx *pulumi.Context) error {
+		first, err := iam.NewRole(ctx, "first", &iam.RoleArgs{AssumeRolePolicy: pulumi.String("{}")})
+		if err != nil {
+			return err
+		}
+		_, err = newPair(ctx, "late", false, pulumi.DependsOn([]pulumi.Resource{first}))
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, _ := g.One("aws:iam/role:Role", "first")
+	comp, _ := g.One("fargatekit:test:Pair", "late")
+	child, _ := g.One("aws:iam/role:Role", "late")
+	if !g.DependsOn(comp, first) {
+		t.Fatal("component's own dependency not recorded")
+	}
+	if g.DependsOn(child, first) {
+		t.Fatal("child reported as waiting for its parent's dependency")
+	}
+}
