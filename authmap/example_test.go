@@ -1,0 +1,119 @@
+package authmap_test
+
+import (
+	"fmt"
+
+	"github.com/fargatekit/fargatekit/authmap"
+)
+
+// Parse reads aws-auth as aws-iam-authenticator does, including the key
+// spellings EKS and eksctl write.
+func ExampleParse() {
+	m, err := authmap.Parse(map[string]string{
+		"mapRoles": `- groups:
+  - system:bootstrappers
+  - system:nodes
+  - system:node-proxier
+  rolearn: arn:aws:iam::111122223333:role/demo-pod-execution
+  username: system:node:{{SessionName}}
+`,
+		"mapAccounts": "- 111122223333\n",
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, r := range m.Roles {
+		fmt.Println(r.RoleARN, r.Username, r.Groups)
+	}
+	fmt.Println(m.Accounts, m.Validate())
+	// Output:
+	// arn:aws:iam::111122223333:role/demo-pod-execution system:node:{{SessionName}} [system:bootstrappers system:nodes system:node-proxier]
+	// [111122223333] <nil>
+}
+
+// Data renders mappings as ConfigMap data; role ARNs are written path-less,
+// the form the authenticator matches.
+func ExampleMappings_Data() {
+	m := authmap.Mappings{
+		Roles: []authmap.RoleMapping{
+			authmap.FargateRoleMapping("arn:aws:iam::111122223333:role/platform/demo-pod-execution"),
+			{RoleARN: "arn:aws:iam::111122223333:role/Developer", Username: "dev:{{SessionName}}", Groups: []string{"developers"}},
+		},
+	}
+	data, err := m.Data()
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Print(data["mapRoles"])
+	// Output:
+	// - rolearn: arn:aws:iam::111122223333:role/demo-pod-execution
+	//   username: system:node:{{SessionName}}
+	//   groups:
+	//     - system:bootstrappers
+	//     - system:nodes
+	//     - system:node-proxier
+	// - rolearn: arn:aws:iam::111122223333:role/Developer
+	//   username: dev:{{SessionName}}
+	//   groups:
+	//     - developers
+}
+
+// Merge upserts by identity and keeps every other entry byte-for-byte,
+// comments and all; an identical re-add changes nothing.
+func ExampleMappings_Merge() {
+	current, _ := authmap.Parse(map[string]string{"mapRoles": `# written by EKS
+- groups: [system:bootstrappers, system:nodes]
+  rolearn: arn:aws:iam::111122223333:role/NodeRole
+  username: system:node:{{EC2PrivateDNSName}}
+- rolearn: arn:aws:iam::111122223333:role/ops
+  username: ops
+`})
+	add := authmap.Mappings{Roles: []authmap.RoleMapping{
+		{RoleARN: "arn:aws:iam::111122223333:role/ops", Username: "ops", Groups: []string{"oncall"}},
+		{RoleARN: "arn:aws:iam::111122223333:role/ci/deployer", Username: "ci:{{SessionName}}", Groups: []string{"deployers"}},
+	}}
+	if err := add.Validate(); err != nil {
+		fmt.Println(err)
+		return
+	}
+	merged, err := current.Merge(add)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	data, _ := merged.Data()
+	fmt.Print(data["mapRoles"])
+
+	again, _ := merged.Merge(add)
+	data2, _ := again.Data()
+	fmt.Println("re-add changes nothing:", data2["mapRoles"] == data["mapRoles"])
+	// Output:
+	// # written by EKS
+	// - groups: [system:bootstrappers, system:nodes]
+	//   rolearn: arn:aws:iam::111122223333:role/NodeRole
+	//   username: system:node:{{EC2PrivateDNSName}}
+	// - rolearn: arn:aws:iam::111122223333:role/ops
+	//   username: ops
+	//   groups:
+	//     - oncall
+	// - rolearn: arn:aws:iam::111122223333:role/deployer
+	//   username: ci:{{SessionName}}
+	//   groups:
+	//     - deployers
+	// re-add changes nothing: true
+}
+
+// Remove drops entries by identity; a role is named by any of its ARNs.
+func ExampleMappings_Remove() {
+	current, _ := authmap.Parse(map[string]string{
+		"mapRoles":    "- rolearn: arn:aws:iam::111122223333:role/deployer\n  username: ci\n",
+		"mapAccounts": "- \"111122223333\"\n",
+	})
+	m, n := current.Remove("arn:aws:iam::111122223333:role/ci/deployer")
+	data, _ := m.Data()
+	fmt.Println(n, data)
+	// Output: 1 map[mapAccounts:- "111122223333"
+	// ]
+}

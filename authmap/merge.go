@@ -1,0 +1,132 @@
+package authmap
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Merge returns m with every mapping of add upserted by identity (role:
+// path-less ARN or SSO permission set; user: ARN; account: ID, all compared
+// as the authenticator does, case-insensitively). A mapping whose identity is
+// already present replaces the first entry with it, in place, and further
+// entries with that identity (shadowed duplicates) are dropped; a new one is
+// appended. Entries add does not name are kept, in order; re-adding an
+// identical mapping changes nothing, so Data returns the same text.
+//
+// Added role ARNs are stored path-less. Two role ARNs with different paths
+// and one name are refused with ErrPathCollision: IAM role names are unique
+// per account, so one of them is wrong. Merge does not validate the entries:
+// call add.Validate first.
+func (m Mappings) Merge(add Mappings) (Mappings, error) {
+	out := m.clone()
+	var errs []error
+	written := map[string]string{} // identity -> ARN as the caller gave it
+	for i, r := range add.Roles {
+		given := r.RoleARN
+		if r.RoleARN != "" {
+			r.RoleARN = pathlessOrSame(r.RoleARN)
+		}
+		id := r.Identity()
+		seen := []string{written[id]}
+		for _, x := range out.Roles {
+			if x.Identity() == id {
+				seen = append(seen, x.RoleARN)
+			}
+		}
+		for _, prev := range seen {
+			if p, q := rolePath(prev), rolePath(given); p != "" && q != "" && !strings.EqualFold(p, q) {
+				errs = append(errs, &Problem{Key: KeyMapRoles, Index: i, Entry: given,
+					Err: fmt.Errorf("%w: %s and %s are both %s", ErrPathCollision, prev, given, r.RoleARN)})
+				break
+			}
+		}
+		written[id] = given
+		out.Roles = upsert(out.Roles, r, RoleMapping.Identity, func(a, b RoleMapping) bool { return a.same(b) })
+	}
+	for _, u := range add.Users {
+		out.Users = upsert(out.Users, u, UserMapping.Identity, func(a, b UserMapping) bool { return a.same(b) })
+	}
+	for _, a := range add.Accounts {
+		if !slices.Contains(out.Accounts, a) {
+			out.Accounts = append(out.Accounts, a)
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return m, err
+	}
+	return out, nil
+}
+
+// upsert replaces the first element with e's identity (unless it is the same)
+// and drops later ones, or appends e.
+func upsert[T any](list []T, e T, id func(T) string, same func(T, T) bool) []T {
+	key := id(e)
+	first := slices.IndexFunc(list, func(x T) bool { return id(x) == key })
+	if first < 0 {
+		return append(list, e)
+	}
+	if !same(list[first], e) {
+		list[first] = e
+	}
+	rest := slices.DeleteFunc(slices.Clone(list[first+1:]), func(x T) bool { return id(x) == key })
+	return append(list[:first+1], rest...)
+}
+
+// rolePath is the path of a role ARN ("/team/" in role/team/app), "" for none.
+func rolePath(roleARN string) string {
+	_, res, ok := strings.Cut(roleARN, ":role/")
+	if !ok {
+		return ""
+	}
+	if i := strings.LastIndexByte(res, '/'); i >= 0 {
+		return "/" + res[:i+1]
+	}
+	return ""
+}
+
+// Remove returns m without the entries named by ids: role ARNs (matched
+// path-less), SSO identities (see RoleMapping.Identity), user ARNs, all
+// case-insensitively, and account IDs. It also returns how many entries went.
+// Every other entry is kept, in order.
+func (m Mappings) Remove(ids ...string) (Mappings, int) {
+	keys := map[string]bool{}
+	for _, id := range ids {
+		id = strings.TrimSpace(id)
+		keys[strings.ToLower(id)] = true
+		keys[strings.ToLower(pathlessOrSame(id))] = true
+	}
+	out := m.clone()
+	n := len(out.Roles) + len(out.Users) + len(out.Accounts)
+	out.Roles = slices.DeleteFunc(out.Roles, func(r RoleMapping) bool { return keys[r.Identity()] })
+	out.Users = slices.DeleteFunc(out.Users, func(u UserMapping) bool { return keys[u.Identity()] })
+	out.Accounts = slices.DeleteFunc(out.Accounts, func(a string) bool { return keys[strings.ToLower(a)] })
+	return out, n - len(out.Roles) - len(out.Users) - len(out.Accounts)
+}
+
+// Equal reports whether m and o map the same entries in the same order (a
+// nil group list equals an empty one; the remembered text does not count).
+func (m Mappings) Equal(o Mappings) bool {
+	return slices.EqualFunc(m.Roles, o.Roles, func(a, b RoleMapping) bool { return a.same(b) }) &&
+		slices.EqualFunc(m.Users, o.Users, func(a, b UserMapping) bool { return a.same(b) }) &&
+		slices.Equal(m.Accounts, o.Accounts)
+}
+
+// Len is the number of entries.
+func (m Mappings) Len() int { return len(m.Roles) + len(m.Users) + len(m.Accounts) }
+
+func (m Mappings) clone() Mappings {
+	out := Mappings{Roles: slices.Clone(m.Roles), Users: slices.Clone(m.Users), Accounts: slices.Clone(m.Accounts), layout: m.layout}
+	for i, r := range out.Roles {
+		out.Roles[i].Groups = slices.Clone(r.Groups)
+		if r.SSO != nil {
+			sso := *r.SSO
+			out.Roles[i].SSO = &sso
+		}
+	}
+	for i, u := range out.Users {
+		out.Users[i].Groups = slices.Clone(u.Groups)
+	}
+	return out
+}
