@@ -15,7 +15,7 @@ import (
 // Parse reads the data of an aws-auth ConfigMap exactly as aws-iam-authenticator
 // does: mapRoles and mapUsers through YAML-to-JSON and encoding/json (so entry
 // keys match case-insensitively and YAML 1.1 scalars like yes/on are booleans),
-// mapAccounts with YAML 1.1 into strings; a value that is empty, `` or "" is
+// mapAccounts with YAML 1.1 into strings; a value that is empty, “ or "" is
 // an empty list. Other keys are ignored (and kept by [Mappings.ApplyTo]).
 //
 // Content the authenticator cannot read is an error naming each bad entry
@@ -69,9 +69,9 @@ type field struct {
 
 type account string
 
-func (a account) identity() string { return string(a) }
+func (a account) identity() string  { return string(a) }
 func (a account) same(o entry) bool { b, ok := o.(account); return ok && a == b }
-func (a account) fields() []field  { return nil }
+func (a account) fields() []field   { return nil }
 
 func (r RoleMapping) identity() string { return r.Identity() }
 func (r RoleMapping) same(o entry) bool {

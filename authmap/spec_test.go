@@ -70,7 +70,7 @@ func TestValidateEachProblem(t *testing.T) {
 func TestValidateReportsAllAtOnce(t *testing.T) {
 	m := Mappings{
 		Roles: []RoleMapping{
-			{RoleARN: "arn:aws:iam::111122223333:user/x", Username: ""},                          // wrong resource + empty username
+			{RoleARN: "arn:aws:iam::111122223333:user/x", Username: ""},                                         // wrong resource + empty username
 			{RoleARN: "arn:aws:iam::111122223333:role/y", Username: "{{Nope}}", Groups: []string{GroupMasters}}, // template + masters
 		},
 		Users:    []UserMapping{{UserARN: "nope", Username: "u"}},
@@ -98,9 +98,9 @@ func TestValidateReportsAllAtOnce(t *testing.T) {
 
 func TestPathlessRoleARN(t *testing.T) {
 	for in, want := range map[string]string{
-		"arn:aws:iam::111122223333:role/x":                 "arn:aws:iam::111122223333:role/x",
-		"arn:aws:iam::111122223333:role/a/b/x":             "arn:aws:iam::111122223333:role/x",
-		"arn:aws-cn:iam::111122223333:role/service-role/x": "arn:aws-cn:iam::111122223333:role/x",
+		"arn:aws:iam::111122223333:role/x":                                                                  "arn:aws:iam::111122223333:role/x",
+		"arn:aws:iam::111122223333:role/a/b/x":                                                              "arn:aws:iam::111122223333:role/x",
+		"arn:aws-cn:iam::111122223333:role/service-role/x":                                                  "arn:aws-cn:iam::111122223333:role/x",
 		"arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_Admin_0123": "arn:aws:iam::111122223333:role/AWSReservedSSO_Admin_0123",
 	} {
 		if got, err := PathlessRoleARN(in); err != nil || got != want {
