@@ -15,7 +15,7 @@ import (
 // Parse reads the data of an aws-auth ConfigMap exactly as aws-iam-authenticator
 // does: mapRoles and mapUsers through YAML-to-JSON and encoding/json (so entry
 // keys match case-insensitively and YAML 1.1 scalars like yes/on are booleans),
-// mapAccounts with YAML 1.1 into strings; a value that is empty, “ or "" is
+// mapAccounts with YAML 1.1 into strings; a value that is blank, two backquotes or two double quotes is
 // an empty list. Other keys are ignored (and kept by [Mappings.ApplyTo]).
 //
 // Content the authenticator cannot read is an error naming each bad entry
