@@ -13,7 +13,7 @@ import (
 
 // ExecAPIVersion is the client.authentication.k8s.io version the kubeconfigs
 // written here ask their exec plugin for, as "aws eks update-kubeconfig" does.
-const ExecAPIVersion = "client.authentication.k8s.io/v1beta1"
+const ExecAPIVersion = ExecCredentialV1Beta1
 
 // fargatekitInstallHint is shown by kubectl when the fargatekit binary is missing.
 const fargatekitInstallHint = "fargatekit is needed to get EKS tokens: " +
