@@ -63,7 +63,7 @@ func Config(t testing.TB) *rest.Config {
 	}
 	cfg, err := clientcmd.BuildConfigFromFlags("", path)
 	if err != nil {
-		t.Fatalf("kubetest: loading kubeconfig %s: %v", path, err)
+		t.Fatalf("kubetest: loading kubeconfig %s (unset %s to start a local server): %v", path, EnvKubeconfig, err)
 	}
 	cfg.QPS, cfg.Burst = 100, 200 // the local server is not worth throttling for
 	cfg.Timeout = 30 * time.Second
