@@ -3,5 +3,8 @@ package main
 // extraCommands lists the capability subcommands, one file each. Add a line
 // here when adding a command file.
 func extraCommands() []command {
-	return []command{}
+	return []command{
+		{name: "token", summary: "print an EKS token as an ExecCredential (like aws eks get-token)", run: runToken},
+		{name: "kubeconfig", summary: "write or merge a kubeconfig entry for an EKS cluster", run: runKubeconfig},
+	}
 }

@@ -1,0 +1,114 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/eks"
+
+	"github.com/fargatekit/fargatekit/eksfargate/kubeauth"
+)
+
+// runKubeconfig writes or merges a kubeconfig entry for an EKS cluster, like
+// "aws eks update-kubeconfig", with "fargatekit token" (or the aws CLI) as
+// the exec plugin.
+func runKubeconfig(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "kubeconfig")
+	cluster := fs.String("cluster-name", "", "EKS cluster name (required)")
+	region := fs.String("region", "", "AWS region (default: AWS_REGION, AWS_DEFAULT_REGION, then the profile's; never guessed)")
+	path := fs.String("kubeconfig", "", "kubeconfig file to write (default: first KUBECONFIG entry, else ~/.kube/config)")
+	alias := fs.String("alias", "", "context name (default: the cluster ARN)")
+	roleARN := fs.String("role-arn", "", "IAM role the exec plugin assumes before signing tokens")
+	profile := fs.String("profile", "", "AWS profile for DescribeCluster and the exec plugin (default: AWS_PROFILE)")
+	execMode := fs.String("exec", string(kubeauth.ExecFargatekit), "exec plugin: fargatekit or aws")
+	dryRun := fs.Bool("dry-run", false, "print the merged kubeconfig instead of writing it")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("%w: unexpected arguments %q", errUsage, fs.Args())
+	}
+	if *cluster == "" {
+		return fmt.Errorf("%w: --cluster-name is required", errUsage)
+	}
+	mode := kubeauth.ExecMode(*execMode)
+	if mode != kubeauth.ExecFargatekit && mode != kubeauth.ExecAWS {
+		return fmt.Errorf("%w: --exec %q (want fargatekit or aws)", errUsage, *execMode)
+	}
+	if *profile == "" {
+		*profile = e.getenv("AWS_PROFILE")
+	}
+	if *region == "" {
+		*region = kubeauth.ResolveLocal(ctx, e.getenv).Region
+	}
+	if *region == "" {
+		return kubeauth.ErrNoRegion
+	}
+	opts := []func(*config.LoadOptions) error{config.WithRegion(*region)}
+	if *profile != "" {
+		opts = append(opts, config.WithSharedConfigProfile(*profile))
+	}
+	cfg, err := config.LoadDefaultConfig(ctx, opts...)
+	if err != nil {
+		return fmt.Errorf("load AWS config: %w", err)
+	}
+	info, err := kubeauth.DescribeCluster(ctx, eks.NewFromConfig(cfg), *cluster)
+	if err != nil {
+		return err
+	}
+	spec := kubeauth.KubeconfigSpec{
+		ClusterName: *cluster, Endpoint: info.Endpoint, CAData: info.CAData, Region: *region,
+		RoleARN: *roleARN, Profile: *profile, Exec: mode, ClusterARN: info.ARN, Alias: *alias,
+	}
+	file, err := kubeconfigPath(*path, e.getenv)
+	if err != nil {
+		return err
+	}
+	if *dryRun {
+		existing, err := os.ReadFile(file)
+		if err != nil && !errors.Is(err, os.ErrNotExist) {
+			return err
+		}
+		merged, err := kubeauth.MergeKubeconfig(existing, spec)
+		if err != nil {
+			return err
+		}
+		_, err = e.stdout.Write(merged)
+		return err
+	}
+	name, existed, err := kubeauth.UpdateKubeconfigFile(file, spec)
+	if err != nil {
+		return err
+	}
+	if existed {
+		_, err = fmt.Fprintf(e.stdout, "Updated context %s in %s\n", name, file)
+	} else {
+		_, err = fmt.Fprintf(e.stdout, "Added new context %s to %s\n", name, file)
+	}
+	return err
+}
+
+// kubeconfigPath picks the file to write as the aws CLI does: the flag, else
+// the first KUBECONFIG entry, else ~/.kube/config.
+func kubeconfigPath(flagPath string, getenv func(string) string) (string, error) {
+	if flagPath != "" {
+		return flagPath, nil
+	}
+	for _, p := range filepath.SplitList(getenv("KUBECONFIG")) {
+		if p != "" {
+			return p, nil
+		}
+	}
+	home := getenv("HOME")
+	if home == "" {
+		var err error
+		if home, err = os.UserHomeDir(); err != nil {
+			return "", fmt.Errorf("no kubeconfig path: %w", err)
+		}
+	}
+	return filepath.Join(home, ".kube", "config"), nil
+}
