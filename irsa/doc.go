@@ -1,0 +1,27 @@
+// Package irsa builds IAM roles for Kubernetes service accounts (IRSA) on EKS,
+// correct by construction and verified against real tokens.
+//
+// The layers:
+//
+//   - Pure renderers: [TrustPolicy] (one cluster) and [TrustSpec] (several
+//     clusters, namespace wildcards, a raised quota) render the web-identity
+//     trust policy through internal/iampolicy. The subject condition uses
+//     StringEquals for exact names and StringLike when any name or namespace
+//     has a wildcard; the audience condition is always its own StringEquals on
+//     sts.amazonaws.com, so a wildcard never weakens it. Invalid names, bad
+//     provider ARNs, namespace-spanning wildcards, duplicates and policies over
+//     IAM's ACLSizePerRole quota are refused with named errors.
+//     [ParseProviderARN], [IssuerURLFromProviderARN], [ProviderARNFromIssuer]
+//     and [EKSIssuerURL] convert between provider ARNs and issuer URLs in every
+//     partition. [PodIdentityTrustPolicy] renders the EKS Pod Identity trust.
+//   - Pulumi components: [NewIRSARole] (fargatekit:irsa:IRSARole),
+//     [NewOIDCProvider] (fargatekit:irsa:OIDCProvider) and [NewPodIdentityRole]
+//     (fargatekit:irsa:PodIdentityRole, refused on Fargate-only clusters).
+//     Their child names are documented on their Args types and are API.
+//   - SDK (no Pulumi): [EnsureOIDCProvider], [EnsureRole], [DeleteRole] and
+//     [DeleteOIDCProvider] converge IAM through narrow interfaces over the
+//     aws-sdk-go-v2 IAM client; a second run makes no write call.
+//     [AnnotateServiceAccount] applies the role annotation with server-side
+//     apply, and [Verify] asks the API server for a real projected token and
+//     evaluates a trust policy against its claims ([Evaluate] is the pure part).
+package irsa
