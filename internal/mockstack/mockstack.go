@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"encoding/pem"
 	"fmt"
 	"slices"
 	"strings"
@@ -297,7 +298,9 @@ func (m *monitor) outputs(r *Resource) resource.PropertyMap {
 func (m *monitor) clusterOutputs(r *Resource, out resource.PropertyMap) {
 	p, _ := partition.ForRegion(m.s.region)
 	oidcID := strings.ToUpper(hexID(r.URN, 32))
-	ca := base64.StdEncoding.EncodeToString([]byte("-----BEGIN CERTIFICATE-----\nMOCK " + r.Name + "\n-----END CERTIFICATE-----\n"))
+	// A well-formed PEM block (its body is not a real certificate), base64
+	// encoded as EKS returns it, so that kubeconfig renderers accept it.
+	ca := base64.StdEncoding.EncodeToString(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: []byte("MOCK " + r.Name)}))
 	vpc := map[string]any{"clusterSecurityGroupId": "sg-" + hexID(r.URN+"sg", 17)}
 	if v, ok := r.Inputs["vpcConfig"]; ok && v.IsObject() {
 		for k, x := range v.ObjectValue().Mappable() {
