@@ -1,0 +1,622 @@
+package eksfargate
+
+import (
+	"errors"
+	"fmt"
+	"maps"
+	"strconv"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/eks"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
+	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/fargatekit/fargatekit/eksfargate/clusterref"
+	"github.com/fargatekit/fargatekit/eksfargate/kubeauth"
+	"github.com/fargatekit/fargatekit/internal/partition"
+	"github.com/fargatekit/fargatekit/irsa"
+)
+
+// TypeToken is the Pulumi type of the FargateCluster component.
+const TypeToken = "fargatekit:eksfargate:FargateCluster"
+
+// Managed policies attached to the two roles.
+const (
+	ClusterPolicy             = "AmazonEKSClusterPolicy"
+	PodExecutionRolePolicy    = "AmazonEKSFargatePodExecutionRolePolicy"
+	resolveConflictsOverwrite = "OVERWRITE"
+)
+
+// FargateCluster is a Fargate-only EKS cluster and everything around it. It
+// implements [clusterref.ClusterRef]. The package documentation lists its
+// children and their names.
+type FargateCluster struct {
+	pulumi.ResourceState
+
+	// VPC, InternetGateway, the subnets, NATGateways and route tables exist
+	// only when the component created the network.
+	VPC                           *ec2.Vpc
+	InternetGateway               *ec2.InternetGateway
+	PublicSubnets, PrivateSubnets []*ec2.Subnet
+	NATGateways                   []*ec2.NatGateway
+
+	// ClusterRole is assumed by the EKS control plane; PodExecutionRole by the
+	// Fargate infrastructure to register pods as nodes and pull images.
+	ClusterRole, PodExecutionRole *iam.Role
+	// SecretsKey is the created KMS key, or nil.
+	SecretsKey *kms.Key
+	// Cluster is the EKS cluster.
+	Cluster *eks.Cluster
+	// OIDC is the cluster's IAM OIDC provider (for IRSA).
+	OIDC *irsa.OIDCProvider
+	// Profiles are the Fargate profiles, in creation order.
+	Profiles []*eks.FargateProfile
+	// CoreDNS, KubeProxy and VpcCNI are the managed add-ons.
+	CoreDNS, KubeProxy, VpcCNI *eks.Addon
+	// Provider is a Kubernetes provider for the cluster, built from Kubeconfig.
+	Provider *kubernetes.Provider
+
+	// Endpoint is the API server URL; CertificateAuthority its CA (base64 PEM).
+	Endpoint, CertificateAuthority pulumi.StringOutput
+	// Kubeconfig is the rendered kubeconfig (secret).
+	Kubeconfig pulumi.StringOutput
+	// PrivateSubnetIDs run the pods; PublicSubnetIDs host internet-facing load balancers.
+	PrivateSubnetIDs, PublicSubnetIDs pulumi.StringArrayOutput
+
+	spec      FargateClusterArgs
+	region    string
+	partition partition.Partition
+	account   string
+	vpcID     pulumi.StringOutput
+}
+
+var _ clusterref.ClusterRef = (*FargateCluster)(nil)
+
+// NewFargateCluster creates a Fargate-only EKS cluster. The spec is validated
+// first: a refused spec registers nothing.
+func NewFargateCluster(ctx *pulumi.Context, name string, args *FargateClusterArgs, opts ...pulumi.ResourceOption) (*FargateCluster, error) {
+	if args == nil {
+		args = &FargateClusterArgs{}
+	}
+	spec := args.withDefaults(name)
+	if err := spec.Validate(); err != nil {
+		return nil, fmt.Errorf("eksfargate: NewFargateCluster %s: %w", name, err)
+	}
+	if !ValidClusterName(spec.ClusterName) {
+		return nil, fmt.Errorf("eksfargate: NewFargateCluster %s: %w", name,
+			fieldErr("ClusterName", "%q (the component's name) is not a valid EKS cluster name; set ClusterName", spec.ClusterName))
+	}
+	c := &FargateCluster{spec: spec}
+	if err := ctx.RegisterComponentResource(TypeToken, name, c, opts...); err != nil {
+		return nil, fmt.Errorf("eksfargate: NewFargateCluster %s: %w", name, err)
+	}
+	if err := c.build(ctx, name); err != nil {
+		return nil, fmt.Errorf("eksfargate: NewFargateCluster %s: %w", name, err)
+	}
+	return c, nil
+}
+
+func (c *FargateCluster) build(ctx *pulumi.Context, name string) error {
+	parent := pulumi.Parent(c)
+	if err := c.locate(ctx); err != nil {
+		return err
+	}
+	networkReady, err := c.network(ctx, name)
+	if err != nil {
+		return err
+	}
+	clusterPolicy, podPolicy, err := c.roles(ctx, name)
+	if err != nil {
+		return err
+	}
+	if err := c.cluster(ctx, name, clusterPolicy); err != nil {
+		return err
+	}
+	c.OIDC, err = irsa.NewOIDCProvider(ctx, name+"-oidc", &irsa.OIDCProviderArgs{
+		IssuerURL:   c.Cluster.Identities.ApplyT(issuerOf).(pulumi.StringOutput),
+		Thumbprints: c.spec.OIDCThumbprints,
+		Tags:        c.spec.Tags,
+	}, parent)
+	if err != nil {
+		return err
+	}
+	if err := c.profiles(ctx, name, append(networkReady, podPolicy)); err != nil {
+		return err
+	}
+	if err := c.addons(ctx, name); err != nil {
+		return err
+	}
+	if err := c.kubeconfig(ctx, name); err != nil {
+		return err
+	}
+	return ctx.RegisterResourceOutputs(c, pulumi.Map{
+		"clusterName":          c.Cluster.Name,
+		"clusterArn":           c.Cluster.Arn,
+		"endpoint":             c.Endpoint,
+		"certificateAuthority": c.CertificateAuthority,
+		"oidcIssuerUrl":        c.OIDC.IssuerURL,
+		"oidcProviderArn":      c.OIDC.Arn,
+		"podExecutionRoleArn":  c.PodExecutionRole.Arn,
+		"vpcId":                c.vpcID,
+		"privateSubnetIds":     c.PrivateSubnetIDs,
+		"publicSubnetIds":      c.PublicSubnetIDs,
+		"kubeconfig":           c.Kubeconfig,
+	})
+}
+
+// locate fills in region, account and partition from the spec or the AWS
+// provider's invokes; the region is never guessed.
+func (c *FargateCluster) locate(ctx *pulumi.Context) error {
+	parent := pulumi.Parent(c)
+	c.region, c.account = c.spec.Region, c.spec.AccountID
+	if c.region == "" {
+		r, err := aws.GetRegion(ctx, nil, parent)
+		if err != nil {
+			return fmt.Errorf("getRegion: %w", err)
+		}
+		c.region = r.Name
+	}
+	pid := c.spec.Partition
+	if pid == "" {
+		p, err := aws.GetPartition(ctx, nil, parent)
+		if err != nil {
+			return fmt.Errorf("getPartition: %w", err)
+		}
+		pid = p.Partition
+	}
+	if c.account == "" {
+		id, err := aws.GetCallerIdentity(ctx, nil, parent)
+		if err != nil {
+			return fmt.Errorf("getCallerIdentity: %w", err)
+		}
+		c.account = id.AccountId
+	}
+	p, err := partition.ByID(pid)
+	if err != nil {
+		return err
+	}
+	rp, err := partition.ForRegion(c.region)
+	if err != nil {
+		return err
+	}
+	if rp.ID != p.ID {
+		return fmt.Errorf("%w: region %q is in partition %q, the provider reports %q", ErrInvalidSpec, c.region, rp.ID, p.ID)
+	}
+	if !partition.ValidAccount(c.account) {
+		return fmt.Errorf("%w: account %q is not 12 digits", ErrInvalidSpec, c.account)
+	}
+	c.partition = p
+	return nil
+}
+
+// tags returns the spec's tags plus extra (extra wins).
+func (c *FargateCluster) tags(extra map[string]string) pulumi.StringMap {
+	out := maps.Clone(c.spec.Tags)
+	if out == nil {
+		out = map[string]string{}
+	}
+	maps.Copy(out, extra)
+	return pulumi.ToStringMap(out)
+}
+
+func (c *FargateCluster) nameTag(suffix string) map[string]string {
+	return map[string]string{"Name": c.spec.ClusterName + "-" + suffix}
+}
+
+// network creates the VPC or adopts the existing one, and returns the
+// resources pods need for egress (the private routes).
+func (c *FargateCluster) network(ctx *pulumi.Context, name string) ([]pulumi.Resource, error) {
+	if x := c.spec.Existing; x != nil {
+		c.vpcID = x.VpcID.ToStringOutput()
+		c.PrivateSubnetIDs = pulumi.StringArray(x.PrivateSubnetIDs).ToStringArrayOutput()
+		c.PublicSubnetIDs = pulumi.StringArray(x.PublicSubnetIDs).ToStringArrayOutput()
+		if x.TagSubnets {
+			return nil, c.tagExisting(ctx, name)
+		}
+		return nil, nil
+	}
+	parent := pulumi.Parent(c)
+	v := c.spec.VPC
+	layout, err := v.layout()
+	if err != nil {
+		return nil, err
+	}
+	zones := v.AvailabilityZones
+	if len(zones) == 0 {
+		res, err := aws.GetAvailabilityZones(ctx, &aws.GetAvailabilityZonesArgs{
+			State:   pulumi.StringRef("available"),
+			Filters: []aws.GetAvailabilityZonesFilter{{Name: "opt-in-status", Values: []string{"opt-in-not-required"}}},
+		}, parent)
+		if err != nil {
+			return nil, fmt.Errorf("getAvailabilityZones: %w", err)
+		}
+		if len(res.Names) < v.AZCount {
+			return nil, fmt.Errorf("%w: region %s has %d available zones, AZCount is %d", ErrInvalidSpec, c.region, len(res.Names), v.AZCount)
+		}
+		zones = res.Names[:v.AZCount]
+	}
+	c.VPC, err = ec2.NewVpc(ctx, name+"-vpc", &ec2.VpcArgs{
+		CidrBlock:          pulumi.String(layout.VPC),
+		EnableDnsHostnames: pulumi.Bool(true),
+		EnableDnsSupport:   pulumi.Bool(true),
+		Tags:               c.tags(c.nameTag("vpc")),
+	}, parent)
+	if err != nil {
+		return nil, err
+	}
+	c.vpcID = c.VPC.ID().ToStringOutput()
+	c.InternetGateway, err = ec2.NewInternetGateway(ctx, name+"-igw", &ec2.InternetGatewayArgs{
+		VpcId: c.VPC.ID(), Tags: c.tags(c.nameTag("igw")),
+	}, parent)
+	if err != nil {
+		return nil, err
+	}
+	publicRT, err := ec2.NewRouteTable(ctx, name+"-public", &ec2.RouteTableArgs{
+		VpcId: c.VPC.ID(), Tags: c.tags(c.nameTag("public")),
+	}, parent)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := ec2.NewRoute(ctx, name+"-public-internet", &ec2.RouteArgs{
+		RouteTableId: publicRT.ID(), DestinationCidrBlock: pulumi.String("0.0.0.0/0"), GatewayId: c.InternetGateway.ID(),
+	}, parent); err != nil {
+		return nil, err
+	}
+	var publicIDs, privateIDs pulumi.StringArray
+	for i, zone := range zones {
+		n := strconv.Itoa(i)
+		s, err := c.subnet(ctx, name+"-public-"+n, zone, layout.Public[i], Public)
+		if err != nil {
+			return nil, err
+		}
+		c.PublicSubnets = append(c.PublicSubnets, s)
+		publicIDs = append(publicIDs, s.ID())
+		if _, err := ec2.NewRouteTableAssociation(ctx, name+"-public-"+n, &ec2.RouteTableAssociationArgs{
+			SubnetId: s.ID(), RouteTableId: publicRT.ID(),
+		}, parent); err != nil {
+			return nil, err
+		}
+		if i == 0 || !v.SingleNATGateway {
+			eip, err := ec2.NewEip(ctx, name+"-nat-"+n, &ec2.EipArgs{
+				Domain: pulumi.String("vpc"), Tags: c.tags(c.nameTag("nat-" + zone)),
+			}, parent)
+			if err != nil {
+				return nil, err
+			}
+			nat, err := ec2.NewNatGateway(ctx, name+"-nat-"+n, &ec2.NatGatewayArgs{
+				AllocationId: eip.ID(), SubnetId: s.ID(), Tags: c.tags(c.nameTag("nat-" + zone)),
+			}, parent, pulumi.DependsOn([]pulumi.Resource{c.InternetGateway}))
+			if err != nil {
+				return nil, err
+			}
+			c.NATGateways = append(c.NATGateways, nat)
+		}
+	}
+	var ready []pulumi.Resource
+	for i, zone := range zones {
+		n := strconv.Itoa(i)
+		s, err := c.subnet(ctx, name+"-private-"+n, zone, layout.Private[i], Private)
+		if err != nil {
+			return nil, err
+		}
+		c.PrivateSubnets = append(c.PrivateSubnets, s)
+		privateIDs = append(privateIDs, s.ID())
+		rt, err := ec2.NewRouteTable(ctx, name+"-private-"+n, &ec2.RouteTableArgs{
+			VpcId: c.VPC.ID(), Tags: c.tags(c.nameTag("private-" + zone)),
+		}, parent)
+		if err != nil {
+			return nil, err
+		}
+		nat := c.NATGateways[min(i, len(c.NATGateways)-1)]
+		route, err := ec2.NewRoute(ctx, name+"-private-"+n+"-nat", &ec2.RouteArgs{
+			RouteTableId: rt.ID(), DestinationCidrBlock: pulumi.String("0.0.0.0/0"), NatGatewayId: nat.ID(),
+		}, parent)
+		if err != nil {
+			return nil, err
+		}
+		assoc, err := ec2.NewRouteTableAssociation(ctx, name+"-private-"+n, &ec2.RouteTableAssociationArgs{
+			SubnetId: s.ID(), RouteTableId: rt.ID(),
+		}, parent)
+		if err != nil {
+			return nil, err
+		}
+		ready = append(ready, route, assoc)
+	}
+	c.PublicSubnetIDs, c.PrivateSubnetIDs = publicIDs.ToStringArrayOutput(), privateIDs.ToStringArrayOutput()
+	return ready, nil
+}
+
+func (c *FargateCluster) subnet(ctx *pulumi.Context, name, zone, cidr string, tier Tier) (*ec2.Subnet, error) {
+	tags := maps.Clone(c.spec.Tags)
+	if tags == nil {
+		tags = map[string]string{}
+	}
+	tags["Name"] = c.spec.ClusterName + "-" + string(tier) + "-" + zone
+	return ec2.NewSubnet(ctx, name, &ec2.SubnetArgs{
+		VpcId:            c.VPC.ID(),
+		AvailabilityZone: pulumi.String(zone),
+		CidrBlock:        pulumi.String(cidr),
+		Tags:             pulumi.ToStringMap(SubnetTags(c.spec.ClusterName, tier, tags)),
+	}, pulumi.Parent(c))
+}
+
+// tagShort names a subnet tag key in a child's logical name.
+var tagShort = map[string]string{TagELB: "elb", TagInternalELB: "internal-elb"}
+
+// tagExisting adds the cluster's subnet tags to existing subnets, one
+// aws:ec2/tag:Tag per subnet and key: <name>-<tier>-<i>-<cluster|elb|internal-elb>-tag.
+func (c *FargateCluster) tagExisting(ctx *pulumi.Context, name string) error {
+	for _, tier := range []struct {
+		tier Tier
+		ids  []pulumi.StringInput
+	}{{Private, c.spec.Existing.PrivateSubnetIDs}, {Public, c.spec.Existing.PublicSubnetIDs}} {
+		tags := SubnetTags(c.spec.ClusterName, tier.tier, nil)
+		keys := []string{TagClusterPrefix + c.spec.ClusterName, TagInternalELB}
+		if tier.tier == Public {
+			keys[1] = TagELB
+		}
+		for i, id := range tier.ids {
+			for _, k := range keys {
+				short := tagShort[k]
+				if short == "" {
+					short = "cluster"
+				}
+				if _, err := ec2.NewTag(ctx, fmt.Sprintf("%s-%s-%d-%s-tag", name, tier.tier, i, short), &ec2.TagArgs{
+					ResourceId: id, Key: pulumi.String(k), Value: pulumi.String(tags[k]),
+				}, pulumi.Parent(c)); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// roles creates the cluster role and the pod-execution role with their
+// managed-policy attachments, and returns the attachments.
+func (c *FargateCluster) roles(ctx *pulumi.Context, name string) (clusterPolicy, podPolicy pulumi.Resource, err error) {
+	parent := pulumi.Parent(c)
+	podTrust, err := PodExecutionRoleTrust(c.partition, c.region, c.account, c.spec.ClusterName)
+	if err != nil {
+		return nil, nil, err
+	}
+	var attachments []pulumi.Resource
+	clusterTrust := ClusterRoleTrust(c.partition)
+	for _, r := range []struct {
+		suffix, policy string
+		trust          string
+		role           **iam.Role
+	}{
+		{"-cluster-role", ClusterPolicy, clusterTrust.String(), &c.ClusterRole},
+		{"-pod-execution-role", PodExecutionRolePolicy, podTrust.String(), &c.PodExecutionRole},
+	} {
+		role, err := iam.NewRole(ctx, name+r.suffix, &iam.RoleArgs{
+			AssumeRolePolicy: pulumi.String(r.trust),
+			Description:      pulumi.String(fmt.Sprintf("EKS %s of cluster %s (fargatekit)", r.suffix[1:], c.spec.ClusterName)),
+			Tags:             c.tags(nil),
+		}, parent)
+		if err != nil {
+			return nil, nil, err
+		}
+		att, err := iam.NewRolePolicyAttachment(ctx, name+r.suffix+"-"+r.policy, &iam.RolePolicyAttachmentArgs{
+			Role: role.Name, PolicyArn: pulumi.String(c.partition.ManagedPolicyARN(r.policy)),
+		}, parent)
+		if err != nil {
+			return nil, nil, err
+		}
+		*r.role = role
+		attachments = append(attachments, att)
+	}
+	return attachments[0], attachments[1], nil
+}
+
+// cluster creates the optional KMS key and the EKS cluster.
+func (c *FargateCluster) cluster(ctx *pulumi.Context, name string, clusterPolicy pulumi.Resource) error {
+	parent := pulumi.Parent(c)
+	s := c.spec
+	var encryption eks.ClusterEncryptionConfigPtrInput
+	if e := s.SecretsEncryption; e != nil {
+		keyARN := e.KeyARN
+		if e.CreateKey {
+			key, err := kms.NewKey(ctx, name+"-secrets", &kms.KeyArgs{
+				Description:       pulumi.String("Envelope encryption of Kubernetes secrets of EKS cluster " + s.ClusterName + " (fargatekit)"),
+				EnableKeyRotation: pulumi.Bool(true),
+				Tags:              c.tags(nil),
+			}, parent)
+			if err != nil {
+				return err
+			}
+			c.SecretsKey, keyARN = key, key.Arn
+		}
+		encryption = eks.ClusterEncryptionConfigArgs{
+			Provider:  eks.ClusterEncryptionConfigProviderArgs{KeyArn: keyARN},
+			Resources: pulumi.ToStringArray([]string{"secrets"}),
+		}
+	}
+	subnets := c.PrivateSubnetIDs
+	if c.spec.Existing == nil || len(c.spec.Existing.PublicSubnetIDs) > 0 {
+		subnets = pulumi.All(c.PrivateSubnetIDs, c.PublicSubnetIDs).ApplyT(func(v []any) []string {
+			return append(append([]string{}, v[0].([]string)...), v[1].([]string)...)
+		}).(pulumi.StringArrayOutput)
+	}
+	vpc := eks.ClusterVpcConfigArgs{
+		SubnetIds:             subnets,
+		EndpointPublicAccess:  pulumi.Bool(s.EndpointAccess != EndpointPrivate),
+		EndpointPrivateAccess: pulumi.Bool(s.EndpointAccess != EndpointPublic),
+	}
+	if len(s.PublicAccessCIDRs) > 0 {
+		vpc.PublicAccessCidrs = pulumi.ToStringArray(s.PublicAccessCIDRs)
+	}
+	cargs := &eks.ClusterArgs{
+		Name:      pulumi.String(s.ClusterName),
+		RoleArn:   c.ClusterRole.Arn,
+		VpcConfig: vpc,
+		AccessConfig: eks.ClusterAccessConfigArgs{
+			AuthenticationMode:                      pulumi.String(s.AuthenticationMode),
+			BootstrapClusterCreatorAdminPermissions: pulumi.Bool(*s.BootstrapClusterCreatorAdminPermissions),
+		},
+		// The add-ons are managed below; nothing self-managed (and no CoreDNS
+		// annotated for EC2) is ever installed.
+		BootstrapSelfManagedAddons: pulumi.Bool(false),
+		EncryptionConfig:           encryption,
+		Tags:                       c.tags(nil),
+	}
+	if s.KubernetesVersion != "" {
+		cargs.Version = pulumi.String(s.KubernetesVersion)
+	}
+	if len(s.LogTypes) > 0 {
+		cargs.EnabledClusterLogTypes = pulumi.ToStringArray(s.LogTypes)
+	}
+	var err error
+	c.Cluster, err = eks.NewCluster(ctx, name+"-cluster", cargs, parent, pulumi.DependsOn([]pulumi.Resource{clusterPolicy}))
+	if err != nil {
+		return err
+	}
+	c.Endpoint = c.Cluster.Endpoint
+	c.CertificateAuthority = c.Cluster.CertificateAuthority.Data().Elem()
+	return nil
+}
+
+// ErrNoIssuer is wrapped when the EKS cluster reports no OIDC issuer.
+var ErrNoIssuer = errors.New("eksfargate: the cluster reports no OIDC issuer")
+
+func issuerOf(ids []eks.ClusterIdentity) (string, error) {
+	for _, id := range ids {
+		for _, o := range id.Oidcs {
+			if o.Issuer != nil && *o.Issuer != "" {
+				return *o.Issuer, nil
+			}
+		}
+	}
+	return "", ErrNoIssuer
+}
+
+// profiles creates the Fargate profiles strictly one after another: EKS
+// refuses a profile while another is CREATING or DELETING. The first waits
+// for first (the pod-execution policy and the private routes).
+func (c *FargateCluster) profiles(ctx *pulumi.Context, name string, first []pulumi.Resource) error {
+	prev := first
+	for _, p := range c.spec.FargateProfiles {
+		var sels eks.FargateProfileSelectorArray
+		for _, s := range p.Selectors {
+			sel := eks.FargateProfileSelectorArgs{Namespace: pulumi.String(s.Namespace)}
+			if len(s.Labels) > 0 {
+				sel.Labels = pulumi.ToStringMap(s.Labels)
+			}
+			sels = append(sels, sel)
+		}
+		fp, err := eks.NewFargateProfile(ctx, name+"-profile-"+p.Name, &eks.FargateProfileArgs{
+			ClusterName:         c.Cluster.Name,
+			FargateProfileName:  pulumi.String(p.Name),
+			PodExecutionRoleArn: c.PodExecutionRole.Arn,
+			SubnetIds:           c.PrivateSubnetIDs,
+			Selectors:           sels,
+			Tags:                c.tags(p.Tags),
+		}, pulumi.Parent(c), pulumi.DependsOn(prev))
+		if err != nil {
+			return err
+		}
+		c.Profiles = append(c.Profiles, fp)
+		prev = []pulumi.Resource{fp}
+	}
+	return nil
+}
+
+// addons creates coredns (computeType Fargate, after the profile that selects
+// its pods), kube-proxy and vpc-cni, overwriting conflicting fields.
+func (c *FargateCluster) addons(ctx *pulumi.Context, name string) error {
+	values, err := CoreDNSConfigurationValues(c.spec.Addons.CoreDNS)
+	if err != nil {
+		return err
+	}
+	k, _ := CoreDNSProfile(c.spec.FargateProfiles) // checked by Validate
+	for _, a := range []struct {
+		addon, version, values string
+		deps                   []pulumi.Resource
+		out                    **eks.Addon
+	}{
+		{"coredns", c.spec.Addons.CoreDNSVersion, values, []pulumi.Resource{c.Profiles[k]}, &c.CoreDNS},
+		{"kube-proxy", c.spec.Addons.KubeProxyVersion, "", nil, &c.KubeProxy},
+		{"vpc-cni", c.spec.Addons.VpcCNIVersion, "", nil, &c.VpcCNI},
+	} {
+		args := &eks.AddonArgs{
+			ClusterName:              c.Cluster.Name,
+			AddonName:                pulumi.String(a.addon),
+			ResolveConflictsOnCreate: pulumi.String(resolveConflictsOverwrite),
+			ResolveConflictsOnUpdate: pulumi.String(resolveConflictsOverwrite),
+			Tags:                     c.tags(nil),
+		}
+		if a.version != "" {
+			args.AddonVersion = pulumi.String(a.version)
+		}
+		if a.values != "" {
+			args.ConfigurationValues = pulumi.String(a.values)
+		}
+		*a.out, err = eks.NewAddon(ctx, name+"-"+a.addon, args, pulumi.Parent(c), pulumi.DependsOn(a.deps))
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// kubeconfig renders the kubeconfig (secret) with kubeauth and builds the
+// Kubernetes provider from it.
+func (c *FargateCluster) kubeconfig(ctx *pulumi.Context, name string) error {
+	opts, region := c.spec.Kubeconfig, c.region
+	c.Kubeconfig = pulumi.ToSecret(pulumi.All(c.Cluster.Name, c.Endpoint, c.CertificateAuthority, c.Cluster.Arn).ApplyT(
+		func(v []any) (string, error) {
+			return kubeauth.RenderKubeconfig(kubeauth.KubeconfigSpec{
+				ClusterName: v[0].(string), Endpoint: v[1].(string), CAData: v[2].(string), ClusterARN: v[3].(string),
+				Region: region, RoleARN: opts.RoleARN, Profile: opts.Profile, Exec: opts.Exec,
+			})
+		})).(pulumi.StringOutput)
+	var err error
+	c.Provider, err = kubernetes.NewProvider(ctx, name+"-k8s", &kubernetes.ProviderArgs{Kubeconfig: c.Kubeconfig}, pulumi.Parent(c))
+	return err
+}
+
+// ClusterName implements clusterref.ClusterRef.
+func (c *FargateCluster) ClusterName() pulumi.StringOutput { return c.Cluster.Name }
+
+// Region implements clusterref.ClusterRef.
+func (c *FargateCluster) Region() pulumi.StringOutput {
+	return pulumi.String(c.region).ToStringOutput()
+}
+
+// VpcID implements clusterref.ClusterRef.
+func (c *FargateCluster) VpcID() pulumi.StringOutput { return c.vpcID }
+
+// OIDCProviderARN implements clusterref.ClusterRef.
+func (c *FargateCluster) OIDCProviderARN() pulumi.StringOutput { return c.OIDC.Arn }
+
+// OIDCIssuerURL implements clusterref.ClusterRef.
+func (c *FargateCluster) OIDCIssuerURL() pulumi.StringOutput { return c.OIDC.IssuerURL }
+
+// PodExecutionRoleARN implements clusterref.ClusterRef.
+func (c *FargateCluster) PodExecutionRoleARN() pulumi.StringOutput { return c.PodExecutionRole.Arn }
+
+// KubernetesProvider implements clusterref.ClusterRef.
+func (c *FargateCluster) KubernetesProvider() pulumi.ProviderResource { return c.Provider }
+
+// FargateOnly implements clusterref.ClusterRef: always true.
+func (c *FargateCluster) FargateOnly() bool { return true }
+
+// HasFargateProfiles implements clusterref.ClusterRef: always true.
+func (c *FargateCluster) HasFargateProfiles() bool { return true }
+
+// AuthenticationMode implements clusterref.ClusterRef.
+func (c *FargateCluster) AuthenticationMode() string { return c.spec.AuthenticationMode }
+
+// Ready implements clusterref.ClusterRef: the CoreDNS add-on, which is ACTIVE
+// once CoreDNS runs on Fargate (after its profile and the network exist).
+func (c *FargateCluster) Ready() []pulumi.Resource { return []pulumi.Resource{c.CoreDNS} }
+
+// PartitionID returns the partition the cluster is in (aws, aws-cn, aws-us-gov).
+func (c *FargateCluster) PartitionID() string { return c.partition.ID }
+
+// AccountID returns the cluster's AWS account.
+func (c *FargateCluster) AccountID() string { return c.account }

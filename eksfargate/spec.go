@@ -1,0 +1,717 @@
+package eksfargate
+
+import (
+	"errors"
+	"fmt"
+	"maps"
+	"net/netip"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"k8s.io/apimachinery/pkg/api/resource"
+	"k8s.io/apimachinery/pkg/util/validation"
+
+	"github.com/fargatekit/fargatekit/eksfargate/clusterref"
+	"github.com/fargatekit/fargatekit/eksfargate/kubeauth"
+	"github.com/fargatekit/fargatekit/internal/partition"
+	"github.com/fargatekit/fargatekit/irsa"
+)
+
+// ErrInvalidSpec is wrapped by every error Validate reports.
+var ErrInvalidSpec = errors.New("eksfargate: invalid spec")
+
+// ErrNoCoreDNSProfile is wrapped when no Fargate profile selects the CoreDNS
+// pods (namespace kube-system, labels k8s-app=kube-dns and
+// eks.amazonaws.com/component=coredns): CoreDNS would stay Pending forever.
+var ErrNoCoreDNSProfile = errors.New("eksfargate: no Fargate profile selects the CoreDNS pods in kube-system")
+
+// FieldError is one problem with one field of a spec. Field is a Go-style path
+// such as "FargateProfiles[1].Selectors[0].Namespace". It wraps
+// [ErrInvalidSpec] and, where set, a more specific sentinel in Kind.
+type FieldError struct {
+	// Field is the path of the offending field.
+	Field string
+	// Problem says what is wrong, in words.
+	Problem string
+	// Kind is an optional sentinel such as [ErrNoCoreDNSProfile].
+	Kind error
+}
+
+// Error implements error.
+func (e *FieldError) Error() string {
+	return "eksfargate: " + e.Field + ": " + e.Problem
+}
+
+// Unwrap returns ErrInvalidSpec and Kind, for errors.Is.
+func (e *FieldError) Unwrap() []error {
+	if e.Kind != nil {
+		return []error{ErrInvalidSpec, e.Kind}
+	}
+	return []error{ErrInvalidSpec}
+}
+
+func fieldErr(field, format string, a ...any) error {
+	return &FieldError{Field: field, Problem: fmt.Sprintf(format, a...)}
+}
+
+// EndpointAccess says where the cluster's Kubernetes API endpoint is reachable from.
+type EndpointAccess string
+
+// Endpoint access modes.
+const (
+	// EndpointPublic: the API endpoint is reachable from the internet only
+	// (limited by PublicAccessCIDRs); pods reach it through the NAT gateways.
+	EndpointPublic EndpointAccess = "public"
+	// EndpointPrivate: reachable from inside the VPC only.
+	EndpointPrivate EndpointAccess = "private"
+	// EndpointPublicAndPrivate: both; traffic from inside the VPC stays inside. The default.
+	EndpointPublicAndPrivate EndpointAccess = "both"
+)
+
+// Control-plane log types (the enabledClusterLogTypes values).
+const (
+	LogAPI               = "api"
+	LogAudit             = "audit"
+	LogAuthenticator     = "authenticator"
+	LogControllerManager = "controllerManager"
+	LogScheduler         = "scheduler"
+)
+
+// LogTypes lists every control-plane log type EKS accepts.
+func LogTypes() []string {
+	return []string{LogAPI, LogAudit, LogAuthenticator, LogControllerManager, LogScheduler}
+}
+
+// DefaultProfileName is the name of the profile created when
+// FargateClusterArgs.FargateProfiles is empty (eksctl uses the same name).
+const DefaultProfileName = "fp-default"
+
+// DefaultVPCCIDR is the CIDR of a created VPC when VPCArgs.CIDR is empty.
+const DefaultVPCCIDR = "10.0.0.0/16"
+
+// DefaultAZCount is the number of availability zones a created VPC spans by default.
+const DefaultAZCount = 2
+
+// FargateClusterArgs describes a Fargate-only EKS cluster. Values that decide
+// which resources exist are plain Go; values that come from other resources
+// (existing VPC and subnet IDs, a KMS key ARN) are Pulumi inputs.
+type FargateClusterArgs struct {
+	// ClusterName is the EKS cluster's name: 1-100 characters, a letter or
+	// digit then letters, digits, '-' and '_'. Empty means the component's name.
+	ClusterName string
+	// KubernetesVersion is "1.<minor>", e.g. "1.33"; empty lets EKS choose its default.
+	KubernetesVersion string
+	// Region, AccountID and Partition are normally read from the AWS provider
+	// (getRegion, getCallerIdentity, getPartition). Set them to skip the
+	// invokes; a region is never guessed. Partition defaults to the region's.
+	Region, AccountID, Partition string
+
+	// VPC creates a VPC (the default when both VPC and Existing are nil).
+	VPC *VPCArgs
+	// Existing uses a VPC and subnets that already exist. Exclusive with VPC.
+	Existing *ExistingNetwork
+
+	// EndpointAccess is public, private or both (the default).
+	EndpointAccess EndpointAccess
+	// PublicAccessCIDRs limits the public endpoint; EKS's default is 0.0.0.0/0.
+	// Not allowed with EndpointPrivate.
+	PublicAccessCIDRs []string
+	// LogTypes are the control-plane log types sent to CloudWatch (see [LogTypes]).
+	LogTypes []string
+	// SecretsEncryption turns on KMS envelope encryption of Kubernetes secrets; nil leaves it off.
+	SecretsEncryption *SecretsEncryption
+	// AuthenticationMode is CONFIG_MAP, API_AND_CONFIG_MAP (the default) or API.
+	AuthenticationMode string
+	// BootstrapClusterCreatorAdminPermissions grants the identity that creates
+	// the cluster cluster-admin through an access entry; nil means true (EKS's
+	// default). It must be true with CONFIG_MAP. Changing it replaces the cluster.
+	BootstrapClusterCreatorAdminPermissions *bool
+
+	// FargateProfiles are created strictly one after another, in order. Empty
+	// means one profile, [DefaultProfileName], selecting kube-system and default.
+	// One profile must select the CoreDNS pods in kube-system.
+	FargateProfiles []FargateProfile
+	// Addons pins the versions of the coredns, kube-proxy and vpc-cni add-ons
+	// and configures CoreDNS.
+	Addons Addons
+	// OIDCThumbprints are the IAM OIDC provider's thumbprints; empty lets IAM
+	// use its trusted root CAs (which it does for EKS issuers).
+	OIDCThumbprints []string
+
+	// Kubeconfig chooses how the rendered kubeconfig authenticates.
+	Kubeconfig KubeconfigOptions
+
+	// Tags are added to every taggable resource.
+	Tags map[string]string
+}
+
+// VPCArgs describes the VPC FargateCluster creates: a public and a private
+// subnet in each availability zone, an internet gateway, NAT gateways, and
+// route tables.
+type VPCArgs struct {
+	// CIDR is the VPC's IPv4 block, /16 to /28; default [DefaultVPCCIDR].
+	CIDR string
+	// AZCount is how many availability zones to span (at least 2); default
+	// [DefaultAZCount], or len(AvailabilityZones) when those are given.
+	AZCount int
+	// AvailabilityZones names the zones to use; empty means the first AZCount
+	// zones that getAvailabilityZones reports available (opt-in zones excluded).
+	AvailabilityZones []string
+	// PublicSubnetCIDRs and PrivateSubnetCIDRs override [SubnetLayout]; when
+	// set, each has one CIDR per zone inside CIDR, none overlapping.
+	PublicSubnetCIDRs, PrivateSubnetCIDRs []string
+	// SingleNATGateway creates one NAT gateway instead of one per zone:
+	// cheaper, but pods in the other zones lose egress when its zone fails.
+	SingleNATGateway bool
+}
+
+// ExistingNetwork is a VPC and subnets created elsewhere.
+type ExistingNetwork struct {
+	// VpcID is the VPC's ID.
+	VpcID pulumi.StringInput
+	// PrivateSubnetIDs are where Fargate pods run and where the control plane
+	// places its network interfaces: at least two, in different zones, with a
+	// route to a NAT gateway (or VPC endpoints) so pods can pull images.
+	PrivateSubnetIDs []pulumi.StringInput
+	// PublicSubnetIDs are optional; they are given to the cluster so that
+	// internet-facing load balancers can use them.
+	PublicSubnetIDs []pulumi.StringInput
+	// TagSubnets adds the kubernetes.io/role/elb, kubernetes.io/role/internal-elb
+	// and kubernetes.io/cluster/<name> tags to the subnets (one aws:ec2/tag:Tag
+	// per key and subnet), for subnets that lack them. Off by default:
+	// fargatekit does not touch what it does not own unless told.
+	TagSubnets bool
+}
+
+// SecretsEncryption is KMS envelope encryption of Kubernetes secrets. Exactly
+// one of CreateKey and KeyARN is set.
+type SecretsEncryption struct {
+	// CreateKey creates a symmetric KMS key with rotation on.
+	CreateKey bool
+	// KeyARN is an existing symmetric KMS key in the cluster's region.
+	KeyARN pulumi.StringInput
+}
+
+// Selector selects pods for a Fargate profile: every pod in Namespace whose
+// labels include all of Labels. Namespace, label keys and label values may use
+// the wildcards '*' (any run of characters) and '?' (one character).
+type Selector struct {
+	// Namespace is required.
+	Namespace string `json:"namespace"`
+	// Labels are optional.
+	Labels map[string]string `json:"labels,omitempty"`
+}
+
+// FargateProfile is one Fargate profile: 1-5 selectors. Its pods run in the
+// cluster's private subnets with the cluster's pod-execution role.
+type FargateProfile struct {
+	// Name is unique in the cluster: 1-63 characters, letters, digits, '-'
+	// and '_', starting and ending with a letter or digit, so that it fits
+	// the eks.amazonaws.com/fargate-profile pod label.
+	Name string
+	// Selectors are 1 to 5 pod selectors.
+	Selectors []Selector
+	// Tags are added to the profile (on top of FargateClusterArgs.Tags).
+	Tags map[string]string
+}
+
+// Addons configures the EKS add-ons FargateCluster manages. Empty versions
+// let EKS pick the default version for the cluster's Kubernetes version.
+type Addons struct {
+	// CoreDNSVersion, KubeProxyVersion and VpcCNIVersion pin add-on versions,
+	// e.g. "v1.11.4-eksbuild.2".
+	CoreDNSVersion, KubeProxyVersion, VpcCNIVersion string
+	// CoreDNS is the CoreDNS configuration beyond computeType Fargate.
+	CoreDNS CoreDNSConfig
+}
+
+// CoreDNSConfig is the optional part of CoreDNS's add-on configuration.
+type CoreDNSConfig struct {
+	// Replicas is the replica count; 0 leaves the add-on's default (2).
+	Replicas int `json:"replicaCount,omitempty"`
+	// Resources are the container's requests and limits. Fargate sizes the
+	// pod from the requests (rounded up to a Fargate configuration).
+	Resources *Resources `json:"resources,omitempty"`
+}
+
+// Resources are a container's requests and limits.
+type Resources struct {
+	Requests *ResourceList `json:"requests,omitempty"`
+	Limits   *ResourceList `json:"limits,omitempty"`
+}
+
+// ResourceList holds Kubernetes quantities, e.g. CPU "250m", Memory "256Mi".
+type ResourceList struct {
+	CPU    string `json:"cpu,omitempty"`
+	Memory string `json:"memory,omitempty"`
+}
+
+// KubeconfigOptions chooses how the kubeconfig output authenticates.
+type KubeconfigOptions struct {
+	// Exec is kubeauth.ExecFargatekit ("fargatekit token", the default) or
+	// kubeauth.ExecAWS ("aws eks get-token").
+	Exec kubeauth.ExecMode
+	// RoleARN is an IAM role the exec plugin assumes before signing tokens.
+	RoleARN string
+	// Profile is an AWS shared-config profile the exec plugin runs with.
+	Profile string
+}
+
+var (
+	clusterNameRE = regexp.MustCompile(`^[0-9A-Za-z][A-Za-z0-9_-]*$`)
+	profileNameRE = regexp.MustCompile(`^[0-9A-Za-z]([A-Za-z0-9_-]*[0-9A-Za-z])?$`)
+	k8sVersionRE  = regexp.MustCompile(`^1\.[0-9]{1,3}$`)
+	addonVerRE    = regexp.MustCompile(`^v[0-9]+\.[0-9]+\.[0-9]+(-eksbuild\.[0-9]+)?$`)
+)
+
+// ValidClusterName reports whether s is a valid EKS cluster name.
+func ValidClusterName(s string) bool {
+	return len(s) >= 1 && len(s) <= 100 && clusterNameRE.MatchString(s)
+}
+
+// withDefaults returns a copy with every default filled in; clusterName is
+// used when ClusterName is empty.
+func (a FargateClusterArgs) withDefaults(clusterName string) FargateClusterArgs {
+	if a.ClusterName == "" {
+		a.ClusterName = clusterName
+	}
+	if a.VPC == nil && a.Existing == nil {
+		a.VPC = &VPCArgs{}
+	}
+	if a.VPC != nil {
+		v := *a.VPC
+		if v.CIDR == "" {
+			v.CIDR = DefaultVPCCIDR
+		}
+		if v.AZCount == 0 {
+			v.AZCount = max(len(v.AvailabilityZones), DefaultAZCount)
+		}
+		a.VPC = &v
+	}
+	if a.EndpointAccess == "" {
+		a.EndpointAccess = EndpointPublicAndPrivate
+	}
+	if a.AuthenticationMode == "" {
+		a.AuthenticationMode = clusterref.AuthAPIAndConfigMap
+	}
+	if a.BootstrapClusterCreatorAdminPermissions == nil {
+		t := true
+		a.BootstrapClusterCreatorAdminPermissions = &t
+	}
+	if len(a.FargateProfiles) == 0 {
+		a.FargateProfiles = []FargateProfile{DefaultProfile()}
+	}
+	return a
+}
+
+// DefaultProfile is the profile used when none are given: kube-system and default.
+func DefaultProfile() FargateProfile {
+	return FargateProfile{Name: DefaultProfileName, Selectors: []Selector{{Namespace: "kube-system"}, {Namespace: "default"}}}
+}
+
+// Validate reports every problem of the spec at once (errors.Join of
+// [*FieldError]s, each wrapping [ErrInvalidSpec]). An empty ClusterName is
+// allowed here: the component then uses its own name, which it validates.
+func (a FargateClusterArgs) Validate() error {
+	d := a.withDefaults("")
+	var errs []error
+	add := func(err error) {
+		if err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if d.ClusterName != "" && !ValidClusterName(d.ClusterName) {
+		add(fieldErr("ClusterName", "%q: 1-100 characters, a letter or digit then letters, digits, '-' or '_'", d.ClusterName))
+	}
+	if d.KubernetesVersion != "" && !k8sVersionRE.MatchString(d.KubernetesVersion) {
+		add(fieldErr("KubernetesVersion", "%q is not of the form 1.<minor>", d.KubernetesVersion))
+	}
+	add(validateLocation(d.Region, d.AccountID, d.Partition))
+	add(d.validateNetwork())
+	add(d.validateEndpoint())
+	add(validateLogTypes(d.LogTypes))
+	if e := d.SecretsEncryption; e != nil {
+		switch {
+		case e.CreateKey && e.KeyARN != nil:
+			add(fieldErr("SecretsEncryption", "CreateKey and KeyARN are exclusive"))
+		case !e.CreateKey && e.KeyARN == nil:
+			add(fieldErr("SecretsEncryption", "set CreateKey or KeyARN"))
+		case e.KeyARN != nil:
+			if s, ok := e.KeyARN.(pulumi.String); ok {
+				if _, err := partition.ParseARN(string(s), "kms", ""); err != nil {
+					add(fieldErr("SecretsEncryption.KeyARN", "%v", err))
+				}
+			}
+		}
+	}
+	switch d.AuthenticationMode {
+	case clusterref.AuthConfigMap:
+		if !*d.BootstrapClusterCreatorAdminPermissions {
+			add(fieldErr("BootstrapClusterCreatorAdminPermissions", "must be true with authentication mode CONFIG_MAP"))
+		}
+	case clusterref.AuthAPIAndConfigMap, clusterref.AuthAPI:
+	default:
+		add(fieldErr("AuthenticationMode", "%q is not CONFIG_MAP, API_AND_CONFIG_MAP or API", d.AuthenticationMode))
+	}
+	add(ValidateProfiles(d.FargateProfiles))
+	add(d.Addons.validate())
+	switch d.Kubeconfig.Exec {
+	case "", kubeauth.ExecFargatekit, kubeauth.ExecAWS:
+	default:
+		add(fieldErr("Kubeconfig.Exec", "%q is not %q or %q", d.Kubeconfig.Exec, kubeauth.ExecFargatekit, kubeauth.ExecAWS))
+	}
+	if r := d.Kubeconfig.RoleARN; r != "" {
+		if _, err := partition.ParseARN(r, "iam", "role/"); err != nil {
+			add(fieldErr("Kubeconfig.RoleARN", "%v", err))
+		}
+	}
+	if strings.ContainsAny(d.Kubeconfig.Profile, " \t\r\n") {
+		add(fieldErr("Kubeconfig.Profile", "%q contains whitespace", d.Kubeconfig.Profile))
+	}
+	if len(d.OIDCThumbprints) > 0 {
+		// irsa owns the OIDC provider's rules; only the thumbprints are ours to pass.
+		if err := (&irsa.OIDCProviderArgs{IssuerURL: pulumi.String(""), Thumbprints: d.OIDCThumbprints}).Validate(); err != nil {
+			add(fieldErr("OIDCThumbprints", "%v", err))
+		}
+	}
+	add(validateTags("Tags", d.Tags))
+	return errors.Join(errs...)
+}
+
+func validateLocation(region, account, part string) error {
+	var errs []error
+	if region != "" {
+		if p, err := partition.ForRegion(region); err != nil {
+			errs = append(errs, fieldErr("Region", "%v", err))
+		} else if part != "" && part != p.ID {
+			errs = append(errs, fieldErr("Partition", "%q does not contain region %q (its partition is %q)", part, region, p.ID))
+		}
+	}
+	if part != "" {
+		if _, err := partition.ByID(part); err != nil {
+			errs = append(errs, fieldErr("Partition", "%v", err))
+		}
+	}
+	if account != "" && !partition.ValidAccount(account) {
+		errs = append(errs, fieldErr("AccountID", "%q is not 12 digits", account))
+	}
+	return errors.Join(errs...)
+}
+
+func (a FargateClusterArgs) validateNetwork() error {
+	if a.VPC != nil && a.Existing != nil {
+		return fieldErr("VPC", "VPC (create) and Existing (bring your own) are exclusive")
+	}
+	if x := a.Existing; x != nil {
+		var errs []error
+		if x.VpcID == nil {
+			errs = append(errs, fieldErr("Existing.VpcID", "required"))
+		}
+		if len(x.PrivateSubnetIDs) < 2 {
+			errs = append(errs, fieldErr("Existing.PrivateSubnetIDs", "%d given; EKS needs at least 2, in different availability zones", len(x.PrivateSubnetIDs)))
+		}
+		for i, id := range x.PrivateSubnetIDs {
+			if id == nil {
+				errs = append(errs, fieldErr(fmt.Sprintf("Existing.PrivateSubnetIDs[%d]", i), "nil"))
+			}
+		}
+		for i, id := range x.PublicSubnetIDs {
+			if id == nil {
+				errs = append(errs, fieldErr(fmt.Sprintf("Existing.PublicSubnetIDs[%d]", i), "nil"))
+			}
+		}
+		return errors.Join(errs...)
+	}
+	_, err := a.VPC.layout()
+	return err
+}
+
+// layout returns the subnet CIDRs of a created VPC, from the explicit lists or
+// from SubnetLayout, with every problem found.
+func (v *VPCArgs) layout() (Layout, error) {
+	var errs []error
+	if v.AZCount < 2 {
+		errs = append(errs, fieldErr("VPC.AZCount", "%d: a cluster needs at least 2 availability zones", v.AZCount))
+	}
+	if n := len(v.AvailabilityZones); n > 0 && n != v.AZCount {
+		errs = append(errs, fieldErr("VPC.AvailabilityZones", "%d zones given but AZCount is %d", n, v.AZCount))
+	}
+	seen := map[string]bool{}
+	for i, z := range v.AvailabilityZones {
+		if z == "" || seen[z] {
+			errs = append(errs, fieldErr(fmt.Sprintf("VPC.AvailabilityZones[%d]", i), "%q is empty or repeated", z))
+		}
+		seen[z] = true
+	}
+	vpc, err := netip.ParsePrefix(v.CIDR)
+	switch {
+	case err != nil || !vpc.Addr().Is4():
+		errs = append(errs, fieldErr("VPC.CIDR", "%q is not an IPv4 CIDR", v.CIDR))
+	case vpc.Masked() != vpc:
+		errs = append(errs, fieldErr("VPC.CIDR", "%q has host bits set (the network is %s)", v.CIDR, vpc.Masked()))
+	case vpc.Bits() < 16 || vpc.Bits() > 28:
+		errs = append(errs, fieldErr("VPC.CIDR", "%q: a VPC block is /16 to /28", v.CIDR))
+	}
+	if len(errs) > 0 {
+		return Layout{}, errors.Join(errs...)
+	}
+	if len(v.PublicSubnetCIDRs) == 0 && len(v.PrivateSubnetCIDRs) == 0 {
+		l, err := SubnetLayout(v.CIDR, v.AZCount)
+		if err != nil {
+			return Layout{}, fieldErr("VPC.CIDR", "%v", err)
+		}
+		return l, nil
+	}
+	l := Layout{VPC: v.CIDR, Public: v.PublicSubnetCIDRs, Private: v.PrivateSubnetCIDRs}
+	var all []netip.Prefix
+	var names []string
+	for _, tier := range []struct {
+		field string
+		list  []string
+	}{{"VPC.PublicSubnetCIDRs", l.Public}, {"VPC.PrivateSubnetCIDRs", l.Private}} {
+		field, list := tier.field, tier.list
+		if len(list) != v.AZCount {
+			errs = append(errs, fieldErr(field, "%d CIDRs for %d availability zones", len(list), v.AZCount))
+		}
+		for i, c := range list {
+			f := fmt.Sprintf("%s[%d]", field, i)
+			p, err := netip.ParsePrefix(c)
+			switch {
+			case err != nil || !p.Addr().Is4() || p.Masked() != p:
+				errs = append(errs, fieldErr(f, "%q is not an IPv4 network CIDR", c))
+			case p.Bits() < vpc.Bits() || !vpc.Contains(p.Addr()):
+				errs = append(errs, fieldErr(f, "%q is not inside the VPC's %s", c, vpc))
+			case p.Bits() > 28:
+				errs = append(errs, fieldErr(f, "%q: a subnet is at most /28", c))
+			default:
+				all = append(all, p)
+				names = append(names, f)
+			}
+		}
+	}
+	for i := range all {
+		for j := i + 1; j < len(all); j++ {
+			if all[i].Overlaps(all[j]) {
+				errs = append(errs, fieldErr(names[j], "%s overlaps %s (%s)", all[j], names[i], all[i]))
+			}
+		}
+	}
+	return l, errors.Join(errs...)
+}
+
+func (a FargateClusterArgs) validateEndpoint() error {
+	var errs []error
+	switch a.EndpointAccess {
+	case EndpointPublic, EndpointPublicAndPrivate:
+	case EndpointPrivate:
+		if len(a.PublicAccessCIDRs) > 0 {
+			errs = append(errs, fieldErr("PublicAccessCIDRs", "not allowed when the endpoint is private only"))
+		}
+	default:
+		errs = append(errs, fieldErr("EndpointAccess", "%q is not public, private or both", a.EndpointAccess))
+	}
+	for i, c := range a.PublicAccessCIDRs {
+		p, err := netip.ParsePrefix(c)
+		if err != nil || !p.Addr().Is4() || p.Masked() != p {
+			errs = append(errs, fieldErr(fmt.Sprintf("PublicAccessCIDRs[%d]", i), "%q is not an IPv4 network CIDR", c))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func validateLogTypes(types []string) error {
+	var errs []error
+	seen := map[string]bool{}
+	for i, t := range types {
+		if !slices.Contains(LogTypes(), t) {
+			errs = append(errs, fieldErr(fmt.Sprintf("LogTypes[%d]", i), "%q is not one of %s", t, strings.Join(LogTypes(), ", ")))
+		} else if seen[t] {
+			errs = append(errs, fieldErr(fmt.Sprintf("LogTypes[%d]", i), "%q repeated", t))
+		}
+		seen[t] = true
+	}
+	return errors.Join(errs...)
+}
+
+// validateTags applies AWS's tag rules: at most 50 tags, keys 1-128
+// characters not starting with "aws:", values up to 256 characters.
+func validateTags(field string, tags map[string]string) error {
+	var errs []error
+	if len(tags) > 50 {
+		errs = append(errs, fieldErr(field, "%d tags; AWS allows 50 per resource", len(tags)))
+	}
+	for _, k := range slices.Sorted(maps.Keys(tags)) {
+		switch {
+		case len(k) == 0 || len(k) > 128:
+			errs = append(errs, fieldErr(field, "key %q: 1-128 characters", k))
+		case strings.HasPrefix(strings.ToLower(k), "aws:"):
+			errs = append(errs, fieldErr(field, "key %q: the aws: prefix is reserved", k))
+		}
+		if len(tags[k]) > 256 {
+			errs = append(errs, fieldErr(field, "value of %q: at most 256 characters", k))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// ValidateProfiles checks a list of Fargate profiles the way EKS would, and
+// more: 1..n profiles with unique valid names, 1-5 selectors each, valid
+// namespaces and labels (wildcards allowed), and one profile that selects the
+// CoreDNS pods. It reports every problem at once.
+func ValidateProfiles(profiles []FargateProfile) error {
+	var errs []error
+	if len(profiles) == 0 {
+		return fieldErr("FargateProfiles", "at least one profile is required")
+	}
+	names := map[string]int{}
+	for i, p := range profiles {
+		f := fmt.Sprintf("FargateProfiles[%d]", i)
+		if len(p.Name) > 63 || !profileNameRE.MatchString(p.Name) {
+			errs = append(errs, fieldErr(f+".Name", "%q: 1-63 letters, digits, '-' or '_', starting and ending with a letter or digit", p.Name))
+		}
+		if j, dup := names[p.Name]; dup {
+			errs = append(errs, fieldErr(f+".Name", "%q repeats FargateProfiles[%d]", p.Name, j))
+		} else {
+			names[p.Name] = i
+		}
+		if n := len(p.Selectors); n < 1 || n > 5 {
+			errs = append(errs, fieldErr(f+".Selectors", "%d selectors; a profile has 1 to 5", n))
+		}
+		for j, s := range p.Selectors {
+			errs = append(errs, validateSelector(fmt.Sprintf("%s.Selectors[%d]", f, j), s))
+		}
+		errs = append(errs, validateTags(f+".Tags", p.Tags))
+	}
+	if _, ok := CoreDNSProfile(profiles); !ok {
+		errs = append(errs, &FieldError{Field: "FargateProfiles", Kind: ErrNoCoreDNSProfile,
+			Problem: "no profile selects the CoreDNS pods (namespace kube-system, labels k8s-app=kube-dns, eks.amazonaws.com/component=coredns)"})
+	}
+	return errors.Join(errs...)
+}
+
+// wildcardSample replaces each wildcard with one letter, so that a pattern is
+// checked as the shortest names it matches (other than empty runs).
+func wildcardSample(s string) string {
+	return strings.NewReplacer("*", "x", "?", "x").Replace(s)
+}
+
+func validateSelector(f string, s Selector) error {
+	var errs []error
+	if s.Namespace == "" {
+		errs = append(errs, fieldErr(f+".Namespace", "required"))
+	} else if msgs := validation.IsDNS1123Label(wildcardSample(s.Namespace)); len(msgs) > 0 {
+		errs = append(errs, fieldErr(f+".Namespace", "%q: %s", s.Namespace, strings.Join(msgs, "; ")))
+	}
+	for _, k := range slices.Sorted(maps.Keys(s.Labels)) {
+		if msgs := validation.IsQualifiedName(wildcardSample(k)); len(msgs) > 0 {
+			errs = append(errs, fieldErr(f+".Labels", "key %q: %s", k, strings.Join(msgs, "; ")))
+		}
+		if msgs := validation.IsValidLabelValue(wildcardSample(s.Labels[k])); len(msgs) > 0 {
+			errs = append(errs, fieldErr(f+".Labels", "value %q of %q: %s", s.Labels[k], k, strings.Join(msgs, "; ")))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// coreDNSPodLabels are the labels of the pods of the EKS CoreDNS add-on.
+var coreDNSPodLabels = map[string]string{"k8s-app": "kube-dns", "eks.amazonaws.com/component": "coredns"}
+
+// CoreDNSProfile returns the index of the first profile that selects the
+// CoreDNS pods in kube-system: the one the CoreDNS add-on waits for.
+func CoreDNSProfile(profiles []FargateProfile) (int, bool) {
+	for i, p := range profiles {
+		for _, s := range p.Selectors {
+			if s.Matches("kube-system", coreDNSPodLabels) {
+				return i, true
+			}
+		}
+	}
+	return 0, false
+}
+
+// Matches reports whether the selector selects a pod in namespace with the
+// given labels: the namespace matches and every selector label matches one of
+// the pod's labels, with '*' and '?' wildcards in keys and values.
+func (s Selector) Matches(namespace string, labels map[string]string) bool {
+	if !wildcardMatch(s.Namespace, namespace) {
+		return false
+	}
+	for k, v := range s.Labels {
+		found := false
+		for pk, pv := range labels {
+			if wildcardMatch(k, pk) && wildcardMatch(v, pv) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
+
+// wildcardMatch matches s against pattern, where '*' matches any run of
+// bytes (including none) and '?' exactly one. Namespaces and labels are ASCII.
+func wildcardMatch(pattern, s string) bool {
+	p, str := pattern, s
+	pi, si, star, mark := 0, 0, -1, 0
+	for si < len(str) {
+		switch {
+		case pi < len(p) && (p[pi] == '?' || p[pi] == str[si]):
+			pi++
+			si++
+		case pi < len(p) && p[pi] == '*':
+			star, mark = pi, si
+			pi++
+		case star >= 0:
+			pi = star + 1
+			mark++
+			si = mark
+		default:
+			return false
+		}
+	}
+	for pi < len(p) && p[pi] == '*' {
+		pi++
+	}
+	return pi == len(p)
+}
+
+func (a Addons) validate() error {
+	var errs []error
+	for field, v := range map[string]string{"Addons.CoreDNSVersion": a.CoreDNSVersion, "Addons.KubeProxyVersion": a.KubeProxyVersion, "Addons.VpcCNIVersion": a.VpcCNIVersion} {
+		if v != "" && !addonVerRE.MatchString(v) {
+			errs = append(errs, fieldErr(field, "%q is not an add-on version like v1.11.4-eksbuild.2", v))
+		}
+	}
+	slices.SortFunc(errs, func(x, y error) int { return strings.Compare(x.Error(), y.Error()) })
+	errs = append(errs, a.CoreDNS.validate())
+	return errors.Join(errs...)
+}
+
+func (c CoreDNSConfig) validate() error {
+	var errs []error
+	if c.Replicas < 0 {
+		errs = append(errs, fieldErr("Addons.CoreDNS.Replicas", "%d is negative", c.Replicas))
+	}
+	if r := c.Resources; r != nil {
+		for field, l := range map[string]*ResourceList{"Requests": r.Requests, "Limits": r.Limits} {
+			if l == nil {
+				continue
+			}
+			for name, q := range map[string]string{"CPU": l.CPU, "Memory": l.Memory} {
+				if q == "" {
+					continue
+				}
+				if _, err := resource.ParseQuantity(q); err != nil {
+					errs = append(errs, fieldErr("Addons.CoreDNS.Resources."+field+"."+name, "%q is not a Kubernetes quantity", q))
+				}
+			}
+		}
+	}
+	slices.SortFunc(errs, func(x, y error) int { return strings.Compare(x.Error(), y.Error()) })
+	return errors.Join(errs...)
+}
