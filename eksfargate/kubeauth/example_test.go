@@ -1,8 +1,14 @@
 package kubeauth_test
 
 import (
+	"context"
 	"encoding/base64"
 	"fmt"
+	"os"
+	"sort"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
 
 	"github.com/fargatekit/fargatekit/eksfargate/kubeauth"
 )
@@ -65,4 +71,86 @@ func ExampleExecCommand() {
 	fmt.Println(cmd, args)
 	// Output:
 	// aws [--region us-east-1 eks get-token --cluster-name demo --output json]
+}
+
+// A token made with fixed credentials and clock, decoded again: the
+// presigned STS URL's host and query parameters.
+func ExampleGenerator_Token() {
+	creds := aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
+		return aws.Credentials{AccessKeyID: "AKIDEXAMPLE", SecretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"}, nil
+	})
+	gen, err := kubeauth.NewGenerator(kubeauth.TokenOptions{
+		ClusterName: "demo",
+		Region:      "eu-west-1",
+		Credentials: creds,
+		Now:         func() time.Time { return time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC) },
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	tok, err := gen.Token(context.Background())
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	u, err := kubeauth.ParseToken(tok.Value)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println("expires:", tok.Expiration.Format(time.RFC3339))
+	fmt.Println("host:", u.Host)
+	q := u.Query()
+	var keys []string
+	for k := range q {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		fmt.Printf("%s=%s\n", k, q.Get(k))
+	}
+	// Output:
+	// expires: 2025-01-02T03:18:05Z
+	// host: sts.eu-west-1.amazonaws.com
+	// Action=GetCallerIdentity
+	// Version=2011-06-15
+	// X-Amz-Algorithm=AWS4-HMAC-SHA256
+	// X-Amz-Credential=AKIDEXAMPLE/20250102/eu-west-1/sts/aws4_request
+	// X-Amz-Date=20250102T030405Z
+	// X-Amz-Expires=60
+	// X-Amz-Signature=1d6916ee6681e9e7fa14c92c2ba03f99bd9b548faea30ae66737fe76b3911ea1
+	// X-Amz-SignedHeaders=host;x-k8s-aws-id
+}
+
+// The ExecCredential "fargatekit token" prints, the same fields as "aws eks get-token".
+func ExampleMarshalExecCredential() {
+	tok := kubeauth.Token{Value: "k8s-aws-v1.aHR0cHM6Ly9zdHM", Expiration: time.Date(2025, 1, 2, 3, 18, 5, 0, time.UTC)}
+	os.Stdout.Write(kubeauth.MarshalExecCredential(tok, kubeauth.ExecInfoAPIVersion("")))
+	// Output:
+	// {"kind":"ExecCredential","apiVersion":"client.authentication.k8s.io/v1beta1","spec":{},"status":{"expirationTimestamp":"2025-01-02T03:18:05Z","token":"k8s-aws-v1.aHR0cHM6Ly9zdHM"}}
+}
+
+// A client-go config for a cluster found with DescribeCluster, signing a new
+// token only when the last one is a minute from expiry.
+func ExampleRESTConfig() {
+	ctx := context.Background()
+	var api kubeauth.EKSDescriber // eks.NewFromConfig(cfg)
+	var creds aws.CredentialsProvider
+	if api == nil || creds == nil {
+		return // needs an AWS account
+	}
+	info, err := kubeauth.DescribeCluster(ctx, api, "demo")
+	if err != nil {
+		return
+	}
+	gen, err := kubeauth.NewGenerator(kubeauth.TokenOptions{ClusterName: info.Name, Region: info.Region, Credentials: creds})
+	if err != nil {
+		return
+	}
+	cfg, err := kubeauth.RESTConfig(info, kubeauth.ReuseTokenSource(gen, nil))
+	if err != nil {
+		return
+	}
+	fmt.Println(cfg.Host) // kubernetes.NewForConfig(cfg) ...
 }
