@@ -18,22 +18,15 @@ import (
 // the exec plugin.
 func runKubeconfig(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "kubeconfig")
-	cluster := fs.String("cluster-name", "", "EKS cluster name (required)")
-	region := fs.String("region", "", "AWS region (default: AWS_REGION, AWS_DEFAULT_REGION, then the profile's; never guessed)")
+	cluster, region := clusterFlags(fs)
 	path := fs.String("kubeconfig", "", "kubeconfig file to write (default: first KUBECONFIG entry, else ~/.kube/config)")
 	alias := fs.String("alias", "", "context name (default: the cluster ARN)")
 	roleARN := fs.String("role-arn", "", "IAM role the exec plugin assumes before signing tokens")
 	profile := fs.String("profile", "", "AWS profile for DescribeCluster and the exec plugin (default: AWS_PROFILE)")
 	execMode := fs.String("exec", string(kubeauth.ExecFargatekit), "exec plugin: fargatekit or aws")
 	dryRun := fs.Bool("dry-run", false, "print the merged kubeconfig instead of writing it")
-	if err := parseFlags(fs, args); err != nil {
+	if err := parseClusterFlags(fs, args, cluster); err != nil {
 		return err
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("%w: unexpected arguments %q", errUsage, fs.Args())
-	}
-	if *cluster == "" {
-		return fmt.Errorf("%w: --cluster-name is required", errUsage)
 	}
 	mode := kubeauth.ExecMode(*execMode)
 	if mode != kubeauth.ExecFargatekit && mode != kubeauth.ExecAWS {

@@ -45,14 +45,21 @@ func fakeEKSServer(t *testing.T) (*httptest.Server, func() []string) {
 	return srv, func() []string { mu.Lock(); defer mu.Unlock(); return append([]string(nil), auths...) }
 }
 
-func TestKubeconfigCommand(t *testing.T) {
-	srv, auths := fakeEKSServer(t)
-	environ := isolatedAWSEnv(t, envCreds)
+// eksTestEnv isolates the AWS environment, with static credentials in the
+// process environment too, and points the SDK's EKS client at the fake.
+func eksTestEnv(t *testing.T) (environ map[string]string, requests func() []string) {
+	srv, requests := fakeEKSServer(t)
+	environ = isolatedAWSEnv(t, envCreds)
 	for k, v := range envCreds {
 		t.Setenv(k, v)
 	}
 	t.Setenv("AWS_ENDPOINT_URL_EKS", srv.URL)
 	environ["AWS_ENDPOINT_URL_EKS"] = srv.URL
+	return environ, requests
+}
+
+func TestKubeconfigCommand(t *testing.T) {
+	environ, auths := eksTestEnv(t)
 	path := filepath.Join(environ["HOME"], "kube", "config")
 	os.MkdirAll(filepath.Dir(path), 0o700)
 	os.WriteFile(path, []byte(`apiVersion: v1
@@ -109,12 +116,7 @@ contexts: [{name: kind, context: {cluster: kind, user: kind}}]
 }
 
 func TestKubeconfigCommandErrors(t *testing.T) {
-	srv, _ := fakeEKSServer(t)
-	environ := isolatedAWSEnv(t, envCreds)
-	for k, v := range envCreds {
-		t.Setenv(k, v)
-	}
-	t.Setenv("AWS_ENDPOINT_URL_EKS", srv.URL)
+	environ, _ := eksTestEnv(t)
 	tests := []struct {
 		args     []string
 		code     int
@@ -133,5 +135,25 @@ func TestKubeconfigCommandErrors(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(environ["HOME"], ".kube", "config")); !os.IsNotExist(err) {
 		t.Errorf("failed runs wrote a kubeconfig: %v", err)
+	}
+}
+
+// TestKubeconfigCommandDefaultPath writes ~/.kube/config (0600 in a new 0700
+// directory) when neither --kubeconfig nor KUBECONFIG is given.
+func TestKubeconfigCommandDefaultPath(t *testing.T) {
+	environ, _ := eksTestEnv(t)
+	code, out, errs := runCLI(t, environ, "kubeconfig", "--cluster-name", "demo", "--region", "eu-west-1")
+	path := filepath.Join(environ["HOME"], ".kube", "config")
+	if code != 0 || !strings.HasSuffix(out, " to "+path+"\n") {
+		t.Fatalf("exit %d out %q err %q", code, out, errs)
+	}
+	for p, want := range map[string]os.FileMode{path: 0o600, filepath.Dir(path): 0o700} {
+		fi, err := os.Stat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fi.Mode().Perm() != want {
+			t.Errorf("%s: mode %o, want %o", p, fi.Mode().Perm(), want)
+		}
 	}
 }

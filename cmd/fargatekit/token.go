@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -16,18 +17,11 @@ import (
 // configuration is loaded and no network is touched.
 func runToken(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "token")
-	cluster := fs.String("cluster-name", "", "EKS cluster name (required)")
-	region := fs.String("region", "", "AWS region (default: AWS_REGION, AWS_DEFAULT_REGION, then the profile's; never guessed)")
+	cluster, region := clusterFlags(fs)
 	roleARN := fs.String("role-arn", "", "IAM role to assume before signing the token")
 	noCache := fs.Bool("no-cache", false, "neither read nor write the token cache")
-	if err := parseFlags(fs, args); err != nil {
+	if err := parseClusterFlags(fs, args, cluster); err != nil {
 		return err
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("%w: unexpected arguments %q", errUsage, fs.Args())
-	}
-	if *cluster == "" {
-		return fmt.Errorf("%w: --cluster-name is required", errUsage)
 	}
 	apiVersion := kubeauth.ExecInfoAPIVersion(e.getenv("KUBERNETES_EXEC_INFO"))
 	emit := func(tok kubeauth.Token) error {
@@ -103,6 +97,29 @@ func runToken(ctx context.Context, e *env, args []string) error {
 		}
 	}
 	return emit(tok)
+}
+
+// clusterFlags adds the --cluster-name and --region flags of the token and
+// kubeconfig commands.
+func clusterFlags(fs *flag.FlagSet) (cluster, region *string) {
+	cluster = fs.String("cluster-name", "", "EKS cluster name (required)")
+	region = fs.String("region", "", "AWS region (default: AWS_REGION, AWS_DEFAULT_REGION, then the profile's; never guessed)")
+	return cluster, region
+}
+
+// parseClusterFlags parses args, refusing positional arguments and a missing
+// --cluster-name.
+func parseClusterFlags(fs *flag.FlagSet, args []string, cluster *string) error {
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("%w: unexpected arguments %q", errUsage, fs.Args())
+	}
+	if *cluster == "" {
+		return fmt.Errorf("%w: --cluster-name is required", errUsage)
+	}
+	return nil
 }
 
 // cachedToken looks key up when there is a cache and the key is complete.
