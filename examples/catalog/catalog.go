@@ -1,0 +1,113 @@
+// Package catalog lists fargatekit's Pulumi examples as values: their names,
+// programs, and the stack configuration an offline plan runs them with. The
+// CLI's plan and demo commands and the examples' mock tests use it to run a
+// program under internal/mockstack; the integration suite uses the programs
+// through the Automation API.
+package catalog
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	irsas3 "github.com/fargatekit/fargatekit/examples/irsa-s3/stack"
+	"github.com/fargatekit/fargatekit/internal/mockstack"
+	"github.com/fargatekit/fargatekit/internal/partition"
+)
+
+// PlanRegion is the region an offline plan pretends to deploy to. It is a
+// labelled demo value standing in for the stack's aws:region; the examples
+// themselves never default a region.
+const PlanRegion = "us-west-2"
+
+// PlanStack is the stack name of an offline plan.
+const PlanStack = "plan"
+
+// Example is one Pulumi example under examples/.
+type Example struct {
+	// Name is the example's directory and its Pulumi project name.
+	Name string
+	// Summary says what the stack builds, in one line.
+	Summary string
+	// Program is the example's Pulumi program.
+	Program pulumi.RunFunc
+	// PlanConfig is stack configuration for an offline plan, keys without the
+	// project prefix (e.g. "certificateArn").
+	PlanConfig map[string]string
+}
+
+var examples = []Example{
+	{
+		Name:    irsas3.Project,
+		Summary: "Fargate cluster, an S3 bucket, an IRSA role that may only read it, and a Pod that lists it",
+		Program: irsas3.Program,
+	},
+}
+
+// All returns every example, sorted by name.
+func All() []Example {
+	out := append([]Example(nil), examples...)
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// Names returns the examples' names, sorted.
+func Names() []string {
+	var out []string
+	for _, e := range All() {
+		out = append(out, e.Name)
+	}
+	return out
+}
+
+// Lookup returns the example with that name.
+func Lookup(name string) (Example, error) {
+	for _, e := range examples {
+		if e.Name == name {
+			return e, nil
+		}
+	}
+	return Example{}, fmt.Errorf("catalog: no example %q (have %s)", name, strings.Join(Names(), ", "))
+}
+
+// Plan runs the example's program under internal/mockstack in [PlanRegion]
+// with its PlanConfig and [MockOptions]; opts come last and win.
+func (e Example) Plan(opts ...mockstack.Option) (*mockstack.Graph, error) {
+	all := []mockstack.Option{mockstack.WithStack(e.Name, PlanStack), mockstack.WithRegion(PlanRegion)}
+	for k, v := range e.PlanConfig {
+		if !strings.Contains(k, ":") {
+			k = e.Name + ":" + k
+		}
+		all = append(all, mockstack.WithConfig(k, v))
+	}
+	all = append(all, MockOptions()...)
+	return mockstack.Run(e.Program, append(all, opts...)...)
+}
+
+// MockOptions answer, for the examples' resources, what internal/mockstack
+// does not by default: an S3 bucket's generated name and ARN.
+func MockOptions() []mockstack.Option {
+	return []mockstack.Option{
+		mockstack.WithOutputs("aws:s3/bucketV2:BucketV2", bucketOutputs),
+	}
+}
+
+// bucketOutputs names a bucket like AWS does from its prefix (a
+// deterministic suffix here) and gives its partition-aware ARN.
+func bucketOutputs(r *mockstack.Resource) resource.PropertyMap {
+	name := r.InputString("bucket")
+	if name == "" {
+		sum := sha256.Sum256([]byte(r.URN))
+		name = r.InputString("bucketPrefix") + hex.EncodeToString(sum[:])[:12]
+	}
+	p := partition.AWS // the plan runs in PlanRegion, in the aws partition
+	return resource.NewPropertyMapFromMap(map[string]any{
+		"bucket": name, "id": name, "arn": p.ARN("s3", "", "", name),
+		"bucketDomainName": name + ".s3.amazonaws.com",
+	})
+}

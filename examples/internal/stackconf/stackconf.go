@@ -1,0 +1,116 @@
+// Package stackconf reads the stack configuration that fargatekit's example
+// stacks share: the AWS region (required, never defaulted), the tags that mark
+// everything a stack creates, and the settings of the example's FargateCluster.
+package stackconf
+
+import (
+	"errors"
+	"fmt"
+	"maps"
+	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
+
+	"github.com/fargatekit/fargatekit/eksfargate"
+	"github.com/fargatekit/fargatekit/internal/partition"
+)
+
+// Tag keys every example puts on the AWS resources it creates; the
+// integration suite's leak check looks for them after a destroy.
+const (
+	// TagExample names the example ("fargate-alb", ...).
+	TagExample = "fargatekit:example"
+	// TagStack is "<project>/<stack>", unique per stack.
+	TagStack = "fargatekit:stack"
+)
+
+// ErrNoRegion is returned when the stack has no aws:region: the examples never
+// guess one.
+var ErrNoRegion = errors.New("no AWS region: run `pulumi config set aws:region <region>` (fargatekit never defaults a region)")
+
+// Region returns the stack's aws:region, validated against the known partitions.
+func Region(ctx *pulumi.Context) (string, error) {
+	r := config.Get(ctx, "aws:region")
+	if r == "" {
+		return "", fmt.Errorf("%s: %w", ctx.Project(), ErrNoRegion)
+	}
+	if _, err := partition.ForRegion(r); err != nil {
+		return "", fmt.Errorf("%s: aws:region: %w", ctx.Project(), err)
+	}
+	return r, nil
+}
+
+// StackTag is the value of [TagStack] for this stack.
+func StackTag(ctx *pulumi.Context) string { return ctx.Project() + "/" + ctx.Stack() }
+
+// Tags returns the example's tags: the config object "tags" (optional) plus
+// [TagExample] and [TagStack], which win.
+func Tags(ctx *pulumi.Context, cfg *config.Config) (map[string]string, error) {
+	tags := map[string]string{}
+	if err := cfg.TryObject("tags", &tags); err != nil && !errors.Is(err, config.ErrMissingVar) {
+		return nil, fmt.Errorf("%s: config tags (an object of strings): %w", ctx.Project(), err)
+	}
+	out := maps.Clone(tags)
+	if out == nil {
+		out = map[string]string{}
+	}
+	out[TagExample] = ctx.Project()
+	out[TagStack] = StackTag(ctx)
+	return out, nil
+}
+
+// Cluster holds the cluster settings the examples read from config.
+type Cluster struct {
+	// Name is config clusterName, default "<project>-<stack>".
+	Name string
+	// KubernetesVersion is config kubernetesVersion ("" lets EKS choose).
+	KubernetesVersion string
+	// SingleNATGateway is config singleNatGateway, default true (one NAT
+	// gateway is enough for an example and costs a third of three).
+	SingleNATGateway bool
+}
+
+// ClusterSettings reads clusterName, kubernetesVersion and singleNatGateway.
+func ClusterSettings(ctx *pulumi.Context, cfg *config.Config) (Cluster, error) {
+	c := Cluster{Name: cfg.Get("clusterName"), KubernetesVersion: cfg.Get("kubernetesVersion"), SingleNATGateway: true}
+	if c.Name == "" {
+		c.Name = DefaultClusterName(ctx.Project(), ctx.Stack())
+	}
+	if v, err := cfg.TryBool("singleNatGateway"); err == nil {
+		c.SingleNATGateway = v
+	} else if !errors.Is(err, config.ErrMissingVar) {
+		return Cluster{}, fmt.Errorf("%s: config singleNatGateway: %w", ctx.Project(), err)
+	}
+	if !eksfargate.ValidClusterName(c.Name) {
+		return Cluster{}, fmt.Errorf("%s: cluster name %q: 1-100 letters, digits, '-' or '_' (set clusterName)", ctx.Project(), c.Name)
+	}
+	return c, nil
+}
+
+// DefaultClusterName is "<project>-<stack>" with every character EKS refuses
+// replaced by '-', cut to EKS's 100 characters.
+func DefaultClusterName(project, stack string) string {
+	name := []byte(project + "-" + stack)
+	for i, b := range name {
+		ok := b == '-' || b == '_' || (b >= '0' && b <= '9') || (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z')
+		if !ok {
+			name[i] = '-'
+		}
+	}
+	return strings.TrimLeft(string(name[:min(len(name), 100)]), "-_")
+}
+
+// Args returns FargateClusterArgs for these settings in region, with tags and
+// the given Fargate profiles (none: the default profile for kube-system and
+// default).
+func (c Cluster) Args(region string, tags map[string]string, profiles ...eksfargate.FargateProfile) *eksfargate.FargateClusterArgs {
+	return &eksfargate.FargateClusterArgs{
+		ClusterName:       c.Name,
+		KubernetesVersion: c.KubernetesVersion,
+		Region:            region,
+		VPC:               &eksfargate.VPCArgs{SingleNATGateway: c.SingleNATGateway},
+		FargateProfiles:   profiles,
+		Tags:              tags,
+	}
+}

@@ -1,0 +1,124 @@
+// Package stacktest holds the assertions the examples' mock tests share: the
+// whole graph's counts by type, parents, and the dependency edges that decide
+// the order of create and destroy.
+package stacktest
+
+import (
+	"maps"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/fargatekit/fargatekit/internal/mockstack"
+)
+
+// One returns the single resource of that type and name, or fails the test.
+func One(t testing.TB, g *mockstack.Graph, typ, name string) *mockstack.Resource {
+	t.Helper()
+	r, err := g.One(typ, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// Counts fails the test unless the graph holds exactly want, type by type.
+func Counts(t testing.TB, g *mockstack.Graph, want map[string]int) {
+	t.Helper()
+	got := g.CountByType()
+	for _, typ := range slices.Sorted(maps.Keys(want)) {
+		if got[typ] != want[typ] {
+			t.Errorf("%s: %d registered, want %d", typ, got[typ], want[typ])
+		}
+	}
+	for _, typ := range slices.Sorted(maps.Keys(got)) {
+		if _, ok := want[typ]; !ok {
+			t.Errorf("unexpected type %s: %d registered", typ, got[typ])
+		}
+	}
+}
+
+// Parent fails the test unless child's parent is parent (nil: the stack).
+func Parent(t testing.TB, g *mockstack.Graph, child, parent *mockstack.Resource) {
+	t.Helper()
+	got := g.ParentOf(child)
+	switch {
+	case parent == nil && got != nil:
+		t.Errorf("%s %s: parent %s %s, want the stack", child.Type, child.Name, got.Type, got.Name)
+	case parent != nil && got != parent:
+		name := "the stack"
+		if got != nil {
+			name = got.Type + " " + got.Name
+		}
+		t.Errorf("%s %s: parent %s, want %s %s", child.Type, child.Name, name, parent.Type, parent.Name)
+	}
+}
+
+// DependsOn fails the test unless from waits for to, and logs the path.
+func DependsOn(t testing.TB, g *mockstack.Graph, from, to *mockstack.Resource) {
+	t.Helper()
+	path := g.DependencyPath(from, to)
+	if path == nil {
+		t.Errorf("%s %s does not depend on %s %s", from.Type, from.Name, to.Type, to.Name)
+		return
+	}
+	var names []string
+	for _, r := range path {
+		names = append(names, r.Name)
+	}
+	t.Logf("%s: %s", from.Name, strings.Join(names, " → "))
+}
+
+// Independent fails the test if from waits for to.
+func Independent(t testing.TB, g *mockstack.Graph, from, to *mockstack.Resource) {
+	t.Helper()
+	if g.DependsOn(from, to) {
+		t.Errorf("%s %s must not wait for %s %s", from.Type, from.Name, to.Type, to.Name)
+	}
+}
+
+// Cluster asserts what every example's FargateCluster named name guarantees:
+// the Fargate profiles are chained in order, CoreDNS waits for the profile
+// that selects kube-system (the first, fp-default unless told), and every
+// cluster child sits under the component.
+func Cluster(t testing.TB, g *mockstack.Graph, name string, profiles ...string) *mockstack.Resource {
+	t.Helper()
+	comp := One(t, g, "fargatekit:eksfargate:FargateCluster", name)
+	Parent(t, g, comp, nil)
+	if len(profiles) == 0 {
+		profiles = []string{"fp-default"}
+	}
+	var prev *mockstack.Resource
+	for _, p := range profiles {
+		fp := One(t, g, "aws:eks/fargateProfile:FargateProfile", name+"-profile-"+p)
+		Parent(t, g, fp, comp)
+		if prev != nil {
+			DependsOn(t, g, fp, prev)
+		}
+		prev = fp
+	}
+	coredns := One(t, g, "aws:eks/addon:Addon", name+"-coredns")
+	if coredns.InputString("addonName") != "coredns" {
+		t.Errorf("addon %s: addonName %q", coredns.Name, coredns.InputString("addonName"))
+	}
+	DependsOn(t, g, coredns, One(t, g, "aws:eks/fargateProfile:FargateProfile", name+"-profile-"+profiles[0]))
+	DependsOn(t, g, coredns, One(t, g, "aws:eks/cluster:Cluster", name+"-cluster"))
+	for _, typ := range []string{"aws:eks/cluster:Cluster", "aws:ec2/vpc:Vpc", "pulumi:providers:kubernetes"} {
+		for _, r := range g.ByType(typ) {
+			if strings.HasPrefix(r.Name, name) {
+				Parent(t, g, r, comp)
+			}
+		}
+	}
+	return comp
+}
+
+// Tagged fails the test unless r's tags input holds every key of want with its value.
+func Tagged(t testing.TB, r *mockstack.Resource, want map[string]string) {
+	t.Helper()
+	for k, v := range want {
+		if got := r.InputString(`tags["` + k + `"]`); got != v {
+			t.Errorf("%s %s: tag %s = %q, want %q", r.Type, r.Name, k, got, v)
+		}
+	}
+}
