@@ -24,7 +24,14 @@ const maxCacheFile = 16 << 10
 // profile name, see [ResolveLocal]). The identity is stored only as a SHA-256
 // hash; no secret ever goes into a key.
 type CacheKey struct {
-	ClusterName, Region, RoleARN, Identity string
+	// ClusterName is the cluster the token is for.
+	ClusterName string
+	// Region is the region whose STS endpoint signed it.
+	Region string
+	// RoleARN is the role assumed before signing ("" for none).
+	RoleARN string
+	// Identity names the signing credentials (stored hashed).
+	Identity string
 }
 
 // identityHash is the hex SHA-256 of the identity, what the cache stores.

@@ -132,6 +132,7 @@ type reuseSource struct {
 	tok Token
 }
 
+// Token returns the held token or a fresh one from the source.
 func (r *reuseSource) Token(ctx context.Context) (Token, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()

@@ -15,10 +15,14 @@ const (
 // "aws eks get-token" prints, in its order, so fargatekit's output drops into
 // kubeconfigs written for the aws CLI.
 type ExecCredential struct {
-	Kind       string               `json:"kind"`
-	APIVersion string               `json:"apiVersion"`
-	Spec       struct{}             `json:"spec"`
-	Status     ExecCredentialStatus `json:"status"`
+	// Kind is always "ExecCredential".
+	Kind string `json:"kind"`
+	// APIVersion is ExecCredentialV1Beta1 or ExecCredentialV1.
+	APIVersion string `json:"apiVersion"`
+	// Spec is empty, as the aws CLI prints it.
+	Spec struct{} `json:"spec"`
+	// Status carries the token.
+	Status ExecCredentialStatus `json:"status"`
 }
 
 // ExecCredentialStatus carries the token and its expiry.
