@@ -65,7 +65,7 @@ var (
 
 // ErrRoleConflict is wrapped when an existing role differs from the spec in a
 // way IAM cannot change in place (its path).
-var ErrRoleConflict = errors.New("irsa: existing role conflicts with the spec")
+var ErrRoleConflict = errors.New("existing role conflicts with the spec")
 
 // defaultMaxSession is the MaxSessionDuration IAM applies when none is given.
 const defaultMaxSession = 3600

@@ -27,9 +27,11 @@ const (
 // Sentinel errors. Every error this package returns for a refused spec wraps
 // one of them (and all wrap [ErrInvalidSpec] except [ErrPolicyTooLarge], which
 // is a quota rather than a grammar problem, and [ErrPodIdentityUnavailable]).
+// Their texts carry no package prefix: the errors returned wrap them after
+// "irsa: <operation>: ".
 var (
 	// ErrInvalidSpec is wrapped by every validation error of a spec.
-	ErrInvalidSpec = errors.New("irsa: invalid spec")
+	ErrInvalidSpec = errors.New("invalid spec")
 	// ErrInvalidProviderARN: an OIDC provider ARN is empty or not of the form
 	// arn:<partition>:iam::<account>:oidc-provider/<issuer host/path>.
 	ErrInvalidProviderARN = fmt.Errorf("%w: invalid OIDC provider ARN", ErrInvalidSpec)
@@ -52,11 +54,11 @@ var (
 	ErrInvalidRole = fmt.Errorf("%w: invalid role setting", ErrInvalidSpec)
 	// ErrPolicyTooLarge: the rendered trust policy exceeds the quota. The
 	// concrete error is a *[PolicyTooLargeError].
-	ErrPolicyTooLarge = errors.New("irsa: trust policy too large")
+	ErrPolicyTooLarge = errors.New("trust policy too large")
 	// ErrPodIdentityUnavailable: EKS Pod Identity was asked for on a cluster
 	// where it does not run (Fargate-only clusters: the Pod Identity agent is a
 	// DaemonSet, and Fargate runs no DaemonSets).
-	ErrPodIdentityUnavailable = errors.New("irsa: EKS Pod Identity unavailable")
+	ErrPodIdentityUnavailable = errors.New("EKS Pod Identity unavailable")
 )
 
 // PolicyTooLargeError reports a trust policy over its size quota.
@@ -67,7 +69,7 @@ type PolicyTooLargeError struct {
 
 // Error implements error.
 func (e *PolicyTooLargeError) Error() string {
-	return fmt.Sprintf("irsa: trust policy is %d characters, over the %d-character quota (ACLSizePerRole; "+
+	return fmt.Sprintf("trust policy is %d characters, over the %d-character quota (ACLSizePerRole; "+
 		"use fewer service accounts, a wildcard, or raise the quota and TrustSpec.MaxSize up to %d)",
 		e.Size, e.Limit, MaxTrustPolicySizeLimit)
 }
