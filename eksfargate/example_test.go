@@ -1,8 +1,14 @@
 package eksfargate_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"log/slog"
+
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/eks"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/fargatekit/fargatekit/eksfargate"
 	"github.com/fargatekit/fargatekit/internal/partition"
@@ -81,4 +87,45 @@ func ExampleFargateClusterArgs_Validate() {
 	// true true
 	// eksfargate: LogTypes[1]: "kubelet" is not one of api, audit, authenticator, controllerManager, scheduler
 	// eksfargate: FargateProfiles: no profile selects the CoreDNS pods (namespace kube-system, labels k8s-app=kube-dns, eks.amazonaws.com/component=coredns)
+}
+
+// A Fargate-only cluster with two profiles and a pinned CoreDNS, in a Pulumi
+// program; irsa, lbc and authmap components take the result as their Cluster.
+func ExampleNewFargateCluster() {
+	pulumi.Run(func(ctx *pulumi.Context) error {
+		cluster, err := eksfargate.NewFargateCluster(ctx, "demo", &eksfargate.FargateClusterArgs{
+			KubernetesVersion: "1.33",
+			VPC:               &eksfargate.VPCArgs{AZCount: 3, SingleNATGateway: true},
+			FargateProfiles: []eksfargate.FargateProfile{
+				eksfargate.DefaultProfile(),
+				{Name: "apps", Selectors: []eksfargate.Selector{{Namespace: "apps"}}},
+			},
+			Addons:   eksfargate.Addons{CoreDNSVersion: "v1.11.4-eksbuild.2"},
+			LogTypes: []string{eksfargate.LogAPI, eksfargate.LogAudit},
+		})
+		if err != nil {
+			return err
+		}
+		ctx.Export("kubeconfig", cluster.Kubeconfig)
+		ctx.Export("oidcProviderArn", cluster.OIDCProviderARN())
+		return nil
+	})
+}
+
+// Profiles added to a running cluster with the AWS SDK, one at a time.
+func ExampleEnsureFargateProfiles() {
+	ctx := context.Background()
+	cfg, err := config.LoadDefaultConfig(ctx, config.WithRegion("eu-west-1"))
+	if err != nil {
+		panic(err)
+	}
+	res, err := eksfargate.EnsureFargateProfiles(ctx, eks.NewFromConfig(cfg), "demo",
+		[]eksfargate.FargateProfile{{Name: "apps", Selectors: []eksfargate.Selector{{Namespace: "apps"}}}},
+		eksfargate.WithPodExecutionRole("arn:aws:iam::123456789012:role/demo-pod-execution-role"),
+		eksfargate.WithSubnets("subnet-0a", "subnet-0b"),
+		eksfargate.WithLogger(slog.Default()))
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println("created:", res.Created, "already there:", res.Unchanged)
 }

@@ -561,6 +561,17 @@ func validateTags(field string, tags map[string]string) error {
 // namespaces and labels (wildcards allowed), and one profile that selects the
 // CoreDNS pods. It reports every problem at once.
 func ValidateProfiles(profiles []FargateProfile) error {
+	err := checkProfiles(profiles)
+	if _, ok := CoreDNSProfile(profiles); !ok && len(profiles) > 0 {
+		err = errors.Join(err, &FieldError{Field: "FargateProfiles", Kind: ErrNoCoreDNSProfile,
+			Problem: "no profile selects the CoreDNS pods (namespace kube-system, labels k8s-app=kube-dns, eks.amazonaws.com/component=coredns)"})
+	}
+	return err
+}
+
+// checkProfiles is ValidateProfiles without the CoreDNS rule (profiles added
+// to a running cluster need not select CoreDNS).
+func checkProfiles(profiles []FargateProfile) error {
 	var errs []error
 	if len(profiles) == 0 {
 		return fieldErr("FargateProfiles", "at least one profile is required")
@@ -583,10 +594,6 @@ func ValidateProfiles(profiles []FargateProfile) error {
 			errs = append(errs, validateSelector(fmt.Sprintf("%s.Selectors[%d]", f, j), s))
 		}
 		errs = append(errs, validateTags(f+".Tags", p.Tags))
-	}
-	if _, ok := CoreDNSProfile(profiles); !ok {
-		errs = append(errs, &FieldError{Field: "FargateProfiles", Kind: ErrNoCoreDNSProfile,
-			Problem: "no profile selects the CoreDNS pods (namespace kube-system, labels k8s-app=kube-dns, eks.amazonaws.com/component=coredns)"})
 	}
 	return errors.Join(errs...)
 }
