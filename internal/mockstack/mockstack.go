@@ -80,7 +80,11 @@ func WithStack(project, stack string) Option {
 // WithConfig sets a stack configuration key, e.g. "fargate-alb:certificateArn".
 func WithConfig(key, value string) Option { return func(s *settings) { s.config[key] = value } }
 
-// WithOutputs adds outputs for one resource type token.
+// WithOutputs adds outputs for one resource type token. For a remote
+// component (RegisterRemoteComponentResource, e.g. pulumi-eks's eks:index:Cluster)
+// they are all the outputs it gets; resource references in them
+// (resource.MakeCustomResourceReference) must name resources the program
+// registered before the component.
 func WithOutputs(typeToken string, f OutputsFunc) Option {
 	return func(s *settings) { s.outputs[typeToken] = f }
 }
@@ -174,6 +178,10 @@ func (m *monitor) NewResource(args pulumi.MockResourceArgs) (string, resource.Pr
 			r.ID = m.physicalID(r)
 		}
 		r.Outputs = m.outputs(r)
+	} else if f, ok := m.s.outputs[r.Type]; ok {
+		// Remote components (multi-language packages such as pulumi-eks) take
+		// their outputs from the monitor; WithOutputs supplies them.
+		r.Outputs = f(r)
 	}
 	m.mu.Lock()
 	r.Order = len(m.res)

@@ -9,6 +9,7 @@ import (
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
@@ -168,5 +169,46 @@ func TestChildrenDoNotInheritParentDependencies(t *testing.T) {
 	}
 	if g.DependsOn(child, first) {
 		t.Fatal("child reported as waiting for its parent's dependency")
+	}
+}
+
+// remoteThing is a remote (multi-language) component, like pulumi-eks's Cluster.
+type remoteThing struct {
+	pulumi.ResourceState
+	Greeting pulumi.StringOutput `pulumi:"greeting"`
+	Role     iam.RoleOutput      `pulumi:"role"`
+}
+
+func TestRemoteComponentOutputs(t *testing.T) {
+	var got, roleName string
+	roleURN := "urn:pulumi:test::fargatekit::aws:iam/role:Role::inner"
+	g, err := Run(func(ctx *pulumi.Context) error {
+		inner, err := iam.NewRole(ctx, "inner", &iam.RoleArgs{AssumeRolePolicy: pulumi.String("{}")})
+		if err != nil {
+			return err
+		}
+		var r remoteThing
+		if err := ctx.RegisterRemoteComponentResource("pkg:index:Thing", "t", pulumi.Map{}, &r, pulumi.DependsOn([]pulumi.Resource{inner})); err != nil {
+			return err
+		}
+		pulumi.All(r.Greeting, r.Role.ApplyT(func(x *iam.Role) pulumi.StringOutput { return x.Name })).ApplyT(func(v []any) error {
+			got, roleName = v[0].(string), v[1].(string)
+			return nil
+		})
+		return nil
+	}, WithOutputs("pkg:index:Thing", func(r *Resource) resource.PropertyMap {
+		return resource.PropertyMap{
+			"greeting": resource.NewProperty("hello " + r.Name),
+			"role":     resource.MakeCustomResourceReference(resource.URN(roleURN), "inner", ""),
+		}
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != "hello t" || roleName != "inner" {
+		t.Errorf("remote outputs: greeting %q, role name %q", got, roleName)
+	}
+	if r, _ := g.One("pkg:index:Thing", "t"); r == nil || r.Custom {
+		t.Errorf("remote component not recorded: %+v", r)
 	}
 }
