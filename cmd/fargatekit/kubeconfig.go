@@ -32,22 +32,28 @@ func runKubeconfig(ctx context.Context, e *env, args []string) error {
 	if mode != kubeauth.ExecFargatekit && mode != kubeauth.ExecAWS {
 		return fmt.Errorf("%w: --exec %q (want fargatekit or aws)", errUsage, *execMode)
 	}
-	if *profile == "" {
+	var opts []func(*config.LoadOptions) error
+	if *profile != "" { // as the aws CLI's --profile: wins over environment keys
+		opts = append(opts, config.WithSharedConfigProfile(*profile))
+	} else {
 		*profile = e.getenv("AWS_PROFILE")
 	}
-	if *region == "" {
-		*region = kubeauth.ResolveLocal(ctx, e.getenv).Region
-	}
-	if *region == "" {
-		return kubeauth.ErrNoRegion
-	}
-	opts := []func(*config.LoadOptions) error{config.WithRegion(*region)}
-	if *profile != "" {
-		opts = append(opts, config.WithSharedConfigProfile(*profile))
+	for _, v := range []string{*region, e.getenv("AWS_REGION"), e.getenv("AWS_DEFAULT_REGION")} {
+		if v != "" {
+			*region = v
+			opts = append(opts, config.WithRegion(v))
+			break
+		}
 	}
 	cfg, err := config.LoadDefaultConfig(ctx, opts...)
 	if err != nil {
 		return fmt.Errorf("load AWS config: %w", err)
+	}
+	if *region == "" {
+		*region = cfg.Region // the profile's
+	}
+	if *region == "" {
+		return kubeauth.ErrNoRegion
 	}
 	info, err := kubeauth.DescribeCluster(ctx, eks.NewFromConfig(cfg), *cluster)
 	if err != nil {

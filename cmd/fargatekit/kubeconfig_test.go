@@ -157,3 +157,28 @@ func TestKubeconfigCommandDefaultPath(t *testing.T) {
 		}
 	}
 }
+
+// TestKubeconfigCommandProfile: --profile picks the profile's keys and
+// region for DescribeCluster, and the exec plugin gets AWS_PROFILE.
+func TestKubeconfigCommandProfile(t *testing.T) {
+	environ, requests := eksTestEnv(t)
+	os.WriteFile(environ["AWS_CONFIG_FILE"], []byte("[profile dev]\nregion = eu-west-1\n"), 0o600)
+	os.WriteFile(environ["AWS_SHARED_CREDENTIALS_FILE"], []byte("[dev]\naws_access_key_id = AKIDPROFILE\naws_secret_access_key = s\n"), 0o600)
+	path := filepath.Join(environ["HOME"], "config")
+	code, _, errs := runCLI(t, environ, "kubeconfig", "--cluster-name", "demo", "--profile", "dev", "--kubeconfig", path)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if r := requests(); len(r) != 1 || !strings.Contains(r[0], "Credential=AKIDPROFILE/") || !strings.Contains(r[0], "/eu-west-1/eks/") {
+		t.Errorf("DescribeCluster requests %q", r)
+	}
+	cfg, err := clientcmd.LoadFromFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ex := cfg.AuthInfos["arn:aws:eks:eu-west-1:123456789012:cluster/demo"].Exec
+	if len(ex.Env) != 1 || ex.Env[0].Name != "AWS_PROFILE" || ex.Env[0].Value != "dev" ||
+		!reflect.DeepEqual(ex.Args, []string{"token", "--cluster-name", "demo", "--region", "eu-west-1"}) {
+		t.Errorf("exec env %v args %q", ex.Env, ex.Args)
+	}
+}

@@ -93,8 +93,8 @@ func NewGenerator(opts TokenOptions) (*Generator, error) {
 	if err := checkRegion(opts.Region); err != nil {
 		errs = append(errs, err)
 	}
-	if opts.Credentials == nil {
-		errs = append(errs, ErrNoCredentials)
+	if opts.Credentials == nil || aws.IsCredentialsProvider(opts.Credentials, (*aws.AnonymousCredentials)(nil)) {
+		errs = append(errs, ErrNoCredentials) // anonymous would presign an unsigned URL
 	}
 	if opts.RoleARN != "" {
 		if err := checkRoleARN(opts.RoleARN); err != nil {

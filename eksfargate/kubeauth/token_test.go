@@ -288,6 +288,7 @@ func TestTokenOptionsRefused(t *testing.T) {
 		{"no region", TokenOptions{ClusterName: "c", Credentials: creds}, ErrNoRegion, "no AWS region"},
 		{"bad region", TokenOptions{ClusterName: "c", Region: "mars-1", Credentials: creds}, ErrInvalidSpec, "region"},
 		{"no credentials", TokenOptions{ClusterName: "c", Region: "eu-west-1"}, ErrNoCredentials, "credentials"},
+		{"anonymous", TokenOptions{ClusterName: "c", Region: "eu-west-1", Credentials: aws.AnonymousCredentials{}}, ErrNoCredentials, "credentials"},
 		{"bad cluster", TokenOptions{ClusterName: "", Region: "eu-west-1", Credentials: creds}, ErrInvalidSpec, "cluster name"},
 		{"bad role", TokenOptions{ClusterName: "c", Region: "eu-west-1", Credentials: creds, RoleARN: "role"}, ErrInvalidSpec, "role ARN"},
 	}
