@@ -116,7 +116,7 @@ func (c *FargateCluster) build(ctx *pulumi.Context, name string) error {
 		return err
 	}
 	c.OIDC, err = irsa.NewOIDCProvider(ctx, name+"-oidc", &irsa.OIDCProviderArgs{
-		IssuerURL:   c.Cluster.Identities.ApplyT(issuerOf).(pulumi.StringOutput),
+		IssuerURL:   c.Cluster.Identities.ApplyT(OIDCIssuer).(pulumi.StringOutput),
 		Thumbprints: c.spec.OIDCThumbprints,
 		Tags:        c.spec.Tags,
 	}, parent)
@@ -483,7 +483,9 @@ func (c *FargateCluster) cluster(ctx *pulumi.Context, name string, clusterPolicy
 // ErrNoIssuer is wrapped when the EKS cluster reports no OIDC issuer.
 var ErrNoIssuer = errors.New("eksfargate: the cluster reports no OIDC issuer")
 
-func issuerOf(ids []eks.ClusterIdentity) (string, error) {
+// OIDCIssuer returns the OIDC issuer URL from an aws eks.Cluster's identities
+// output (for use inside ApplyT), or an error wrapping [ErrNoIssuer].
+func OIDCIssuer(ids []eks.ClusterIdentity) (string, error) {
 	for _, id := range ids {
 		for _, o := range id.Oidcs {
 			if o.Issuer != nil && *o.Issuer != "" {

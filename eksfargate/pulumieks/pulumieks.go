@@ -1,0 +1,176 @@
+// Package pulumieks makes a cluster created with pulumi-eks
+// (github.com/pulumi/pulumi-eks/sdk/v2/go/eks, eks.Cluster) usable where
+// fargatekit wants a [clusterref.ClusterRef], so that pulumi-eks users can add
+// fargatekit's IRSA roles, AWS Load Balancer Controller and aws-auth mappings
+// on top of the cluster they already have.
+//
+// What the cluster's outputs say (name, region, VPC, OIDC provider and issuer,
+// pod-execution role) is read from them; what they cannot say as plain Go
+// values (whether the cluster is Fargate-only, its authentication mode) comes
+// from [Options], most simply [OptionsFromArgs] over the same eks.ClusterArgs
+// the cluster was created with.
+//
+// The pulumi-eks cluster must have an IAM OIDC provider (createOidcProvider:
+// true) for IRSA; without one OIDCProviderARN resolves to "".
+package pulumieks
+
+import (
+	"errors"
+	"fmt"
+
+	awseks "github.com/pulumi/pulumi-aws/sdk/v6/go/aws/eks"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi-eks/sdk/v2/go/eks"
+	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/fargatekit/fargatekit/eksfargate"
+	"github.com/fargatekit/fargatekit/eksfargate/clusterref"
+	"github.com/fargatekit/fargatekit/internal/partition"
+)
+
+// ErrInvalidOptions is wrapped by every error New returns for its arguments.
+var ErrInvalidOptions = errors.New("pulumieks: invalid options")
+
+// Options are the plain facts about a pulumi-eks cluster that its outputs
+// cannot give synchronously.
+type Options struct {
+	// Fargate: the cluster was created with the fargate argument, so it has a
+	// Fargate profile and a pod-execution role.
+	Fargate bool
+	// FargateOnly: no node groups at all (fargate set and no node group added).
+	// It requires Fargate.
+	FargateOnly bool
+	// AuthenticationMode is the cluster's mode; "" means CONFIG_MAP, which is
+	// what EKS uses when pulumi-eks is given no authenticationMode.
+	AuthenticationMode string
+	// KubernetesProvider is used for the cluster; nil creates one from the
+	// cluster's kubeconfigJson, named <name>-k8s.
+	KubernetesProvider pulumi.ProviderResource
+}
+
+// OptionsFromArgs derives Options from the args the cluster was created with:
+// Fargate and FargateOnly when args.Fargate is set (pulumi-eks then skips the
+// default node group; set FargateOnly false yourself if you add node groups),
+// and the authentication mode.
+func OptionsFromArgs(args *eks.ClusterArgs) Options {
+	if args == nil {
+		return Options{}
+	}
+	o := Options{Fargate: args.Fargate != nil}
+	o.FargateOnly = o.Fargate
+	if args.AuthenticationMode != nil {
+		o.AuthenticationMode = string(*args.AuthenticationMode)
+	}
+	return o
+}
+
+// Validate reports every problem of the options at once.
+func (o Options) Validate() error {
+	var errs []error
+	if o.FargateOnly && !o.Fargate {
+		errs = append(errs, fmt.Errorf("%w: FargateOnly without Fargate: a cluster without Fargate profiles runs nothing", ErrInvalidOptions))
+	}
+	switch o.AuthenticationMode {
+	case "", clusterref.AuthConfigMap, clusterref.AuthAPIAndConfigMap, clusterref.AuthAPI:
+	default:
+		errs = append(errs, fmt.Errorf("%w: authentication mode %q is not CONFIG_MAP, API_AND_CONFIG_MAP or API", ErrInvalidOptions, o.AuthenticationMode))
+	}
+	return errors.Join(errs...)
+}
+
+// Cluster is a pulumi-eks cluster seen as a clusterref.ClusterRef.
+type Cluster struct {
+	// Source is the pulumi-eks cluster.
+	Source   *eks.Cluster
+	opts     Options
+	provider pulumi.ProviderResource
+}
+
+var _ clusterref.ClusterRef = (*Cluster)(nil)
+
+// New adapts cluster. It registers at most one resource: the Kubernetes
+// provider <name>-k8s (with opts), when Options.KubernetesProvider is nil.
+func New(ctx *pulumi.Context, name string, cluster *eks.Cluster, o Options, opts ...pulumi.ResourceOption) (*Cluster, error) {
+	err := o.Validate()
+	if cluster == nil {
+		err = errors.Join(fmt.Errorf("%w: nil cluster", ErrInvalidOptions), err)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("pulumieks: New %s: %w", name, err)
+	}
+	c := &Cluster{Source: cluster, opts: o, provider: o.KubernetesProvider}
+	if c.provider == nil {
+		p, err := kubernetes.NewProvider(ctx, name+"-k8s", &kubernetes.ProviderArgs{Kubeconfig: cluster.KubeconfigJson}, opts...)
+		if err != nil {
+			return nil, fmt.Errorf("pulumieks: New %s: %w", name, err)
+		}
+		c.provider = p
+	}
+	return c, nil
+}
+
+// ClusterName implements clusterref.ClusterRef.
+func (c *Cluster) ClusterName() pulumi.StringOutput { return c.Source.EksCluster.Name() }
+
+// Region implements clusterref.ClusterRef: the region of the cluster's ARN.
+func (c *Cluster) Region() pulumi.StringOutput {
+	return c.Source.EksCluster.Arn().ApplyT(func(arn string) (string, error) {
+		a, err := partition.ParseARN(arn, "eks", "cluster/")
+		if err != nil {
+			return "", fmt.Errorf("pulumieks: cluster ARN: %w", err)
+		}
+		return a.Region, nil
+	}).(pulumi.StringOutput)
+}
+
+// VpcID implements clusterref.ClusterRef.
+func (c *Cluster) VpcID() pulumi.StringOutput { return c.Source.Core.VpcId() }
+
+// OIDCProviderARN implements clusterref.ClusterRef; "" without an OIDC provider.
+func (c *Cluster) OIDCProviderARN() pulumi.StringOutput {
+	return c.Source.Core.OidcProvider().ApplyT(func(p *iam.OpenIdConnectProvider) pulumi.StringOutput {
+		if p == nil {
+			return pulumi.String("").ToStringOutput()
+		}
+		return p.Arn
+	}).(pulumi.StringOutput)
+}
+
+// OIDCIssuerURL implements clusterref.ClusterRef.
+func (c *Cluster) OIDCIssuerURL() pulumi.StringOutput {
+	return c.Source.EksCluster.Identities().ApplyT(func(ids []awseks.ClusterIdentity) (string, error) {
+		return eksfargate.OIDCIssuer(ids)
+	}).(pulumi.StringOutput)
+}
+
+// PodExecutionRoleARN implements clusterref.ClusterRef; "" without Fargate.
+func (c *Cluster) PodExecutionRoleARN() pulumi.StringOutput {
+	return c.Source.Core.FargateProfile().ApplyT(func(fp *awseks.FargateProfile) pulumi.StringOutput {
+		if fp == nil {
+			return pulumi.String("").ToStringOutput()
+		}
+		return fp.PodExecutionRoleArn
+	}).(pulumi.StringOutput)
+}
+
+// KubernetesProvider implements clusterref.ClusterRef.
+func (c *Cluster) KubernetesProvider() pulumi.ProviderResource { return c.provider }
+
+// FargateOnly implements clusterref.ClusterRef.
+func (c *Cluster) FargateOnly() bool { return c.opts.FargateOnly }
+
+// HasFargateProfiles implements clusterref.ClusterRef.
+func (c *Cluster) HasFargateProfiles() bool { return c.opts.Fargate }
+
+// AuthenticationMode implements clusterref.ClusterRef.
+func (c *Cluster) AuthenticationMode() string {
+	if c.opts.AuthenticationMode == "" {
+		return clusterref.AuthConfigMap
+	}
+	return c.opts.AuthenticationMode
+}
+
+// Ready implements clusterref.ClusterRef: the pulumi-eks component itself
+// (depending on a component waits for all its children).
+func (c *Cluster) Ready() []pulumi.Resource { return []pulumi.Resource{c.Source} }
