@@ -37,6 +37,7 @@ var ErrProfileFailed = errors.New("eksfargate: Fargate profile failed")
 // ProfileMismatchError names the differences between an existing profile and
 // the wanted one.
 type ProfileMismatchError struct {
+	// Cluster and Profile name the existing profile.
 	Cluster, Profile string
 	// Differences are human-readable, one per differing field.
 	Differences []string
@@ -72,8 +73,10 @@ const (
 
 // Progress is one step of EnsureFargateProfiles.
 type Progress struct {
+	// Cluster and Profile name the profile concerned.
 	Cluster, Profile string
-	Event            ProgressEvent
+	// Event says what happened.
+	Event ProgressEvent
 	// Status is the profile's last known status (CREATING, ACTIVE, ...).
 	Status string
 	// Attempt counts create attempts of this profile (EventBusy).

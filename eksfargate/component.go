@@ -36,12 +36,15 @@ const (
 type FargateCluster struct {
 	pulumi.ResourceState
 
-	// VPC, InternetGateway, the subnets, NATGateways and route tables exist
-	// only when the component created the network.
-	VPC                           *ec2.Vpc
-	InternetGateway               *ec2.InternetGateway
+	// VPC is the created VPC; it, InternetGateway, the subnets and
+	// NATGateways are nil on an existing network.
+	VPC *ec2.Vpc
+	// InternetGateway is the created VPC's internet gateway.
+	InternetGateway *ec2.InternetGateway
+	// PublicSubnets and PrivateSubnets are the created subnets, in zone order.
 	PublicSubnets, PrivateSubnets []*ec2.Subnet
-	NATGateways                   []*ec2.NatGateway
+	// NATGateways are one per zone, or one with SingleNATGateway.
+	NATGateways []*ec2.NatGateway
 
 	// ClusterRole is assumed by the EKS control plane; PodExecutionRole by the
 	// Fargate infrastructure to register pods as nodes and pull images.
@@ -192,14 +195,19 @@ func (c *FargateCluster) locate(ctx *pulumi.Context) error {
 	return nil
 }
 
-// tags returns the spec's tags plus extra (extra wins).
-func (c *FargateCluster) tags(extra map[string]string) pulumi.StringMap {
+// tagMap returns the spec's tags plus extra (extra wins).
+func (c *FargateCluster) tagMap(extra map[string]string) map[string]string {
 	out := maps.Clone(c.spec.Tags)
 	if out == nil {
 		out = map[string]string{}
 	}
 	maps.Copy(out, extra)
-	return pulumi.ToStringMap(out)
+	return out
+}
+
+// tags is tagMap as a Pulumi input.
+func (c *FargateCluster) tags(extra map[string]string) pulumi.StringMap {
+	return pulumi.ToStringMap(c.tagMap(extra))
 }
 
 func (c *FargateCluster) nameTag(suffix string) map[string]string {
@@ -330,11 +338,7 @@ func (c *FargateCluster) network(ctx *pulumi.Context, name string) ([]pulumi.Res
 }
 
 func (c *FargateCluster) subnet(ctx *pulumi.Context, name, zone, cidr string, tier Tier) (*ec2.Subnet, error) {
-	tags := maps.Clone(c.spec.Tags)
-	if tags == nil {
-		tags = map[string]string{}
-	}
-	tags["Name"] = c.spec.ClusterName + "-" + string(tier) + "-" + zone
+	tags := c.tagMap(c.nameTag(string(tier) + "-" + zone))
 	return ec2.NewSubnet(ctx, name, &ec2.SubnetArgs{
 		VpcId:            c.VPC.ID(),
 		AvailabilityZone: pulumi.String(zone),

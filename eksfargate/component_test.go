@@ -4,6 +4,7 @@ import (
 	"errors"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
@@ -511,6 +512,16 @@ func TestRefusedSpecRegistersNothing(t *testing.T) {
 }
 
 func TestProviderPassedThrough(t *testing.T) {
+	var mu sync.Mutex
+	invokedWith := map[string]string{}
+	record := func(token string, out map[string]any) mockstack.Option {
+		return mockstack.WithCall(token, func(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
+			mu.Lock()
+			defer mu.Unlock()
+			invokedWith[token] = args.Provider
+			return resource.NewPropertyMapFromMap(out), nil
+		})
+	}
 	g, err := mockstack.Run(func(ctx *pulumi.Context) error {
 		p, err := aws.NewProvider(ctx, "west", &aws.ProviderArgs{Region: pulumi.String("us-west-2")})
 		if err != nil {
@@ -518,9 +529,21 @@ func TestProviderPassedThrough(t *testing.T) {
 		}
 		_, err = NewFargateCluster(ctx, "demo", nil, pulumi.Provider(p))
 		return err
-	})
+	},
+		record("aws:index/getRegion:getRegion", map[string]any{"name": "us-west-2", "id": "us-west-2"}),
+		record("aws:index/getPartition:getPartition", map[string]any{"partition": "aws", "id": "aws", "dnsSuffix": "amazonaws.com"}),
+		record("aws:index/getCallerIdentity:getCallerIdentity", map[string]any{"accountId": "123456789012", "id": "123456789012"}),
+		record("aws:index/getAvailabilityZones:getAvailabilityZones", map[string]any{"names": []any{"us-west-2a", "us-west-2b"}, "id": "us-west-2"}))
 	if err != nil {
 		t.Fatal(err)
+	}
+	if len(invokedWith) != 4 {
+		t.Errorf("invokes = %v", invokedWith)
+	}
+	for tok, p := range invokedWith {
+		if !strings.Contains(p, "::pulumi:providers:aws::west::") {
+			t.Errorf("%s invoked with provider %q, not the component's", tok, p)
+		}
 	}
 	for _, r := range g.Resources {
 		if !r.Custom || !strings.HasPrefix(r.Type, "aws:") || r.Type == "pulumi:providers:aws" {

@@ -238,13 +238,17 @@ type CoreDNSConfig struct {
 
 // Resources are a container's requests and limits.
 type Resources struct {
+	// Requests are what the scheduler (and Fargate's sizing) counts.
 	Requests *ResourceList `json:"requests,omitempty"`
-	Limits   *ResourceList `json:"limits,omitempty"`
+	// Limits cap the container.
+	Limits *ResourceList `json:"limits,omitempty"`
 }
 
 // ResourceList holds Kubernetes quantities, e.g. CPU "250m", Memory "256Mi".
 type ResourceList struct {
-	CPU    string `json:"cpu,omitempty"`
+	// CPU is a CPU quantity, e.g. "250m" or "0.5".
+	CPU string `json:"cpu,omitempty"`
+	// Memory is a memory quantity, e.g. "256Mi".
 	Memory string `json:"memory,omitempty"`
 }
 
