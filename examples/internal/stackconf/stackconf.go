@@ -73,14 +73,13 @@ type Cluster struct {
 
 // ClusterSettings reads clusterName, kubernetesVersion and singleNatGateway.
 func ClusterSettings(ctx *pulumi.Context, cfg *config.Config) (Cluster, error) {
-	c := Cluster{Name: cfg.Get("clusterName"), KubernetesVersion: cfg.Get("kubernetesVersion"), SingleNATGateway: true}
+	c := Cluster{Name: cfg.Get("clusterName"), KubernetesVersion: cfg.Get("kubernetesVersion")}
 	if c.Name == "" {
 		c.Name = DefaultClusterName(ctx.Project(), ctx.Stack())
 	}
-	if v, err := cfg.TryBool("singleNatGateway"); err == nil {
-		c.SingleNATGateway = v
-	} else if !errors.Is(err, config.ErrMissingVar) {
-		return Cluster{}, fmt.Errorf("%s: config singleNatGateway: %w", ctx.Project(), err)
+	var err error
+	if c.SingleNATGateway, err = Bool(ctx, cfg, "singleNatGateway", true); err != nil {
+		return Cluster{}, err
 	}
 	if !eksfargate.ValidClusterName(c.Name) {
 		return Cluster{}, fmt.Errorf("%s: cluster name %q: 1-100 letters, digits, '-' or '_' (set clusterName)", ctx.Project(), c.Name)
@@ -113,4 +112,36 @@ func (c Cluster) Args(region string, tags map[string]string, profiles ...eksfarg
 		FargateProfiles:   profiles,
 		Tags:              tags,
 	}
+}
+
+// Bool reads an optional boolean config key; def when it is not set.
+func Bool(ctx *pulumi.Context, cfg *config.Config, key string, def bool) (bool, error) {
+	v, err := cfg.TryBool(key)
+	switch {
+	case errors.Is(err, config.ErrMissingVar):
+		return def, nil
+	case err != nil:
+		return def, fmt.Errorf("%s: config %s (true or false): %w", ctx.Project(), key, err)
+	}
+	return v, nil
+}
+
+// Int reads an optional integer config key; def when it is not set.
+func Int(ctx *pulumi.Context, cfg *config.Config, key string, def int) (int, error) {
+	v, err := cfg.TryInt(key)
+	switch {
+	case errors.Is(err, config.ErrMissingVar):
+		return def, nil
+	case err != nil:
+		return def, fmt.Errorf("%s: config %s (an integer): %w", ctx.Project(), key, err)
+	}
+	return v, nil
+}
+
+// String reads an optional string config key; def when it is not set or empty.
+func String(cfg *config.Config, key, def string) string {
+	if v := cfg.Get(key); v != "" {
+		return v
+	}
+	return def
 }

@@ -67,21 +67,14 @@ func LoadConfig(ctx *pulumi.Context) (Config, error) {
 		return c, err
 	}
 	c.BucketName = cfg.Get("bucketName")
-	c.Namespace = or(cfg.Get("namespace"), "default")
-	c.ServiceAccount = or(cfg.Get("serviceAccount"), "s3-reader")
-	c.Image = or(cfg.Get("image"), DefaultImage)
+	c.Namespace = stackconf.String(cfg, "namespace", "default")
+	c.ServiceAccount = stackconf.String(cfg, "serviceAccount", "s3-reader")
+	c.Image = stackconf.String(cfg, "image", DefaultImage)
 	sa := irsa.ServiceAccount{Namespace: c.Namespace, Name: c.ServiceAccount}
 	if err := sa.Validate(); err != nil || sa.HasWildcard() {
 		return c, fmt.Errorf("%s: namespace/serviceAccount %s: an exact, valid service account is needed (%v)", Project, sa, err)
 	}
 	return c, nil
-}
-
-func or(v, def string) string {
-	if v == "" {
-		return def
-	}
-	return v
 }
 
 // ReadOnlyPolicy renders the reader's permissions: list the bucket and get its
