@@ -11,6 +11,8 @@ func addSeeds(f *testing.F) {
 	f.Add("    # c\n    - rolearn: a  # x\n      username: 'b'\n      userid: X\n    - sso: {permissionSetName: A, accountID: '1'}\n      username: \"u\\t\"\n", "", "``")
 	f.Add("- rolearn: a\r\n  groups: &g [a]\r\n- rolearn: b\r\n  groups: *g", "-\n- ~\n", "- 1\n- '2'\n")
 	f.Add("[ {rolearn: 'it''s', username: \"a, b\"} , # c\n {rolearn: x} ]", "[{userarn: u, username: \"\\u00e9\\u0085\"}]", "")
+	f.Add("- rolearn: a\n  username: \"multi\n- line\"\n- rolearn: b\n", "- userarn: u\n  username: |\n    x\n- userarn: v\n", "- '1'\n---\n- '2'\n")
+	f.Add("- rolearn: a\n  username: plain\n  continued\n- rolearn: b\n...\n", "-\tuserarn: u\n", "- 1 # c\n-   2\n")
 }
 
 // FuzzParse: Parse never panics; whatever it accepts, Data renders, and that
@@ -20,6 +22,9 @@ func FuzzParse(f *testing.F) {
 	addSeeds(f)
 	f.Fuzz(func(t *testing.T, roles, users, accounts string) {
 		in := map[string]string{KeyMapRoles: roles, KeyMapUsers: users, KeyMapAccounts: accounts, "other": roles}
+		for k, kd := range kinds {
+			assertByItemIsWhole(t, kd, in[kinds[k].key])
+		}
 		m, err := Parse(in)
 		if err != nil {
 			if len(Problems(err)) == 0 {
@@ -119,4 +124,24 @@ func normalizedAll(m Mappings) Mappings {
 		out.Roles[i] = normalized(out.Roles[i]).(RoleMapping)
 	}
 	return out
+}
+
+// assertByItemIsWhole: reading a block list item by item is reading it whole.
+func assertByItemIsWhole(t *testing.T, kd kind, text string) {
+	sec, ok := parseBlockByItem(kd, text, nil)
+	if !ok {
+		return
+	}
+	whole, errs := kd.decode(text)
+	if len(errs) > 0 {
+		t.Fatalf("%s: read item by item, but whole it fails: %v\n%q", kd.key, errs, text)
+	}
+	if len(whole) != len(sec.items) {
+		t.Fatalf("%s: %d items by item, %d whole\n%q", kd.key, len(sec.items), len(whole), text)
+	}
+	for i := range whole {
+		if !whole[i].sameValue(sec.items[i]) || !whole[i].entry.same(sec.items[i].entry) {
+			t.Fatalf("%s[%d]: %s by item, %s whole\n%q", kd.key, i, sec.items[i].raw, whole[i].raw, text)
+		}
+	}
 }

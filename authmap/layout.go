@@ -1,6 +1,7 @@
 package authmap
 
 import (
+	"encoding/json"
 	"strings"
 )
 
@@ -40,11 +41,19 @@ type section struct {
 	// in block style the last item runs to the end), sep is the first
 	// separator between two flow items.
 	prefix, suffix, sep string
+	// proven is true when the cut is right by construction (see split), so
+	// that texts assembled from it need not be read back whole.
+	proven bool
 }
 
-// split finds each item's text and proves it: every item, read alone, must
-// decode to exactly what the whole value decoded to. Otherwise the section
-// stays opaque.
+// split finds each item's text and proves the cut. A block list is cut at
+// the lines whose first character is a dash at the sequence's column: every
+// top-level item starts on such a line, so the cut can only be wrong by
+// having too many pieces, and the count settles it. A JSON list is cut
+// exactly by the scanner. Anything else (anchors and aliases, which tie
+// items together; hand-written flow YAML) is proven the slow way: every item
+// read alone must decode to what the whole value decoded to. Unproven, the
+// section stays opaque.
 func (s *section) split(kd kind) {
 	if len(s.items) == 0 {
 		return
@@ -62,13 +71,10 @@ func (s *section) split(kd kind) {
 		s.reset()
 		return
 	}
+	s.proven = (s.style == styleBlock && !strings.ContainsAny(s.original, "&*")) ||
+		(s.style == styleFlow && json.Valid([]byte(s.original)))
 	for i, t := range texts {
-		probe := t
-		if s.style == styleFlow {
-			probe = "[" + t + "]"
-		}
-		got, errs := kd.decode(probe)
-		if len(errs) > 0 || len(got) != 1 || got[0].canon != s.items[i].canon {
+		if !s.proven && !decodesAs(kd, s.style, t, s.items[i]) {
 			s.reset()
 			return
 		}
@@ -76,8 +82,17 @@ func (s *section) split(kd kind) {
 	}
 }
 
+// decodesAs reports whether an item's text read alone is the item.
+func decodesAs(kd kind, st style, text string, want item) bool {
+	if st == styleFlow {
+		text = "[" + text + "]"
+	}
+	got, errs := kd.decode(text)
+	return len(errs) == 0 && len(got) == 1 && got[0].sameValue(want)
+}
+
 func (s *section) reset() {
-	s.style, s.prefix, s.suffix, s.sep, s.indent = styleOpaque, "", "", "", 0
+	s.style, s.prefix, s.suffix, s.sep, s.indent, s.proven = styleOpaque, "", "", "", 0, false
 	for i := range s.items {
 		s.items[i].text = ""
 	}
@@ -112,6 +127,9 @@ func isDashLine(line string, indent int) bool {
 func (s *section) splitBlock(start int) []string {
 	lineStart := strings.LastIndexByte(s.original[:start], '\n') + 1
 	indent := start - lineStart
+	if first, _, _ := strings.Cut(s.original[lineStart:], "\n"); !isDashLine(first+"\n", indent) {
+		return nil // "-x" is a scalar, not a list
+	}
 	var texts []string
 	cur := -1
 	off := lineStart
@@ -123,6 +141,9 @@ func (s *section) splitBlock(start int) []string {
 			cur = off
 		}
 		off += len(line)
+	}
+	if cur < 0 {
+		return nil
 	}
 	texts = append(texts, s.original[cur:])
 	s.style, s.indent, s.prefix = styleBlock, indent, s.original[:lineStart]

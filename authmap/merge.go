@@ -22,6 +22,7 @@ import (
 func (m Mappings) Merge(add Mappings) (Mappings, error) {
 	out := m.clone()
 	var errs []error
+	roles := newIndex(out.Roles, RoleMapping.Identity)
 	written := map[string]string{} // identity -> ARN as the caller gave it
 	for i, r := range add.Roles {
 		given := r.RoleARN
@@ -30,10 +31,8 @@ func (m Mappings) Merge(add Mappings) (Mappings, error) {
 		}
 		id := r.Identity()
 		seen := []string{written[id]}
-		for _, x := range out.Roles {
-			if x.Identity() == id {
-				seen = append(seen, x.RoleARN)
-			}
+		for _, j := range roles.pos[id] {
+			seen = append(seen, roles.list[j].RoleARN)
 		}
 		for _, prev := range seen {
 			if p, q := rolePath(prev), rolePath(given); p != "" && q != "" && !strings.EqualFold(p, q) {
@@ -43,10 +42,11 @@ func (m Mappings) Merge(add Mappings) (Mappings, error) {
 			}
 		}
 		written[id] = given
-		out.Roles = upsert(out.Roles, r, RoleMapping.Identity, func(a, b RoleMapping) bool { return a.same(b) })
+		roles.upsert(r, func(a, b RoleMapping) bool { return a.same(b) })
 	}
+	users := newIndex(out.Users, UserMapping.Identity)
 	for _, u := range add.Users {
-		out.Users = upsert(out.Users, u, UserMapping.Identity, func(a, b UserMapping) bool { return a.same(b) })
+		users.upsert(u, func(a, b UserMapping) bool { return a.same(b) })
 	}
 	for _, a := range add.Accounts {
 		if !slices.Contains(out.Accounts, a) {
@@ -56,22 +56,59 @@ func (m Mappings) Merge(add Mappings) (Mappings, error) {
 	if err := errors.Join(errs...); err != nil {
 		return m, err
 	}
+	out.Roles, out.Users = roles.list, users.list
 	return out, nil
+}
+
+// index keeps the positions of a list's elements by identity, so that a
+// merge of k entries into n costs O(n+k) identity computations.
+type index[T any] struct {
+	list []T
+	id   func(T) string
+	pos  map[string][]int
+}
+
+func newIndex[T any](list []T, id func(T) string) *index[T] {
+	x := &index[T]{list: list, id: id}
+	x.rebuild()
+	return x
+}
+
+func (x *index[T]) rebuild() {
+	x.pos = make(map[string][]int, len(x.list))
+	for i, e := range x.list {
+		k := x.id(e)
+		x.pos[k] = append(x.pos[k], i)
+	}
 }
 
 // upsert replaces the first element with e's identity (unless it is the same)
 // and drops later ones, or appends e.
-func upsert[T any](list []T, e T, id func(T) string, same func(T, T) bool) []T {
-	key := id(e)
-	first := slices.IndexFunc(list, func(x T) bool { return id(x) == key })
-	if first < 0 {
-		return append(list, e)
+func (x *index[T]) upsert(e T, same func(T, T) bool) {
+	key := x.id(e)
+	at := x.pos[key]
+	if len(at) == 0 {
+		x.list = append(x.list, e)
+		x.pos[key] = []int{len(x.list) - 1}
+		return
 	}
-	if !same(list[first], e) {
-		list[first] = e
+	if !same(x.list[at[0]], e) {
+		x.list[at[0]] = e
 	}
-	rest := slices.DeleteFunc(slices.Clone(list[first+1:]), func(x T) bool { return id(x) == key })
-	return append(list[:first+1], rest...)
+	if len(at) > 1 {
+		drop := map[int]bool{}
+		for _, j := range at[1:] {
+			drop[j] = true
+		}
+		kept := x.list[:0]
+		for j, v := range x.list {
+			if !drop[j] {
+				kept = append(kept, v)
+			}
+		}
+		x.list = kept
+		x.rebuild()
+	}
 }
 
 // rolePath is the path of a role ARN ("/team/" in role/team/app), "" for none.

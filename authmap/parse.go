@@ -1,6 +1,7 @@
 package authmap
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -22,7 +23,12 @@ import (
 // ([*Problem] wrapping ErrMalformed), and then Parse returns empty Mappings so
 // that nothing built on a partial read can be written back. Parse does not
 // validate: see [Mappings.Validate].
-func Parse(data map[string]string) (Mappings, error) {
+func Parse(data map[string]string) (Mappings, error) { return parseWith(data, nil) }
+
+// parseWith is Parse with a cache of decoded block-list items by their
+// text, so that a read-modify-write loop decodes on each retry only the
+// entries that others changed in between.
+func parseWith(data map[string]string, cache itemCache) (Mappings, error) {
 	m := Mappings{layout: &layout{}}
 	var errs []error
 	for k, kd := range kinds {
@@ -30,7 +36,7 @@ func Parse(data map[string]string) (Mappings, error) {
 		if !ok {
 			continue
 		}
-		sec, err := parseSection(kd, text)
+		sec, err := parseSection(kd, text, cache)
 		if err != nil {
 			errs = append(errs, err)
 			continue
@@ -127,9 +133,8 @@ var kinds = [3]kind{
 // item is one parsed list item and, once the layout is known, its text.
 type item struct {
 	entry entry
-	// canon is the item's value as canonical JSON: two texts with the same
-	// canon read back the same.
-	canon string
+	// raw is the item's JSON (the account ID for mapAccounts).
+	raw string
 	// extras are keys the authenticator ignores, kept when the entry is re-rendered.
 	extras []field
 	// text is the item's original bytes ("" when the layout is unknown).
@@ -158,7 +163,7 @@ type wireUser struct {
 
 func decodeRole(raw json.RawMessage) (entry, []string, error) {
 	var w wireRole
-	err := json.Unmarshal(raw, &w)
+	err := decodeJSON(raw, &w)
 	r := RoleMapping{RoleARN: w.RoleARN, Username: w.Username, Groups: w.Groups}
 	if w.SSO != nil {
 		r.SSO = &SSO{PermissionSetName: w.SSO.PermissionSetName, AccountID: w.SSO.AccountID, Partition: w.SSO.Partition}
@@ -168,8 +173,27 @@ func decodeRole(raw json.RawMessage) (entry, []string, error) {
 
 func decodeUser(raw json.RawMessage) (entry, []string, error) {
 	var w wireUser
-	err := json.Unmarshal(raw, &w)
+	err := decodeJSON(raw, &w)
 	return UserMapping{UserARN: w.UserARN, Username: w.Username, Groups: w.Groups}, []string{"userarn", "username", "groups"}, err
+}
+
+// errHasExtras says an entry has keys the wire type does not know.
+var errHasExtras = errors.New("entry has other keys")
+
+// decodeJSON is json.Unmarshal into v, plus errHasExtras when raw has keys v
+// lacks (found cheaply: most entries have none).
+func decodeJSON(raw json.RawMessage, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	err := dec.Decode(v)
+	if err == nil || !strings.HasPrefix(err.Error(), "json: unknown field ") {
+		return err
+	}
+	reflect.ValueOf(v).Elem().SetZero()
+	if err := json.Unmarshal(raw, v); err != nil {
+		return err
+	}
+	return errHasExtras
 }
 
 // isSkippable is the authenticator's test for "no list at all".
@@ -201,20 +225,22 @@ func decodeObjects(key string, one func(json.RawMessage) (entry, []string, error
 		var errs []error
 		for i, raw := range raws {
 			e, known, err := one(raw)
+			var extras []field
+			if errors.Is(err, errHasExtras) {
+				var obj map[string]json.RawMessage
+				err = json.Unmarshal(raw, &obj)
+				for k, v := range obj {
+					if !containsFold(known, k) {
+						extras = append(extras, field{k, v})
+					}
+				}
+				sort.Slice(extras, func(a, b int) bool { return extras[a].key < extras[b].key })
+			}
 			if err != nil {
-				errs = append(errs, malformed(key, i, entryName(e), err))
+				errs = append(errs, malformed(key, i, entryName(e), explainJSON(err)))
 				continue
 			}
-			var obj map[string]json.RawMessage
-			_ = json.Unmarshal(raw, &obj) // null items have no keys
-			var extras []field
-			for k, v := range obj {
-				if !containsFold(known, k) {
-					extras = append(extras, field{k, v})
-				}
-			}
-			sort.Slice(extras, func(a, b int) bool { return extras[a].key < extras[b].key })
-			items = append(items, item{entry: e, canon: canonical(raw), extras: extras})
+			items = append(items, item{entry: e, raw: string(raw), extras: extras})
 		}
 		return items, errs
 	}
@@ -241,7 +267,7 @@ func decodeAccounts(text string) ([]item, []error) {
 	}
 	items := make([]item, len(ids))
 	for i, id := range ids {
-		items[i] = item{entry: account(id), canon: id}
+		items[i] = item{entry: account(id), raw: id}
 	}
 	return items, nil
 }
@@ -256,18 +282,24 @@ func containsFold(known []string, k string) bool {
 	return false
 }
 
-// canonical re-encodes a JSON value with sorted keys.
-func canonical(raw json.RawMessage) string {
-	var v any
-	if err := json.Unmarshal(raw, &v); err != nil {
-		return string(raw)
+// sameValue reports whether two items read back as the same value: equal
+// JSON after re-encoding with sorted keys (accounts compare as strings).
+func (it item) sameValue(o item) bool {
+	if it.raw == o.raw {
+		return true
 	}
-	b, _ := json.Marshal(v)
-	return string(b)
+	var a, b any
+	if json.Unmarshal([]byte(it.raw), &a) != nil || json.Unmarshal([]byte(o.raw), &b) != nil {
+		return false
+	}
+	return reflect.DeepEqual(a, b)
 }
 
 // parseSection decodes one key and works out the text of each item.
-func parseSection(kd kind, text string) (*section, error) {
+func parseSection(kd kind, text string, cache itemCache) (*section, error) {
+	if sec, ok := parseBlockByItem(kd, text, cache); ok {
+		return sec, nil
+	}
 	items, errs := kd.decode(text)
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
@@ -275,4 +307,91 @@ func parseSection(kd kind, text string) (*section, error) {
 	sec := &section{original: text, items: items}
 	sec.split(kd)
 	return sec, nil
+}
+
+// itemCache holds decoded items by key and text; nil disables it.
+type itemCache map[string]item
+
+// parseBlockByItem decodes a plain block list one item at a time: cut at its
+// dash lines (see section.split), each piece decoded alone. For a block list
+// without anchors, aliases or a second document, that reads exactly what
+// decoding the whole value reads (FuzzParse checks it), and an item seen
+// before is not decoded again. It declines (false) whatever it cannot read
+// that way, and the whole value is then decoded at once, errors included.
+func parseBlockByItem(kd kind, text string, cache itemCache) (*section, bool) {
+	start := firstContent(text)
+	if isSkippable(text) || start < 0 || text[start] != '-' || strings.ContainsAny(text, "&*") || hasDocumentMarker(text[start:]) {
+		return nil, false
+	}
+	sec := &section{original: text}
+	texts := sec.splitBlock(start)
+	if len(texts) == 0 {
+		return nil, false
+	}
+	sec.items = make([]item, len(texts))
+	for i, t := range texts {
+		piece := t
+		if i == 0 {
+			piece = sec.prefix + t // comments, directives and the stream start are read too
+		}
+		key := kd.key + "\x00" + piece
+		it, ok := cache[key]
+		if !ok {
+			got, errs := kd.decode(piece)
+			if len(errs) > 0 || len(got) != 1 {
+				return nil, false
+			}
+			it = got[0]
+			if cache != nil {
+				cache[key] = it
+			}
+		}
+		it.text = t
+		sec.items[i] = it
+	}
+	sec.proven = true
+	return sec, true
+}
+
+// hasDocumentMarker reports a line starting a new YAML document or ending one.
+func hasDocumentMarker(text string) bool {
+	for _, line := range strings.Split(text, "\n") {
+		line = strings.TrimRight(line, "\r")
+		for _, m := range []string{"---", "..."} {
+			if line == m || strings.HasPrefix(line, m+" ") || strings.HasPrefix(line, m+"\t") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// explainJSON words encoding/json's type errors for people editing YAML.
+func explainJSON(err error) error {
+	var te *json.UnmarshalTypeError
+	if !errors.As(err, &te) {
+		return err
+	}
+	want := "a string"
+	switch te.Type.Kind() {
+	case reflect.Slice:
+		want = "a list"
+	case reflect.Struct, reflect.Pointer:
+		want = "a mapping"
+	}
+	got := map[string]string{"object": "mapping", "array": "list"}[te.Value]
+	if got == "" {
+		got = te.Value
+	}
+	msg := fmt.Sprintf("%s: a YAML %s where %s is wanted", te.Field, got, want)
+	if te.Field == "" {
+		msg = fmt.Sprintf("the entry is a YAML %s, not a mapping", got)
+	}
+	switch te.Value {
+	case "bool":
+		msg += " (YAML 1.1 reads unquoted yes/no/on/off/y/n/true/false as booleans: quote it)"
+	case "number":
+		msg += " (quote it)"
+	}
+	return errors.New(msg)
 }

@@ -29,9 +29,10 @@ var ErrRender = errors.New("authmap: render")
 // that Parse read is written with its original bytes (comments, key order,
 // quoting, indentation and keys the authenticator ignores included), and only
 // new or changed entries are rendered, in the list's own style (block or
-// flow/JSON) and indentation. Rendered role ARNs are path-less. The result is
-// proven by reading it back: Data never returns text that Parse would read
-// differently.
+// flow/JSON) and indentation. Rendered role ARNs are path-less. Every
+// rendered entry is read back before Data returns it (and so is the whole
+// list where the original text could not be cut by construction): Data never
+// returns text that Parse would read differently.
 func (m Mappings) Data() (map[string]string, error) {
 	out := map[string]string{}
 	var errs []error
@@ -143,6 +144,9 @@ func renderSection(kd kind, sec *section, entries []entry) (string, error) {
 		} else {
 			texts[i] = strings.ReplaceAll(emitBlockItem(indent, want[i], extras), "\n", eol)
 		}
+		if err := verify(kd, wrapItem(st, texts[i]), want[i:i+1]); err != nil {
+			return "", err
+		}
 	}
 	var b strings.Builder
 	if st == styleFlow {
@@ -159,8 +163,8 @@ func renderSection(kd kind, sec *section, entries []entry) (string, error) {
 		}
 	}
 	text := b.String()
-	if err := verify(kd, text, want); err != nil {
-		return "", err
+	if sec != nil && !sec.proven && sec.style != styleOpaque {
+		return text, verify(kd, text, want)
 	}
 	return text, nil
 }
@@ -214,6 +218,13 @@ func (s *section) itemsOrNil() []item {
 		return nil
 	}
 	return s.items
+}
+
+func wrapItem(st style, text string) string {
+	if st == styleFlow {
+		return "[" + text + "]"
+	}
+	return text
 }
 
 // verify reads text back and checks it is exactly want.

@@ -1,0 +1,5 @@
+//go:build race
+
+package authmap_test
+
+const raceEnabled = true
