@@ -63,7 +63,8 @@
 // Ordering: the cluster waits for its role's policy attachment. Fargate
 // profiles are created strictly one after another (profile i depends on profile
 // i-1; EKS refuses a profile while another is CREATING or DELETING), the first
-// after the pod-execution policy and the private routes. The CoreDNS add-on,
+// after the pod-execution policy and the private routes. The same chain makes
+// destroy delete them one at a time, last first, as EKS also requires. The CoreDNS add-on,
 // configured with computeType Fargate, depends on the first profile that
 // selects its pods; the cluster is created with bootstrapSelfManagedAddons
 // false, so no EC2-annotated CoreDNS ever exists and nothing needs kubectl, on

@@ -13,7 +13,7 @@ import (
 // components, which take the adapter as their Cluster.
 func ExampleNew() {
 	pulumi.Run(func(ctx *pulumi.Context) error {
-		mode := eks.AuthenticationModeApiAndConfigMap
+		mode := eks.AuthenticationModeApi
 		args := &eks.ClusterArgs{Fargate: pulumi.Bool(true), CreateOidcProvider: pulumi.Bool(true), AuthenticationMode: &mode}
 		cluster, err := eks.NewCluster(ctx, "demo", args)
 		if err != nil {

@@ -136,7 +136,7 @@ func probe(t *testing.T, g *mockstack.Graph) map[string]string {
 }
 
 func TestAdapterResolvesClusterRef(t *testing.T) {
-	mode := eks.AuthenticationModeApiAndConfigMap
+	mode := eks.AuthenticationModeApi
 	args := &eks.ClusterArgs{Fargate: pulumi.Bool(true), CreateOidcProvider: pulumi.Bool(true), AuthenticationMode: &mode}
 	g, ref := build(t, args, true, true)
 	got := probe(t, g)
@@ -155,7 +155,7 @@ func TestAdapterResolvesClusterRef(t *testing.T) {
 		!strings.HasPrefix(got["oidcArn"], "arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-west-2.amazonaws.com/id/") {
 		t.Errorf("issuer %s, provider %s", got["issuer"], got["oidcArn"])
 	}
-	if !ref.FargateOnly() || !ref.HasFargateProfiles() || ref.AuthenticationMode() != clusterref.AuthAPIAndConfigMap {
+	if !ref.FargateOnly() || !ref.HasFargateProfiles() || ref.AuthenticationMode() != clusterref.AuthAPI {
 		t.Errorf("plain values: %v %v %s", ref.FargateOnly(), ref.HasFargateProfiles(), ref.AuthenticationMode())
 	}
 	k8s, err := g.One("pulumi:providers:kubernetes", "demo-k8s")
