@@ -1,0 +1,431 @@
+package authmap
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"slices"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/eks"
+	ekstypes "github.com/aws/aws-sdk-go-v2/service/eks/types"
+)
+
+// EKSAPI is the part of the EKS API that access entries need; *eks.Client
+// satisfies it.
+type EKSAPI interface {
+	ListAccessEntries(ctx context.Context, in *eks.ListAccessEntriesInput, optFns ...func(*eks.Options)) (*eks.ListAccessEntriesOutput, error)
+	DescribeAccessEntry(ctx context.Context, in *eks.DescribeAccessEntryInput, optFns ...func(*eks.Options)) (*eks.DescribeAccessEntryOutput, error)
+	CreateAccessEntry(ctx context.Context, in *eks.CreateAccessEntryInput, optFns ...func(*eks.Options)) (*eks.CreateAccessEntryOutput, error)
+	UpdateAccessEntry(ctx context.Context, in *eks.UpdateAccessEntryInput, optFns ...func(*eks.Options)) (*eks.UpdateAccessEntryOutput, error)
+	DeleteAccessEntry(ctx context.Context, in *eks.DeleteAccessEntryInput, optFns ...func(*eks.Options)) (*eks.DeleteAccessEntryOutput, error)
+	ListAssociatedAccessPolicies(ctx context.Context, in *eks.ListAssociatedAccessPoliciesInput, optFns ...func(*eks.Options)) (*eks.ListAssociatedAccessPoliciesOutput, error)
+	AssociateAccessPolicy(ctx context.Context, in *eks.AssociateAccessPolicyInput, optFns ...func(*eks.Options)) (*eks.AssociateAccessPolicyOutput, error)
+}
+
+var _ EKSAPI = (*eks.Client)(nil)
+
+// ErrEntryType is wrapped when the cluster has an access entry for a
+// principal with another type: types cannot change.
+var ErrEntryType = errors.New("authmap: access entry of another type")
+
+// ExistingEntry is an access entry as the cluster has it.
+type ExistingEntry struct {
+	PrincipalARN, Type, Username string
+	KubernetesGroups             []string
+	// PolicyARNs are the access policies associated with cluster scope.
+	PolicyARNs []string
+}
+
+// Association is an access policy to associate with an entry, cluster scope.
+type Association struct{ PrincipalARN, PolicyARN string }
+
+// MigrationPlan says what must change in a cluster's access entries so that
+// they grant what the mappings grant. Making it changes nothing.
+type MigrationPlan struct {
+	// Create lists entries to create (with their associations).
+	Create []AccessEntry
+	// Update lists existing STANDARD entries whose groups or username differ.
+	Update []AccessEntry
+	// Associate lists policies missing from existing entries.
+	Associate []Association
+	// Satisfied lists entries the cluster already has as wanted.
+	Satisfied []AccessEntry
+	// Conflicts are entries of another type than wanted (ErrEntryType).
+	Conflicts []*Problem
+	// Manual are the mappings without an equivalent as written (ErrNotMigratable).
+	Manual []*Problem
+}
+
+// Ready reports whether the access entries already grant everything the
+// mappings grant and nothing needs a person: aws-auth can then be retired.
+func (p MigrationPlan) Ready() bool {
+	return len(p.Create)+len(p.Update)+len(p.Associate)+len(p.Conflicts)+len(p.Manual) == 0
+}
+
+// String renders the plan, one line per step.
+func (p MigrationPlan) String() string {
+	var b strings.Builder
+	for _, e := range p.Create {
+		fmt.Fprintf(&b, "create     %s\n", describeEntry(e))
+		for _, a := range e.PolicyARNs() {
+			fmt.Fprintf(&b, "associate  %s %s (cluster scope)\n", e.PrincipalARN, a)
+		}
+	}
+	for _, e := range p.Update {
+		fmt.Fprintf(&b, "update     %s\n", describeEntry(e))
+	}
+	for _, a := range p.Associate {
+		fmt.Fprintf(&b, "associate  %s %s (cluster scope)\n", a.PrincipalARN, a.PolicyARN)
+	}
+	for _, e := range p.Satisfied {
+		fmt.Fprintf(&b, "ok         %s\n", describeEntry(e))
+	}
+	for _, c := range p.Conflicts {
+		fmt.Fprintf(&b, "conflict   %s\n", c)
+	}
+	for _, m := range p.Manual {
+		fmt.Fprintf(&b, "manual     %s\n", m)
+	}
+	if p.Ready() {
+		b.WriteString("ready: the access entries grant everything aws-auth grants\n")
+	}
+	return b.String()
+}
+
+func describeEntry(e AccessEntry) string {
+	s := e.Type + " " + e.PrincipalARN
+	if e.Username != "" {
+		s += " username=" + e.Username
+	}
+	if len(e.KubernetesGroups) > 0 {
+		s += " groups=" + strings.Join(e.KubernetesGroups, ",")
+	}
+	if len(e.AccessPolicies) > 0 {
+		s += " policies=" + strings.Join(e.AccessPolicies, ",")
+	}
+	return s
+}
+
+// PlanFor compares the access entries the mappings call for with those a
+// cluster has (nil: none) and says what must be done. It is pure: see
+// PlanMigration to read the cluster's entries first.
+func PlanFor(m Mappings, existing []ExistingEntry) MigrationPlan {
+	want, err := AccessEntriesFor(m)
+	p := diffEntries(want, existing)
+	p.Manual = Problems(err)
+	return p
+}
+
+func diffEntries(want []AccessEntry, have []ExistingEntry) MigrationPlan {
+	var p MigrationPlan
+	byKey := map[string]ExistingEntry{}
+	for _, h := range have {
+		byKey[principalKey(h.PrincipalARN)] = h
+	}
+	for _, w := range want {
+		h, ok := byKey[principalKey(w.PrincipalARN)]
+		if !ok {
+			p.Create = append(p.Create, w)
+			continue
+		}
+		w.PrincipalARN = h.PrincipalARN // address the entry as EKS stores it
+		if h.Type != w.Type {
+			p.Conflicts = append(p.Conflicts, &Problem{Key: "accessEntries", Index: -1, Entry: h.PrincipalARN,
+				Err: fmt.Errorf("%w: the cluster has a %s entry, aws-auth calls for %s; types cannot change: delete the entry and apply again", ErrEntryType, h.Type, w.Type)})
+			continue
+		}
+		changed := false
+		if w.Type == EntryStandard && (!sameSet(h.KubernetesGroups, w.KubernetesGroups) || (w.Username != "" && w.Username != h.Username)) {
+			p.Update = append(p.Update, w)
+			changed = true
+		}
+		for _, a := range w.PolicyARNs() {
+			if !slices.Contains(h.PolicyARNs, a) {
+				p.Associate = append(p.Associate, Association{PrincipalARN: h.PrincipalARN, PolicyARN: a})
+				changed = true
+			}
+		}
+		if !changed {
+			p.Satisfied = append(p.Satisfied, w)
+		}
+	}
+	return p
+}
+
+func sameSet(a, b []string) bool {
+	a, b = slices.Clone(a), slices.Clone(b)
+	slices.Sort(a)
+	slices.Sort(b)
+	return slices.Equal(slices.Compact(a), slices.Compact(b))
+}
+
+// PlanMigration reads the cluster's access entries (List, Describe and
+// ListAssociatedAccessPolicies: no writes) and returns what must be created,
+// updated or associated so that aws-auth can be retired, and what cannot be
+// migrated as it is written (see RoleMapping.AccessEntry).
+func PlanMigration(ctx context.Context, api EKSAPI, cluster string, current Mappings) (MigrationPlan, error) {
+	want, notMigratable := AccessEntriesFor(current)
+	have, err := observe(ctx, api, cluster, want)
+	if err != nil {
+		return MigrationPlan{}, err
+	}
+	p := diffEntries(want, have)
+	p.Manual = Problems(notMigratable)
+	return p, nil
+}
+
+// observe lists the cluster's entries and describes those of the wanted
+// principals (with their cluster-scope policies when policies are wanted).
+func observe(ctx context.Context, api EKSAPI, cluster string, want []AccessEntry) ([]ExistingEntry, error) {
+	present := map[string]string{}
+	var next *string
+	for {
+		out, err := api.ListAccessEntries(ctx, &eks.ListAccessEntriesInput{ClusterName: aws.String(cluster), NextToken: next})
+		if err != nil {
+			return nil, fmt.Errorf("authmap: listing access entries of %s: %w", cluster, err)
+		}
+		for _, a := range out.AccessEntries {
+			present[principalKey(a)] = a
+		}
+		if next = out.NextToken; next == nil || *next == "" {
+			break
+		}
+	}
+	var have []ExistingEntry
+	for _, w := range want {
+		stored, ok := present[principalKey(w.PrincipalARN)]
+		if !ok {
+			continue
+		}
+		h, err := describe(ctx, api, cluster, stored, len(w.AccessPolicies) > 0)
+		if isNotFound(err) {
+			continue // deleted since the list
+		}
+		if err != nil {
+			return nil, err
+		}
+		have = append(have, h)
+	}
+	return have, nil
+}
+
+func describe(ctx context.Context, api EKSAPI, cluster, principal string, policies bool) (ExistingEntry, error) {
+	out, err := api.DescribeAccessEntry(ctx, &eks.DescribeAccessEntryInput{ClusterName: aws.String(cluster), PrincipalArn: aws.String(principal)})
+	if err != nil {
+		return ExistingEntry{}, fmt.Errorf("authmap: describing access entry %s: %w", principal, err)
+	}
+	e := out.AccessEntry
+	h := ExistingEntry{PrincipalARN: principal, Type: aws.ToString(e.Type), Username: aws.ToString(e.Username), KubernetesGroups: e.KubernetesGroups}
+	for next := (*string)(nil); policies; {
+		lp, err := api.ListAssociatedAccessPolicies(ctx, &eks.ListAssociatedAccessPoliciesInput{ClusterName: aws.String(cluster), PrincipalArn: aws.String(principal), NextToken: next})
+		if err != nil {
+			return ExistingEntry{}, fmt.Errorf("authmap: listing access policies of %s: %w", principal, err)
+		}
+		for _, a := range lp.AssociatedAccessPolicies {
+			if a.AccessScope != nil && a.AccessScope.Type == ekstypes.AccessScopeTypeCluster {
+				h.PolicyARNs = append(h.PolicyARNs, aws.ToString(a.PolicyArn))
+			}
+		}
+		if next = lp.NextToken; next == nil || *next == "" {
+			break
+		}
+	}
+	return h, nil
+}
+
+func isNotFound(err error) bool {
+	var nf *ekstypes.ResourceNotFoundException
+	return errors.As(err, &nf)
+}
+
+func isInUse(err error) bool {
+	var iu *ekstypes.ResourceInUseException
+	return errors.As(err, &iu)
+}
+
+// AccessEntryOptions adjust ApplyAccessEntries.
+type AccessEntryOptions struct {
+	// AllowSystemMasters lets system:masters mappings become
+	// ClusterAdminPolicy associations.
+	AllowSystemMasters bool
+	// Logger receives each write; nil discards.
+	Logger *slog.Logger
+}
+
+// AccessEntryResult reports what ApplyAccessEntries did.
+type AccessEntryResult struct {
+	// Plan is what was found to do before doing it.
+	Plan MigrationPlan
+	// Writes counts create, update and associate calls made.
+	Writes int
+}
+
+// ApplyAccessEntries makes the cluster's access entries grant what m grants:
+// it validates m, converts it (AccessEntriesFor), reads the entries (as
+// PlanMigration) and creates, updates (groups, username) and associates what
+// is missing. Entries and associations of other principals are not touched,
+// and none is removed. It is idempotent: a second run makes no write call. A
+// mapping without an access-entry equivalent, or an existing entry of another
+// type, refuses the whole apply before any write. An entry created
+// concurrently (ResourceInUseException) is read and updated instead.
+func ApplyAccessEntries(ctx context.Context, api EKSAPI, cluster string, m Mappings, opts AccessEntryOptions) (AccessEntryResult, error) {
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	var vopts []Option
+	if opts.AllowSystemMasters {
+		vopts = append(vopts, AllowSystemMasters())
+	}
+	if err := m.Validate(vopts...); err != nil {
+		return AccessEntryResult{}, fmt.Errorf("authmap: access entries refused: %w", err)
+	}
+	want, err := AccessEntriesFor(m)
+	if err != nil {
+		return AccessEntryResult{}, fmt.Errorf("authmap: access entries refused: %w", err)
+	}
+	have, err := observe(ctx, api, cluster, want)
+	if err != nil {
+		return AccessEntryResult{}, err
+	}
+	res := AccessEntryResult{Plan: diffEntries(want, have)}
+	if len(res.Plan.Conflicts) > 0 {
+		return res, fmt.Errorf("authmap: access entries refused: %w", errors.Join(asErrors(res.Plan.Conflicts)...))
+	}
+	x := executor{ctx: ctx, api: api, cluster: cluster, log: log, res: &res}
+	for _, e := range res.Plan.Create {
+		if err := x.create(e); err != nil {
+			return res, err
+		}
+	}
+	for _, e := range res.Plan.Update {
+		if err := x.update(e); err != nil {
+			return res, err
+		}
+	}
+	for _, a := range res.Plan.Associate {
+		if err := x.associate(a); err != nil {
+			return res, err
+		}
+	}
+	return res, nil
+}
+
+func asErrors(ps []*Problem) []error {
+	out := make([]error, len(ps))
+	for i, p := range ps {
+		out[i] = p
+	}
+	return out
+}
+
+// executor makes the write calls of a plan and counts them.
+type executor struct {
+	ctx     context.Context
+	api     EKSAPI
+	cluster string
+	log     *slog.Logger
+	res     *AccessEntryResult
+}
+
+func (x executor) create(e AccessEntry) error {
+	in := &eks.CreateAccessEntryInput{ClusterName: aws.String(x.cluster), PrincipalArn: aws.String(e.PrincipalARN), Type: aws.String(e.Type)}
+	if e.Type == EntryStandard {
+		in.KubernetesGroups = e.KubernetesGroups
+		if e.Username != "" {
+			in.Username = aws.String(e.Username)
+		}
+	}
+	x.res.Writes++
+	_, err := x.api.CreateAccessEntry(x.ctx, in)
+	if isInUse(err) {
+		// Created since we listed: converge it like an existing one.
+		x.log.Info("authmap: access entry appeared concurrently; updating it instead", "principal", e.PrincipalARN)
+		h, err := describe(x.ctx, x.api, x.cluster, e.PrincipalARN, len(e.AccessPolicies) > 0)
+		if err != nil {
+			return err
+		}
+		p := diffEntries([]AccessEntry{e}, []ExistingEntry{h})
+		if len(p.Conflicts) > 0 {
+			return p.Conflicts[0]
+		}
+		for _, u := range p.Update {
+			if err := x.update(u); err != nil {
+				return err
+			}
+		}
+		for _, a := range p.Associate {
+			if err := x.associate(a); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("authmap: creating access entry %s: %w", e.PrincipalARN, err)
+	}
+	x.log.Info("authmap: created access entry", "entry", describeEntry(e))
+	for _, a := range e.PolicyARNs() {
+		if err := x.associate(Association{PrincipalARN: e.PrincipalARN, PolicyARN: a}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (x executor) update(e AccessEntry) error {
+	in := &eks.UpdateAccessEntryInput{ClusterName: aws.String(x.cluster), PrincipalArn: aws.String(e.PrincipalARN), KubernetesGroups: e.KubernetesGroups}
+	if in.KubernetesGroups == nil {
+		in.KubernetesGroups = []string{} // clear groups the entry no longer has
+	}
+	if e.Username != "" {
+		in.Username = aws.String(e.Username)
+	}
+	x.res.Writes++
+	if _, err := x.api.UpdateAccessEntry(x.ctx, in); err != nil {
+		return fmt.Errorf("authmap: updating access entry %s: %w", e.PrincipalARN, err)
+	}
+	x.log.Info("authmap: updated access entry", "entry", describeEntry(e))
+	return nil
+}
+
+func (x executor) associate(a Association) error {
+	x.res.Writes++
+	_, err := x.api.AssociateAccessPolicy(x.ctx, &eks.AssociateAccessPolicyInput{ClusterName: aws.String(x.cluster),
+		PrincipalArn: aws.String(a.PrincipalARN), PolicyArn: aws.String(a.PolicyARN),
+		AccessScope: &ekstypes.AccessScope{Type: ekstypes.AccessScopeTypeCluster}})
+	if err != nil {
+		return fmt.Errorf("authmap: associating %s with %s: %w", a.PolicyARN, a.PrincipalARN, err)
+	}
+	x.log.Info("authmap: associated access policy", "principal", a.PrincipalARN, "policy", a.PolicyARN)
+	return nil
+}
+
+// RemoveAccessEntries deletes the access entries of the given principals
+// (matched path-less and case-insensitively against the cluster's list); a
+// principal without an entry is skipped. It returns the entries deleted.
+func RemoveAccessEntries(ctx context.Context, api EKSAPI, cluster string, principals []string) ([]string, error) {
+	want := make([]AccessEntry, len(principals))
+	for i, p := range principals {
+		want[i] = AccessEntry{PrincipalARN: p}
+	}
+	have, err := observe(ctx, api, cluster, want)
+	if err != nil {
+		return nil, err
+	}
+	var deleted []string
+	for _, h := range have {
+		_, err := api.DeleteAccessEntry(ctx, &eks.DeleteAccessEntryInput{ClusterName: aws.String(cluster), PrincipalArn: aws.String(h.PrincipalARN)})
+		if err != nil && !isNotFound(err) {
+			return deleted, fmt.Errorf("authmap: deleting access entry %s: %w", h.PrincipalARN, err)
+		}
+		if err == nil {
+			deleted = append(deleted, h.PrincipalARN)
+		}
+	}
+	return deleted, nil
+}
