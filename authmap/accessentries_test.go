@@ -244,7 +244,9 @@ func (f *fakeEKS) AssociateAccessPolicy(_ context.Context, in *eks.AssociateAcce
 		return nil, invalid("accessScope is required")
 	}
 	assoc := ekstypes.AssociatedAccessPolicy{PolicyArn: in.PolicyArn, AccessScope: in.AccessScope}
-	list := slices.DeleteFunc(f.policies[p], func(x ekstypes.AssociatedAccessPolicy) bool { return aws.ToString(x.PolicyArn) == aws.ToString(in.PolicyArn) })
+	list := slices.DeleteFunc(f.policies[p], func(x ekstypes.AssociatedAccessPolicy) bool {
+		return aws.ToString(x.PolicyArn) == aws.ToString(in.PolicyArn)
+	})
 	f.policies[p] = append(list, assoc)
 	return &eks.AssociateAccessPolicyOutput{AssociatedAccessPolicy: &assoc}, nil
 }
