@@ -43,6 +43,9 @@ type Resource struct {
 	DeletedWith                     string
 	// Protect and RetainOnDelete echo resource options.
 	Protect, RetainOnDelete bool
+	// Read is true for a resource read with Get (ReadResource) rather than
+	// registered; ID is then the ID asked for.
+	Read bool
 	// Order is the registration sequence number.
 	Order int
 }
@@ -170,6 +173,12 @@ func (m *monitor) NewResource(args pulumi.MockResourceArgs) (string, resource.Pr
 		r.DeletedWith = rpc.GetDeletedWith()
 		r.Protect = rpc.GetProtect()
 		r.RetainOnDelete = rpc.GetRetainOnDelete()
+	} else if rpc := args.ReadRPC; rpc != nil {
+		// A Get (ReadResource) of an existing resource: the SDK reports it as
+		// non-custom; WithOutputs supplies the state read.
+		r.Read, r.ID = true, args.ID
+		r.Parent = rpc.GetParent()
+		r.DependsOn = slices.Clone(rpc.GetDependencies())
 	}
 	r.URN = urnOf(m.s, r.Parent, r.Type, r.Name)
 	if args.Custom {

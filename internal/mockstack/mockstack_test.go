@@ -212,3 +212,37 @@ func TestRemoteComponentOutputs(t *testing.T) {
 		t.Errorf("remote component not recorded: %+v", r)
 	}
 }
+
+// TestGetRecordsReads: a Get (ReadResource) is recorded with its parent, the
+// ID asked for and Read set; WithOutputs supplies the state read.
+func TestGetRecordsReads(t *testing.T) {
+	g, err := Run(func(ctx *pulumi.Context) error {
+		p, err := newPair(ctx, "p", false)
+		if err != nil {
+			return err
+		}
+		cm, err := corev1.GetConfigMap(ctx, "live", pulumi.ID("kube-system/aws-auth"), nil, pulumi.Parent(p))
+		if err != nil {
+			return err
+		}
+		cm.Data.ApplyT(func(d map[string]string) error {
+			if d["mapRoles"] != "- rolearn: x\n" {
+				t.Errorf("read data %q", d)
+			}
+			return nil
+		})
+		return nil
+	}, WithOutputs("kubernetes:core/v1:ConfigMap", func(r *Resource) resource.PropertyMap {
+		return resource.NewPropertyMapFromMap(map[string]any{"data": map[string]any{"mapRoles": "- rolearn: x\n"}})
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := g.One("kubernetes:core/v1:ConfigMap", "live")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !r.Read || r.ID != "kube-system/aws-auth" || g.ParentOf(r) == nil || g.ParentOf(r).Name != "p" {
+		t.Errorf("read recorded as %+v", r)
+	}
+}
