@@ -344,8 +344,10 @@ func (a FargateClusterArgs) Validate() error {
 			add(fieldErr("SecretsEncryption", "set CreateKey or KeyARN"))
 		case e.KeyARN != nil:
 			if s, ok := e.KeyARN.(pulumi.String); ok {
-				if _, err := partition.ParseARN(string(s), "kms", ""); err != nil {
+				if a, err := partition.ParseARN(string(s), "kms", ""); err != nil {
 					add(fieldErr("SecretsEncryption.KeyARN", "%v", err))
+				} else if d.Region != "" && a.Region != d.Region {
+					add(fieldErr("SecretsEncryption.KeyARN", "key is in %q; EKS needs a key in the cluster's region %q", a.Region, d.Region))
 				}
 			}
 		}
@@ -429,6 +431,13 @@ func (a FargateClusterArgs) validateNetwork() error {
 		return errors.Join(errs...)
 	}
 	_, err := a.VPC.layout()
+	if a.Region != "" {
+		for i, z := range a.VPC.AvailabilityZones {
+			if z != "" && !strings.HasPrefix(z, a.Region) {
+				err = errors.Join(err, fieldErr(fmt.Sprintf("VPC.AvailabilityZones[%d]", i), "%q is not a zone of region %q", z, a.Region))
+			}
+		}
+	}
 	return err
 }
 

@@ -213,3 +213,18 @@ func TestValidateThumbprints(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+func TestValidateAgainstExplicitRegion(t *testing.T) {
+	a := FargateClusterArgs{Region: "eu-west-1",
+		VPC:               &VPCArgs{AvailabilityZones: []string{"eu-west-1a", "us-east-1b"}},
+		SecretsEncryption: &SecretsEncryption{KeyARN: pulumi.String("arn:aws:kms:us-east-1:123456789012:key/k")}}
+	err := a.Validate()
+	for _, w := range []string{`VPC.AvailabilityZones[1]: "us-east-1b" is not a zone of region "eu-west-1"`, `SecretsEncryption.KeyARN: key is in "us-east-1"`} {
+		if err == nil || !strings.Contains(err.Error(), w) {
+			t.Errorf("error %v lacks %q", err, w)
+		}
+	}
+	if strings.Contains(err.Error(), "AvailabilityZones[0]") {
+		t.Errorf("a zone of the region refused: %v", err)
+	}
+}
