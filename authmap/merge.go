@@ -167,3 +167,76 @@ func (m Mappings) clone() Mappings {
 	}
 	return out
 }
+
+// Identities returns the identity of every entry of m, roles, users, then
+// accounts, in order (see RoleMapping.Identity; an account is its ID).
+func (m Mappings) Identities() []string {
+	var ids []string
+	for _, r := range m.Roles {
+		ids = append(ids, r.Identity())
+	}
+	for _, u := range m.Users {
+		ids = append(ids, u.Identity())
+	}
+	return append(ids, m.Accounts...)
+}
+
+// Reconciled is what Reconcile computed.
+type Reconciled struct {
+	// Data holds mapRoles, mapUsers and mapAccounts as they must now be; a key
+	// the ConfigMap has but whose list is now empty is "" (an empty list to
+	// the authenticator), so that a patch clears it rather than leaving it.
+	Data map[string]string
+	// Owned are the identities the owner has written, for next time.
+	Owned []string
+	// Mappings is the resulting content.
+	Mappings Mappings
+}
+
+// Reconcile is Merge for one declarative owner of some entries (the Pulumi
+// component): from the ConfigMap data as it is, the identities the owner
+// wrote last time and the mappings it owns now, it removes what the owner
+// wrote before and no longer wants, upserts what it wants and the ensured
+// mappings (present but not owned, such as the Fargate role, never removed),
+// and keeps everything else as it is, byte-for-byte. Content that does not
+// parse is an error naming the entry.
+func Reconcile(live map[string]string, previouslyOwned []string, owned, ensured Mappings) (Reconciled, error) {
+	cur, err := Parse(live)
+	if err != nil {
+		return Reconciled{}, err
+	}
+	norm, err := Mappings{}.Merge(owned)
+	if err != nil {
+		return Reconciled{}, err
+	}
+	keep := map[string]bool{}
+	for _, id := range append(norm.Identities(), ensured.Identities()...) {
+		keep[strings.ToLower(id)] = true
+	}
+	var stale []string
+	for _, id := range previouslyOwned {
+		if !keep[strings.ToLower(id)] && !keep[strings.ToLower(pathlessOrSame(id))] {
+			stale = append(stale, id)
+		}
+	}
+	cur, _ = cur.Remove(stale...)
+	if cur, err = cur.Merge(norm); err != nil {
+		return Reconciled{}, err
+	}
+	if cur, err = cur.Merge(ensured); err != nil {
+		return Reconciled{}, err
+	}
+	full, err := cur.ApplyTo(live)
+	if err != nil {
+		return Reconciled{}, err
+	}
+	data := map[string]string{}
+	for _, kd := range kinds {
+		if v, ok := full[kd.key]; ok {
+			data[kd.key] = v
+		} else if _, had := live[kd.key]; had {
+			data[kd.key] = ""
+		}
+	}
+	return Reconciled{Data: data, Owned: norm.Identities(), Mappings: cur}, nil
+}

@@ -114,3 +114,36 @@ func TestRemove(t *testing.T) {
 		t.Errorf("ApplyTo: %q", full)
 	}
 }
+
+// TestReconcile: an owner's previous entries it no longer wants go, ensured
+// mappings are never removed, other entries keep their bytes, emptied keys
+// become "" so that a patch clears them.
+func TestReconcile(t *testing.T) {
+	live := map[string]string{
+		KeyMapRoles: eksRoles + "- rolearn: arn:aws:iam::111122223333:role/old\n  username: old\n",
+		KeyMapUsers: "- userarn: arn:aws:iam::111122223333:user/gone\n  username: gone\n",
+		"other":     "x",
+	}
+	fargate := Mappings{Roles: []RoleMapping{FargateRoleMapping(podExecRN)}}
+	owned := Mappings{Roles: []RoleMapping{{RoleARN: "arn:aws:iam::111122223333:role/team/new", Username: "new"}}}
+	prev := []string{"arn:aws:iam::111122223333:role/old", "arn:aws:iam::111122223333:user/gone", podExecRN}
+	r, err := Reconcile(live, prev, owned, fargate)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := eksRoles + "- rolearn: arn:aws:iam::111122223333:role/new\n  username: new\n" +
+		"- rolearn: " + podExecRN + "\n  username: system:node:{{SessionName}}\n  groups:\n    - system:bootstrappers\n    - system:nodes\n    - system:node-proxier\n"
+	if r.Data[KeyMapRoles] != want || r.Data[KeyMapUsers] != "" || len(r.Data) != 2 {
+		t.Errorf("data %q", r.Data)
+	}
+	if len(r.Owned) != 1 || r.Owned[0] != "arn:aws:iam::111122223333:role/new" {
+		t.Errorf("owned %v", r.Owned)
+	}
+	again, err := Reconcile(map[string]string{KeyMapRoles: r.Data[KeyMapRoles]}, r.Owned, owned, fargate)
+	if err != nil || again.Data[KeyMapRoles] != r.Data[KeyMapRoles] {
+		t.Errorf("second run changed the data: %v %q", err, again.Data)
+	}
+	if _, err := Reconcile(map[string]string{KeyMapRoles: "- rolearn: [x]\n"}, nil, owned, fargate); !errors.Is(err, ErrMalformed) {
+		t.Errorf("malformed live: %v", err)
+	}
+}

@@ -1,0 +1,460 @@
+package authmap
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"regexp"
+	"strconv"
+
+	"github.com/aws/aws-sdk-go-v2/aws/arn"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/eks"
+	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
+	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/fargatekit/fargatekit/eksfargate/clusterref"
+	"github.com/fargatekit/fargatekit/internal/partition"
+)
+
+// TypeToken is the type token of [AwsAuthMapping].
+const TypeToken = "fargatekit:authmap:AwsAuthMapping"
+
+// Mode is how AwsAuthMapping grants access.
+type Mode string
+
+// The modes of AwsAuthMapping.
+const (
+	// ModeConfigMap writes mapRoles/mapUsers/mapAccounts of aws-auth.
+	ModeConfigMap Mode = "ConfigMap"
+	// ModeAccessEntries creates EKS access entries (and policy associations).
+	ModeAccessEntries Mode = "AccessEntries"
+)
+
+// AnnotationPatchForce is pulumi-kubernetes' annotation that makes a Patch
+// resource take over fields other field managers own.
+const AnnotationPatchForce = "pulumi.com/patchForce"
+
+// AnnotationOwnedPrefix starts the annotation in which ConfigMap mode records
+// the identities a component wrote (one annotation per stack and component).
+const AnnotationOwnedPrefix = "authmap.fargatekit.io/owned-"
+
+// ErrInvalidArgs is wrapped when AwsAuthMappingArgs are refused.
+var ErrInvalidArgs = errors.New("authmap: invalid AwsAuthMapping args")
+
+// RoleMappingArgs is a role to map. The ARN is an input (often another
+// resource's output); the username and groups are plain, so they are
+// validated before anything is registered.
+type RoleMappingArgs struct {
+	// RoleARN is the role's ARN, with or without its path.
+	RoleARN pulumi.StringInput
+	// Username and Groups as in RoleMapping (templates allowed).
+	Username string
+	Groups   []string
+	// Key names the role's children in AccessEntries mode (N-role-<Key>);
+	// "" means its index. Set it to keep names stable when the list changes.
+	Key string
+}
+
+// UserMappingArgs is an IAM user to map (see RoleMappingArgs).
+type UserMappingArgs struct {
+	UserARN  pulumi.StringInput
+	Username string
+	Groups   []string
+	Key      string
+}
+
+// AwsAuthMappingArgs configure [NewAwsAuthMapping].
+//
+// Mode defaults from the cluster: AccessEntries for API and API_AND_CONFIG_MAP
+// clusters, ConfigMap for CONFIG_MAP ones; a mode the cluster does not read is
+// refused. Child resources (API: renaming them replaces them), for a
+// component named N, all parented to the component:
+//
+//	ConfigMap mode:
+//	  kubernetes:core/v1:ConfigMap        N-live        read (Get) of kube-system/aws-auth
+//	  kubernetes:core/v1:ConfigMapPatch   N-aws-auth    server-side apply of mapRoles/mapUsers/mapAccounts
+//	AccessEntries mode:
+//	  aws:eks/accessEntry:AccessEntry                         N-role-<key>, N-user-<key>
+//	  aws:eks/accessPolicyAssociation:AccessPolicyAssociation N-role-<key>-admin   for system:masters
+//
+// How ConfigMap mode keeps what it does not own: aws-auth is one ConfigMap
+// holding three YAML strings, and server-side apply owns fields, not entries
+// inside a string, so a patch that renders only its own entries would erase
+// everyone else's (the trap of tools that overwrite aws-auth). The component
+// therefore reads the live ConfigMap (N-live) on every run, merges its own
+// entries into it with [Reconcile] (the same pure functions as the SDK path:
+// other entries keep their bytes, entries it wrote before and no longer wants
+// are removed, the Fargate pod-execution mapping is ensured whenever the
+// cluster has Fargate profiles), and applies the merged keys with a
+// ConfigMapPatch carrying pulumi.com/patchForce (EKS and kubectl own those
+// fields, so an unforced apply would conflict). What it wrote is recorded in
+// an annotation on the ConfigMap (AnnotationOwnedPrefix + a hash of
+// project/stack/N). The patch is RetainOnDelete: deleting a Patch relinquishes
+// its fields, which for a forced mapRoles would drop the key, Fargate mapping
+// included; remove entries by removing them from the args (or with the CLI)
+// before deleting the component.
+//
+// The trade-off: the read and the patch are not one atomic operation. An
+// entry another writer adds between this run's read and its patch (seconds,
+// during pulumi up) is overwritten; it is not lost for good if its writer
+// retries, and it is never lost across runs, since every run starts from the
+// live content. The client-go path ([Upsert]) has no such window: it writes
+// with optimistic concurrency. The ConfigMap must exist (EKS creates it with
+// the first Fargate profile or managed node group); the read fails otherwise.
+type AwsAuthMappingArgs struct {
+	// Cluster is the cluster (required): its authentication mode, Fargate
+	// profiles, pod-execution role, name and Kubernetes provider.
+	Cluster clusterref.ClusterRef
+	// Mode overrides the mode chosen from the cluster.
+	Mode Mode
+	// Roles and Users are the mappings this component owns.
+	Roles []RoleMappingArgs
+	Users []UserMappingArgs
+	// Accounts are mapAccounts entries (ConfigMap mode only: no access entry
+	// admits a whole account).
+	Accounts []string
+	// AllowSystemMasters permits system:masters (cluster-admin).
+	AllowSystemMasters bool
+	// KubernetesProvider reads and patches aws-auth; it overrides Cluster's.
+	KubernetesProvider pulumi.ProviderResource
+	// Namespace and Name of the ConfigMap; kube-system/aws-auth by default.
+	Namespace, Name string
+}
+
+// AwsAuthMapping maps IAM roles and users to Kubernetes users and groups on
+// one cluster, through aws-auth or access entries.
+type AwsAuthMapping struct {
+	pulumi.ResourceState
+
+	// Mode is the mode in use.
+	Mode Mode
+	// Live is the read of aws-auth and Patch the write (ConfigMap mode).
+	Live  *corev1.ConfigMap
+	Patch *corev1.ConfigMapPatch
+	// Data is the mapRoles/mapUsers/mapAccounts written (ConfigMap mode).
+	Data pulumi.StringMapOutput
+	// AccessEntries are the entries, roles then users, in args order, and
+	// PolicyAssociations the ClusterAdminPolicy associations (AccessEntries mode).
+	AccessEntries      []*eks.AccessEntry
+	PolicyAssociations []*eks.AccessPolicyAssociation
+}
+
+// placeholderARN stands in for an ARN output during validation.
+func placeholderARN(kind string, i int) string {
+	return fmt.Sprintf("arn:aws:iam::000000000000:%s/placeholder-%d", kind, i)
+}
+
+// plain returns the mappings with placeholder ARNs: what can be checked
+// before the ARNs are known.
+func (a *AwsAuthMappingArgs) plain() Mappings {
+	var m Mappings
+	for i, r := range a.Roles {
+		m.Roles = append(m.Roles, RoleMapping{RoleARN: placeholderARN("role", i), Username: r.Username, Groups: r.Groups})
+	}
+	for i, u := range a.Users {
+		m.Users = append(m.Users, UserMapping{UserARN: placeholderARN("user", i), Username: u.Username, Groups: u.Groups})
+	}
+	m.Accounts = a.Accounts
+	return m
+}
+
+func (a *AwsAuthMappingArgs) validation() []Option {
+	if a.AllowSystemMasters {
+		return []Option{AllowSystemMasters()}
+	}
+	return nil
+}
+
+// mode resolves the mode from the args and the cluster.
+func (a *AwsAuthMappingArgs) mode() (Mode, error) {
+	auth := a.Cluster.AuthenticationMode()
+	m := a.Mode
+	if m == "" {
+		m = ModeAccessEntries
+		if auth == clusterref.AuthConfigMap {
+			m = ModeConfigMap
+		}
+	}
+	switch {
+	case m != ModeConfigMap && m != ModeAccessEntries:
+		return "", fmt.Errorf("%w: mode %q (ConfigMap or AccessEntries)", ErrInvalidArgs, m)
+	case m == ModeConfigMap && auth == clusterref.AuthAPI:
+		return "", fmt.Errorf("%w: the cluster's authentication mode is API: it does not read aws-auth", ErrInvalidArgs)
+	case m == ModeAccessEntries && auth == clusterref.AuthConfigMap:
+		return "", fmt.Errorf("%w: the cluster's authentication mode is CONFIG_MAP: it has no access entries", ErrInvalidArgs)
+	}
+	return m, nil
+}
+
+var keyRE = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`)
+
+// Validate reports every problem of the plain parts of the args at once; the
+// ARNs are outputs and are checked when known.
+func (a *AwsAuthMappingArgs) Validate() error {
+	if a == nil || a.Cluster == nil {
+		return fmt.Errorf("%w: Cluster is required", ErrInvalidArgs)
+	}
+	var errs []error
+	mode, err := a.mode()
+	errs = append(errs, err)
+	if len(a.Roles)+len(a.Users)+len(a.Accounts) == 0 && !(mode == ModeConfigMap && a.Cluster.HasFargateProfiles()) {
+		errs = append(errs, fmt.Errorf("%w: no mappings", ErrInvalidArgs))
+	}
+	keys := map[string]bool{}
+	checkKey := func(kind string, i int, key string, in pulumi.StringInput) {
+		if in == nil {
+			errs = append(errs, fmt.Errorf("%w: %ss[%d] has no ARN", ErrInvalidArgs, kind, i))
+		}
+		if key == "" {
+			key = strconv.Itoa(i)
+		}
+		if !keyRE.MatchString(key) || keys[kind+key] {
+			errs = append(errs, fmt.Errorf("%w: %ss[%d] key %q: want a unique lower-case DNS label", ErrInvalidArgs, kind, i, key))
+		}
+		keys[kind+key] = true
+	}
+	for i, r := range a.Roles {
+		checkKey("role", i, r.Key, r.RoleARN)
+	}
+	for i, u := range a.Users {
+		checkKey("user", i, u.Key, u.UserARN)
+	}
+	plain := a.plain()
+	errs = append(errs, plain.Validate(a.validation()...))
+	if mode == ModeAccessEntries {
+		_, err := AccessEntriesFor(plain)
+		errs = append(errs, err)
+	}
+	if mode == ModeConfigMap && kubeProvider(a) == nil {
+		errs = append(errs, fmt.Errorf("%w: ConfigMap mode needs a Kubernetes provider: set KubernetesProvider or a Cluster with one", ErrInvalidArgs))
+	}
+	return errors.Join(errs...)
+}
+
+func kubeProvider(a *AwsAuthMappingArgs) pulumi.ProviderResource {
+	if a.KubernetesProvider != nil {
+		return a.KubernetesProvider
+	}
+	return a.Cluster.KubernetesProvider()
+}
+
+// NewAwsAuthMapping maps the given roles and users on the cluster, in
+// ConfigMap or AccessEntries mode (see AwsAuthMappingArgs for the children
+// and for how ConfigMap mode keeps entries others wrote). Invalid args are
+// refused before anything is registered.
+func NewAwsAuthMapping(ctx *pulumi.Context, name string, args *AwsAuthMappingArgs, opts ...pulumi.ResourceOption) (*AwsAuthMapping, error) {
+	if err := args.Validate(); err != nil {
+		return nil, fmt.Errorf("authmap: NewAwsAuthMapping %s: %w", name, err)
+	}
+	mode, _ := args.mode()
+	comp := &AwsAuthMapping{Mode: mode}
+	if err := ctx.RegisterComponentResource(TypeToken, name, comp, opts...); err != nil {
+		return nil, fmt.Errorf("authmap: NewAwsAuthMapping %s: %w", name, err)
+	}
+	var err error
+	outputs := pulumi.Map{"mode": pulumi.String(string(mode))}
+	if mode == ModeConfigMap {
+		err = comp.configMap(ctx, name, args)
+		outputs["data"] = comp.Data
+	} else {
+		err = comp.accessEntries(ctx, name, args)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("authmap: NewAwsAuthMapping %s: %w", name, err)
+	}
+	if err := ctx.RegisterResourceOutputs(comp, outputs); err != nil {
+		return nil, fmt.Errorf("authmap: NewAwsAuthMapping %s: %w", name, err)
+	}
+	return comp, nil
+}
+
+// OwnedAnnotation is the annotation in which the component named name, in
+// the given Pulumi project and stack, records the identities it wrote.
+func OwnedAnnotation(project, stack, name string) string {
+	h := sha256.Sum256([]byte(project + "/" + stack + "/" + name))
+	return AnnotationOwnedPrefix + hex.EncodeToString(h[:8])
+}
+
+// reconcileInput is everything the ConfigMap rendering depends on.
+type reconcileInput struct {
+	live, annotations map[string]string
+	roleARNs, userARNs []string
+	podExecutionRole   string
+}
+
+// reconcile renders what ConfigMap mode writes.
+func (a *AwsAuthMappingArgs) reconcile(in reconcileInput, annotation string) (Reconciled, error) {
+	var owned, ensured Mappings
+	for i, r := range a.Roles {
+		owned.Roles = append(owned.Roles, RoleMapping{RoleARN: in.roleARNs[i], Username: r.Username, Groups: r.Groups})
+	}
+	for i, u := range a.Users {
+		owned.Users = append(owned.Users, UserMapping{UserARN: in.userARNs[i], Username: u.Username, Groups: u.Groups})
+	}
+	owned.Accounts = a.Accounts
+	if err := owned.Validate(a.validation()...); err != nil {
+		return Reconciled{}, err
+	}
+	if a.Cluster.HasFargateProfiles() {
+		if in.podExecutionRole == "" {
+			return Reconciled{}, fmt.Errorf("%w: the cluster has Fargate profiles but no pod-execution role ARN", ErrInvalidArgs)
+		}
+		ensured.Roles = []RoleMapping{FargateRoleMapping(in.podExecutionRole)}
+	}
+	var prev []string
+	if v := in.annotations[annotation]; v != "" {
+		_ = json.Unmarshal([]byte(v), &prev) // unreadable: nothing to remove, the safe side
+	}
+	return Reconcile(in.live, prev, owned, ensured)
+}
+
+func (c *AwsAuthMapping) configMap(ctx *pulumi.Context, name string, args *AwsAuthMappingArgs) error {
+	ns, cmName := args.Namespace, args.Name
+	if ns == "" {
+		ns = DefaultNamespace
+	}
+	if cmName == "" {
+		cmName = DefaultName
+	}
+	k8s := kubeProvider(args)
+	ready := pulumi.DependsOn(args.Cluster.Ready())
+	live, err := corev1.GetConfigMap(ctx, name+"-live", readID(args.Cluster.Ready(), ns+"/"+cmName), nil, pulumi.Parent(c), pulumi.Provider(k8s), ready)
+	if err != nil {
+		return fmt.Errorf("reading %s/%s: %w", ns, cmName, err)
+	}
+	inputs := []any{live.Data, live.Metadata.Annotations(), args.Cluster.PodExecutionRoleARN()}
+	for _, r := range args.Roles {
+		inputs = append(inputs, r.RoleARN)
+	}
+	for _, u := range args.Users {
+		inputs = append(inputs, u.UserARN)
+	}
+	annotation := OwnedAnnotation(ctx.Project(), ctx.Stack(), name)
+	rendered := pulumi.All(inputs...).ApplyT(func(xs []any) (map[string]any, error) {
+		in := reconcileInput{podExecutionRole: xs[2].(string)}
+		in.live, _ = xs[0].(map[string]string)
+		in.annotations, _ = xs[1].(map[string]string)
+		for i := range args.Roles {
+			in.roleARNs = append(in.roleARNs, xs[3+i].(string))
+		}
+		for i := range args.Users {
+			in.userARNs = append(in.userARNs, xs[3+len(args.Roles)+i].(string))
+		}
+		r, err := args.reconcile(in, annotation)
+		if err != nil {
+			return nil, fmt.Errorf("authmap: %s/%s: %w", ns, cmName, err)
+		}
+		owned, _ := json.Marshal(r.Owned)
+		return map[string]any{"data": r.Data, "owned": string(owned)}, nil
+	}).(pulumi.MapOutput)
+	c.Data = rendered.MapIndex(pulumi.String("data")).ApplyT(func(v any) map[string]string {
+		m, _ := v.(map[string]string)
+		return m
+	}).(pulumi.StringMapOutput)
+	owned := rendered.MapIndex(pulumi.String("owned")).ApplyT(func(v any) string { s, _ := v.(string); return s }).(pulumi.StringOutput)
+	c.Live = live
+	c.Patch, err = corev1.NewConfigMapPatch(ctx, name+"-aws-auth", &corev1.ConfigMapPatchArgs{
+		Metadata: &metav1.ObjectMetaPatchArgs{
+			Name: pulumi.String(cmName), Namespace: pulumi.String(ns),
+			Annotations: pulumi.StringMap{AnnotationPatchForce: pulumi.String("true"), annotation: owned},
+		},
+		Data: c.Data,
+	}, pulumi.Parent(c), pulumi.Provider(k8s), pulumi.RetainOnDelete(true), ready)
+	if err != nil {
+		return fmt.Errorf("patching %s/%s: %w", ns, cmName, err)
+	}
+	return nil
+}
+
+// readID is the ID of the Get, known only once the Ready resources exist: a
+// read carries no dependencies to the engine, but waits for its ID, and
+// aws-auth may only appear with the cluster's first Fargate profile.
+func readID(ready []pulumi.Resource, id string) pulumi.IDOutput {
+	deps := []any{pulumi.String(id)}
+	for _, r := range ready {
+		if cr, ok := r.(pulumi.CustomResource); ok {
+			deps = append(deps, cr.ID())
+		} else {
+			deps = append(deps, r.URN())
+		}
+	}
+	return pulumi.All(deps...).ApplyT(func([]any) pulumi.ID { return pulumi.ID(id) }).(pulumi.IDOutput)
+}
+
+// adminPolicyARN is ClusterAdminPolicy in the principal's partition.
+func adminPolicyARN(principal pulumi.StringOutput) pulumi.StringOutput {
+	return principal.ApplyT(func(p string) (string, error) {
+		a, err := arn.Parse(p)
+		if err != nil {
+			return "", fmt.Errorf("authmap: %w %q: %v", ErrInvalidARN, p, err)
+		}
+		if _, err := partition.ByID(a.Partition); err != nil {
+			return "", fmt.Errorf("authmap: %w %q: %w", ErrInvalidARN, p, err)
+		}
+		return AccessPolicyARN(a.Partition, ClusterAdminPolicy), nil
+	}).(pulumi.StringOutput)
+}
+
+func (c *AwsAuthMapping) accessEntries(ctx *pulumi.Context, name string, args *AwsAuthMappingArgs) error {
+	plain := args.plain()
+	add := func(child string, principal pulumi.StringInput, e AccessEntry, kind string) error {
+		checked := principal.ToStringOutput().ApplyT(func(p string) (string, error) {
+			var err error
+			if kind == "role" {
+				err = errors.Join(roleARNProblems(pathlessOrSame(p))...)
+			} else {
+				err = errors.Join(UserMapping{UserARN: p, Username: "x"}.problems(options{})...)
+			}
+			if err != nil {
+				return "", fmt.Errorf("authmap: %s: %w", child, err)
+			}
+			return p, nil
+		}).(pulumi.StringOutput)
+		ea := &eks.AccessEntryArgs{ClusterName: args.Cluster.ClusterName(), PrincipalArn: checked, Type: pulumi.String(e.Type)}
+		if e.Username != "" {
+			ea.UserName = pulumi.String(e.Username)
+		}
+		if len(e.KubernetesGroups) > 0 {
+			ea.KubernetesGroups = pulumi.ToStringArray(e.KubernetesGroups)
+		}
+		entry, err := eks.NewAccessEntry(ctx, child, ea, pulumi.Parent(c), pulumi.DependsOn(args.Cluster.Ready()))
+		if err != nil {
+			return fmt.Errorf("access entry %s: %w", child, err)
+		}
+		c.AccessEntries = append(c.AccessEntries, entry)
+		if len(e.AccessPolicies) == 0 {
+			return nil
+		}
+		assoc, err := eks.NewAccessPolicyAssociation(ctx, child+"-admin", &eks.AccessPolicyAssociationArgs{
+			ClusterName: entry.ClusterName, PrincipalArn: entry.PrincipalArn, PolicyArn: adminPolicyARN(entry.PrincipalArn),
+			AccessScope: &eks.AccessPolicyAssociationAccessScopeArgs{Type: pulumi.String("cluster")},
+		}, pulumi.Parent(c))
+		if err != nil {
+			return fmt.Errorf("policy association %s-admin: %w", child, err)
+		}
+		c.PolicyAssociations = append(c.PolicyAssociations, assoc)
+		return nil
+	}
+	key := func(k string, i int) string {
+		if k == "" {
+			return strconv.Itoa(i)
+		}
+		return k
+	}
+	for i, r := range args.Roles {
+		e, _ := plain.Roles[i].AccessEntry() // validated
+		if err := add(name+"-role-"+key(r.Key, i), r.RoleARN, e, "role"); err != nil {
+			return err
+		}
+	}
+	for i, u := range args.Users {
+		e, _ := plain.Users[i].AccessEntry()
+		if err := add(name+"-user-"+key(u.Key, i), u.UserARN, e, "user"); err != nil {
+			return err
+		}
+	}
+	return nil
+}
