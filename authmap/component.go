@@ -280,7 +280,7 @@ func OwnedAnnotation(project, stack, name string) string {
 
 // reconcileInput is everything the ConfigMap rendering depends on.
 type reconcileInput struct {
-	live, annotations map[string]string
+	live, annotations  map[string]string
 	roleARNs, userARNs []string
 	podExecutionRole   string
 }
