@@ -184,6 +184,8 @@ func TestWildcardMatch(t *testing.T) {
 		{"", "", true},
 		{"a*b*c", "abxbc", true},
 		{"a*b*c", "abxbd", false},
+		{"*", "*abc", true}, // a literal star in s must not consume the wildcard
+		{"*x", "*ax", true},
 	}
 	for _, tt := range tests {
 		if got := wildcardMatch(tt.pattern, tt.s); got != tt.want {

@@ -680,12 +680,12 @@ func wildcardMatch(pattern, s string) bool {
 	pi, si, star, mark := 0, 0, -1, 0
 	for si < len(str) {
 		switch {
+		case pi < len(p) && p[pi] == '*': // before the literal case: a '*' in s must not eat the wildcard
+			star, mark = pi, si
+			pi++
 		case pi < len(p) && (p[pi] == '?' || p[pi] == str[si]):
 			pi++
 			si++
-		case pi < len(p) && p[pi] == '*':
-			star, mark = pi, si
-			pi++
 		case star >= 0:
 			pi = star + 1
 			mark++
