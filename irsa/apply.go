@@ -26,7 +26,7 @@ import (
 // RoleAPI is the part of the aws-sdk-go-v2 IAM client that [EnsureRole] and
 // [DeleteRole] use; *iam.Client implements it.
 type RoleAPI interface {
-	GetRole(ctx context.Context, in *iam.GetRoleInput, opts ...func(*iam.Options)) (*iam.GetRoleOutput, error)
+	RoleGetter
 	CreateRole(ctx context.Context, in *iam.CreateRoleInput, opts ...func(*iam.Options)) (*iam.CreateRoleOutput, error)
 	UpdateAssumeRolePolicy(ctx context.Context, in *iam.UpdateAssumeRolePolicyInput, opts ...func(*iam.Options)) (*iam.UpdateAssumeRolePolicyOutput, error)
 	UpdateRole(ctx context.Context, in *iam.UpdateRoleInput, opts ...func(*iam.Options)) (*iam.UpdateRoleOutput, error)
@@ -42,6 +42,33 @@ type RoleAPI interface {
 	PutRolePolicy(ctx context.Context, in *iam.PutRolePolicyInput, opts ...func(*iam.Options)) (*iam.PutRolePolicyOutput, error)
 	DeleteRolePolicy(ctx context.Context, in *iam.DeleteRolePolicyInput, opts ...func(*iam.Options)) (*iam.DeleteRolePolicyOutput, error)
 	DeleteRole(ctx context.Context, in *iam.DeleteRoleInput, opts ...func(*iam.Options)) (*iam.DeleteRoleOutput, error)
+}
+
+// RoleGetter is the IAM call [GetTrustPolicy] uses; *iam.Client implements it.
+type RoleGetter interface {
+	GetRole(ctx context.Context, in *iam.GetRoleInput, opts ...func(*iam.Options)) (*iam.GetRoleOutput, error)
+}
+
+// GetTrustPolicy returns the trust policy of an existing role, given by name
+// or ARN, as canonical JSON (IAM returns it URL-encoded).
+func GetTrustPolicy(ctx context.Context, api RoleGetter, role string) (string, error) {
+	name := role
+	if strings.HasPrefix(role, "arn:") {
+		a, err := partition.ParseARN(role, "iam", "role/")
+		if err != nil {
+			return "", fmt.Errorf("irsa: GetTrustPolicy: %w: %v", ErrInvalidRole, err)
+		}
+		name = a.Resource[strings.LastIndexByte(a.Resource, '/')+1:]
+	}
+	out, err := api.GetRole(ctx, &iam.GetRoleInput{RoleName: &name})
+	if err != nil {
+		return "", fmt.Errorf("irsa: GetTrustPolicy %s: %w", name, err)
+	}
+	doc, err := decodePolicy(aws.ToString(out.Role.AssumeRolePolicyDocument))
+	if err != nil {
+		return "", fmt.Errorf("irsa: GetTrustPolicy %s: %w", name, err)
+	}
+	return doc.String(), nil
 }
 
 // OIDCProviderAPI is the part of the IAM client that [EnsureOIDCProvider] and

@@ -464,3 +464,25 @@ func TestEnsureOIDCProviderCreatedConcurrently(t *testing.T) {
 		t.Fatalf("%+v %v", res, err)
 	}
 }
+
+func TestGetTrustPolicy(t *testing.T) {
+	ctx := context.Background()
+	f := seededFake()
+	spec := testRoleSpec()
+	if _, err := EnsureRole(ctx, f, spec, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	want, _ := spec.Trust.Render()
+	for _, role := range []string{"lbc", "arn:aws:iam::123456789012:role/irsa/lbc"} {
+		got, err := GetTrustPolicy(ctx, f, role)
+		if err != nil || got != want {
+			t.Errorf("GetTrustPolicy(%s) = %s, %v", role, got, err)
+		}
+	}
+	if _, err := GetTrustPolicy(ctx, f, "missing"); !isNotFound(err) {
+		t.Errorf("missing: %v", err)
+	}
+	if _, err := GetTrustPolicy(ctx, f, "arn:aws:iam::123456789012:policy/x"); !errors.Is(err, ErrInvalidRole) {
+		t.Errorf("policy ARN: %v", err)
+	}
+}

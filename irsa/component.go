@@ -236,6 +236,16 @@ func kubeProvider(explicit pulumi.ProviderResource, c clusterref.ClusterRef) pul
 	return nil
 }
 
+// needKubeProvider refuses args that create ServiceAccounts without a
+// Kubernetes provider (the ambient default provider could be any cluster).
+func needKubeProvider(roleOnly bool, explicit pulumi.ProviderResource, c clusterref.ClusterRef) error {
+	if roleOnly || kubeProvider(explicit, c) != nil {
+		return nil
+	}
+	return fmt.Errorf("%w: no Kubernetes provider for the ServiceAccounts: "+
+		"set KubernetesProvider, a Cluster with one, or RoleOnly", ErrInvalidSpec)
+}
+
 // minimalProviderARN is the shortest provider ARN there can be; a policy over
 // the quota with it is over the quota with any real ARN, so the component can
 // refuse it before registering anything.
@@ -283,10 +293,7 @@ func (a *IRSARoleArgs) Validate() error {
 		errs = append(errs, err) // over the quota whatever the ARNs
 	}
 	errs = append(errs, a.roleInputs().validate())
-	if !a.RoleOnly && kubeProvider(a.KubernetesProvider, a.Cluster) == nil {
-		errs = append(errs, fmt.Errorf("%w: no Kubernetes provider for the ServiceAccounts: "+
-			"set KubernetesProvider, a Cluster with one, or RoleOnly", ErrInvalidSpec))
-	}
+	errs = append(errs, needKubeProvider(a.RoleOnly, a.KubernetesProvider, a.Cluster))
 	return errors.Join(errs...)
 }
 
@@ -499,10 +506,7 @@ func (a *PodIdentityRoleArgs) Validate() error {
 		}
 	}
 	errs = append(errs, a.roleInputs().validate())
-	if !a.RoleOnly && kubeProvider(a.KubernetesProvider, a.Cluster) == nil {
-		errs = append(errs, fmt.Errorf("%w: no Kubernetes provider for the ServiceAccounts: "+
-			"set KubernetesProvider, a Cluster with one, or RoleOnly", ErrInvalidSpec))
-	}
+	errs = append(errs, needKubeProvider(a.RoleOnly, a.KubernetesProvider, a.Cluster))
 	return errors.Join(errs...)
 }
 

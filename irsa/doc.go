@@ -20,8 +20,15 @@
 //     Their child names are documented on their Args types and are API.
 //   - SDK (no Pulumi): [EnsureOIDCProvider], [EnsureRole], [DeleteRole] and
 //     [DeleteOIDCProvider] converge IAM through narrow interfaces over the
-//     aws-sdk-go-v2 IAM client; a second run makes no write call.
-//     [AnnotateServiceAccount] applies the role annotation with server-side
-//     apply, and [Verify] asks the API server for a real projected token and
-//     evaluates a trust policy against its claims ([Evaluate] is the pure part).
+//     aws-sdk-go-v2 IAM client ([RoleAPI], [OIDCProviderAPI]); a second run
+//     makes no write call, and calls that meet IAM's eventual consistency are
+//     retried with an injectable backoff ([Options]). [GetTrustPolicy] reads a
+//     role's trust policy back.
+//   - Kubernetes (client-go): [AnnotateServiceAccount] applies the role
+//     annotation with server-side apply (field manager "fargatekit"), and
+//     [Verify] asks the API server for a real projected token (TokenRequest,
+//     audience sts.amazonaws.com), checks its signature against the server's
+//     published keys ([VerifySignature]) and evaluates a trust policy against
+//     its claims with [Evaluate], the pure part, which reports which element or
+//     condition fails.
 package irsa

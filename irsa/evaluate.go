@@ -80,6 +80,7 @@ type Failure struct {
 	Want, Got []string
 }
 
+// String describes the failure in one line.
 func (f Failure) String() string {
 	if f.Element == "Condition" {
 		return fmt.Sprintf("statement %d: condition %s %s: token has %q, policy wants %q", f.Statement, f.Operator, f.Key, f.Got, f.Want)

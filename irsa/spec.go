@@ -82,6 +82,7 @@ func (e *PolicyTooLargeError) Is(target error) bool { return target == ErrPolicy
 // and ? (one character); the trust policy then matches the subject with
 // StringLike instead of StringEquals.
 type ServiceAccount struct {
+	// Namespace and Name are the service account's namespace and name.
 	Namespace, Name string
 }
 
@@ -138,9 +139,9 @@ func checkDNS(s string, max int, dots bool) error {
 	if !utf8.ValidString(s) {
 		return errors.New("is not UTF-8")
 	}
-	// A * may match nothing, so the shortest name the pattern matches (its
-	// length without the stars) is what must fit.
-	if n := len(strings.ReplaceAll(s, "*", "")); n > max {
+	// A pattern is held to a name's length too: any name it must match fits
+	// in that, and a longer one only bloats the policy.
+	if len(s) > max {
 		return fmt.Errorf("is longer than %d characters", max)
 	}
 	alnum := func(c byte) bool { return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' }

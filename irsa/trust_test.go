@@ -192,6 +192,7 @@ func TestTrustPolicyRefusals(t *testing.T) {
 		{"colon in name", one(testProviderARN, sa("a", "b:c")), []error{ErrInvalidServiceAccount}},
 		{"namespace too long", one(testProviderARN, sa(strings.Repeat("a", 64), "b")), []error{ErrInvalidServiceAccount}},
 		{"name too long", one(testProviderARN, sa("a", strings.Repeat("b", 254))), []error{ErrInvalidServiceAccount}},
+		{"pattern too long", one(testProviderARN, sa("a", "b"+strings.Repeat("*", 253))), []error{ErrInvalidServiceAccount}},
 		{"namespace wildcard", one(testProviderARN, sa("*", "b")), []error{ErrCrossNamespaceWildcard}},
 		{"namespace question mark", one(testProviderARN, sa("team-?", "b")), []error{ErrCrossNamespaceWildcard}},
 		{"duplicate account", one(testProviderARN, sa("a", "b"), sa("a", "b")), []error{ErrDuplicate}},

@@ -1,0 +1,239 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
+	"k8s.io/client-go/tools/clientcmd"
+	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
+
+	"github.com/fargatekit/fargatekit/authmap"
+	"github.com/fargatekit/fargatekit/internal/kubetest"
+)
+
+// authmapKubeconfig writes a kubeconfig file for the test API server.
+func authmapKubeconfig(t *testing.T, cfg *rest.Config) string {
+	t.Helper()
+	c := clientcmdapi.NewConfig()
+	c.Clusters["test"] = &clientcmdapi.Cluster{Server: cfg.Host, CertificateAuthority: cfg.CAFile, CertificateAuthorityData: cfg.CAData}
+	c.AuthInfos["test"] = &clientcmdapi.AuthInfo{ClientCertificate: cfg.CertFile, ClientCertificateData: cfg.CertData,
+		ClientKey: cfg.KeyFile, ClientKeyData: cfg.KeyData, Token: cfg.BearerToken}
+	c.Contexts["test"] = &clientcmdapi.Context{Cluster: "test", AuthInfo: "test"}
+	c.CurrentContext = "test"
+	path := filepath.Join(t.TempDir(), "kubeconfig")
+	if err := clientcmd.WriteToFile(*c, path); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+type authmapCLI struct {
+	t       *testing.T
+	environ map[string]string
+	common  []string
+}
+
+// run runs "fargatekit authmap <args> <common flags>" and checks the exit code.
+func (c authmapCLI) run(code int, args ...string) string {
+	c.t.Helper()
+	got, out, errs := runCLI(c.t, c.environ, append(append([]string{"authmap"}, args...), c.common...)...)
+	if got != code {
+		c.t.Fatalf("authmap %v: exit %d, want %d\nstdout %s\nstderr %s", args, got, code, out, errs)
+	}
+	return out + errs
+}
+
+func TestAuthmapCommandsRealServer(t *testing.T) {
+	cfg := kubetest.Config(t)
+	ns := kubetest.Namespace(t, cfg)
+	kc := authmapKubeconfig(t, cfg)
+	// The kubeconfig comes from $KUBECONFIG here, from --kubeconfig below.
+	cli := authmapCLI{t: t, environ: map[string]string{"KUBECONFIG": kc}, common: []string{"--namespace", ns}}
+
+	out := cli.run(0, "add-role", "--arn", "arn:aws:iam::111122223333:role/team/Developer", "--username", "dev:{{SessionName}}", "--group", "developers", "--group", "viewers")
+	if !strings.Contains(out, "created the ConfigMap") {
+		t.Errorf("first add: %s", out)
+	}
+	if out := cli.run(0, "add-role", "--arn", "arn:aws:iam::111122223333:role/Developer", "--username", "dev:{{SessionName}}", "--group", "developers", "--group", "viewers"); !strings.Contains(out, "unchanged") {
+		t.Errorf("identical re-add (path-less ARN): %s", out)
+	}
+	cli.run(0, "add-user", "--arn", "arn:aws:iam::111122223333:user/alice", "--username", "alice", "--group", "viewers")
+	cli.run(0, "add-account", "444455556666")
+	cli.run(0, "add-role", "--sso-permission-set", "ReadOnly", "--sso-account", "111122223333", "--username", "ro:{{SessionName}}", "--group", "viewers")
+	if out := cli.run(2, "add-role", "--arn", "arn:aws:iam::111122223333:role/Admin", "--username", "admin", "--group", "system:masters"); !strings.Contains(out, "system:masters") {
+		t.Errorf("masters without opt-in: %s", out)
+	}
+	cli.run(0, "add-role", "--arn", "arn:aws:iam::111122223333:role/Admin", "--username", "admin", "--group", "system:masters", "--allow-system-masters")
+	cli.run(2, "add-role", "--arn", "arn:aws:iam::111122223333:user/bob", "--username", "bob")
+	cli.run(2, "add-account", "12345")
+	cli.run(2, "add-role", "--username", "x")
+
+	table := cli.run(0, "list")
+	for _, want := range []string{"ARN", "arn:aws:iam::111122223333:role/Developer", "dev:{{SessionName}}", "developers,viewers",
+		"sso:111122223333/ReadOnly", "arn:aws:iam::111122223333:user/alice", "444455556666"} {
+		if !strings.Contains(table, want) {
+			t.Errorf("table lacks %q:\n%s", want, table)
+		}
+	}
+	var items []map[string]any
+	if err := json.Unmarshal([]byte(cli.run(0, "list", "-o", "json")), &items); err != nil || len(items) != 5 || items[0]["rolearn"] != "arn:aws:iam::111122223333:role/Developer" {
+		t.Errorf("json list: %v %v", items, err)
+	}
+	if y := cli.run(0, "list", "--output", "yaml"); !strings.Contains(y, "- groups:\n  - developers\n  - viewers\n  rolearn: arn:aws:iam::111122223333:role/Developer") {
+		t.Errorf("yaml list:\n%s", y)
+	}
+	cli.run(2, "list", "-o", "xml")
+
+	cli.run(0, "remove", "--arn", "arn:aws:iam::111122223333:role/team/developer", "--account", "444455556666")
+	if out := cli.run(0, "remove", "arn:aws:iam::111122223333:user/nobody"); !strings.Contains(out, "unchanged") {
+		t.Errorf("removing an absent entry: %s", out)
+	}
+	m := readAwsAuth(t, cfg, ns)
+	if len(m.Roles) != 2 || len(m.Users) != 1 || len(m.Accounts) != 0 {
+		t.Errorf("after remove: %+v", m)
+	}
+
+	plan := cli.run(0, "migrate-plan")
+	for _, want := range []string{"against no access entries", "create     STANDARD arn:aws:iam::111122223333:role/Admin username=admin policies=AmazonEKSClusterAdminPolicy",
+		"create     STANDARD arn:aws:iam::111122223333:user/alice username=alice groups=viewers", "manual     mapRoles[0] sso 111122223333/ReadOnly"} {
+		if !strings.Contains(plan, want) {
+			t.Errorf("plan lacks %q:\n%s", want, plan)
+		}
+	}
+
+	// --kubeconfig and --name; unknown commands; no server.
+	other := authmapCLI{t: t, environ: map[string]string{}, common: []string{"--kubeconfig", kc, "--namespace", ns, "--name", "other-auth"}}
+	if out := other.run(0, "list"); !strings.Contains(out, "does not exist") {
+		t.Errorf("absent ConfigMap: %s", out)
+	}
+	cli.run(2, "nope")
+	missing := authmapCLI{t: t, environ: map[string]string{}, common: []string{"--kubeconfig", filepath.Join(t.TempDir(), "none")}}
+	missing.run(1, "list")
+}
+
+// TestAuthmapMalformedRealServer: the CLI refuses to touch an aws-auth it
+// cannot read, naming the entry, and leaves it byte-identical.
+func TestAuthmapMalformedRealServer(t *testing.T) {
+	cfg := kubetest.Config(t)
+	ns := kubetest.Namespace(t, cfg)
+	cs, err := kubernetes.NewForConfig(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := map[string]string{"mapRoles": "- rolearn: arn:aws:iam::111122223333:role/a\n  username: a\n- rolearn: arn:aws:iam::111122223333:role/b\n  username: yes\n"}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if _, err := cs.CoreV1().ConfigMaps(ns).Create(ctx, &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "aws-auth"}, Data: bad}, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	cli := authmapCLI{t: t, environ: map[string]string{}, common: []string{"--kubeconfig", authmapKubeconfig(t, cfg), "--namespace", ns}}
+	for _, args := range [][]string{{"add-account", "111122223333"}, {"remove", "--arn", "arn:aws:iam::111122223333:role/a"}, {"list"}} {
+		if out := cli.run(1, args...); !strings.Contains(out, "mapRoles[1] arn:aws:iam::111122223333:role/b") {
+			t.Errorf("%v: %s", args, out)
+		}
+	}
+	cm, err := cs.CoreV1().ConfigMaps(ns).Get(ctx, "aws-auth", metav1.GetOptions{})
+	if err != nil || cm.Data["mapRoles"] != bad["mapRoles"] {
+		t.Errorf("aws-auth changed: %q %v", cm.Data, err)
+	}
+}
+
+func readAwsAuth(t *testing.T, cfg *rest.Config, ns string) authmap.Mappings {
+	t.Helper()
+	cs, err := kubernetes.NewForConfig(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, _, err := authmap.Read(context.Background(), cs.CoreV1(), authmap.ConfigMapOptions{Namespace: ns})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// fakeAccessEntriesServer answers ListAccessEntries, DescribeAccessEntry and
+// ListAssociatedAccessPolicies (EKS REST-JSON) for cluster demo.
+func fakeAccessEntriesServer(t *testing.T, entries map[string]map[string]any) *httptest.Server {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		var parts []string
+		for _, p := range strings.Split(strings.Trim(r.URL.EscapedPath(), "/"), "/") {
+			u, _ := url.PathUnescape(p)
+			parts = append(parts, u)
+		}
+		fail := func(code int, typ, msg string) {
+			w.Header().Set("X-Amzn-Errortype", typ)
+			w.WriteHeader(code)
+			json.NewEncoder(w).Encode(map[string]string{"message": msg})
+		}
+		if r.Method != http.MethodGet || len(parts) < 3 || parts[0] != "clusters" || parts[1] != "demo" || parts[2] != "access-entries" {
+			fail(http.StatusNotFound, "ResourceNotFoundException", "No cluster found for name: "+r.URL.Path)
+			return
+		}
+		switch len(parts) {
+		case 3:
+			var list []string
+			for p := range entries {
+				list = append(list, p)
+			}
+			json.NewEncoder(w).Encode(map[string]any{"accessEntries": list})
+		case 4, 5:
+			e, ok := entries[parts[3]]
+			if !ok {
+				fail(http.StatusNotFound, "ResourceNotFoundException", "The specified access entry resource could not be found.")
+				return
+			}
+			if len(parts) == 5 {
+				json.NewEncoder(w).Encode(map[string]any{"clusterName": "demo", "principalArn": parts[3], "associatedAccessPolicies": []any{}})
+				return
+			}
+			json.NewEncoder(w).Encode(map[string]any{"accessEntry": e})
+		}
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// TestAuthmapMigratePlanAgainstEKS: migrate-plan reads the cluster's access
+// entries with the real SDK client (pointed at a fake EKS endpoint).
+func TestAuthmapMigratePlanAgainstEKS(t *testing.T) {
+	cfg := kubetest.Config(t)
+	ns := kubetest.Namespace(t, cfg)
+	srv := fakeAccessEntriesServer(t, map[string]map[string]any{
+		"arn:aws:iam::111122223333:user/alice": {"principalArn": "arn:aws:iam::111122223333:user/alice", "type": "STANDARD", "username": "alice", "kubernetesGroups": []string{"viewers"}},
+	})
+	environ := isolatedAWSEnv(t, envCreds)
+	for k, v := range envCreds {
+		t.Setenv(k, v)
+	}
+	t.Setenv("AWS_ENDPOINT_URL_EKS", srv.URL)
+	kc := authmapKubeconfig(t, cfg)
+	cli := authmapCLI{t: t, environ: environ, common: []string{"--kubeconfig", kc, "--namespace", ns}}
+	cli.run(0, "add-user", "--arn", "arn:aws:iam::111122223333:user/alice", "--username", "alice", "--group", "viewers")
+	cli.run(0, "add-role", "--arn", "arn:aws:iam::111122223333:role/Developer", "--username", "dev:{{SessionName}}", "--group", "developers")
+	out := cli.run(0, "migrate-plan", "--cluster", "demo", "--region", "eu-west-1")
+	for _, want := range []string{"access entries of demo (eu-west-1)",
+		"create     STANDARD arn:aws:iam::111122223333:role/Developer username=dev:{{SessionName}} groups=developers",
+		"ok         STANDARD arn:aws:iam::111122223333:user/alice username=alice groups=viewers"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("plan lacks %q:\n%s", want, out)
+		}
+	}
+	if out := cli.run(2, "migrate-plan", "--cluster", "demo"); !strings.Contains(out, "region") {
+		t.Errorf("no region: %s", out)
+	}
+	if out := cli.run(1, "migrate-plan", "--cluster", "nope", "--region", "eu-west-1"); !strings.Contains(out, "ResourceNotFoundException") {
+		t.Errorf("unknown cluster: %s", out)
+	}
+}
