@@ -327,3 +327,14 @@ func keys[V any](m map[string]V) []string {
 	}
 	return out
 }
+
+func TestValidClusterName(t *testing.T) {
+	for s, want := range map[string]bool{
+		"demo": true, "a": true, "0-x_Y": true, strings.Repeat("a", 100): true,
+		"": false, "-a": false, "_a": false, "a.b": false, "a b": false, strings.Repeat("a", 101): false, "é": false,
+	} {
+		if got := ValidClusterName(s); got != want {
+			t.Errorf("ValidClusterName(%q) = %v", s, got)
+		}
+	}
+}
