@@ -12,8 +12,10 @@ import (
 const (
 	// DefaultNamespace is where the controller runs.
 	DefaultNamespace = "kube-system"
-	// DefaultServiceAccount is the controller's ServiceAccount (and Helm release) name.
+	// DefaultServiceAccount is the controller's ServiceAccount name.
 	DefaultServiceAccount = "aws-load-balancer-controller"
+	// ReleaseName is the controller's Helm release name (its objects are named after it).
+	ReleaseName = "aws-load-balancer-controller"
 	// DefaultReplicas is the controller's replica count (one leader, one standby).
 	DefaultReplicas = 2
 )

@@ -1,0 +1,304 @@
+package lbc
+
+import (
+	"encoding/json"
+	"errors"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/eks"
+	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
+	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
+	networkingv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/networking/v1"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/fargatekit/fargatekit/eksfargate/clusterref"
+	"github.com/fargatekit/fargatekit/internal/iampolicy"
+	"github.com/fargatekit/fargatekit/internal/mockstack"
+	"github.com/fargatekit/fargatekit/irsa"
+)
+
+const (
+	testProviderARN = "arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-west-2.amazonaws.com/id/ABCDEF0123456789"
+	testVpc         = "vpc-0123456789abcdef0"
+)
+
+// program builds a stand-in cluster (a Kubernetes provider and a CoreDNS
+// add-on as its Ready resource), the controller, and two user Ingresses: one
+// depending on Ready(), one on the component itself.
+func program(args LBCReleaseArgs, ctl **LBCRelease) pulumi.RunFunc {
+	return func(ctx *pulumi.Context) error {
+		k8s, err := kubernetes.NewProvider(ctx, "k8s", &kubernetes.ProviderArgs{Kubeconfig: pulumi.String("{}")})
+		if err != nil {
+			return err
+		}
+		coredns, err := eks.NewAddon(ctx, "coredns", &eks.AddonArgs{ClusterName: pulumi.String("demo"), AddonName: pulumi.String("coredns")})
+		if err != nil {
+			return err
+		}
+		args.Cluster = clusterref.Static{
+			Name: pulumi.String("demo"), RegionName: pulumi.String("us-west-2"), Vpc: pulumi.String(testVpc),
+			OIDCProvider: pulumi.String(testProviderARN), OIDCIssuer: pulumi.String("https://oidc.eks.us-west-2.amazonaws.com/id/ABCDEF0123456789"),
+			Provider: k8s, Fargate: true, Profiles: true, ReadyResources: []pulumi.Resource{coredns},
+		}
+		c, err := NewLBCRelease(ctx, "lbc", &args)
+		if err != nil {
+			return err
+		}
+		if ctl != nil {
+			*ctl = c
+		}
+		ann, err := IngressAnnotations{Fargate: true, Scheme: SchemeInternetFacing}.Build()
+		if err != nil {
+			return err
+		}
+		for name, opt := range map[string]pulumi.ResourceOption{
+			"web-ready": c.DependsOn(), "web-component": pulumi.DependsOn([]pulumi.Resource{c}),
+		} {
+			_, err = networkingv1.NewIngress(ctx, name, &networkingv1.IngressArgs{
+				Metadata: metav1.ObjectMetaArgs{Annotations: pulumi.ToStringMap(ann)},
+				Spec:     networkingv1.IngressSpecArgs{IngressClassName: pulumi.String(IngressClassName)},
+			}, pulumi.Provider(k8s), opt)
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+}
+
+func one(t *testing.T, g *mockstack.Graph, typ, name string) *mockstack.Resource {
+	t.Helper()
+	r, err := g.One(typ, name)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, g.Tree())
+	}
+	return r
+}
+
+// plainJSON normalises a value through JSON (ints and float64s compare equal).
+func plainJSON(t *testing.T, v any) any {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out any
+	if err := json.Unmarshal(b, &out); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func TestComponent(t *testing.T) {
+	g, err := mockstack.Run(program(LBCReleaseArgs{Settings: Settings{DefaultTags: map[string]string{"team": "platform"}}}, nil))
+	if err != nil {
+		t.Fatalf("%v\n%s", err, g.Tree())
+	}
+	comp := one(t, g, TypeToken, "lbc")
+
+	// Policy document: the official policy for v3.5.0 in the commercial partition.
+	policy := one(t, g, "aws:iam/policy:Policy", "lbc-policy")
+	want, _ := IAMPolicy(DefaultVersion, "aws")
+	if got := policy.InputString("policy"); got != want {
+		t.Errorf("policy\n%s\nwant\n%s", got, want)
+	}
+	if d := policy.InputString("description"); !strings.Contains(d, "v3.5.0") || !strings.Contains(d, "demo") {
+		t.Errorf("policy description %q", d)
+	}
+
+	// Role trust: the controller's ServiceAccount through the cluster's provider.
+	role := one(t, g, "aws:iam/role:Role", "lbc-irsa")
+	trust, err := irsa.TrustPolicy(testProviderARN, irsa.ServiceAccount{Namespace: "kube-system", Name: "aws-load-balancer-controller"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	gotTrust, err := iampolicy.Parse([]byte(role.InputString("assumeRolePolicy")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantTrust, _ := iampolicy.Parse([]byte(trust))
+	if !iampolicy.Equivalent(gotTrust, wantTrust) {
+		t.Errorf("trust policy %s\nwant %s", role.InputString("assumeRolePolicy"), trust)
+	}
+	if !strings.Contains(role.InputString("assumeRolePolicy"), "system:serviceaccount:kube-system:aws-load-balancer-controller") {
+		t.Errorf("trust policy does not name the controller's ServiceAccount: %s", role.InputString("assumeRolePolicy"))
+	}
+	var attached bool
+	for _, a := range g.ByType("aws:iam/rolePolicyAttachment:RolePolicyAttachment") {
+		if a.InputString("policyArn") == "arn:aws:iam::123456789012:policy/lbc-policy" && g.IsDescendant(a, comp) {
+			attached = true
+		}
+	}
+	if !attached {
+		t.Errorf("policy not attached to the role\n%s", g.Tree("policyArn"))
+	}
+
+	// ServiceAccount: kube-system/aws-load-balancer-controller, annotated with the role.
+	sas := g.ByType("kubernetes:core/v1:ServiceAccount")
+	if len(sas) != 1 {
+		t.Fatalf("%d ServiceAccounts\n%s", len(sas), g.Tree())
+	}
+	sa := sas[0]
+	if sa.InputString("metadata.name") != "aws-load-balancer-controller" || sa.InputString("metadata.namespace") != "kube-system" {
+		t.Errorf("ServiceAccount %v", sa.Inputs)
+	}
+	if got := sa.InputString(`metadata.annotations["eks.amazonaws.com/role-arn"]`); got != "arn:aws:iam::123456789012:role/lbc-irsa" {
+		t.Errorf("ServiceAccount role annotation %q", got)
+	}
+	if !g.IsDescendant(sa, comp) || !strings.HasPrefix(sa.Provider, "urn:pulumi:test::fargatekit::pulumi:providers:kubernetes::k8s::") {
+		t.Errorf("ServiceAccount parent/provider: %s %s", sa.Parent, sa.Provider)
+	}
+
+	// Helm release: pinned chart, values from the renderer, awaited.
+	rel := one(t, g, "kubernetes:helm.sh/v3:Release", "lbc")
+	for path, want := range map[string]any{
+		"chart": "aws-load-balancer-controller", "version": "3.5.0", "repositoryOpts.repo": "https://aws.github.io/eks-charts",
+		"namespace": "kube-system", "name": "aws-load-balancer-controller", "skipAwait": false, "timeout": float64(600),
+	} {
+		if got, _ := rel.Input(path); got != want {
+			t.Errorf("release %s = %v, want %v", path, got, want)
+		}
+	}
+	if g.ParentOf(rel) != comp || !strings.Contains(rel.Provider, "::k8s::") {
+		t.Errorf("release parent %s provider %s", rel.Parent, rel.Provider)
+	}
+	gotValues, _ := rel.Input("values")
+	wantValues, err := Values(ValuesSpec{ClusterName: "demo", Region: "us-west-2", VpcID: testVpc, Settings: Settings{
+		Fargate: true, ServiceAccountName: DefaultServiceAccount, DefaultTags: map[string]string{"team": "platform"},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(plainJSON(t, gotValues), plainJSON(t, wantValues)) {
+		t.Errorf("release values\n%v\nwant\n%v", gotValues, wantValues)
+	}
+
+	// Dependency edges: the release waits for CoreDNS and for the role (its
+	// policy attachment and ServiceAccount); user Ingresses wait for the release.
+	coredns := one(t, g, "aws:eks/addon:Addon", "coredns")
+	if !g.DependsOn(rel, coredns) {
+		t.Error("release does not depend on the cluster's Ready resources (CoreDNS)")
+	}
+	if !g.DependsOn(rel, sa) {
+		t.Error("release does not depend on the controller's ServiceAccount")
+	}
+	for _, a := range g.ByType("aws:iam/rolePolicyAttachment:RolePolicyAttachment") {
+		if !g.DependsOn(rel, a) {
+			t.Error("release does not depend on the role's policy attachment")
+		}
+	}
+	for _, name := range []string{"web-ready", "web-component"} {
+		ing := one(t, g, "kubernetes:networking.k8s.io/v1:Ingress", name)
+		if path := g.DependencyPath(ing, rel); path == nil {
+			t.Errorf("Ingress %s does not reach the release", name)
+		}
+		if got := ing.InputString(`metadata.annotations["alb.ingress.kubernetes.io/target-type"]`); got != "ip" {
+			t.Errorf("Ingress %s target-type %q", name, got)
+		}
+	}
+	for _, r := range []*mockstack.Resource{policy, role, rel} {
+		if !g.IsDescendant(r, comp) {
+			t.Errorf("%s %s is not under the component", r.Type, r.Name)
+		}
+	}
+	if n := len(g.Children(comp)); n != 3 {
+		t.Errorf("component has %d children, want policy, irsa role and release\n%s", n, g.Tree())
+	}
+}
+
+func TestComponentScopedAndCustom(t *testing.T) {
+	g, err := mockstack.Run(program(LBCReleaseArgs{ScopedPolicy: true, Settings: Settings{Version: "2.13.4", Image: ImageRegional, Replicas: 3}}, nil))
+	if err != nil {
+		t.Fatalf("%v\n%s", err, g.Tree())
+	}
+	want, _ := RenderPolicy(PolicySpec{Version: "v2.13.4", Scope: &Scope{Region: "us-west-2", VpcID: testVpc, Account: "123456789012"}})
+	if got := one(t, g, "aws:iam/policy:Policy", "lbc-policy").InputString("policy"); got != want {
+		t.Errorf("scoped policy\n%s\nwant\n%s", got, want)
+	}
+	rel := one(t, g, "kubernetes:helm.sh/v3:Release", "lbc")
+	if v, _ := rel.Input("version"); v != "1.13.4" {
+		t.Errorf("chart version %v", v)
+	}
+	if r := rel.InputString("values.image.repository"); r != "602401143452.dkr.ecr.us-west-2.amazonaws.com/amazon/aws-load-balancer-controller" {
+		t.Errorf("image %s", r)
+	}
+	if v, _ := rel.Input("values.replicaCount"); v != float64(3) {
+		t.Errorf("replicas %v", v)
+	}
+
+	custom := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"elasticloadbalancing:*","Resource":"*"}]}`
+	g, err = mockstack.Run(program(LBCReleaseArgs{PolicyJSON: custom, ChartVersion: "9.0.0", Settings: Settings{Version: "v9.0.0"}}, nil))
+	if err != nil {
+		t.Fatalf("%v\n%s", err, g.Tree())
+	}
+	if got := one(t, g, "aws:iam/policy:Policy", "lbc-policy").InputString("policy"); got != custom {
+		t.Errorf("custom policy %s", got)
+	}
+	if v, _ := one(t, g, "kubernetes:helm.sh/v3:Release", "lbc").Input("version"); v != "9.0.0" {
+		t.Errorf("chart version %v", v)
+	}
+}
+
+func TestComponentInGovCloud(t *testing.T) {
+	var ctl *LBCRelease
+	run := func(ctx *pulumi.Context) error {
+		k8s, err := kubernetes.NewProvider(ctx, "k8s", &kubernetes.ProviderArgs{Kubeconfig: pulumi.String("{}")})
+		if err != nil {
+			return err
+		}
+		ctl, err = NewLBCRelease(ctx, "lbc", &LBCReleaseArgs{Cluster: clusterref.Static{
+			Name: pulumi.String("gov"), RegionName: pulumi.String("us-gov-west-1"), Vpc: pulumi.String(testVpc),
+			OIDCProvider: pulumi.String("arn:aws-us-gov:iam::123456789012:oidc-provider/oidc.eks.us-gov-west-1.amazonaws.com/id/AB"),
+			Provider:     k8s, Fargate: true,
+		}})
+		return err
+	}
+	g, err := mockstack.Run(run, mockstack.WithRegion("us-gov-west-1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := IAMPolicy(DefaultVersion, "aws-us-gov")
+	if got := one(t, g, "aws:iam/policy:Policy", "lbc-policy").InputString("policy"); got != want {
+		t.Errorf("GovCloud policy %s", got)
+	}
+	if ctl.Version != "v3.5.0" || ctl.ChartVersion != "3.5.0" || ctl.Namespace != "kube-system" || len(ctl.Ready()) != 1 {
+		t.Errorf("component fields %+v", ctl)
+	}
+}
+
+func TestComponentRefused(t *testing.T) {
+	tests := []struct {
+		name string
+		args LBCReleaseArgs
+		is   error
+		want string
+	}{
+		{"instance on fargate", LBCReleaseArgs{Settings: Settings{DefaultTargetType: TargetInstance}}, ErrInstanceOnFargate, "impossible on Fargate"},
+		{"unknown version", LBCReleaseArgs{Settings: Settings{Version: "v2.16.0"}}, ErrUnknownVersion, "needs PolicyJSON and ChartVersion"},
+		{"role arn", LBCReleaseArgs{Settings: Settings{ServiceAccountRoleARN: "arn:aws:iam::123456789012:role/x"}}, ErrInvalidSpec, "creates the controller's role"},
+		{"namespace", LBCReleaseArgs{Namespace: "Kube_System"}, ErrInvalidSpec, "Kube_System"},
+		{"bad custom policy", LBCReleaseArgs{PolicyJSON: "{}"}, ErrInvalidSpec, "custom policy"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			g, err := mockstack.Run(program(tt.args, nil))
+			if !errors.Is(err, tt.is) || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("error %v, want %v mentioning %q", err, tt.is, tt.want)
+			}
+			for _, r := range g.Resources {
+				if r.Type == TypeToken || r.Parent != "" && strings.Contains(r.Parent, TypeToken) {
+					t.Errorf("refused spec registered %s %s", r.Type, r.Name)
+				}
+			}
+		})
+	}
+	g, err := mockstack.Run(func(ctx *pulumi.Context) error {
+		_, err := NewLBCRelease(ctx, "lbc", &LBCReleaseArgs{})
+		return err
+	})
+	if !errors.Is(err, ErrInvalidSpec) || !strings.Contains(err.Error(), "Cluster is required") || g.Len() != 0 {
+		t.Errorf("no cluster: %v, %d resources", err, g.Len())
+	}
+}

@@ -1,0 +1,376 @@
+package lbc
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"helm.sh/helm/v3/pkg/action"
+	"helm.sh/helm/v3/pkg/chart"
+	"helm.sh/helm/v3/pkg/chart/loader"
+	"helm.sh/helm/v3/pkg/downloader"
+	"helm.sh/helm/v3/pkg/getter"
+	"helm.sh/helm/v3/pkg/release"
+	"helm.sh/helm/v3/pkg/repo"
+	"helm.sh/helm/v3/pkg/storage/driver"
+	"k8s.io/apimachinery/pkg/api/meta"
+	"k8s.io/cli-runtime/pkg/genericclioptions"
+	"k8s.io/client-go/discovery"
+	"k8s.io/client-go/discovery/cached/memory"
+	"k8s.io/client-go/rest"
+	"k8s.io/client-go/restmapper"
+	"k8s.io/client-go/tools/clientcmd"
+	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
+)
+
+// ErrHelm is wrapped by the errors of Install, Upgrade and Uninstall that come
+// from Helm itself.
+var ErrHelm = errors.New("lbc: helm")
+
+// ChartSource says where a chart comes from: a chart repository (RepoURL,
+// Name and Version) or a local chart directory or .tgz archive (Path).
+type ChartSource struct {
+	// RepoURL is the repository, e.g. ChartRepo; Name the chart in it and
+	// Version its exact version.
+	RepoURL, Name, Version string
+	// Path is a local chart directory or archive; it excludes RepoURL.
+	Path string
+}
+
+// DefaultChartSource is the controller's chart in eks-charts at the chart
+// version of a controller version ("" means DefaultVersion).
+func DefaultChartSource(version string) (ChartSource, error) {
+	rel, err := LookupRelease(version)
+	if err != nil {
+		return ChartSource{}, err
+	}
+	return ChartSource{RepoURL: ChartRepo, Name: ChartName, Version: rel.Chart}, nil
+}
+
+// HelmOptions configure Install and Upgrade.
+type HelmOptions struct {
+	// ReleaseName defaults to ReleaseName and Namespace to DefaultNamespace.
+	ReleaseName, Namespace string
+	// Chart is the chart to install.
+	Chart ChartSource
+	// Values are the chart values (see Values).
+	Values map[string]any
+	// Wait waits until the release's resources are ready (Deployments
+	// available, Services with endpoints for their load balancer, Jobs done),
+	// up to Timeout.
+	Wait bool
+	// Timeout bounds the wait and hooks; 0 means DefaultTimeout.
+	Timeout time.Duration
+	// CreateNamespace creates the namespace when it does not exist.
+	CreateNamespace bool
+	// CacheDir holds downloaded charts; "" means <user cache dir>/fargatekit/helm.
+	CacheDir string
+	// Logger receives progress and Helm's debug output; nil discards them.
+	Logger *slog.Logger
+}
+
+func (o HelmOptions) defaults() HelmOptions {
+	if o.ReleaseName == "" {
+		o.ReleaseName = ReleaseName
+	}
+	if o.Namespace == "" {
+		o.Namespace = DefaultNamespace
+	}
+	if o.Timeout == 0 {
+		o.Timeout = DefaultTimeout
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	return o
+}
+
+func (o HelmOptions) validate() error {
+	var errs []error
+	c := o.Chart
+	switch {
+	case c.Path != "" && c.RepoURL != "":
+		errs = append(errs, fmt.Errorf("%w: chart: Path and RepoURL exclude each other", ErrInvalidSpec))
+	case c.Path == "" && (c.RepoURL == "" || c.Name == "" || c.Version == ""):
+		errs = append(errs, fmt.Errorf("%w: chart: set Path, or RepoURL, Name and Version", ErrInvalidSpec))
+	}
+	return errors.Join(append(errs, validateRelease(o.ReleaseName, o.Namespace, o.Timeout))...)
+}
+
+// validateRelease checks a release's name, namespace and timeout.
+func validateRelease(name, namespace string, timeout time.Duration) error {
+	var errs []error
+	if !validSubdomain(name) || len(name) > 53 {
+		errs = append(errs, fmt.Errorf("%w: release name %q", ErrInvalidSpec, name))
+	}
+	if !namespaceRE.MatchString(namespace) {
+		errs = append(errs, fmt.Errorf("%w: namespace %q", ErrInvalidSpec, namespace))
+	}
+	if timeout < 0 {
+		errs = append(errs, fmt.Errorf("%w: timeout %v", ErrInvalidSpec, timeout))
+	}
+	return errors.Join(errs...)
+}
+
+// Install installs a chart as a new release, like helm install; an existing
+// release of that name is an error (use Upgrade to converge).
+func Install(ctx context.Context, cfg *rest.Config, opts HelmOptions) (*release.Release, error) {
+	opts = opts.defaults()
+	if err := opts.validate(); err != nil {
+		return nil, fmt.Errorf("lbc: install: %w", err)
+	}
+	ac, err := actionConfig(cfg, opts.Namespace, opts.Logger)
+	if err != nil {
+		return nil, fmt.Errorf("lbc: install: %w", err)
+	}
+	ch, err := loadChart(opts)
+	if err != nil {
+		return nil, fmt.Errorf("lbc: install: %w", err)
+	}
+	in := action.NewInstall(ac)
+	in.ReleaseName, in.Namespace, in.CreateNamespace = opts.ReleaseName, opts.Namespace, opts.CreateNamespace
+	in.Wait, in.Timeout = opts.Wait, opts.Timeout
+	opts.Logger.Info("lbc: installing", "release", opts.ReleaseName, "namespace", opts.Namespace,
+		"chart", ch.Metadata.Name, "version", ch.Metadata.Version, "wait", opts.Wait)
+	rel, err := in.RunWithContext(ctx, ch, MergeValues(nil, opts.Values))
+	if err != nil {
+		return rel, fmt.Errorf("lbc: install %s/%s: %w: %w", opts.Namespace, opts.ReleaseName, ErrHelm, err)
+	}
+	opts.Logger.Info("lbc: installed", "release", rel.Name, "revision", rel.Version, "status", rel.Info.Status.String())
+	return rel, nil
+}
+
+// Upgrade upgrades the release to the chart and values, installing it when it
+// does not exist yet (helm upgrade --install): calling it again converges.
+func Upgrade(ctx context.Context, cfg *rest.Config, opts HelmOptions) (*release.Release, error) {
+	opts = opts.defaults()
+	if err := opts.validate(); err != nil {
+		return nil, fmt.Errorf("lbc: upgrade: %w", err)
+	}
+	ac, err := actionConfig(cfg, opts.Namespace, opts.Logger)
+	if err != nil {
+		return nil, fmt.Errorf("lbc: upgrade: %w", err)
+	}
+	if _, err := action.NewHistory(ac).Run(opts.ReleaseName); errors.Is(err, driver.ErrReleaseNotFound) {
+		return Install(ctx, cfg, opts)
+	} else if err != nil {
+		return nil, fmt.Errorf("lbc: upgrade %s/%s: %w: %w", opts.Namespace, opts.ReleaseName, ErrHelm, err)
+	}
+	ch, err := loadChart(opts)
+	if err != nil {
+		return nil, fmt.Errorf("lbc: upgrade: %w", err)
+	}
+	up := action.NewUpgrade(ac)
+	up.Namespace, up.Wait, up.Timeout = opts.Namespace, opts.Wait, opts.Timeout
+	opts.Logger.Info("lbc: upgrading", "release", opts.ReleaseName, "namespace", opts.Namespace,
+		"chart", ch.Metadata.Name, "version", ch.Metadata.Version, "wait", opts.Wait)
+	rel, err := up.RunWithContext(ctx, opts.ReleaseName, ch, MergeValues(nil, opts.Values))
+	if err != nil {
+		return rel, fmt.Errorf("lbc: upgrade %s/%s: %w: %w", opts.Namespace, opts.ReleaseName, ErrHelm, err)
+	}
+	opts.Logger.Info("lbc: upgraded", "release", rel.Name, "revision", rel.Version, "status", rel.Info.Status.String())
+	return rel, nil
+}
+
+// UninstallOptions configure Uninstall.
+type UninstallOptions struct {
+	// ReleaseName defaults to ReleaseName and Namespace to DefaultNamespace.
+	ReleaseName, Namespace string
+	// Wait waits until the release's resources are gone, up to Timeout.
+	Wait bool
+	// Timeout bounds the wait and hooks; 0 means DefaultTimeout.
+	Timeout time.Duration
+	// Logger receives progress; nil discards it.
+	Logger *slog.Logger
+}
+
+// Uninstall removes the release. A release that does not exist is not an
+// error: uninstalling twice is the same as once. Before uninstalling the
+// controller itself, run Teardown so that no load balancer is left behind.
+func Uninstall(ctx context.Context, cfg *rest.Config, opts UninstallOptions) error {
+	h := HelmOptions{ReleaseName: opts.ReleaseName, Namespace: opts.Namespace, Timeout: opts.Timeout, Logger: opts.Logger}.defaults()
+	if err := validateRelease(h.ReleaseName, h.Namespace, h.Timeout); err != nil {
+		return fmt.Errorf("lbc: uninstall: %w", err)
+	}
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("lbc: uninstall: %w", err)
+	}
+	ac, err := actionConfig(cfg, h.Namespace, h.Logger)
+	if err != nil {
+		return fmt.Errorf("lbc: uninstall: %w", err)
+	}
+	un := action.NewUninstall(ac)
+	un.Wait, un.Timeout = opts.Wait, h.Timeout
+	h.Logger.Info("lbc: uninstalling", "release", h.ReleaseName, "namespace", h.Namespace, "wait", opts.Wait)
+	if _, err := un.Run(h.ReleaseName); err != nil {
+		if errors.Is(err, driver.ErrReleaseNotFound) {
+			h.Logger.Info("lbc: release not installed", "release", h.ReleaseName, "namespace", h.Namespace)
+			return nil
+		}
+		return fmt.Errorf("lbc: uninstall %s/%s: %w: %w", h.Namespace, h.ReleaseName, ErrHelm, err)
+	}
+	h.Logger.Info("lbc: uninstalled", "release", h.ReleaseName, "namespace", h.Namespace)
+	return nil
+}
+
+// Status returns the deployed (or last) revision of a release, or an error
+// wrapping driver.ErrReleaseNotFound.
+func Status(cfg *rest.Config, releaseName, namespace string) (*release.Release, error) {
+	if releaseName == "" {
+		releaseName = ReleaseName
+	}
+	if namespace == "" {
+		namespace = DefaultNamespace
+	}
+	ac, err := actionConfig(cfg, namespace, nil)
+	if err != nil {
+		return nil, fmt.Errorf("lbc: status: %w", err)
+	}
+	rel, err := action.NewStatus(ac).Run(releaseName)
+	if err != nil {
+		return nil, fmt.Errorf("lbc: status %s/%s: %w: %w", namespace, releaseName, ErrHelm, err)
+	}
+	return rel, nil
+}
+
+func actionConfig(cfg *rest.Config, namespace string, log *slog.Logger) (*action.Configuration, error) {
+	if cfg == nil {
+		return nil, fmt.Errorf("%w: nil *rest.Config", ErrInvalidSpec)
+	}
+	if log == nil {
+		log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	ac := new(action.Configuration)
+	debug := func(format string, v ...any) { log.Debug("helm: " + fmt.Sprintf(format, v...)) }
+	if err := ac.Init(NewRESTClientGetter(cfg, namespace), namespace, "secret", debug); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrHelm, err)
+	}
+	return ac, nil
+}
+
+// loadChart loads a local chart, or downloads it from its repository into the
+// cache directory first.
+func loadChart(opts HelmOptions) (*chart.Chart, error) {
+	path := opts.Chart.Path
+	if path == "" {
+		dir := opts.CacheDir
+		if dir == "" {
+			base, err := os.UserCacheDir()
+			if err != nil {
+				return nil, fmt.Errorf("chart cache: %w (set CacheDir)", err)
+			}
+			dir = filepath.Join(base, "fargatekit", "helm")
+		}
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, fmt.Errorf("chart cache: %w", err)
+		}
+		c := opts.Chart
+		getters := getter.Getters()
+		url, err := repo.FindChartInAuthAndTLSAndPassRepoURL(c.RepoURL, "", "", c.Name, c.Version, "", "", "", false, false, getters)
+		if err != nil {
+			return nil, fmt.Errorf("%w: chart %s %s in %s: %w", ErrHelm, c.Name, c.Version, c.RepoURL, err)
+		}
+		dl := downloader.ChartDownloader{Out: io.Discard, Getters: getters, Verify: downloader.VerifyNever,
+			RepositoryConfig: filepath.Join(dir, "repositories.yaml"), RepositoryCache: filepath.Join(dir, "repository")}
+		opts.Logger.Info("lbc: downloading chart", "url", url)
+		if path, _, err = dl.DownloadTo(url, c.Version, dir); err != nil {
+			return nil, fmt.Errorf("%w: downloading %s: %w", ErrHelm, url, err)
+		}
+	}
+	ch, err := loader.Load(path)
+	if err != nil {
+		return nil, fmt.Errorf("%w: loading chart %s: %w", ErrHelm, path, err)
+	}
+	if v := opts.Chart.Version; v != "" && opts.Chart.Path != "" && ch.Metadata.Version != v {
+		return nil, fmt.Errorf("%w: chart %s is version %s, not %s", ErrInvalidSpec, path, ch.Metadata.Version, v)
+	}
+	return ch, nil
+}
+
+// NewRESTClientGetter adapts a *rest.Config to the RESTClientGetter that Helm
+// (and kubectl's libraries) want: the config as is, a memory-cached discovery
+// client, a deferred REST mapper, and a kubeconfig loader that reports
+// namespace as the default namespace.
+func NewRESTClientGetter(cfg *rest.Config, namespace string) genericclioptions.RESTClientGetter {
+	return &restGetter{cfg: rest.CopyConfig(cfg), namespace: namespace}
+}
+
+type restGetter struct {
+	cfg       *rest.Config
+	namespace string
+
+	mu        sync.Mutex
+	discovery discovery.CachedDiscoveryInterface
+	mapper    meta.RESTMapper
+}
+
+func (g *restGetter) ToRESTConfig() (*rest.Config, error) { return rest.CopyConfig(g.cfg), nil }
+
+func (g *restGetter) ToDiscoveryClient() (discovery.CachedDiscoveryInterface, error) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.discovery == nil {
+		cfg := rest.CopyConfig(g.cfg)
+		if cfg.Burst < 100 {
+			cfg.Burst = 100 // discovery makes one request per API group
+		}
+		dc, err := discovery.NewDiscoveryClientForConfig(cfg)
+		if err != nil {
+			return nil, err
+		}
+		g.discovery = memory.NewMemCacheClient(dc)
+	}
+	return g.discovery, nil
+}
+
+func (g *restGetter) ToRESTMapper() (meta.RESTMapper, error) {
+	dc, err := g.ToDiscoveryClient()
+	if err != nil {
+		return nil, err
+	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.mapper == nil {
+		m := restmapper.NewDeferredDiscoveryRESTMapper(dc)
+		g.mapper = restmapper.NewShortcutExpander(m, dc, nil)
+	}
+	return g.mapper, nil
+}
+
+func (g *restGetter) ToRawKubeConfigLoader() clientcmd.ClientConfig { return kubeconfigLoader{g} }
+
+// kubeconfigLoader is the clientcmd.ClientConfig of a restGetter.
+type kubeconfigLoader struct{ g *restGetter }
+
+// RawConfig describes the rest.Config as a one-context kubeconfig (server,
+// CA, bearer token and client certificate when they are inline).
+func (k kubeconfigLoader) RawConfig() (clientcmdapi.Config, error) {
+	c := k.g.cfg
+	raw := clientcmdapi.NewConfig()
+	raw.Clusters["fargatekit"] = &clientcmdapi.Cluster{Server: c.Host, CertificateAuthorityData: c.CAData,
+		CertificateAuthority: c.CAFile, InsecureSkipTLSVerify: c.Insecure, TLSServerName: c.ServerName}
+	raw.AuthInfos["fargatekit"] = &clientcmdapi.AuthInfo{Token: c.BearerToken, TokenFile: c.BearerTokenFile,
+		ClientCertificateData: c.CertData, ClientKeyData: c.KeyData, ClientCertificate: c.CertFile, ClientKey: c.KeyFile}
+	raw.Contexts["fargatekit"] = &clientcmdapi.Context{Cluster: "fargatekit", AuthInfo: "fargatekit", Namespace: k.g.namespace}
+	raw.CurrentContext = "fargatekit"
+	return *raw, nil
+}
+
+func (k kubeconfigLoader) ClientConfig() (*rest.Config, error) { return k.g.ToRESTConfig() }
+
+func (k kubeconfigLoader) Namespace() (string, bool, error) {
+	if k.g.namespace == "" {
+		return "default", false, nil
+	}
+	return k.g.namespace, true, nil
+}
+
+func (k kubeconfigLoader) ConfigAccess() clientcmd.ConfigAccess {
+	return clientcmd.NewDefaultClientConfigLoadingRules()
+}

@@ -1,0 +1,328 @@
+package lbc
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"helm.sh/helm/v3/pkg/storage/driver"
+	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/apimachinery/pkg/util/intstr"
+	"k8s.io/client-go/dynamic"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
+
+	"github.com/fargatekit/fargatekit/internal/kubetest"
+)
+
+var crdResource = schema.GroupVersionResource{Group: "apiextensions.k8s.io", Version: "v1", Resource: "customresourcedefinitions"}
+
+// ensureTGBCRD installs a minimal TargetGroupBinding CRD (what the chart's
+// crds/ would) unless the server serves the resource already, and removes it
+// at the end if it installed it.
+func ensureTGBCRD(t *testing.T, cfg *rest.Config) {
+	t.Helper()
+	dyn := dynamic.NewForConfigOrDie(cfg)
+	ctx := context.Background()
+	crd := &unstructured.Unstructured{Object: map[string]any{
+		"apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
+		"metadata": map[string]any{"name": "targetgroupbindings.elbv2.k8s.aws"},
+		"spec": map[string]any{
+			"group": "elbv2.k8s.aws", "scope": "Namespaced",
+			"names": map[string]any{"kind": "TargetGroupBinding", "listKind": "TargetGroupBindingList", "plural": "targetgroupbindings", "singular": "targetgroupbinding"},
+			"versions": []any{map[string]any{"name": "v1beta1", "served": true, "storage": true,
+				"schema": map[string]any{"openAPIV3Schema": map[string]any{"type": "object", "x-kubernetes-preserve-unknown-fields": true}}}},
+		},
+	}}
+	_, err := dyn.Resource(crdResource).Create(ctx, crd, metav1.CreateOptions{})
+	switch {
+	case apierrors.IsAlreadyExists(err):
+	case err != nil:
+		t.Fatalf("creating the TargetGroupBinding CRD: %v", err)
+	default:
+		t.Cleanup(func() {
+			_ = dyn.Resource(crdResource).Delete(context.Background(), crd.GetName(), metav1.DeleteOptions{})
+		})
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		_, err := dyn.Resource(TargetGroupBindingResource).List(ctx, metav1.ListOptions{Limit: 1})
+		if err == nil {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("TargetGroupBinding resource not served: %v", err)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+type fixture struct {
+	cs  kubernetes.Interface
+	dyn dynamic.Interface
+	cfg *rest.Config
+	ns  string
+}
+
+func newFixture(t *testing.T) fixture {
+	cs, cfg := kubetest.Clientset(t)
+	ensureTGBCRD(t, cfg)
+	return fixture{cs: cs, dyn: dynamic.NewForConfigOrDie(cfg), cfg: cfg, ns: kubetest.Namespace(t, cfg)}
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func (f fixture) ingress(t *testing.T, name string, class *string, annotations map[string]string, finalizers ...string) {
+	t.Helper()
+	ing := &networkingv1.Ingress{
+		ObjectMeta: metav1.ObjectMeta{Name: name, Annotations: annotations, Finalizers: finalizers},
+		Spec: networkingv1.IngressSpec{IngressClassName: class, DefaultBackend: &networkingv1.IngressBackend{
+			Service: &networkingv1.IngressServiceBackend{Name: "web", Port: networkingv1.ServiceBackendPort{Number: 80}}}},
+	}
+	if _, err := f.cs.NetworkingV1().Ingresses(f.ns).Create(context.Background(), ing, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (f fixture) service(t *testing.T, name string, typ corev1.ServiceType, class *string, annotations map[string]string, finalizers ...string) {
+	t.Helper()
+	svc := &corev1.Service{
+		ObjectMeta: metav1.ObjectMeta{Name: name, Annotations: annotations, Finalizers: finalizers},
+		Spec: corev1.ServiceSpec{Type: typ, LoadBalancerClass: class, Selector: map[string]string{"app": name},
+			Ports: []corev1.ServicePort{{Port: 80, TargetPort: intstr.FromInt32(8080)}}},
+	}
+	if _, err := f.cs.CoreV1().Services(f.ns).Create(context.Background(), svc, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (f fixture) targetGroupBinding(t *testing.T, name string) {
+	t.Helper()
+	tgb := &unstructured.Unstructured{Object: map[string]any{
+		"apiVersion": "elbv2.k8s.aws/v1beta1", "kind": "TargetGroupBinding",
+		"metadata": map[string]any{"name": name, "finalizers": []any{TargetGroupBindingFinalizer}},
+		"spec":     map[string]any{"targetGroupARN": "arn:aws:elasticloadbalancing:us-west-2:123456789012:targetgroup/x/0123456789abcdef", "serviceRef": map[string]any{"name": "web", "port": 80}},
+	}}
+	if _, err := f.dyn.Resource(TargetGroupBindingResource).Namespace(f.ns).Create(context.Background(), tgb, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// clearFinalizers plays the controller: it removes the finalizers of an
+// object being deleted.
+func (f fixture) clearFinalizers(ctx context.Context, o ManagedObject) error {
+	patch := []byte(`{"metadata":{"finalizers":null}}`)
+	var err error
+	switch o.Kind {
+	case "Ingress":
+		_, err = f.cs.NetworkingV1().Ingresses(o.Namespace).Patch(ctx, o.Name, types.MergePatchType, patch, metav1.PatchOptions{})
+	case "Service":
+		_, err = f.cs.CoreV1().Services(o.Namespace).Patch(ctx, o.Name, types.MergePatchType, patch, metav1.PatchOptions{})
+	case "TargetGroupBinding":
+		_, err = f.dyn.Resource(TargetGroupBindingResource).Namespace(o.Namespace).Patch(ctx, o.Name, types.MergePatchType, patch, metav1.PatchOptions{})
+	}
+	if apierrors.IsNotFound(err) {
+		return nil
+	}
+	return err
+}
+
+// deletionTimestamp returns whether the object is being deleted.
+func (f fixture) deleting(ctx context.Context, o ManagedObject) (bool, error) {
+	var (
+		m   metav1.Object
+		err error
+	)
+	switch o.Kind {
+	case "Ingress":
+		m, err = f.cs.NetworkingV1().Ingresses(o.Namespace).Get(ctx, o.Name, metav1.GetOptions{})
+	case "Service":
+		m, err = f.cs.CoreV1().Services(o.Namespace).Get(ctx, o.Name, metav1.GetOptions{})
+	case "TargetGroupBinding":
+		m, err = f.dyn.Resource(TargetGroupBindingResource).Namespace(o.Namespace).Get(ctx, o.Name, metav1.GetOptions{})
+	}
+	if err != nil {
+		return false, err
+	}
+	return m.GetDeletionTimestamp() != nil, nil
+}
+
+func (f fixture) installController(t *testing.T) {
+	t.Helper()
+	_, err := Install(context.Background(), f.cfg, HelmOptions{ReleaseName: "controller", Namespace: f.ns,
+		Chart: ChartSource{Path: writeChart(t, "3.5.0")}, Wait: true, Timeout: time.Minute})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func names(objs []ManagedObject) []string {
+	var out []string
+	for _, o := range objs {
+		out = append(out, o.Kind+"/"+o.Name)
+	}
+	slices.Sort(out)
+	return out
+}
+
+func TestTeardown(t *testing.T) {
+	f := newFixture(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	f.installController(t)
+
+	// A second IngressClass of the controller, and one of another controller.
+	class := f.ns + "-internal"
+	_, err := f.cs.NetworkingV1().IngressClasses().Create(ctx, &networkingv1.IngressClass{
+		ObjectMeta: metav1.ObjectMeta{Name: class}, Spec: networkingv1.IngressClassSpec{Controller: IngressController}}, metav1.CreateOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = f.cs.NetworkingV1().IngressClasses().Delete(context.Background(), class, metav1.DeleteOptions{})
+	})
+
+	f.ingress(t, "by-class", ptr(IngressClassName), nil, IngressFinalizer)
+	f.ingress(t, "by-own-class", ptr(class), nil, IngressFinalizer)
+	f.ingress(t, "by-annotation", nil, map[string]string{"kubernetes.io/ingress.class": "alb"}, IngressGroupFinalizerPrefix+"shop")
+	f.ingress(t, "by-finalizer", ptr("renamed"), nil, IngressFinalizer)
+	f.ingress(t, "nginx", ptr("nginx"), nil)
+	f.service(t, "nlb", corev1.ServiceTypeLoadBalancer, ptr(LoadBalancerClass), nil, ServiceFinalizer)
+	f.service(t, "external", corev1.ServiceTypeLoadBalancer, nil, map[string]string{ServiceAnnotationPrefix + "type": "external"})
+	f.service(t, "in-tree-lb", corev1.ServiceTypeLoadBalancer, nil, nil)
+	f.service(t, "web", corev1.ServiceTypeClusterIP, nil, nil)
+	f.targetGroupBinding(t, "legacy-tg")
+
+	got, err := Managed(ctx, f.cfg, f.ns)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"Ingress/by-annotation", "Ingress/by-class", "Ingress/by-finalizer", "Ingress/by-own-class",
+		"Service/external", "Service/nlb", "TargetGroupBinding/legacy-tg"}
+	if !slices.Equal(names(got), want) {
+		t.Fatalf("managed %v\nwant    %v", names(got), want)
+	}
+
+	// The "controller": once an object is being deleted, it waits a little (as
+	// deleting a load balancer takes time), checks that it is itself still
+	// installed, and clears the finalizers.
+	var (
+		mu      sync.Mutex
+		cleared []string
+		errs    []error
+	)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		pending := slices.Clone(got)
+		for len(pending) > 0 && ctx.Err() == nil {
+			var next []ManagedObject
+			for _, o := range pending {
+				if len(o.Finalizers) == 0 {
+					continue
+				}
+				del, err := f.deleting(ctx, o)
+				if err != nil && !apierrors.IsNotFound(err) {
+					mu.Lock()
+					errs = append(errs, err)
+					mu.Unlock()
+					return
+				}
+				if !del {
+					next = append(next, o)
+					continue
+				}
+				time.Sleep(300 * time.Millisecond)
+				if _, err := Status(f.cfg, "controller", f.ns); err != nil {
+					mu.Lock()
+					errs = append(errs, errors.New("controller uninstalled before "+o.String()+" was released: "+err.Error()))
+					mu.Unlock()
+				}
+				if err := f.clearFinalizers(ctx, o); err != nil {
+					mu.Lock()
+					errs = append(errs, err)
+					mu.Unlock()
+					return
+				}
+				mu.Lock()
+				cleared = append(cleared, o.Kind+"/"+o.Name)
+				mu.Unlock()
+			}
+			pending = next
+			time.Sleep(100 * time.Millisecond)
+		}
+	}()
+
+	log, logs := testLogger(t)
+	err = Teardown(ctx, f.cfg, TeardownOptions{Namespaces: []string{f.ns}, ReleaseName: "controller", ReleaseNamespace: f.ns,
+		PollInterval: 200 * time.Millisecond, Logger: log})
+	if err != nil {
+		t.Fatalf("%v\n%s", err, logs)
+	}
+	<-done
+	mu.Lock()
+	defer mu.Unlock()
+	for _, err := range errs {
+		t.Error(err)
+	}
+	slices.Sort(cleared)
+	if want := []string{"Ingress/by-annotation", "Ingress/by-class", "Ingress/by-finalizer", "Ingress/by-own-class", "Service/nlb", "TargetGroupBinding/legacy-tg"}; !slices.Equal(cleared, want) {
+		t.Errorf("finalizers cleared on %v, want %v", cleared, want)
+	}
+	left, err := Managed(ctx, f.cfg, f.ns)
+	if err != nil || len(left) != 0 {
+		t.Errorf("left after teardown: %v %v", left, err)
+	}
+	if _, err := f.cs.NetworkingV1().Ingresses(f.ns).Get(ctx, "nginx", metav1.GetOptions{}); err != nil {
+		t.Errorf("another controller's Ingress was touched: %v", err)
+	}
+	for _, name := range []string{"in-tree-lb", "web"} {
+		if _, err := f.cs.CoreV1().Services(f.ns).Get(ctx, name, metav1.GetOptions{}); err != nil {
+			t.Errorf("Service %s was touched: %v", name, err)
+		}
+	}
+	if _, err := Status(f.cfg, "controller", f.ns); !errors.Is(err, driver.ErrReleaseNotFound) {
+		t.Errorf("controller still installed: %v", err)
+	}
+	for _, w := range []string{"deleting managed objects", "waiting for the controller to clear finalizers", "managed objects gone", "lbc: uninstalled"} {
+		if !strings.Contains(logs.String(), w) {
+			t.Errorf("log lacks %q:\n%s", w, logs)
+		}
+	}
+}
+
+func TestTeardownStuck(t *testing.T) {
+	f := newFixture(t)
+	f.installController(t)
+	f.ingress(t, "stuck", ptr(IngressClassName), nil, IngressFinalizer)
+	t.Cleanup(func() {
+		_ = f.clearFinalizers(context.Background(), ManagedObject{Kind: "Ingress", Namespace: f.ns, Name: "stuck"})
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	err := Teardown(ctx, f.cfg, TeardownOptions{Namespaces: []string{f.ns}, ReleaseName: "controller", ReleaseNamespace: f.ns, PollInterval: 100 * time.Millisecond})
+	if !errors.Is(err, ErrTeardownIncomplete) || !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("error %v", err)
+	}
+	if !strings.Contains(err.Error(), "Ingress "+f.ns+"/stuck ["+IngressFinalizer+"]") {
+		t.Errorf("error does not list the stuck Ingress: %v", err)
+	}
+	// The controller stays: it is what would clear the finalizer.
+	if _, err := Status(f.cfg, "controller", f.ns); err != nil {
+		t.Errorf("controller uninstalled despite the stuck Ingress: %v", err)
+	}
+	ing, err := f.cs.NetworkingV1().Ingresses(f.ns).Get(context.Background(), "stuck", metav1.GetOptions{})
+	if err != nil || ing.DeletionTimestamp == nil {
+		t.Errorf("stuck Ingress not being deleted: %v", err)
+	}
+}
