@@ -7,5 +7,6 @@ func extraCommands() []command {
 		{name: "token", summary: "print an EKS token as an ExecCredential (like aws eks get-token)", run: runToken},
 		{name: "kubeconfig", summary: "write or merge a kubeconfig entry for an EKS cluster", run: runKubeconfig},
 		{name: "authmap", summary: "aws-auth: add, remove and list IAM mappings safely; plan the move to access entries", run: runAuthmap},
+		{name: "irsa", summary: "IRSA: print a trust policy, or verify one against a real service-account token", run: runIRSA},
 	}
 }
