@@ -40,13 +40,21 @@ func program(ctx *pulumi.Context) error {
 	if err != nil {
 		return err
 	}
-	if _, err := eks.NewFargateProfile(ctx, "p2", &eks.FargateProfileArgs{ClusterName: cluster.Name, PodExecutionRoleArn: role.Arn,
-		Selectors: eks.FargateProfileSelectorArray{eks.FargateProfileSelectorArgs{Namespace: pulumi.String("default")}}}, pulumi.Parent(g), pulumi.DependsOn([]pulumi.Resource{p1})); err != nil {
+	p2, err := eks.NewFargateProfile(ctx, "p2", &eks.FargateProfileArgs{ClusterName: cluster.Name, PodExecutionRoleArn: role.Arn,
+		Selectors: eks.FargateProfileSelectorArray{eks.FargateProfileSelectorArgs{Namespace: pulumi.String("default")}}}, pulumi.Parent(g), pulumi.DependsOn([]pulumi.Resource{p1}))
+	if err != nil {
 		return err
 	}
 	if _, err := eks.NewAddon(ctx, "coredns", &eks.AddonArgs{ClusterName: cluster.Name, AddonName: pulumi.String("coredns")}, pulumi.DependsOn([]pulumi.Resource{p1})); err != nil {
 		return err
 	}
+	// The SDK expands a dependency on a component into the children that have
+	// registered so far (their goroutines call addChild): wait for both, as a
+	// program must when it depends on a component whose children are still
+	// being created. fargatekit components expose concrete Ready() resources.
+	done := make(chan struct{})
+	pulumi.All(p1.URN(), p2.URN()).ApplyT(func([]any) error { close(done); return nil })
+	<-done
 	_, err = iam.NewRole(ctx, "last", &iam.RoleArgs{AssumeRolePolicy: pulumi.String("{}")}, pulumi.DependsOn([]pulumi.Resource{g}))
 	return err
 }
