@@ -15,6 +15,9 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/fargatekit/fargatekit/examples/access/stack"
+	fargatealb "github.com/fargatekit/fargatekit/examples/fargate-alb/stack"
+	"github.com/fargatekit/fargatekit/examples/internal/stackconf"
 	irsas3 "github.com/fargatekit/fargatekit/examples/irsa-s3/stack"
 	"github.com/fargatekit/fargatekit/internal/mockstack"
 	"github.com/fargatekit/fargatekit/internal/partition"
@@ -24,6 +27,13 @@ import (
 // labelled demo value standing in for the stack's aws:region; the examples
 // themselves never default a region.
 const PlanRegion = "us-west-2"
+
+// Tag keys every example puts on what it creates, "fargatekit:example" =
+// the example's name and "fargatekit:stack" = "<project>/<stack>".
+const (
+	TagExample = stackconf.TagExample
+	TagStack   = stackconf.TagStack
+)
 
 // PlanStack is the stack name of an offline plan.
 const PlanStack = "plan"
@@ -41,7 +51,27 @@ type Example struct {
 	PlanConfig map[string]string
 }
 
+// PlanCertificateARN is the made-up ACM certificate the offline plan of
+// fargate-alb configures, so that the plan shows the HTTPS listener.
+const PlanCertificateARN = "arn:aws:acm:" + PlanRegion + ":123456789012:certificate/00000000-0000-4000-8000-000000000000"
+
+// PlanSSOPermissionSet is the permission set the offline plan of access maps;
+// the mock answers the role lookup with one role for it.
+const PlanSSOPermissionSet = "ReadOnly"
+
 var examples = []Example{
+	{
+		Name:       stack.Project,
+		Summary:    "Fargate cluster with an admin role, a read-only group and an SSO permission set, via aws-auth and access entries",
+		Program:    stack.Program,
+		PlanConfig: map[string]string{"ssoPermissionSet": PlanSSOPermissionSet},
+	},
+	{
+		Name:       fargatealb.Project,
+		Summary:    "Fargate cluster, AWS Load Balancer Controller, and the 2048 game behind an internet-facing ALB",
+		Program:    fargatealb.Program,
+		PlanConfig: map[string]string{"certificateArn": PlanCertificateARN},
+	},
 	{
 		Name:    irsas3.Project,
 		Summary: "Fargate cluster, an S3 bucket, an IRSA role that may only read it, and a Pod that lists it",
@@ -90,11 +120,22 @@ func (e Example) Plan(opts ...mockstack.Option) (*mockstack.Graph, error) {
 }
 
 // MockOptions answer, for the examples' resources, what internal/mockstack
-// does not by default: an S3 bucket's generated name and ARN.
+// does not by default: an S3 bucket's generated name and ARN, and the IAM
+// Identity Center role of [PlanSSOPermissionSet].
 func MockOptions() []mockstack.Option {
 	return []mockstack.Option{
 		mockstack.WithOutputs("aws:s3/bucketV2:BucketV2", bucketOutputs),
+		mockstack.WithCall("aws:iam/getRoles:getRoles", ssoRoles),
 	}
+}
+
+// ssoRoles answers iam.getRoles with one IAM Identity Center role.
+func ssoRoles(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
+	name := "AWSReservedSSO_" + PlanSSOPermissionSet + "_0123456789abcdef"
+	arn := partition.AWS.ARN("iam", "", "123456789012", "role"+stack.SSOPathPrefix+PlanRegion+"/"+name)
+	return resource.NewPropertyMapFromMap(map[string]any{
+		"arns": []any{arn}, "names": []any{name}, "id": PlanRegion, "pathPrefix": stack.SSOPathPrefix,
+	}), nil
 }
 
 // bucketOutputs names a bucket like AWS does from its prefix (a

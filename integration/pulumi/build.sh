@@ -4,8 +4,9 @@
 #
 # It builds github.com/pulumi/pulumi/pkg/v3/cmd/pulumi at PULUMI_VERSION from a
 # tiny throwaway module, stamped with that version, into
-# integration/pulumi/.cache/<version>/bin/pulumi (git-ignored), and prints that
-# directory on stdout. A later run finds the binary there and does nothing.
+# integration/pulumi/.cache/<version>/bin/pulumi (git-ignored), and prints
+# integration/pulumi/.cache/<version> on stdout: the Root that the Automation
+# API's auto.PulumiCommandOptions wants (it runs Root/bin/pulumi). A later run finds the binary there and does nothing.
 #
 # Only the AWS suite (FARGATEKIT_AWS_E2E=1) calls this: the build downloads a
 # few hundred MB of modules and takes many CPU-minutes, so `make test` and CI
@@ -28,7 +29,7 @@ flock 8
 
 if [ -x "$bin/pulumi" ] && "$bin/pulumi" version 2>/dev/null | grep -qx "$PULUMI_VERSION"; then
   log "pulumi $PULUMI_VERSION cached: $bin/pulumi"
-  echo "$bin"; exit 0
+  echo "$dir"; exit 0
 fi
 
 src="$dir/src"
@@ -59,4 +60,4 @@ start=$SECONDS
   github.com/pulumi/pulumi/pkg/v3/cmd/pulumi)
 mv "$bin/pulumi.tmp" "$bin/pulumi"
 log "built $bin/pulumi ($("$bin/pulumi" version)) in $((SECONDS - start))s"
-echo "$bin"
+echo "$dir"

@@ -1,0 +1,164 @@
+package stack_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/fargatekit/fargatekit/authmap"
+	"github.com/fargatekit/fargatekit/examples/access/stack"
+	"github.com/fargatekit/fargatekit/examples/catalog"
+	"github.com/fargatekit/fargatekit/examples/internal/stacktest"
+	"github.com/fargatekit/fargatekit/internal/mockstack"
+)
+
+func plan(t *testing.T, opts ...mockstack.Option) *mockstack.Graph {
+	t.Helper()
+	e, err := catalog.Lookup(stack.Project)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := e.Plan(opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return g
+}
+
+const (
+	typMapping = "fargatekit:authmap:AwsAuthMapping"
+	typEntry   = "aws:eks/accessEntry:AccessEntry"
+	typAssoc   = "aws:eks/accessPolicyAssociation:AccessPolicyAssociation"
+	typPatch   = "kubernetes:core/v1:ConfigMapPatch"
+)
+
+func TestGraph(t *testing.T) {
+	g := plan(t)
+	stacktest.Counts(t, g, map[string]int{
+		"fargatekit:eksfargate:FargateCluster":                       1,
+		"aws:ec2/vpc:Vpc":                                            1,
+		"aws:ec2/subnet:Subnet":                                      4,
+		"aws:ec2/internetGateway:InternetGateway":                    1,
+		"aws:ec2/eip:Eip":                                            1,
+		"aws:ec2/natGateway:NatGateway":                              1,
+		"aws:ec2/routeTable:RouteTable":                              3,
+		"aws:ec2/route:Route":                                        3,
+		"aws:ec2/routeTableAssociation:RouteTableAssociation":        4,
+		"aws:iam/role:Role":                                          4,
+		"aws:iam/rolePolicyAttachment:RolePolicyAttachment":          2,
+		"aws:eks/cluster:Cluster":                                    1,
+		"aws:eks/fargateProfile:FargateProfile":                      1,
+		"aws:eks/addon:Addon":                                        3,
+		"fargatekit:irsa:OIDCProvider":                               1,
+		"aws:iam/openIdConnectProvider:OpenIdConnectProvider":        1,
+		"pulumi:providers:kubernetes":                                1,
+		"kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding": 1,
+		typMapping:                     2,
+		typEntry:                       3, // admin, readonly, the SSO role
+		typAssoc:                       1, // system:masters → cluster admin policy
+		"kubernetes:core/v1:ConfigMap": 1, // the read of the live aws-auth
+		typPatch:                       1,
+	})
+	stacktest.Cluster(t, g, stack.Project)
+	eks := stacktest.One(t, g, "aws:eks/cluster:Cluster", stack.Project+"-cluster")
+	if got := eks.InputString("accessConfig.authenticationMode"); got != "API_AND_CONFIG_MAP" {
+		t.Errorf("authentication mode %q", got)
+	}
+	coredns := stacktest.One(t, g, "aws:eks/addon:Addon", stack.Project+"-coredns")
+
+	// Access entries: the three roles; the admin gets the cluster-admin policy.
+	entries := stacktest.One(t, g, typMapping, "access-entries")
+	stacktest.Parent(t, g, entries, nil)
+	admin := stacktest.One(t, g, typEntry, "access-entries-role-admin")
+	readonly := stacktest.One(t, g, typEntry, "access-entries-role-readonly")
+	sso := stacktest.One(t, g, typEntry, "access-entries-role-sso-0")
+	assoc := stacktest.One(t, g, typAssoc, "access-entries-role-admin-admin")
+	for _, r := range []*mockstack.Resource{admin, readonly, sso, assoc} {
+		stacktest.Parent(t, g, r, entries)
+	}
+	adminARN, _ := stacktest.One(t, g, "aws:iam/role:Role", "platform-admin").Output("arn")
+	if admin.InputString("principalArn") != adminARN || assoc.InputString("principalArn") != adminARN {
+		t.Errorf("admin entry %q / association %q, want %v", admin.InputString("principalArn"), assoc.InputString("principalArn"), adminARN)
+	}
+	if got := assoc.InputString("policyArn"); !strings.HasSuffix(got, "/AmazonEKSClusterAdminPolicy") {
+		t.Errorf("admin policy %q", got)
+	}
+	for _, r := range []*mockstack.Resource{readonly, sso} {
+		if got := r.InputString("kubernetesGroups[0]"); got != stack.ReadOnlyGroup {
+			t.Errorf("%s: groups %q", r.Name, got)
+		}
+	}
+	if got := sso.InputString("principalArn"); !strings.Contains(got, "AWSReservedSSO_"+catalog.PlanSSOPermissionSet+"_") {
+		t.Errorf("SSO entry for %q", got)
+	}
+	stacktest.DependsOn(t, g, assoc, admin)
+
+	// aws-auth: read live after CoreDNS (EKS has created it by then), merged,
+	// the Fargate pod-execution mapping kept.
+	cm := stacktest.One(t, g, typMapping, "aws-auth")
+	patch := stacktest.One(t, g, typPatch, "aws-auth-aws-auth")
+	live := stacktest.One(t, g, "kubernetes:core/v1:ConfigMap", "aws-auth-live")
+	stacktest.Parent(t, g, patch, cm)
+	stacktest.DependsOn(t, g, patch, coredns)
+	_ = live
+	data := map[string]string{}
+	for _, k := range []string{authmap.KeyMapRoles, authmap.KeyMapUsers, authmap.KeyMapAccounts} {
+		if v := patch.InputString("data." + k); v != "" {
+			data[k] = v
+		}
+	}
+	m, err := authmap.Parse(data)
+	if err != nil {
+		t.Fatalf("rendered aws-auth does not parse: %v\n%v", err, data)
+	}
+	podRole, _ := stacktest.One(t, g, "aws:iam/role:Role", stack.Project+"-pod-execution-role").Output("arn")
+	want := map[string][]string{
+		adminARN.(string): {authmap.GroupMasters},
+		podRole.(string):  authmap.FargateRoleMapping("x").Groups,
+	}
+	found := 0
+	for _, r := range m.Roles {
+		if groups, ok := want[r.RoleARN]; ok {
+			found++
+			if strings.Join(r.Groups, ",") != strings.Join(groups, ",") {
+				t.Errorf("%s: groups %v, want %v", r.RoleARN, r.Groups, groups)
+			}
+		}
+	}
+	if found != len(want) || len(m.Roles) != 4 {
+		t.Errorf("aws-auth maps %d roles (%d of admin/Fargate):\n%s", len(m.Roles), found, data[authmap.KeyMapRoles])
+	}
+
+	crb := stacktest.One(t, g, "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding", "readonly-view")
+	if crb.InputString("roleRef.name") != "view" || crb.InputString("subjects[0].name") != stack.ReadOnlyGroup {
+		t.Errorf("binding %v → %v", crb.InputString("subjects[0].name"), crb.InputString("roleRef.name"))
+	}
+}
+
+func TestOneMode(t *testing.T) {
+	g := plan(t, mockstack.WithConfig("access:modes", "AccessEntries"), mockstack.WithConfig("access:ssoPermissionSet", ""))
+	if n := len(g.ByType(typPatch)); n != 0 {
+		t.Errorf("%d aws-auth patches in AccessEntries-only mode", n)
+	}
+	if n := len(g.ByType(typEntry)); n != 2 {
+		t.Errorf("%d access entries, want admin and readonly", n)
+	}
+}
+
+func TestRefused(t *testing.T) {
+	for name, opt := range map[string]mockstack.Option{
+		"unknown mode": mockstack.WithConfig("access:modes", "ConfigMap,Webhook"),
+		"no region":    mockstack.WithConfig("aws:region", ""),
+		"bad sso name": mockstack.WithConfig("access:ssoPermissionSet", "a/b"),
+	} {
+		t.Run(name, func(t *testing.T) {
+			e, _ := catalog.Lookup(stack.Project)
+			g, err := e.Plan(opt)
+			if err == nil {
+				t.Fatal("accepted")
+			}
+			if g.Len() != 0 {
+				t.Errorf("%d resources registered", g.Len())
+			}
+		})
+	}
+}
