@@ -111,21 +111,120 @@ func (b *builder) result() (map[string]string, error) {
 	return b.out, nil
 }
 
-// IngressAnnotations are the typed alb.ingress.kubernetes.io/* annotations of
-// an Ingress. Zero fields are not written.
-type IngressAnnotations struct {
-	// Fargate makes target-type default to ip and refuses instance.
+// LoadBalancer are the annotation settings an Ingress (ALB) and a Service
+// (NLB) share; IngressAnnotations and ServiceAnnotations embed it. Zero fields
+// are not written.
+type LoadBalancer struct {
+	// Fargate makes the target type default to ip and refuses instance.
 	Fargate bool
-	// LoadBalancerName names the ALB (at most 32 letters, digits and hyphens).
+	// LoadBalancerName names the load balancer (at most 32 letters, digits and hyphens).
 	LoadBalancerName string
 	// Scheme is internal (the controller's default) or internet-facing.
 	Scheme Scheme
 	// TargetType is ip or instance; "" means ip on Fargate.
 	TargetType TargetType
+	// CertificateARNs are ACM (or IAM server) certificate ARNs: the ALB's HTTPS
+	// certificates (the first is the default), or the NLB's TLS ones.
+	CertificateARNs []string
+	// HealthCheck configures the target groups' health checks.
+	HealthCheck HealthCheck
+	// DeregistrationDelay, when set, is written as the target-group attribute
+	// deregistration_delay.timeout_seconds (0-3600 whole seconds).
+	DeregistrationDelay *time.Duration
+	// TargetGroupAttributes are further target-group attributes.
+	TargetGroupAttributes map[string]string
+	// LoadBalancerAttributes are load balancer attributes
+	// (idle_timeout.timeout_seconds, load_balancing.cross_zone.enabled, ...).
+	LoadBalancerAttributes map[string]string
+	// Tags are added to the AWS resources the controller creates.
+	Tags map[string]string
+	// Subnets are subnet IDs or Name tags (an ALB needs two, in different zones).
+	Subnets []string
+	// SecurityGroups are security group IDs or Name tags; for an ALB the
+	// controller then creates none of its own.
+	SecurityGroups []string
+	// IPAddressType is ipv4 or dualstack (ALB also dualstack-without-public-ipv4).
+	IPAddressType string
+	// BackendProtocol is the protocol to the pods: HTTP or HTTPS (ALB), tcp or
+	// ssl (NLB, behind TLS listeners).
+	BackendProtocol string
+}
+
+// annotationNames are the names (after the prefix) and allowed values that
+// differ between the Ingress and the Service annotations of a setting.
+type annotationNames struct {
+	prefix                                                 string
+	name, targetType, certificates, tags, lbAttributes     string
+	healthCheck                                            [8]string
+	alb                                                    bool
+	ipAddressTypes, backendProtocols, healthCheckProtocols []string
+}
+
+var (
+	ingressNames = annotationNames{
+		prefix: IngressAnnotationPrefix, name: "load-balancer-name", targetType: "target-type",
+		certificates: "certificate-arn", tags: "tags", lbAttributes: "load-balancer-attributes",
+		healthCheck: [8]string{"healthcheck-protocol", "healthcheck-port", "healthcheck-path", "healthcheck-interval-seconds",
+			"healthcheck-timeout-seconds", "healthy-threshold-count", "unhealthy-threshold-count", "success-codes"},
+		alb: true, ipAddressTypes: []string{"ipv4", "dualstack", "dualstack-without-public-ipv4"},
+		backendProtocols: []string{"HTTP", "HTTPS"}, healthCheckProtocols: []string{"HTTP", "HTTPS"},
+	}
+	serviceNames = annotationNames{
+		prefix: ServiceAnnotationPrefix, name: "name", targetType: "nlb-target-type",
+		certificates: "ssl-cert", tags: "additional-resource-tags", lbAttributes: "attributes",
+		healthCheck: [8]string{"healthcheck-protocol", "healthcheck-port", "healthcheck-path", "healthcheck-interval",
+			"healthcheck-timeout", "healthcheck-healthy-threshold", "healthcheck-unhealthy-threshold", "healthcheck-success-codes"},
+		ipAddressTypes: []string{"ipv4", "dualstack"}, backendProtocols: []string{"tcp", "ssl"},
+		healthCheckProtocols: []string{"TCP", "HTTP", "HTTPS"},
+	}
+)
+
+// write adds the shared settings under the names of n.
+func (l LoadBalancer) write(b *builder, n annotationNames) {
+	p := func(name string) string { return n.prefix + name }
+	if l.LoadBalancerName != "" {
+		b.set(p(n.name), l.LoadBalancerName, checkLBName(l.LoadBalancerName))
+	}
+	if l.Scheme != "" {
+		b.set(p("scheme"), string(l.Scheme), checkScheme(l.Scheme))
+	}
+	if tt, ok, err := targetType(l.TargetType, l.Fargate); ok {
+		b.set(p(n.targetType), string(tt), err)
+	}
+	if len(l.CertificateARNs) > 0 {
+		b.set(p(n.certificates), strings.Join(l.CertificateARNs, ","), checkCertificates(l.CertificateARNs))
+	}
+	l.HealthCheck.write(b, p, n)
+	writeAttributes(b, p("target-group-attributes"), l.TargetGroupAttributes, l.DeregistrationDelay)
+	writeAttributes(b, p(n.lbAttributes), l.LoadBalancerAttributes, nil)
+	if len(l.Tags) > 0 {
+		s, err := formatTags(l.Tags)
+		b.set(p(n.tags), s, err)
+	}
+	if len(l.Subnets) > 0 {
+		err := checkList(l.Subnets)
+		if err == nil && n.alb && len(l.Subnets) < 2 {
+			err = errors.New("an ALB needs at least two subnets in different Availability Zones")
+		}
+		b.set(p("subnets"), strings.Join(l.Subnets, ","), err)
+	}
+	if len(l.SecurityGroups) > 0 {
+		b.set(p("security-groups"), strings.Join(l.SecurityGroups, ","), checkList(l.SecurityGroups))
+	}
+	if l.IPAddressType != "" {
+		b.set(p("ip-address-type"), l.IPAddressType, oneOf(l.IPAddressType, n.ipAddressTypes...))
+	}
+	if l.BackendProtocol != "" {
+		b.set(p("backend-protocol"), l.BackendProtocol, oneOf(l.BackendProtocol, n.backendProtocols...))
+	}
+}
+
+// IngressAnnotations are the typed alb.ingress.kubernetes.io/* annotations of
+// an Ingress. Zero fields are not written.
+type IngressAnnotations struct {
+	LoadBalancer
 	// ListenPorts are the listeners, e.g. HTTP 80 and HTTPS 443.
 	ListenPorts []ListenPort
-	// CertificateARNs are ACM (or IAM server) certificate ARNs; the first is the default.
-	CertificateARNs []string
 	// SSLRedirect is the HTTPS port every HTTP listener redirects to.
 	SSLRedirect int
 	// SSLPolicy is the HTTPS listeners' security policy.
@@ -134,28 +233,8 @@ type IngressAnnotations struct {
 	GroupName string
 	// GroupOrder orders this Ingress's rules in its group (-1000 to 1000, not 0).
 	GroupOrder int
-	// HealthCheck configures the target groups' health checks.
-	HealthCheck HealthCheck
-	// DeregistrationDelay, when set, is written as the target-group attribute
-	// deregistration_delay.timeout_seconds (0-3600 whole seconds).
-	DeregistrationDelay *time.Duration
-	// TargetGroupAttributes are further target-group attributes.
-	TargetGroupAttributes map[string]string
-	// LoadBalancerAttributes are ALB attributes (idle_timeout.timeout_seconds, ...).
-	LoadBalancerAttributes map[string]string
-	// Tags are added to the AWS resources the controller creates.
-	Tags map[string]string
-	// Subnets are subnet IDs or Name tags (at least two, in different zones).
-	Subnets []string
-	// SecurityGroups are security group IDs or Name tags; the controller then
-	// creates none of its own.
-	SecurityGroups []string
 	// InboundCIDRs limit the clients of the ALB's own security group.
 	InboundCIDRs []string
-	// IPAddressType is ipv4, dualstack or dualstack-without-public-ipv4.
-	IPAddressType string
-	// BackendProtocol is HTTP or HTTPS, the protocol to the pods.
-	BackendProtocol string
 }
 
 // Build returns the annotations, or every refused value at once, each as an
@@ -163,15 +242,7 @@ type IngressAnnotations struct {
 func (a IngressAnnotations) Build() (map[string]string, error) {
 	b := &builder{out: map[string]string{}}
 	p := func(name string) string { return IngressAnnotationPrefix + name }
-	if a.LoadBalancerName != "" {
-		b.set(p("load-balancer-name"), a.LoadBalancerName, checkLBName(a.LoadBalancerName))
-	}
-	if a.Scheme != "" {
-		b.set(p("scheme"), string(a.Scheme), checkScheme(a.Scheme))
-	}
-	if tt, ok, err := targetType(a.TargetType, a.Fargate); ok {
-		b.set(p("target-type"), string(tt), err)
-	}
+	a.LoadBalancer.write(b, ingressNames)
 	httpsPorts := map[int]bool{}
 	if len(a.ListenPorts) > 0 {
 		s, err := FormatListenPorts(a.ListenPorts)
@@ -181,9 +252,6 @@ func (a IngressAnnotations) Build() (map[string]string, error) {
 				httpsPorts[lp.Port] = true
 			}
 		}
-	}
-	if len(a.CertificateARNs) > 0 {
-		b.set(p("certificate-arn"), strings.Join(a.CertificateARNs, ","), checkCertificates(a.CertificateARNs))
 	}
 	if a.SSLRedirect != 0 {
 		var err error
@@ -211,78 +279,26 @@ func (a IngressAnnotations) Build() (map[string]string, error) {
 		}
 		b.set(p("group.order"), strconv.Itoa(a.GroupOrder), err)
 	}
-	a.HealthCheck.write(b, p, "healthcheck-protocol", "healthcheck-port", "healthcheck-path",
-		"healthcheck-interval-seconds", "healthcheck-timeout-seconds", "healthy-threshold-count",
-		"unhealthy-threshold-count", "success-codes", true)
-	writeAttributes(b, p("target-group-attributes"), a.TargetGroupAttributes, a.DeregistrationDelay)
-	writeAttributes(b, p("load-balancer-attributes"), a.LoadBalancerAttributes, nil)
-	if len(a.Tags) > 0 {
-		s, err := formatTags(a.Tags)
-		b.set(p("tags"), s, err)
-	}
-	if len(a.Subnets) > 0 {
-		err := checkList(a.Subnets)
-		if err == nil && len(a.Subnets) < 2 {
-			err = errors.New("an ALB needs at least two subnets in different Availability Zones")
-		}
-		b.set(p("subnets"), strings.Join(a.Subnets, ","), err)
-	}
-	if len(a.SecurityGroups) > 0 {
-		b.set(p("security-groups"), strings.Join(a.SecurityGroups, ","), checkList(a.SecurityGroups))
-	}
 	if len(a.InboundCIDRs) > 0 {
 		b.set(p("inbound-cidrs"), strings.Join(a.InboundCIDRs, ","), checkCIDRs(a.InboundCIDRs))
-	}
-	if a.IPAddressType != "" {
-		b.set(p("ip-address-type"), a.IPAddressType, oneOf(a.IPAddressType, "ipv4", "dualstack", "dualstack-without-public-ipv4"))
-	}
-	if a.BackendProtocol != "" {
-		b.set(p("backend-protocol"), a.BackendProtocol, oneOf(a.BackendProtocol, "HTTP", "HTTPS"))
 	}
 	return b.result()
 }
 
 // ServiceAnnotations are the typed service.beta.kubernetes.io/aws-load-balancer-*
 // annotations of a Service of type LoadBalancer served by the controller (an
-// NLB). Build always writes aws-load-balancer-type: external.
+// NLB). Build always writes aws-load-balancer-type: external; the
+// LoadBalancer's TargetType is written as nlb-target-type.
 type ServiceAnnotations struct {
-	// Fargate makes nlb-target-type default to ip and refuses instance.
-	Fargate bool
-	// LoadBalancerName names the NLB (at most 32 letters, digits and hyphens).
-	LoadBalancerName string
-	// Scheme is internal (the controller's default) or internet-facing.
-	Scheme Scheme
-	// TargetType is the nlb-target-type, ip or instance; "" means ip on Fargate.
-	TargetType TargetType
+	LoadBalancer
 	// ProxyProtocol turns on proxy protocol v2 for every target group ("*").
 	ProxyProtocol bool
-	// CertificateARNs make TLS listeners (ssl-cert).
-	CertificateARNs []string
 	// SSLPorts are the Service ports (numbers or names) that get TLS; default all.
 	SSLPorts []string
 	// SSLNegotiationPolicy is the TLS listeners' security policy.
 	SSLNegotiationPolicy string
-	// BackendProtocol is tcp or ssl, the protocol to the pods behind TLS listeners.
-	BackendProtocol string
-	// HealthCheck configures the target groups' health checks (no named ports).
-	HealthCheck HealthCheck
-	// DeregistrationDelay, when set, is written as the target-group attribute
-	// deregistration_delay.timeout_seconds (0-3600 whole seconds).
-	DeregistrationDelay *time.Duration
-	// TargetGroupAttributes are further target-group attributes.
-	TargetGroupAttributes map[string]string
-	// LoadBalancerAttributes are NLB attributes (load_balancing.cross_zone.enabled, ...).
-	LoadBalancerAttributes map[string]string
-	// Tags are added to the AWS resources the controller creates.
-	Tags map[string]string
-	// Subnets are subnet IDs or Name tags, one per Availability Zone.
-	Subnets []string
-	// SecurityGroups are the NLB's security groups (IDs or Name tags).
-	SecurityGroups []string
 	// SourceRanges limit the client CIDRs.
 	SourceRanges []string
-	// IPAddressType is ipv4 or dualstack.
-	IPAddressType string
 }
 
 // Build returns the annotations, or every refused value at once, each as an
@@ -291,20 +307,9 @@ func (s ServiceAnnotations) Build() (map[string]string, error) {
 	b := &builder{out: map[string]string{}}
 	p := func(name string) string { return ServiceAnnotationPrefix + name }
 	b.set(p("type"), "external", nil)
-	if s.LoadBalancerName != "" {
-		b.set(p("name"), s.LoadBalancerName, checkLBName(s.LoadBalancerName))
-	}
-	if s.Scheme != "" {
-		b.set(p("scheme"), string(s.Scheme), checkScheme(s.Scheme))
-	}
-	if tt, ok, err := targetType(s.TargetType, s.Fargate); ok {
-		b.set(p("nlb-target-type"), string(tt), err)
-	}
+	s.LoadBalancer.write(b, serviceNames)
 	if s.ProxyProtocol {
 		b.set(p("proxy-protocol"), "*", nil)
-	}
-	if len(s.CertificateARNs) > 0 {
-		b.set(p("ssl-cert"), strings.Join(s.CertificateARNs, ","), checkCertificates(s.CertificateARNs))
 	}
 	if len(s.SSLPorts) > 0 {
 		err := checkList(s.SSLPorts)
@@ -316,29 +321,8 @@ func (s ServiceAnnotations) Build() (map[string]string, error) {
 	if s.SSLNegotiationPolicy != "" {
 		b.set(p("ssl-negotiation-policy"), s.SSLNegotiationPolicy, checkToken(s.SSLNegotiationPolicy))
 	}
-	if s.BackendProtocol != "" {
-		b.set(p("backend-protocol"), s.BackendProtocol, oneOf(s.BackendProtocol, "tcp", "ssl"))
-	}
-	s.HealthCheck.write(b, p, "healthcheck-protocol", "healthcheck-port", "healthcheck-path",
-		"healthcheck-interval", "healthcheck-timeout", "healthcheck-healthy-threshold",
-		"healthcheck-unhealthy-threshold", "healthcheck-success-codes", false)
-	writeAttributes(b, p("target-group-attributes"), s.TargetGroupAttributes, s.DeregistrationDelay)
-	writeAttributes(b, p("attributes"), s.LoadBalancerAttributes, nil)
-	if len(s.Tags) > 0 {
-		v, err := formatTags(s.Tags)
-		b.set(p("additional-resource-tags"), v, err)
-	}
-	if len(s.Subnets) > 0 {
-		b.set(p("subnets"), strings.Join(s.Subnets, ","), checkList(s.Subnets))
-	}
-	if len(s.SecurityGroups) > 0 {
-		b.set(p("security-groups"), strings.Join(s.SecurityGroups, ","), checkList(s.SecurityGroups))
-	}
 	if len(s.SourceRanges) > 0 {
 		b.set(SourceRangesAnnotation, strings.Join(s.SourceRanges, ","), checkCIDRs(s.SourceRanges))
-	}
-	if s.IPAddressType != "" {
-		b.set(p("ip-address-type"), s.IPAddressType, oneOf(s.IPAddressType, "ipv4", "dualstack"))
 	}
 	return b.result()
 }
@@ -363,13 +347,12 @@ func targetType(t TargetType, fargate bool) (TargetType, bool, error) {
 	return t, true, errors.New("neither ip nor instance")
 }
 
-func (h HealthCheck) write(b *builder, p func(string) string, proto, port, path, interval, timeout, healthy, unhealthy, codes string, alb bool) {
+func (h HealthCheck) write(b *builder, p func(string) string, n annotationNames) {
+	proto, port, path, interval, timeout, healthy, unhealthy, codes := n.healthCheck[0], n.healthCheck[1],
+		n.healthCheck[2], n.healthCheck[3], n.healthCheck[4], n.healthCheck[5], n.healthCheck[6], n.healthCheck[7]
+	alb := n.alb
 	if h.Protocol != "" {
-		if alb {
-			b.set(p(proto), h.Protocol, oneOf(h.Protocol, "HTTP", "HTTPS"))
-		} else {
-			b.set(p(proto), h.Protocol, oneOf(h.Protocol, "TCP", "HTTP", "HTTPS"))
-		}
+		b.set(p(proto), h.Protocol, oneOf(h.Protocol, n.healthCheckProtocols...))
 	}
 	if h.Port != "" {
 		b.set(p(port), h.Port, checkHealthPort(h.Port, alb))
@@ -459,14 +442,11 @@ func formatTags(tags map[string]string) (string, error) {
 }
 
 var (
-	lbNameRE       = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]{0,30}[A-Za-z0-9])?$`)
-	groupNameRE    = regexp.MustCompile(`^[a-z0-9]([-a-z0-9.]{0,61}[a-z0-9])?$`)
-	portNameRE     = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$`)
 	successCodesRE = regexp.MustCompile(`^[0-9]{1,3}(-[0-9]{1,3})?(,[0-9]{1,3}(-[0-9]{1,3})?)*$`)
 )
 
 func checkLBName(s string) error {
-	if !lbNameRE.MatchString(s) || strings.HasPrefix(s, "internal-") {
+	if !validLBName(s) || strings.HasPrefix(s, "internal-") {
 		return errors.New("1-32 letters, digits and hyphens, not starting or ending with a hyphen nor with internal-")
 	}
 	return nil
@@ -477,7 +457,7 @@ func checkScheme(s Scheme) error {
 }
 
 func checkGroupName(s string) error {
-	if !groupNameRE.MatchString(s) {
+	if !validGroupName(s) {
 		return errors.New("1-63 lower-case letters, digits, - and ., starting and ending alphanumeric")
 	}
 	return nil
@@ -505,7 +485,7 @@ func checkHealthPort(s string, alb bool) error {
 		}
 		return nil
 	}
-	if alb && portNameRE.MatchString(s) && strings.ContainsAny(s, "abcdefghijklmnopqrstuvwxyz") {
+	if alb && validPortName(s) {
 		return nil
 	}
 	if alb {

@@ -14,25 +14,27 @@ func dur(d time.Duration) *time.Duration { return &d }
 
 func TestIngressAnnotations(t *testing.T) {
 	got, err := IngressAnnotations{
-		Fargate:                true,
-		Scheme:                 SchemeInternetFacing,
-		ListenPorts:            []ListenPort{{"HTTP", 80}, {"HTTPS", 443}},
-		CertificateARNs:        []string{"arn:aws:acm:eu-west-1:123456789012:certificate/abc", "arn:aws:iam::123456789012:server-certificate/old"},
-		SSLRedirect:            443,
-		SSLPolicy:              "ELBSecurityPolicy-TLS13-1-2-2021-06",
-		GroupName:              "shop.public",
-		GroupOrder:             -10,
-		HealthCheck:            HealthCheck{Protocol: "HTTP", Port: "http-admin", Path: "/healthz", IntervalSeconds: 10, TimeoutSeconds: 5, HealthyThreshold: 2, UnhealthyThreshold: 3, SuccessCodes: "200-299"},
-		DeregistrationDelay:    dur(30 * time.Second),
-		TargetGroupAttributes:  map[string]string{"stickiness.enabled": "true"},
-		LoadBalancerAttributes: map[string]string{"idle_timeout.timeout_seconds": "120"},
-		Tags:                   map[string]string{"team": "web", "env": ""},
-		Subnets:                []string{"subnet-0a", "subnet-0b"},
-		SecurityGroups:         []string{"sg-1"},
-		InboundCIDRs:           []string{"10.0.0.0/8", "2001:db8::/32"},
-		IPAddressType:          "dualstack",
-		BackendProtocol:        "HTTPS",
-		LoadBalancerName:       "shop-public",
+		LoadBalancer: LoadBalancer{
+			Fargate:                true,
+			Scheme:                 SchemeInternetFacing,
+			CertificateARNs:        []string{"arn:aws:acm:eu-west-1:123456789012:certificate/abc", "arn:aws:iam::123456789012:server-certificate/old"},
+			HealthCheck:            HealthCheck{Protocol: "HTTP", Port: "http-admin", Path: "/healthz", IntervalSeconds: 10, TimeoutSeconds: 5, HealthyThreshold: 2, UnhealthyThreshold: 3, SuccessCodes: "200-299"},
+			DeregistrationDelay:    dur(30 * time.Second),
+			TargetGroupAttributes:  map[string]string{"stickiness.enabled": "true"},
+			LoadBalancerAttributes: map[string]string{"idle_timeout.timeout_seconds": "120"},
+			Tags:                   map[string]string{"team": "web", "env": ""},
+			Subnets:                []string{"subnet-0a", "subnet-0b"},
+			SecurityGroups:         []string{"sg-1"},
+			IPAddressType:          "dualstack",
+			BackendProtocol:        "HTTPS",
+			LoadBalancerName:       "shop-public",
+		},
+		ListenPorts:  []ListenPort{{"HTTP", 80}, {"HTTPS", 443}},
+		SSLRedirect:  443,
+		SSLPolicy:    "ELBSecurityPolicy-TLS13-1-2-2021-06",
+		GroupName:    "shop.public",
+		GroupOrder:   -10,
+		InboundCIDRs: []string{"10.0.0.0/8", "2001:db8::/32"},
 	}.Build()
 	if err != nil {
 		t.Fatal(err)
@@ -89,32 +91,32 @@ func TestIngressAnnotationsRefused(t *testing.T) {
 		annotation string
 		why        string
 	}{
-		{"instance on fargate", IngressAnnotations{Fargate: true, TargetType: TargetInstance}, "target-type", "impossible on Fargate"},
-		{"target type", IngressAnnotations{TargetType: "pod"}, "target-type", "neither ip nor instance"},
-		{"scheme", IngressAnnotations{Scheme: "public"}, "scheme", "internal, internet-facing"},
+		{"instance on fargate", IngressAnnotations{LoadBalancer: LoadBalancer{Fargate: true, TargetType: TargetInstance}}, "target-type", "impossible on Fargate"},
+		{"target type", IngressAnnotations{LoadBalancer: LoadBalancer{TargetType: "pod"}}, "target-type", "neither ip nor instance"},
+		{"scheme", IngressAnnotations{LoadBalancer: LoadBalancer{Scheme: "public"}}, "scheme", "internal, internet-facing"},
 		{"listen protocol", IngressAnnotations{ListenPorts: []ListenPort{{"TCP", 80}}}, "listen-ports", "neither HTTP nor HTTPS"},
 		{"listen port", IngressAnnotations{ListenPorts: []ListenPort{{"HTTP", 0}}}, "listen-ports", "outside 1..65535"},
 		{"listen dup", IngressAnnotations{ListenPorts: []ListenPort{{"HTTP", 80}, {"HTTPS", 80}}}, "listen-ports", "repeats"},
-		{"certificate", IngressAnnotations{CertificateARNs: []string{"arn:aws:s3:::bucket"}}, "certificate-arn", "not an ACM"},
+		{"certificate", IngressAnnotations{LoadBalancer: LoadBalancer{CertificateARNs: []string{"arn:aws:s3:::bucket"}}}, "certificate-arn", "not an ACM"},
 		{"ssl redirect", IngressAnnotations{ListenPorts: []ListenPort{{"HTTP", 80}}, SSLRedirect: 443}, "ssl-redirect", "no HTTPS listener"},
 		{"group name", IngressAnnotations{GroupName: "Shop"}, "group.name", "lower-case"},
 		{"group order", IngressAnnotations{GroupName: "a", GroupOrder: 1001}, "group.order", "-1000..1000"},
 		{"group order alone", IngressAnnotations{GroupOrder: 5}, "group.order", "without group.name"},
-		{"hc port", IngressAnnotations{HealthCheck: HealthCheck{Port: "70000"}}, "healthcheck-port", "not a port"},
-		{"hc path", IngressAnnotations{HealthCheck: HealthCheck{Path: "healthz"}}, "healthcheck-path", "start with /"},
-		{"hc protocol", IngressAnnotations{HealthCheck: HealthCheck{Protocol: "TCP"}}, "healthcheck-protocol", "HTTP, HTTPS"},
-		{"hc timeout", IngressAnnotations{HealthCheck: HealthCheck{IntervalSeconds: 5, TimeoutSeconds: 5}}, "healthcheck-timeout-seconds", "less than the interval"},
-		{"hc threshold", IngressAnnotations{HealthCheck: HealthCheck{HealthyThreshold: 11}}, "healthy-threshold-count", "2..10"},
-		{"hc codes", IngressAnnotations{HealthCheck: HealthCheck{SuccessCodes: "2xx"}}, "success-codes", "200-299"},
-		{"dereg", IngressAnnotations{DeregistrationDelay: dur(2 * time.Hour)}, "target-group-attributes", "outside 0s..1h"},
-		{"dereg contradiction", IngressAnnotations{DeregistrationDelay: dur(time.Minute), TargetGroupAttributes: map[string]string{DeregistrationDelayAttribute: "30"}}, "target-group-attributes", "contradicts"},
-		{"attribute comma", IngressAnnotations{LoadBalancerAttributes: map[string]string{"a": "1,2"}}, "load-balancer-attributes", "contains ','"},
-		{"tag prefix", IngressAnnotations{Tags: map[string]string{"aws:x": "y"}}, "tags", "reserved"},
-		{"one subnet", IngressAnnotations{Subnets: []string{"subnet-1"}}, "subnets", "at least two"},
-		{"sg comma", IngressAnnotations{SecurityGroups: []string{"sg-1,sg-2"}}, "security-groups", "comma"},
+		{"hc port", IngressAnnotations{LoadBalancer: LoadBalancer{HealthCheck: HealthCheck{Port: "70000"}}}, "healthcheck-port", "not a port"},
+		{"hc path", IngressAnnotations{LoadBalancer: LoadBalancer{HealthCheck: HealthCheck{Path: "healthz"}}}, "healthcheck-path", "start with /"},
+		{"hc protocol", IngressAnnotations{LoadBalancer: LoadBalancer{HealthCheck: HealthCheck{Protocol: "TCP"}}}, "healthcheck-protocol", "HTTP, HTTPS"},
+		{"hc timeout", IngressAnnotations{LoadBalancer: LoadBalancer{HealthCheck: HealthCheck{IntervalSeconds: 5, TimeoutSeconds: 5}}}, "healthcheck-timeout-seconds", "less than the interval"},
+		{"hc threshold", IngressAnnotations{LoadBalancer: LoadBalancer{HealthCheck: HealthCheck{HealthyThreshold: 11}}}, "healthy-threshold-count", "2..10"},
+		{"hc codes", IngressAnnotations{LoadBalancer: LoadBalancer{HealthCheck: HealthCheck{SuccessCodes: "2xx"}}}, "success-codes", "200-299"},
+		{"dereg", IngressAnnotations{LoadBalancer: LoadBalancer{DeregistrationDelay: dur(2 * time.Hour)}}, "target-group-attributes", "outside 0s..1h"},
+		{"dereg contradiction", IngressAnnotations{LoadBalancer: LoadBalancer{DeregistrationDelay: dur(time.Minute), TargetGroupAttributes: map[string]string{DeregistrationDelayAttribute: "30"}}}, "target-group-attributes", "contradicts"},
+		{"attribute comma", IngressAnnotations{LoadBalancer: LoadBalancer{LoadBalancerAttributes: map[string]string{"a": "1,2"}}}, "load-balancer-attributes", "contains ','"},
+		{"tag prefix", IngressAnnotations{LoadBalancer: LoadBalancer{Tags: map[string]string{"aws:x": "y"}}}, "tags", "reserved"},
+		{"one subnet", IngressAnnotations{LoadBalancer: LoadBalancer{Subnets: []string{"subnet-1"}}}, "subnets", "at least two"},
+		{"sg comma", IngressAnnotations{LoadBalancer: LoadBalancer{SecurityGroups: []string{"sg-1,sg-2"}}}, "security-groups", "comma"},
 		{"cidr", IngressAnnotations{InboundCIDRs: []string{"10.0.0.1/8"}}, "inbound-cidrs", "host bits"},
-		{"ip type", IngressAnnotations{IPAddressType: "ipv6"}, "ip-address-type", "dualstack"},
-		{"lb name", IngressAnnotations{LoadBalancerName: "a-name-that-is-far-too-long-for-elb"}, "load-balancer-name", "1-32"},
+		{"ip type", IngressAnnotations{LoadBalancer: LoadBalancer{IPAddressType: "ipv6"}}, "ip-address-type", "dualstack"},
+		{"lb name", IngressAnnotations{LoadBalancer: LoadBalancer{LoadBalancerName: "a-name-that-is-far-too-long-for-elb"}}, "load-balancer-name", "1-32"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -132,7 +134,7 @@ func TestIngressAnnotationsRefused(t *testing.T) {
 		})
 	}
 	// Every problem is reported at once.
-	_, err := IngressAnnotations{Scheme: "x", GroupName: "X", Fargate: true, TargetType: TargetInstance}.Build()
+	_, err := IngressAnnotations{LoadBalancer: LoadBalancer{Scheme: "x", Fargate: true, TargetType: TargetInstance}, GroupName: "X"}.Build()
 	if !errors.Is(err, ErrInstanceOnFargate) || strings.Count(err.Error(), "lbc: annotation") != 3 {
 		t.Errorf("want three errors including ErrInstanceOnFargate, got %v", err)
 	}
@@ -140,22 +142,24 @@ func TestIngressAnnotationsRefused(t *testing.T) {
 
 func TestServiceAnnotations(t *testing.T) {
 	got, err := ServiceAnnotations{
-		Fargate:                true,
-		Scheme:                 SchemeInternal,
-		ProxyProtocol:          true,
-		CertificateARNs:        []string{"arn:aws-us-gov:acm:us-gov-west-1:123456789012:certificate/x"},
-		SSLPorts:               []string{"443", "https"},
-		SSLNegotiationPolicy:   "ELBSecurityPolicy-TLS13-1-2-2021-06",
-		BackendProtocol:        "ssl",
-		HealthCheck:            HealthCheck{Protocol: "HTTP", Port: "8080", Path: "/ready", IntervalSeconds: 10, TimeoutSeconds: 6, HealthyThreshold: 3, UnhealthyThreshold: 3, SuccessCodes: "200"},
-		DeregistrationDelay:    dur(0),
-		LoadBalancerAttributes: map[string]string{"load_balancing.cross_zone.enabled": "true"},
-		Tags:                   map[string]string{"team": "net"},
-		Subnets:                []string{"subnet-1"},
-		SecurityGroups:         []string{"sg-1", "sg-2"},
-		SourceRanges:           []string{"192.0.2.0/24"},
-		IPAddressType:          "ipv4",
-		LoadBalancerName:       "edge",
+		LoadBalancer: LoadBalancer{
+			Fargate:                true,
+			Scheme:                 SchemeInternal,
+			CertificateARNs:        []string{"arn:aws-us-gov:acm:us-gov-west-1:123456789012:certificate/x"},
+			BackendProtocol:        "ssl",
+			HealthCheck:            HealthCheck{Protocol: "HTTP", Port: "8080", Path: "/ready", IntervalSeconds: 10, TimeoutSeconds: 6, HealthyThreshold: 3, UnhealthyThreshold: 3, SuccessCodes: "200"},
+			DeregistrationDelay:    dur(0),
+			LoadBalancerAttributes: map[string]string{"load_balancing.cross_zone.enabled": "true"},
+			Tags:                   map[string]string{"team": "net"},
+			Subnets:                []string{"subnet-1"},
+			SecurityGroups:         []string{"sg-1", "sg-2"},
+			IPAddressType:          "ipv4",
+			LoadBalancerName:       "edge",
+		},
+		ProxyProtocol:        true,
+		SSLPorts:             []string{"443", "https"},
+		SSLNegotiationPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06",
+		SourceRanges:         []string{"192.0.2.0/24"},
 	}.Build()
 	if err != nil {
 		t.Fatal(err)
@@ -194,14 +198,14 @@ func TestServiceAnnotations(t *testing.T) {
 		s          ServiceAnnotations
 		annotation string
 	}{
-		{ServiceAnnotations{Fargate: true, TargetType: TargetInstance}, "nlb-target-type"},
-		{ServiceAnnotations{HealthCheck: HealthCheck{Port: "http"}}, "healthcheck-port"},
-		{ServiceAnnotations{HealthCheck: HealthCheck{Protocol: "TCP", Path: "/x"}}, "healthcheck-path"},
-		{ServiceAnnotations{HealthCheck: HealthCheck{Protocol: "UDP"}}, "healthcheck-protocol"},
+		{ServiceAnnotations{LoadBalancer: LoadBalancer{Fargate: true, TargetType: TargetInstance}}, "nlb-target-type"},
+		{ServiceAnnotations{LoadBalancer: LoadBalancer{HealthCheck: HealthCheck{Port: "http"}}}, "healthcheck-port"},
+		{ServiceAnnotations{LoadBalancer: LoadBalancer{HealthCheck: HealthCheck{Protocol: "TCP", Path: "/x"}}}, "healthcheck-path"},
+		{ServiceAnnotations{LoadBalancer: LoadBalancer{HealthCheck: HealthCheck{Protocol: "UDP"}}}, "healthcheck-protocol"},
 		{ServiceAnnotations{SSLPorts: []string{"443"}}, "ssl-ports"},
-		{ServiceAnnotations{BackendProtocol: "http"}, "backend-protocol"},
-		{ServiceAnnotations{IPAddressType: "dualstack-without-public-ipv4"}, "ip-address-type"},
-		{ServiceAnnotations{Scheme: "external"}, "scheme"},
+		{ServiceAnnotations{LoadBalancer: LoadBalancer{BackendProtocol: "http"}}, "backend-protocol"},
+		{ServiceAnnotations{LoadBalancer: LoadBalancer{IPAddressType: "dualstack-without-public-ipv4"}}, "ip-address-type"},
+		{ServiceAnnotations{LoadBalancer: LoadBalancer{Scheme: "external"}}, "scheme"},
 	} {
 		_, err := tt.s.Build()
 		var ae *AnnotationError

@@ -3,7 +3,6 @@ package lbc
 import (
 	"errors"
 	"fmt"
-	"regexp"
 	"time"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
@@ -88,8 +87,6 @@ func (r *LBCRelease) Ready() []pulumi.Resource { return []pulumi.Resource{r.Rele
 // DependsOn is the resource option pulumi.DependsOn(r.Ready()).
 func (r *LBCRelease) DependsOn() pulumi.ResourceOption { return pulumi.DependsOn(r.Ready()) }
 
-var namespaceRE = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$`)
-
 // resolved are the validated plain choices of the args.
 type resolved struct {
 	settings               Settings
@@ -126,7 +123,7 @@ func (a *LBCReleaseArgs) resolve() (resolved, error) {
 	if r.namespace == "" {
 		r.namespace = DefaultNamespace
 	}
-	if !namespaceRE.MatchString(r.namespace) {
+	if !validLabel(r.namespace) {
 		errs = append(errs, fmt.Errorf("%w: namespace %q", ErrInvalidSpec, r.namespace))
 	}
 	if r.repo == "" {

@@ -49,7 +49,7 @@ func program(args LBCReleaseArgs, ctl **LBCRelease) pulumi.RunFunc {
 		if ctl != nil {
 			*ctl = c
 		}
-		ann, err := IngressAnnotations{Fargate: true, Scheme: SchemeInternetFacing}.Build()
+		ann, err := IngressAnnotations{LoadBalancer: LoadBalancer{Fargate: true, Scheme: SchemeInternetFacing}}.Build()
 		if err != nil {
 			return err
 		}

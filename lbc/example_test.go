@@ -71,14 +71,16 @@ func ExampleValues() {
 func ExampleIngressAnnotations() {
 	delay := 30 * time.Second
 	ann, err := lbc.IngressAnnotations{
-		Fargate:             true,
-		Scheme:              lbc.SchemeInternetFacing,
-		ListenPorts:         []lbc.ListenPort{{Protocol: "HTTP", Port: 80}, {Protocol: "HTTPS", Port: 443}},
-		CertificateARNs:     []string{"arn:aws:acm:us-west-2:123456789012:certificate/0d1e"},
-		SSLRedirect:         443,
-		GroupName:           "web",
-		DeregistrationDelay: &delay,
-		HealthCheck:         lbc.HealthCheck{Path: "/healthz"},
+		LoadBalancer: lbc.LoadBalancer{
+			Fargate:             true,
+			Scheme:              lbc.SchemeInternetFacing,
+			CertificateARNs:     []string{"arn:aws:acm:us-west-2:123456789012:certificate/0d1e"},
+			DeregistrationDelay: &delay,
+			HealthCheck:         lbc.HealthCheck{Path: "/healthz"},
+		},
+		ListenPorts: []lbc.ListenPort{{Protocol: "HTTP", Port: 80}, {Protocol: "HTTPS", Port: 443}},
+		SSLRedirect: 443,
+		GroupName:   "web",
 	}.Build()
 	if err != nil {
 		panic(err)
@@ -87,7 +89,7 @@ func ExampleIngressAnnotations() {
 		fmt.Printf("%s: %s\n", k, ann[k])
 	}
 
-	_, err = lbc.IngressAnnotations{Fargate: true, TargetType: lbc.TargetInstance}.Build()
+	_, err = lbc.IngressAnnotations{LoadBalancer: lbc.LoadBalancer{Fargate: true, TargetType: lbc.TargetInstance}}.Build()
 	fmt.Println(err)
 	// Output:
 	// alb.ingress.kubernetes.io/certificate-arn: arn:aws:acm:us-west-2:123456789012:certificate/0d1e
@@ -102,7 +104,10 @@ func ExampleIngressAnnotations() {
 }
 
 func ExampleServiceAnnotations() {
-	ann, err := lbc.ServiceAnnotations{Fargate: true, Scheme: lbc.SchemeInternetFacing, ProxyProtocol: true}.Build()
+	ann, err := lbc.ServiceAnnotations{
+		LoadBalancer:  lbc.LoadBalancer{Fargate: true, Scheme: lbc.SchemeInternetFacing},
+		ProxyProtocol: true,
+	}.Build()
 	if err != nil {
 		panic(err)
 	}

@@ -109,7 +109,7 @@ func validateRelease(name, namespace string, timeout time.Duration) error {
 	if !validSubdomain(name) || len(name) > 53 {
 		errs = append(errs, fmt.Errorf("%w: release name %q", ErrInvalidSpec, name))
 	}
-	if !namespaceRE.MatchString(namespace) {
+	if !validLabel(namespace) {
 		errs = append(errs, fmt.Errorf("%w: namespace %q", ErrInvalidSpec, namespace))
 	}
 	if timeout < 0 {
@@ -121,60 +121,60 @@ func validateRelease(name, namespace string, timeout time.Duration) error {
 // Install installs a chart as a new release, like helm install; an existing
 // release of that name is an error (use Upgrade to converge).
 func Install(ctx context.Context, cfg *rest.Config, opts HelmOptions) (*release.Release, error) {
-	opts = opts.defaults()
-	if err := opts.validate(); err != nil {
-		return nil, fmt.Errorf("lbc: install: %w", err)
-	}
-	ac, err := actionConfig(cfg, opts.Namespace, opts.Logger)
-	if err != nil {
-		return nil, fmt.Errorf("lbc: install: %w", err)
-	}
-	ch, err := loadChart(opts)
-	if err != nil {
-		return nil, fmt.Errorf("lbc: install: %w", err)
-	}
-	in := action.NewInstall(ac)
-	in.ReleaseName, in.Namespace, in.CreateNamespace = opts.ReleaseName, opts.Namespace, opts.CreateNamespace
-	in.Wait, in.Timeout = opts.Wait, opts.Timeout
-	opts.Logger.Info("lbc: installing", "release", opts.ReleaseName, "namespace", opts.Namespace,
-		"chart", ch.Metadata.Name, "version", ch.Metadata.Version, "wait", opts.Wait)
-	rel, err := in.RunWithContext(ctx, ch, MergeValues(nil, opts.Values))
-	if err != nil {
-		return rel, fmt.Errorf("lbc: install %s/%s: %w: %w", opts.Namespace, opts.ReleaseName, ErrHelm, err)
-	}
-	opts.Logger.Info("lbc: installed", "release", rel.Name, "revision", rel.Version, "status", rel.Info.Status.String())
-	return rel, nil
+	return helmRun(ctx, cfg, opts, "install", func(ac *action.Configuration, o HelmOptions, ch *chart.Chart) (*release.Release, error) {
+		return newInstall(ac, o).RunWithContext(ctx, ch, MergeValues(nil, o.Values))
+	})
 }
 
 // Upgrade upgrades the release to the chart and values, installing it when it
 // does not exist yet (helm upgrade --install): calling it again converges.
 func Upgrade(ctx context.Context, cfg *rest.Config, opts HelmOptions) (*release.Release, error) {
+	return helmRun(ctx, cfg, opts, "upgrade", func(ac *action.Configuration, o HelmOptions, ch *chart.Chart) (*release.Release, error) {
+		if _, err := action.NewHistory(ac).Run(o.ReleaseName); errors.Is(err, driver.ErrReleaseNotFound) {
+			o.Logger.Info("lbc: release not installed yet: installing", "release", o.ReleaseName, "namespace", o.Namespace)
+			return newInstall(ac, o).RunWithContext(ctx, ch, MergeValues(nil, o.Values))
+		} else if err != nil {
+			return nil, err
+		}
+		up := action.NewUpgrade(ac)
+		up.Namespace, up.Wait, up.Timeout = o.Namespace, o.Wait, o.Timeout
+		return up.RunWithContext(ctx, o.ReleaseName, ch, MergeValues(nil, o.Values))
+	})
+}
+
+func newInstall(ac *action.Configuration, o HelmOptions) *action.Install {
+	in := action.NewInstall(ac)
+	in.ReleaseName, in.Namespace, in.CreateNamespace = o.ReleaseName, o.Namespace, o.CreateNamespace
+	in.Wait, in.Timeout = o.Wait, o.Timeout
+	return in
+}
+
+// helmRun validates the options, loads the chart and runs one Helm action
+// with them, logging progress.
+func helmRun(ctx context.Context, cfg *rest.Config, opts HelmOptions, verb string,
+	do func(*action.Configuration, HelmOptions, *chart.Chart) (*release.Release, error)) (*release.Release, error) {
 	opts = opts.defaults()
 	if err := opts.validate(); err != nil {
-		return nil, fmt.Errorf("lbc: upgrade: %w", err)
+		return nil, fmt.Errorf("lbc: %s: %w", verb, err)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("lbc: %s: %w", verb, err)
 	}
 	ac, err := actionConfig(cfg, opts.Namespace, opts.Logger)
 	if err != nil {
-		return nil, fmt.Errorf("lbc: upgrade: %w", err)
-	}
-	if _, err := action.NewHistory(ac).Run(opts.ReleaseName); errors.Is(err, driver.ErrReleaseNotFound) {
-		return Install(ctx, cfg, opts)
-	} else if err != nil {
-		return nil, fmt.Errorf("lbc: upgrade %s/%s: %w: %w", opts.Namespace, opts.ReleaseName, ErrHelm, err)
+		return nil, fmt.Errorf("lbc: %s: %w", verb, err)
 	}
 	ch, err := loadChart(opts)
 	if err != nil {
-		return nil, fmt.Errorf("lbc: upgrade: %w", err)
+		return nil, fmt.Errorf("lbc: %s: %w", verb, err)
 	}
-	up := action.NewUpgrade(ac)
-	up.Namespace, up.Wait, up.Timeout = opts.Namespace, opts.Wait, opts.Timeout
-	opts.Logger.Info("lbc: upgrading", "release", opts.ReleaseName, "namespace", opts.Namespace,
+	opts.Logger.Info("lbc: "+verb, "release", opts.ReleaseName, "namespace", opts.Namespace,
 		"chart", ch.Metadata.Name, "version", ch.Metadata.Version, "wait", opts.Wait)
-	rel, err := up.RunWithContext(ctx, opts.ReleaseName, ch, MergeValues(nil, opts.Values))
+	rel, err := do(ac, opts, ch)
 	if err != nil {
-		return rel, fmt.Errorf("lbc: upgrade %s/%s: %w: %w", opts.Namespace, opts.ReleaseName, ErrHelm, err)
+		return rel, fmt.Errorf("lbc: %s %s/%s: %w: %w", verb, opts.Namespace, opts.ReleaseName, ErrHelm, err)
 	}
-	opts.Logger.Info("lbc: upgraded", "release", rel.Name, "revision", rel.Version, "status", rel.Info.Status.String())
+	opts.Logger.Info("lbc: "+verb+" done", "release", rel.Name, "revision", rel.Version, "status", rel.Info.Status.String())
 	return rel, nil
 }
 

@@ -209,7 +209,7 @@ func TestHelmInstallUpgradeUninstall(t *testing.T) {
 	if rel, err = Upgrade(ctx, cfg, opts); err != nil || rel.Version != 1 {
 		t.Fatalf("upgrade --install: %v", err)
 	}
-	for _, want := range []string{"lbc: installing", "lbc: upgraded", "lbc: uninstalled", "lbc: release not installed"} {
+	for _, want := range []string{`msg="lbc: install"`, `msg="lbc: upgrade done"`, "lbc: uninstalled", "lbc: release not installed", "installing"} {
 		if !strings.Contains(logs.String(), want) {
 			t.Errorf("log lacks %q:\n%s", want, logs)
 		}

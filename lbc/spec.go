@@ -3,7 +3,6 @@ package lbc
 import (
 	"errors"
 	"fmt"
-	"regexp"
 
 	"github.com/fargatekit/fargatekit/internal/partition"
 )
@@ -81,8 +80,6 @@ type ValuesSpec struct {
 	Settings
 }
 
-var clusterNameRE = regexp.MustCompile(`^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$`)
-
 // Validate reports every problem of the settings at once.
 func (s Settings) Validate() error {
 	var errs []error
@@ -147,7 +144,7 @@ func (s Settings) replicas() int {
 // Validate reports every problem of the spec at once.
 func (s ValuesSpec) Validate() error {
 	var errs []error
-	if !clusterNameRE.MatchString(s.ClusterName) {
+	if !validClusterName(s.ClusterName) {
 		errs = append(errs, fmt.Errorf("%w: cluster name %q (1-100 letters, digits, - and _, starting alphanumeric)", ErrInvalidSpec, s.ClusterName))
 	}
 	if _, err := partition.ForRegion(s.Region); err != nil {
@@ -165,8 +162,3 @@ func (s ValuesSpec) Validate() error {
 	}
 	return errors.Join(errs...)
 }
-
-var dnsSubdomainRE = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`)
-
-// validSubdomain reports whether s is a Kubernetes DNS subdomain name.
-func validSubdomain(s string) bool { return len(s) <= 253 && dnsSubdomainRE.MatchString(s) }

@@ -131,7 +131,7 @@ func CheckSubnets(ctx context.Context, api EC2API, vpcID string, opts ...SubnetO
 	if !ValidVpcID(vpcID) {
 		return nil, fmt.Errorf("lbc: check subnets: %w: VPC ID %q", ErrInvalidSpec, vpcID)
 	}
-	if c.cluster != "" && !clusterNameRE.MatchString(c.cluster) {
+	if c.cluster != "" && !validClusterName(c.cluster) {
 		return nil, fmt.Errorf("lbc: check subnets: %w: cluster name %q", ErrInvalidSpec, c.cluster)
 	}
 	filter := []types.Filter{{Name: aws.String("vpc-id"), Values: []string{vpcID}}}

@@ -8,5 +8,6 @@ func extraCommands() []command {
 		{name: "kubeconfig", summary: "write or merge a kubeconfig entry for an EKS cluster", run: runKubeconfig},
 		{name: "authmap", summary: "aws-auth: add, remove and list IAM mappings safely; plan the move to access entries", run: runAuthmap},
 		{name: "irsa", summary: "IRSA: print a trust policy, or verify one against a real service-account token", run: runIRSA},
+		{name: "lbc", summary: "AWS Load Balancer Controller: versions, IAM policy, Helm values, subnet check, teardown", run: runLBC},
 	}
 }

@@ -1,0 +1,237 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"k8s.io/client-go/tools/clientcmd"
+	"sigs.k8s.io/yaml"
+
+	"github.com/fargatekit/fargatekit/lbc"
+)
+
+// errSubnetProblems is returned by "lbc subnets" when a subnet lacks tags
+// (exit code 1, after the report is printed).
+var errSubnetProblems = errors.New("the VPC's subnets are not all discoverable by the controller")
+
+const lbcUsage = `usage: fargatekit lbc versions
+       fargatekit lbc policy [--version V] [--partition P] [--region R --vpc-id VPC [--account A]] [--indent]
+       fargatekit lbc values --cluster-name C --region R --vpc-id VPC [--version V] [--fargate=false] [--image public|regional] [--replicas N]
+       fargatekit lbc subnets --vpc-id VPC [--cluster-name C] [--region R] [--profile P]
+       fargatekit lbc teardown [--kubeconfig K] [--namespace NS ...] [--release-namespace NS] [--timeout D] [--skip-uninstall]`
+
+// runLBC dispatches the "lbc" subcommands.
+func runLBC(ctx context.Context, e *env, args []string) error {
+	if len(args) == 0 {
+		return fmt.Errorf("%w: lbc needs a subcommand: versions, policy, values, subnets or teardown", errUsage)
+	}
+	switch args[0] {
+	case "versions":
+		return runLBCVersions(e, args[1:])
+	case "policy":
+		return runLBCPolicy(e, args[1:])
+	case "values":
+		return runLBCValues(e, args[1:])
+	case "subnets":
+		return runLBCSubnets(ctx, e, args[1:])
+	case "teardown":
+		return runLBCTeardown(ctx, e, args[1:])
+	case "-h", "--help", "help":
+		fmt.Fprintln(e.stdout, lbcUsage)
+		return nil
+	}
+	return fmt.Errorf("%w: unknown lbc subcommand %q (versions, policy, values, subnets, teardown)", errUsage, args[0])
+}
+
+// parseNoArgs parses flags and refuses positional arguments.
+func parseNoArgs(fs *flag.FlagSet, args []string) error {
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("%w: unexpected arguments %q", errUsage, fs.Args())
+	}
+	return nil
+}
+
+func runLBCVersions(e *env, args []string) error {
+	if err := parseNoArgs(newFlags(e, "lbc versions"), args); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "%-10s %s\n", "CONTROLLER", "CHART")
+	for _, r := range lbc.Releases() {
+		mark := ""
+		if r.Version == lbc.DefaultVersion {
+			mark = "  (default)"
+		}
+		fmt.Fprintf(e.stdout, "%-10s %s%s\n", r.Version, r.Chart, mark)
+	}
+	return nil
+}
+
+func runLBCPolicy(e *env, args []string) error {
+	fs := newFlags(e, "lbc policy")
+	version := fs.String("version", lbc.DefaultVersion, "controller version")
+	part := fs.String("partition", "aws", "partition: aws, aws-cn or aws-us-gov")
+	region := fs.String("region", "", "with --vpc-id: scope the policy to this region")
+	vpc := fs.String("vpc-id", "", "scope the policy to this VPC (needs --region)")
+	account := fs.String("account", "", "with --vpc-id: the account in the scoped ARNs (default *)")
+	indent := fs.Bool("indent", false, "indent the JSON")
+	if err := parseNoArgs(fs, args); err != nil {
+		return err
+	}
+	spec := lbc.PolicySpec{Version: *version, Partition: *part}
+	switch {
+	case *vpc != "" && *region == "":
+		return fmt.Errorf("%w: --vpc-id needs --region", errUsage)
+	case *vpc != "":
+		spec.Scope = &lbc.Scope{Region: *region, VpcID: *vpc, Account: *account}
+	case *region != "" || *account != "":
+		return fmt.Errorf("%w: --region and --account scope the policy together with --vpc-id", errUsage)
+	}
+	doc, err := lbc.PolicyDocument(spec)
+	if err != nil {
+		return fmt.Errorf("%w: %w", errUsage, err)
+	}
+	var out []byte
+	if *indent {
+		out, err = doc.Indent()
+	} else {
+		out, err = doc.Marshal()
+	}
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintln(e.stdout, string(out))
+	return err
+}
+
+func runLBCValues(e *env, args []string) error {
+	fs := newFlags(e, "lbc values")
+	var spec lbc.ValuesSpec
+	fs.StringVar(&spec.ClusterName, "cluster-name", "", "EKS cluster name (required)")
+	fs.StringVar(&spec.Region, "region", "", "the cluster's region (required)")
+	fs.StringVar(&spec.VpcID, "vpc-id", "", "the cluster's VPC (required)")
+	fs.StringVar(&spec.Version, "version", lbc.DefaultVersion, "controller version (image tag)")
+	fs.BoolVar(&spec.Fargate, "fargate", true, "pods run on Fargate (ip targets)")
+	image := fs.String("image", string(lbc.ImagePublic), "image source: public or regional")
+	fs.IntVar(&spec.Replicas, "replicas", lbc.DefaultReplicas, "controller replicas")
+	sa := fs.String("service-account", lbc.DefaultServiceAccount, "existing IRSA ServiceAccount (\"\" lets the chart create one)")
+	if err := parseNoArgs(fs, args); err != nil {
+		return err
+	}
+	spec.Image, spec.ServiceAccountName = lbc.ImageSource(*image), *sa
+	vals, err := lbc.Values(spec)
+	if err != nil {
+		return fmt.Errorf("%w: %w", errUsage, err)
+	}
+	out, err := yaml.Marshal(vals)
+	if err != nil {
+		return err
+	}
+	_, err = e.stdout.Write(out)
+	return err
+}
+
+func runLBCSubnets(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "lbc subnets")
+	vpc := fs.String("vpc-id", "", "the VPC to check (required)")
+	cluster := fs.String("cluster-name", "", "also require the kubernetes.io/cluster/<name> tag")
+	region := fs.String("region", "", "AWS region (default: AWS_REGION, AWS_DEFAULT_REGION, then the profile's; never guessed)")
+	profile := fs.String("profile", "", "AWS profile")
+	if err := parseNoArgs(fs, args); err != nil {
+		return err
+	}
+	if *vpc == "" {
+		return fmt.Errorf("%w: --vpc-id is required", errUsage)
+	}
+	var opts []func(*config.LoadOptions) error
+	if *profile != "" {
+		opts = append(opts, config.WithSharedConfigProfile(*profile))
+	}
+	for _, v := range []string{*region, e.getenv("AWS_REGION"), e.getenv("AWS_DEFAULT_REGION")} {
+		if v != "" {
+			opts = append(opts, config.WithRegion(v))
+			break
+		}
+	}
+	cfg, err := config.LoadDefaultConfig(ctx, opts...)
+	if err != nil {
+		return fmt.Errorf("load AWS config: %w", err)
+	}
+	if cfg.Region == "" {
+		return fmt.Errorf("%w: no region: set --region, AWS_REGION or the profile's region", errUsage)
+	}
+	var so []lbc.SubnetOption
+	if *cluster != "" {
+		so = append(so, lbc.ForCluster(*cluster))
+	}
+	report, err := lbc.CheckSubnets(ctx, ec2.NewFromConfig(cfg), *vpc, so...)
+	if err != nil {
+		return err
+	}
+	printSubnetReport(e, report)
+	if len(report.Problems()) > 0 {
+		return errSubnetProblems
+	}
+	return nil
+}
+
+func printSubnetReport(e *env, r *lbc.SubnetReport) {
+	fmt.Fprintf(e.stdout, "%-26s %-16s %-8s %-24s %s\n", "SUBNET", "ZONE", "KIND", "ROUTE TABLE", "MISSING")
+	for _, s := range r.Subnets {
+		kind, rt := "private", s.RouteTableID
+		if s.Public {
+			kind = "public"
+		}
+		if s.MainRouteTable {
+			rt += " (main)"
+		}
+		missing := strings.Join(s.Missing, ",")
+		if missing == "" {
+			missing = "-"
+		}
+		fmt.Fprintf(e.stdout, "%-26s %-16s %-8s %-24s %s\n", s.ID, s.AvailabilityZone, kind, rt, missing)
+	}
+	for _, p := range r.Problems() {
+		fmt.Fprintln(e.stdout, "problem:", p)
+	}
+}
+
+func runLBCTeardown(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "lbc teardown")
+	kubeconfig := fs.String("kubeconfig", "", "kubeconfig file (default: KUBECONFIG, else ~/.kube/config)")
+	var namespaces multiFlag
+	fs.Var(&namespaces, "namespace", "only delete managed objects in this namespace (repeatable; default all)")
+	release := fs.String("release", lbc.ReleaseName, "the controller's Helm release")
+	releaseNS := fs.String("release-namespace", lbc.DefaultNamespace, "the controller's namespace")
+	timeout := fs.Duration("timeout", 15*time.Minute, "give up (and keep the controller) after this long")
+	skip := fs.Bool("skip-uninstall", false, "delete the managed objects but keep the controller")
+	if err := parseNoArgs(fs, args); err != nil {
+		return err
+	}
+	rules := clientcmd.NewDefaultClientConfigLoadingRules()
+	if *kubeconfig != "" {
+		rules.ExplicitPath = *kubeconfig
+	} else if k := e.getenv("KUBECONFIG"); k != "" {
+		rules.Precedence = strings.Split(k, ":")
+	}
+	cfg, err := clientcmd.NewNonInteractiveDeferredLoadingClientConfig(rules, nil).ClientConfig()
+	if err != nil {
+		return fmt.Errorf("kubeconfig: %w", err)
+	}
+	ctx, cancel := context.WithTimeout(ctx, *timeout)
+	defer cancel()
+	if err := lbc.Teardown(ctx, cfg, lbc.TeardownOptions{Namespaces: namespaces, ReleaseName: *release,
+		ReleaseNamespace: *releaseNS, SkipUninstall: *skip, Logger: e.log}); err != nil {
+		return err
+	}
+	fmt.Fprintln(e.stdout, "teardown complete")
+	return nil
+}
