@@ -104,6 +104,13 @@ type UserMappingArgs struct {
 // live content. The client-go path ([Upsert]) has no such window: it writes
 // with optimistic concurrency. The ConfigMap must exist (EKS creates it with
 // the first Fargate profile or managed node group); the read fails otherwise.
+//
+// AccessEntries mode does not create the Fargate pod-execution role's entry:
+// EKS manages it (in aws-auth on API_AND_CONFIG_MAP clusters, as a
+// FARGATE_LINUX entry for profiles created under the access-entry modes), and
+// a second entry for one principal is refused. Where a cluster lacks it
+// (migrate-plan shows it), map the role with FargateUsername and its three
+// groups: that mapping becomes a FARGATE_LINUX entry.
 type AwsAuthMappingArgs struct {
 	// Cluster is the cluster (required): its authentication mode, Fargate
 	// profiles, pod-execution role, name and Kubernetes provider.

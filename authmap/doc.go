@@ -44,10 +44,13 @@
 // Fargate role vanishes and pods stop scheduling).
 //
 // Parse therefore keeps, next to the entries, the text each came from. It cuts
-// each list into items (a block list into runs of whole lines starting at the
-// sequence's dashes, a flow or JSON list at its top-level commas) and proves
-// the cut: every item read alone must decode to exactly what the whole value
-// decoded to. [Mappings.Data] then writes
+// each list into items: a block list into runs of whole lines starting at the
+// sequence's dashes (every item starts on such a line, so a wrong cut has too
+// many pieces, and a block list without anchors is decoded piece by piece,
+// which reads exactly what decoding it whole reads: FuzzParse checks it), a
+// JSON list at its top-level commas (exact), anything else with a proof:
+// every piece read alone must decode to what the whole value decoded to.
+// [Mappings.Data] then writes
 //
 //   - a list whose entries did not change: its original text, exactly;
 //   - a changed list: each entry that is unchanged with its original bytes
@@ -70,11 +73,16 @@
 //
 // [Upsert] and [RemoveFrom] (both on [Update]) do a read-modify-write of the
 // ConfigMap with optimistic concurrency: Get, Parse, change, Update with the
-// resourceVersion read, and on a conflict start again from a fresh Get
-// (retry.RetryOnConflict with [DefaultBackoff]); a missing ConfigMap is
-// created. Uncontended, that is two round trips (one when nothing changes).
-// Content that does not parse is an error naming the bad entry, and the
-// ConfigMap is left untouched.
+// resourceVersion read, and on a conflict start again from a fresh Get (the
+// loop of retry.RetryOnConflict, paced by [DefaultBackoff], whose waits stop
+// growing at their cap instead of ending the retries); a missing ConfigMap is
+// created, and a create race is retried like a conflict. Uncontended, that is
+// two round trips, one when nothing changes. Retries decode only the entries
+// others changed in between. Content that does not parse is an error naming
+// the bad entry, and the ConfigMap is left untouched. [Read] returns the
+// content. The tests run this on a real kube-apiserver: 32 writers upserting
+// 10 distinct mappings each, then removing half, concurrently, lose nothing
+// (BenchmarkConcurrentWriters reports the figure).
 //
 // # Access entries
 //
@@ -89,9 +97,11 @@
 // usernames cannot move as they are, and neither can mapAccounts (no access
 // entry auto-maps an account), SSO matchers (an access entry needs the role's
 // ARN) or templated groups. [ApplyAccessEntries] creates and updates entries
-// idempotently through the narrow [EKSAPI] (a second run makes no write), and
-// [PlanMigration] lists, without changing anything, what must exist before
-// aws-auth can be retired and what cannot be migrated as it is.
+// idempotently through the narrow [EKSAPI] (a second run makes no write; an
+// entry created concurrently is converged instead), [RemoveAccessEntries]
+// deletes some, and [PlanMigration] lists, without changing anything, what
+// must exist before aws-auth can be retired and what cannot be migrated as
+// it is ([PlanFor] does the same offline, against given entries).
 //
 // # Pulumi
 //
@@ -100,7 +110,17 @@
 // [ModeAccessEntries] (default for API and API_AND_CONFIG_MAP clusters: one
 // aws:eks/accessEntry:AccessEntry per mapping, plus an AccessPolicyAssociation
 // for system:masters) or [ModeConfigMap] (default for CONFIG_MAP clusters).
-// See [AwsAuthMappingArgs] for how ConfigMap mode keeps entries written by
-// others: it reads the live ConfigMap, merges with the functions above, and
-// writes the result with a server-side-apply patch.
+// ConfigMap mode never drops what it does not own: it reads the live
+// ConfigMap on every run, merges with [Reconcile] (the functions above; the
+// Fargate pod-execution mapping is always ensured when the cluster has
+// Fargate profiles; entries the component wrote before and no longer wants,
+// recorded in an annotation, are removed) and writes the merged keys with a
+// forced server-side-apply patch kept on delete. [AwsAuthMappingArgs] states
+// the design, its children and its one trade-off.
+//
+// # Command line
+//
+// fargatekit authmap add-role, add-user, add-account, remove, list and
+// migrate-plan drive the same functions (eksctl's habits: --arn, --username,
+// repeated --group, -o table|yaml|json).
 package authmap

@@ -117,3 +117,24 @@ func ExampleMappings_Remove() {
 	// Output: 1 map[mapAccounts:- "111122223333"
 	// ]
 }
+
+// PlanFor says, without touching anything, which access entries would
+// replace aws-auth and what cannot move as it is written.
+func ExamplePlanFor() {
+	current, _ := authmap.Parse(map[string]string{"mapRoles": `- rolearn: arn:aws:iam::111122223333:role/demo-pod-execution
+  username: system:node:{{SessionName}}
+  groups: [system:bootstrappers, system:nodes, system:node-proxier]
+- rolearn: arn:aws:iam::111122223333:role/Admin
+  username: admin:{{SessionName}}
+  groups: [system:masters]
+- rolearn: arn:aws:iam::111122223333:role/Legacy
+  username: system:legacy
+`})
+	existing := []authmap.ExistingEntry{{PrincipalARN: "arn:aws:iam::111122223333:role/demo-pod-execution", Type: authmap.EntryFargateLinux}}
+	fmt.Print(authmap.PlanFor(current, existing))
+	// Output:
+	// create     STANDARD arn:aws:iam::111122223333:role/Admin username=admin:{{SessionName}} policies=AmazonEKSClusterAdminPolicy
+	// associate  arn:aws:iam::111122223333:role/Admin arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy (cluster scope)
+	// ok         FARGATE_LINUX arn:aws:iam::111122223333:role/demo-pod-execution
+	// manual     mapRoles[2] arn:aws:iam::111122223333:role/Legacy: authmap: no access-entry equivalent: username "system:legacy": EKS reserves the prefix system:; choose another username (or none, for EKS's default) and rebind RBAC to it
+}

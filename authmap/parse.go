@@ -174,7 +174,7 @@ func decodeRole(raw json.RawMessage) (entry, []string, error) {
 func decodeUser(raw json.RawMessage) (entry, []string, error) {
 	var w wireUser
 	err := decodeJSON(raw, &w)
-	return UserMapping{UserARN: w.UserARN, Username: w.Username, Groups: w.Groups}, []string{"userarn", "username", "groups"}, err
+	return UserMapping(w), []string{"userarn", "username", "groups"}, err
 }
 
 // errHasExtras says an entry has keys the wire type does not know.
