@@ -34,6 +34,8 @@ var ErrEntryType = errors.New("authmap: access entry of another type")
 
 // ExistingEntry is an access entry as the cluster has it.
 type ExistingEntry struct {
+	// PrincipalARN is the ARN as EKS stores it; Type, Username and
+	// KubernetesGroups as DescribeAccessEntry returns them.
 	PrincipalARN, Type, Username string
 	KubernetesGroups             []string
 	// PolicyARNs are the access policies associated with cluster scope.
@@ -41,7 +43,10 @@ type ExistingEntry struct {
 }
 
 // Association is an access policy to associate with an entry, cluster scope.
-type Association struct{ PrincipalARN, PolicyARN string }
+type Association struct {
+	// PrincipalARN names the entry; PolicyARN the access policy.
+	PrincipalARN, PolicyARN string
+}
 
 // MigrationPlan says what must change in a cluster's access entries so that
 // they grant what the mappings grant. Making it changes nothing.

@@ -60,10 +60,13 @@ type RoleMappingArgs struct {
 
 // UserMappingArgs is an IAM user to map (see RoleMappingArgs).
 type UserMappingArgs struct {
-	UserARN  pulumi.StringInput
+	// UserARN is the user's ARN.
+	UserARN pulumi.StringInput
+	// Username and Groups as in UserMapping.
 	Username string
 	Groups   []string
-	Key      string
+	// Key names the user's children in AccessEntries mode (N-user-<Key>).
+	Key string
 }
 
 // AwsAuthMappingArgs configure [NewAwsAuthMapping].

@@ -90,8 +90,10 @@ var (
 // whatever their random suffix. It is an alpha feature of aws-iam-authenticator
 // (feature gate SSORoleMatch). YAML keys permissionSetName, accountID, partition.
 type SSO struct {
+	// PermissionSetName is the permission set (1-32 of [A-Za-z0-9_+=,.@-]).
 	PermissionSetName string
-	AccountID         string
+	// AccountID is the 12-digit account whose roles match.
+	AccountID string
 	// Partition must stay empty: the authenticator builds its pattern with an
 	// empty partition whenever this is set, so such a mapping never matches.
 	Partition string
@@ -113,9 +115,12 @@ type RoleMapping struct {
 // UserMapping maps an IAM user to a Kubernetes username and groups. YAML keys
 // userarn, username, groups.
 type UserMapping struct {
-	UserARN  string
+	// UserARN is the user's ARN, path included: arn:aws:iam::111122223333:user/ops/alice.
+	UserARN string
+	// Username is the Kubernetes username.
 	Username string
-	Groups   []string
+	// Groups are the Kubernetes groups.
+	Groups []string
 }
 
 // Mappings is the content of an aws-auth ConfigMap: mapRoles, mapUsers and
@@ -123,8 +128,12 @@ type UserMapping struct {
 // so that [Mappings.Data] writes every entry it did not change byte-for-byte
 // as it was (see the package documentation). The zero value is empty.
 type Mappings struct {
-	Roles    []RoleMapping
-	Users    []UserMapping
+	// Roles is mapRoles, in order.
+	Roles []RoleMapping
+	// Users is mapUsers, in order.
+	Users []UserMapping
+	// Accounts is mapAccounts: 12-digit IDs whose every principal may sign
+	// in as its own ARN, without groups.
 	Accounts []string
 
 	layout *layout
@@ -204,6 +213,7 @@ type Problem struct {
 	Err error
 }
 
+// Error names the key, index and entry, then the problem.
 func (p *Problem) Error() string {
 	where := p.Key
 	if p.Index >= 0 {
