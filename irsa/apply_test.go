@@ -312,6 +312,7 @@ func TestEnsureRoleRefusals(t *testing.T) {
 		{"bad inline name", func(s *RoleSpec) { s.InlinePolicies = map[string]string{"a b": inlineS3} }, ErrInvalidRole},
 		{"duplicate policy", func(s *RoleSpec) { s.PolicyARNs = []string{policyRO, policyRO} }, ErrDuplicate},
 		{"bad policy ARN", func(s *RoleSpec) { s.PolicyARNs = []string{"arn:aws:iam::123456789012:role/x"} }, ErrInvalidRole},
+		{"policy ARN without partition", func(s *RoleSpec) { s.PolicyARNs = []string{"arn::iam::aws:policy/x"} }, ErrInvalidRole},
 		{"bad boundary", func(s *RoleSpec) { s.PermissionsBoundary = "boundary" }, ErrInvalidRole},
 		{"bad session", func(s *RoleSpec) { s.MaxSessionDuration = 100 }, ErrInvalidRole},
 	}

@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/aws/aws-sdk-go-v2/aws/arn"
+
 	"github.com/fargatekit/fargatekit/internal/iampolicy"
 	"github.com/fargatekit/fargatekit/internal/partition"
 )
@@ -144,7 +146,7 @@ func ParseProviderARN(s string) (Provider, error) {
 	if s == "" {
 		return Provider{}, fmt.Errorf("%w: empty", ErrInvalidProviderARN)
 	}
-	a, err := partition.ParseARN(s, "iam", "oidc-provider/")
+	a, err := parseIAMARN(s, "oidc-provider/")
 	if err != nil {
 		return Provider{}, fmt.Errorf("%w: %v", ErrInvalidProviderARN, err)
 	}
@@ -167,13 +169,36 @@ func ParseProviderARN(s string) (Provider, error) {
 	return p, nil
 }
 
+// parseIAMARN parses an IAM ARN whose resource starts with prefix. Unlike
+// partition.ParseARN alone, it refuses an empty partition (which ParseARN
+// reads as the commercial one): an ARN always names its partition.
+func parseIAMARN(s, prefix string) (arn.ARN, error) {
+	a, err := partition.ParseARN(s, "iam", prefix)
+	if err != nil {
+		return arn.ARN{}, err
+	}
+	if a.Partition == "" {
+		return arn.ARN{}, fmt.Errorf("%w %q: no partition", partition.ErrInvalidARN, s)
+	}
+	return a, nil
+}
+
 // checkIssuerHostPath checks "host[:port][/path]" as IAM accepts it in a
-// provider URL: a host, no user info, query, fragment, wildcard or trailing slash.
+// provider URL: printable ASCII, at most 255 characters with the scheme, a
+// host, no user info, query, fragment, wildcard or trailing slash.
 func checkIssuerHostPath(hp string) error {
 	if hp == "" {
 		return fmt.Errorf("no issuer host")
 	}
-	if strings.ContainsAny(hp, " \t\r\n*?#\\") || strings.Contains(hp, "//") || strings.HasSuffix(hp, "/") {
+	if len("https://"+hp) > 255 {
+		return fmt.Errorf("issuer %q: IAM takes URLs of at most 255 characters", hp)
+	}
+	for i := 0; i < len(hp); i++ {
+		if hp[i] <= ' ' || hp[i] > '~' { // hosts are ASCII (IDNs in punycode)
+			return fmt.Errorf("issuer %q has a character that is not printable ASCII", hp)
+		}
+	}
+	if strings.ContainsAny(hp, "*?#\\") || strings.Contains(hp, "//") || strings.HasSuffix(hp, "/") {
 		return fmt.Errorf("issuer %q has a character or form IAM does not accept", hp)
 	}
 	u, err := url.Parse("https://" + hp)
