@@ -22,6 +22,7 @@ AWS_RUNS=${AWS_RUNS:-20}
 work=$(mktemp -d "${TMPDIR:-/tmp}/fargatekit-bench.XXXXXX")
 cleanup() { if [[ -z "${KEEP:-}" ]]; then rm -rf "$work"; else echo "kept $work"; fi; }
 trap cleanup EXIT
+trap 'echo "token_vs_awscli.sh: failed at line $LINENO" >&2' ERR
 
 log() { printf '== %s\n' "$*" >&2; }
 
@@ -48,7 +49,7 @@ command -v hyperfine >/dev/null || apt_install hyperfine || true
 HYPERFINE=$(command -v hyperfine || true)
 
 log "building fargatekit and a Go hello world"
-(cd "$root" && go build -trimpath -o "$work/fargatekit" ./cmd/fargatekit)
+(cd "$root" && go build -o "$work/fargatekit" ./cmd/fargatekit)
 mkdir -p "$work/hello"
 cat >"$work/hello/main.go" <<'EOF'
 package main
@@ -57,7 +58,7 @@ import "fmt"
 
 func main() { fmt.Println("hello, world") }
 EOF
-(cd "$work/hello" && GOFLAGS=-mod=mod go mod init hello >/dev/null 2>&1 && go build -trimpath -o "$work/hello-world" .)
+(cd "$work/hello" && GOFLAGS=-mod=mod go mod init hello >/dev/null 2>&1 && go build -o "$work/hello-world" .)
 
 # --- the shared environment: fake static credentials, fixed region, no files --
 export AWS_ACCESS_KEY_ID=AKIDEXAMPLE
@@ -82,6 +83,7 @@ assert shape(a) == shape(b), (shape(a), shape(b))
 print("== ExecCredential field sets match:", sorted(shape(a)))
 EOF
 echo "aws CLI: $("$AWS_BIN" --version 2>&1)"
+echo "fargatekit binary: $(du -h "$work/fargatekit" | cut -f1), hello world: $(du -h "$work/hello-world" | cut -f1)"
 echo "machine: $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # --- timing --------------------------------------------------------------------
