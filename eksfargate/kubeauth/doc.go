@@ -59,17 +59,17 @@
 // every other entry, like "aws eks update-kubeconfig". The Pulumi FargateCluster
 // component calls RenderKubeconfig inside ApplyT for its kubeconfig output.
 //
+// [RESTConfig] builds a *rest.Config from a [ClusterInfo] (see
+// [DescribeCluster]) and a [TokenSource]; wrap a [Generator] in
+// [ReuseTokenSource] so that tokens are signed once per lifetime.
+//
 // # Speed
 //
 // bench/token_vs_awscli.sh times "fargatekit token" (cached and uncached)
 // against "aws eks get-token" and a Go hello-world process on the same fake
 // credentials and prints the ratios; BenchmarkGeneratorToken and
-// BenchmarkTokenCacheGet measure the library alone. A cache hit does a few
-// microseconds of work: the command's cost is the fargatekit binary's own
+// BenchmarkTokenCacheGet measure the library alone. A cache hit costs about
+// a hundred microseconds; the rest of the command is the fargatekit binary's own
 // start-up (package initialisation of everything it links), which the
 // script reports with GODEBUG=inittrace.
-//
-// [RESTConfig] builds a *rest.Config from a [ClusterInfo] (see
-// [DescribeCluster]) and a [TokenSource]; wrap a [Generator] in
-// [ReuseTokenSource] so that tokens are signed once per lifetime.
 package kubeauth
