@@ -25,7 +25,7 @@ const authmapUsage = `usage: fargatekit authmap <command> [flags]   (kube-system
   add-role     --arn ARN | --sso-permission-set SET --sso-account ID   --username U [--group G ...] [--allow-system-masters]
   add-user     --arn ARN --username U [--group G ...] [--allow-system-masters]
   add-account  ID [ID ...]
-  remove       --arn ARN ... | --account ID ... | ARN-or-ID ...
+  remove       --arn ARN ... | --account ID ... | --sso ACCOUNT/SET ... | ARN, ID or sso:ACCOUNT/SET ...
   list         [-o table|yaml|json]
   migrate-plan [--cluster NAME [--region R] [--profile P]]   what access entries must exist before aws-auth can go
 
@@ -195,11 +195,26 @@ func runAuthmapRemove(ctx context.Context, e *env, args []string) error {
 	var ids multiFlag
 	fs.Var(&ids, "arn", "role or user ARN to remove (repeatable)")
 	fs.Var(&ids, "account", "account ID to remove (repeatable)")
+	var sso multiFlag
+	fs.Var(&sso, "sso", "SSO mapping to remove, ACCOUNT/PERMISSION-SET as list prints it (repeatable)")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
 	}
-	ids = append(ids, pos...)
+	for _, id := range pos {
+		if rest, ok := strings.CutPrefix(id, "sso:"); ok {
+			sso = append(sso, rest)
+		} else {
+			ids = append(ids, id)
+		}
+	}
+	for _, s := range sso {
+		acct, set, ok := strings.Cut(s, "/")
+		if !ok {
+			return fmt.Errorf("%w: SSO mapping %q: want ACCOUNT/PERMISSION-SET", errUsage, s)
+		}
+		ids = append(ids, authmap.RoleMapping{SSO: &authmap.SSO{AccountID: acct, PermissionSetName: set}}.Identity())
+	}
 	if len(ids) == 0 {
 		return fmt.Errorf("%w: name what to remove (--arn, --account)", errUsage)
 	}

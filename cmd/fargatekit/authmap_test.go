@@ -103,6 +103,12 @@ func TestAuthmapCommandsRealServer(t *testing.T) {
 	if len(m.Roles) != 2 || len(m.Users) != 1 || len(m.Accounts) != 0 {
 		t.Errorf("after remove: %+v", m)
 	}
+	cli.run(0, "add-role", "--sso-permission-set", "Ops", "--sso-account", "111122223333", "--username", "ops:{{SessionName}}")
+	cli.run(0, "remove", "sso:111122223333/Ops")
+	cli.run(2, "remove", "--sso", "111122223333")
+	if m := readAwsAuth(t, cfg, ns); len(m.Roles) != 2 {
+		t.Errorf("sso remove: %+v", m.Roles)
+	}
 
 	plan := cli.run(0, "migrate-plan")
 	for _, want := range []string{"against no access entries", "create     STANDARD arn:aws:iam::111122223333:role/Admin username=admin policies=AmazonEKSClusterAdminPolicy",
