@@ -19,6 +19,7 @@ import (
 	fargatealb "github.com/fargatekit/fargatekit/examples/fargate-alb/stack"
 	"github.com/fargatekit/fargatekit/examples/internal/stackconf"
 	irsas3 "github.com/fargatekit/fargatekit/examples/irsa-s3/stack"
+	pulumieksex "github.com/fargatekit/fargatekit/examples/pulumi-eks/stack"
 	"github.com/fargatekit/fargatekit/internal/mockstack"
 	"github.com/fargatekit/fargatekit/internal/partition"
 )
@@ -49,6 +50,9 @@ type Example struct {
 	// PlanConfig is stack configuration for an offline plan, keys without the
 	// project prefix (e.g. "certificateArn").
 	PlanConfig map[string]string
+	// planWith, when set, gives the program and mock options an offline plan
+	// runs instead of Program (a stand-in for a plugin the mock lacks).
+	planWith func() (pulumi.RunFunc, []mockstack.Option)
 }
 
 // PlanCertificateARN is the made-up ACM certificate the offline plan of
@@ -60,6 +64,20 @@ const PlanCertificateARN = "arn:aws:acm:" + PlanRegion + ":123456789012:certific
 const PlanSSOPermissionSet = "ReadOnly"
 
 var examples = []Example{
+	{
+		Name:    pulumieksex.Project,
+		Summary: "a pulumi-eks cluster (Fargate, OIDC) with fargatekit's LBC, IRSA and access entries on top (offline: pulumi-eks's own children stood in)",
+		Program: pulumieksex.Program,
+		PlanConfig: map[string]string{
+			"vpcId":            "vpc-0a1b2c3d4e5f60718",
+			"privateSubnetIds": `["subnet-0aaaaaaaaaaaaaaa1","subnet-0aaaaaaaaaaaaaaa2"]`,
+			"publicSubnetIds":  `["subnet-0bbbbbbbbbbbbbbb1","subnet-0bbbbbbbbbbbbbbb2"]`,
+		},
+		planWith: func() (pulumi.RunFunc, []mockstack.Option) {
+			p := newPulumiEKSPlan()
+			return p.program, p.options()
+		},
+	},
 	{
 		Name:       stack.Project,
 		Summary:    "Fargate cluster with an admin role, a read-only group and an SSO permission set, via aws-auth and access entries",
@@ -116,7 +134,13 @@ func (e Example) Plan(opts ...mockstack.Option) (*mockstack.Graph, error) {
 		all = append(all, mockstack.WithConfig(k, v))
 	}
 	all = append(all, MockOptions()...)
-	return mockstack.Run(e.Program, append(all, opts...)...)
+	program := e.Program
+	if e.planWith != nil {
+		var extra []mockstack.Option
+		program, extra = e.planWith()
+		all = append(all, extra...)
+	}
+	return mockstack.Run(program, append(all, opts...)...)
 }
 
 // MockOptions answer, for the examples' resources, what internal/mockstack

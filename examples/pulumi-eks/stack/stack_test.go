@@ -1,0 +1,84 @@
+package stack_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/fargatekit/fargatekit/examples/catalog"
+	"github.com/fargatekit/fargatekit/examples/internal/stacktest"
+	"github.com/fargatekit/fargatekit/examples/pulumi-eks/stack"
+	"github.com/fargatekit/fargatekit/internal/mockstack"
+)
+
+func TestGraph(t *testing.T) {
+	e, err := catalog.Lookup(stack.Project)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := e.Plan()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stacktest.Counts(t, g, map[string]int{
+		// pulumi-eks and the children the plan stands in for its plugin
+		"eks:index:Cluster":                                   1,
+		"aws:eks/cluster:Cluster":                             1,
+		"aws:eks/fargateProfile:FargateProfile":               1,
+		"aws:iam/openIdConnectProvider:OpenIdConnectProvider": 1,
+		"aws:iam/role:Role":                                   5, // 2 stand-ins, admin, reader, controller
+		// fargatekit on top, through the adapter
+		"pulumi:providers:kubernetes":                             1,
+		"fargatekit:lbc:LBCRelease":                               1,
+		"aws:iam/policy:Policy":                                   1,
+		"fargatekit:irsa:IRSARole":                                2,
+		"aws:iam/rolePolicyAttachment:RolePolicyAttachment":       2,
+		"kubernetes:core/v1:ServiceAccount":                       2,
+		"kubernetes:helm.sh/v3:Release":                           1,
+		"fargatekit:authmap:AwsAuthMapping":                       1,
+		"aws:eks/accessEntry:AccessEntry":                         1,
+		"aws:eks/accessPolicyAssociation:AccessPolicyAssociation": 1,
+	})
+	cluster := stacktest.One(t, g, "eks:index:Cluster", stack.Project)
+	if cluster.InputString("authenticationMode") != "API" || cluster.InputString("vpcId") != "vpc-0a1b2c3d4e5f60718" {
+		t.Errorf("pulumi-eks args: mode %q, vpc %q", cluster.InputString("authenticationMode"), cluster.InputString("vpcId"))
+	}
+	if v, _ := cluster.Input("createOidcProvider"); v != true {
+		t.Error("no OIDC provider asked for: IRSA would have no issuer")
+	}
+	release := stacktest.One(t, g, "kubernetes:helm.sh/v3:Release", "lbc")
+	k8s := stacktest.One(t, g, "pulumi:providers:kubernetes", stack.Project+"-k8s")
+	stacktest.DependsOn(t, g, release, cluster) // the controller after the whole pulumi-eks cluster
+	stacktest.DependsOn(t, g, k8s, cluster)     // the provider from its kubeconfig
+	if got := release.Provider; len(got) < len(k8s.URN) || got[:len(k8s.URN)] != k8s.URN {
+		t.Errorf("release provider %q, want the adapter's %s", got, k8s.URN)
+	}
+
+	// The IRSA roles trust the OIDC provider pulumi-eks created.
+	oidc := stacktest.One(t, g, "aws:iam/openIdConnectProvider:OpenIdConnectProvider", stack.Project+"-oidcProvider")
+	arn, _ := oidc.Output("arn")
+	for _, name := range []string{"reader", "lbc-irsa"} {
+		role := stacktest.One(t, g, "aws:iam/role:Role", name)
+		stacktest.DependsOn(t, g, role, oidc)
+		if got := role.InputString("assumeRolePolicy"); !strings.Contains(got, arn.(string)) {
+			t.Errorf("%s trust policy does not name %v: %s", name, arn, got)
+		}
+	}
+	// The admin gets an access entry (mode API), with the cluster-admin policy.
+	entry := stacktest.One(t, g, "aws:eks/accessEntry:AccessEntry", "access-role-admin")
+	adminARN, _ := stacktest.One(t, g, "aws:iam/role:Role", "platform-admin").Output("arn")
+	if entry.InputString("principalArn") != adminARN {
+		t.Errorf("access entry for %q", entry.InputString("principalArn"))
+	}
+}
+
+func TestNeedsVPC(t *testing.T) {
+	e, _ := catalog.Lookup(stack.Project)
+	g, err := e.Plan(mockstack.WithConfig("pulumi-eks:privateSubnetIds", `["subnet-1"]`), mockstack.WithConfig("pulumi-eks:vpcId", ""))
+	if err == nil {
+		t.Fatal("accepted a stack without a VPC")
+	}
+	t.Log(err)
+	if n := len(g.ByType("eks:index:Cluster")); n != 0 {
+		t.Errorf("%d clusters registered", n)
+	}
+}
