@@ -51,6 +51,7 @@ type AnnotationError struct {
 	Err error
 }
 
+// Error names the annotation, the value and the reason.
 func (e *AnnotationError) Error() string {
 	return fmt.Sprintf("lbc: annotation %s: value %q: %v", e.Annotation, e.Value, e.Err)
 }
@@ -63,14 +64,18 @@ type Scheme string
 
 // The two load balancer schemes.
 const (
-	SchemeInternal       Scheme = "internal"
+	// SchemeInternal makes a load balancer reachable from the VPC only.
+	SchemeInternal Scheme = "internal"
+	// SchemeInternetFacing makes a load balancer reachable from the internet.
 	SchemeInternetFacing Scheme = "internet-facing"
 )
 
 // ListenPort is one ALB listener: protocol HTTP or HTTPS and a port.
 type ListenPort struct {
+	// Protocol is HTTP or HTTPS.
 	Protocol string
-	Port     int
+	// Port is the listener's port (1-65535).
+	Port int
 }
 
 // HealthCheck configures a target group's health checks. Zero fields are left

@@ -81,7 +81,9 @@ type LBCRelease struct {
 // serves is created: the Helm release, awaited until its Deployment is
 // available (the webhooks answer). Use it as dependsOn of your Ingresses and
 // Services of type LoadBalancer, so that they are created after the
-// controller and destroyed before it.
+// controller and destroyed before it. Prefer it to a dependency on the
+// component itself: the Go SDK expands that only into the children it has
+// registered by then, which it does asynchronously.
 func (r *LBCRelease) Ready() []pulumi.Resource { return []pulumi.Resource{r.Release} }
 
 // DependsOn is the resource option pulumi.DependsOn(r.Ready()).
@@ -235,7 +237,16 @@ func NewLBCRelease(ctx *pulumi.Context, name string, args *LBCReleaseArgs, opts 
 		return Values(ValuesSpec{ClusterName: xs[0].(string), Region: xs[1].(string), VpcID: xs[2].(string), Settings: settings})
 	}).(pulumi.MapOutput)
 
-	deps := append([]pulumi.Resource{comp.Role}, cluster.Ready()...)
+	// The concrete resources, not the irsa component: the SDK expands a
+	// dependency on a component only into the children it has registered so
+	// far, which is racy.
+	deps := append([]pulumi.Resource{comp.Role.Role}, cluster.Ready()...)
+	for _, a := range comp.Role.Attachments {
+		deps = append(deps, a)
+	}
+	for _, sa := range comp.Role.ServiceAccounts {
+		deps = append(deps, sa)
+	}
 	comp.Release, err = helmv3.NewRelease(ctx, name, &helmv3.ReleaseArgs{
 		Name:           pulumi.String(ReleaseName),
 		Chart:          pulumi.String(ChartName),

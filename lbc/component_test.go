@@ -26,7 +26,7 @@ const (
 
 // program builds a stand-in cluster (a Kubernetes provider and a CoreDNS
 // add-on as its Ready resource), the controller, and two user Ingresses: one
-// depending on Ready(), one on the component itself.
+// with the DependsOn() option, one with dependsOn Ready().
 func program(args LBCReleaseArgs, ctl **LBCRelease) pulumi.RunFunc {
 	return func(ctx *pulumi.Context) error {
 		k8s, err := kubernetes.NewProvider(ctx, "k8s", &kubernetes.ProviderArgs{Kubeconfig: pulumi.String("{}")})
@@ -54,7 +54,7 @@ func program(args LBCReleaseArgs, ctl **LBCRelease) pulumi.RunFunc {
 			return err
 		}
 		for name, opt := range map[string]pulumi.ResourceOption{
-			"web-ready": c.DependsOn(), "web-component": pulumi.DependsOn([]pulumi.Resource{c}),
+			"web-ready": c.DependsOn(), "web-ready-list": pulumi.DependsOn(c.Ready()),
 		} {
 			_, err = networkingv1.NewIngress(ctx, name, &networkingv1.IngressArgs{
 				Metadata: metav1.ObjectMetaArgs{Annotations: pulumi.ToStringMap(ann)},
@@ -189,7 +189,7 @@ func TestComponent(t *testing.T) {
 			t.Error("release does not depend on the role's policy attachment")
 		}
 	}
-	for _, name := range []string{"web-ready", "web-component"} {
+	for _, name := range []string{"web-ready", "web-ready-list"} {
 		ing := one(t, g, "kubernetes:networking.k8s.io/v1:Ingress", name)
 		if path := g.DependencyPath(ing, rel); path == nil {
 			t.Errorf("Ingress %s does not reach the release", name)

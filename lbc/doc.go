@@ -58,10 +58,14 @@
 // still runs to delete the ALB and clear the Ingress's finalizer. Without the
 // dependency, pulumi destroy can remove the controller first, leaving the ALB,
 // its security groups and ENIs behind (and the VPC undeletable).
+// Depend on [LBCRelease.Ready] (or use [LBCRelease.DependsOn]) rather than on
+// the component: the Go SDK expands a dependency on a component into the
+// children it has registered so far, and it registers them asynchronously.
 //
 // # Annotations and pods
 //
-// [IngressAnnotations] and [ServiceAnnotations] build the controller's
+// [IngressAnnotations] and [ServiceAnnotations] (which share the settings of
+// [LoadBalancer]) build the controller's
 // alb.ingress.kubernetes.io/* and service.beta.kubernetes.io/aws-load-balancer-*
 // annotations from typed fields; a refused value is an [*AnnotationError]
 // naming the annotation, and instance targets on Fargate wrap

@@ -25,7 +25,9 @@ const (
 
 // EC2API is the part of the EC2 API that CheckSubnets uses.
 type EC2API interface {
+	// DescribeSubnets lists subnets (filtered by vpc-id, paginated).
 	DescribeSubnets(ctx context.Context, in *ec2.DescribeSubnetsInput, optFns ...func(*ec2.Options)) (*ec2.DescribeSubnetsOutput, error)
+	// DescribeRouteTables lists route tables (filtered by vpc-id, paginated).
 	DescribeRouteTables(ctx context.Context, in *ec2.DescribeRouteTablesInput, optFns ...func(*ec2.Options)) (*ec2.DescribeRouteTablesOutput, error)
 }
 
@@ -39,6 +41,7 @@ func ForCluster(name string) SubnetOption { return func(c *subnetCheck) { c.clus
 
 // SubnetReport is what CheckSubnets found in a VPC.
 type SubnetReport struct {
+	// VpcID is the VPC checked; ClusterName the ForCluster name, if any.
 	VpcID, ClusterName string
 	// Subnets are sorted by Availability Zone, then ID.
 	Subnets []SubnetStatus
@@ -46,6 +49,7 @@ type SubnetReport struct {
 
 // SubnetStatus is one subnet, classified and checked.
 type SubnetStatus struct {
+	// ID, AvailabilityZone and CIDR identify the subnet.
 	ID, AvailabilityZone, CIDR string
 	// Public is true when the subnet's route table routes to an internet gateway.
 	Public bool

@@ -55,6 +55,7 @@ type ManagedObject struct {
 	Finalizers []string
 }
 
+// String is "Kind namespace/name [finalizers]".
 func (o ManagedObject) String() string {
 	s := o.Kind + " " + o.Namespace + "/" + o.Name
 	if len(o.Finalizers) > 0 {

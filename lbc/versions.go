@@ -80,7 +80,10 @@ func SupportedVersions() []string {
 }
 
 // Version is a parsed controller version.
-type Version struct{ Major, Minor, Patch int }
+type Version struct {
+	// Major, Minor and Patch are the three version numbers.
+	Major, Minor, Patch int
+}
 
 // String returns "vMAJOR.MINOR.PATCH".
 func (v Version) String() string { return fmt.Sprintf("v%d.%d.%d", v.Major, v.Minor, v.Patch) }

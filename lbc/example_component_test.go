@@ -1,0 +1,61 @@
+package lbc_test
+
+import (
+	"fmt"
+
+	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
+	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
+	networkingv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/networking/v1"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/fargatekit/fargatekit/eksfargate/clusterref"
+	"github.com/fargatekit/fargatekit/internal/mockstack"
+	"github.com/fargatekit/fargatekit/lbc"
+)
+
+// The controller on a Fargate cluster, and an Ingress that depends on it: it
+// is created once the controller is ready and destroyed before it.
+func ExampleNewLBCRelease() {
+	g, err := mockstack.Run(func(ctx *pulumi.Context) error {
+		k8s, err := kubernetes.NewProvider(ctx, "k8s", &kubernetes.ProviderArgs{Kubeconfig: pulumi.String("{}")})
+		if err != nil {
+			return err
+		}
+		cluster := clusterref.Static{
+			Name: pulumi.String("demo"), RegionName: pulumi.String("us-west-2"), Vpc: pulumi.String("vpc-0123456789abcdef0"),
+			OIDCProvider: pulumi.String("arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-west-2.amazonaws.com/id/EXAMPLE"),
+			Provider:     k8s, Fargate: true,
+		}
+		ctl, err := lbc.NewLBCRelease(ctx, "lbc", &lbc.LBCReleaseArgs{Cluster: cluster})
+		if err != nil {
+			return err
+		}
+		ann, err := lbc.IngressAnnotations{LoadBalancer: lbc.LoadBalancer{Fargate: true, Scheme: lbc.SchemeInternetFacing}}.Build()
+		if err != nil {
+			return err
+		}
+		_, err = networkingv1.NewIngress(ctx, "web", &networkingv1.IngressArgs{
+			Metadata: metav1.ObjectMetaArgs{Annotations: pulumi.ToStringMap(ann)},
+			Spec:     networkingv1.IngressSpecArgs{IngressClassName: pulumi.String(lbc.IngressClassName)},
+		}, pulumi.Provider(k8s), ctl.DependsOn())
+		return err
+	})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Print(g.Tree("version", "values.defaultTargetType"))
+	web, _ := g.One("kubernetes:networking.k8s.io/v1:Ingress", "web")
+	release, _ := g.One("kubernetes:helm.sh/v3:Release", "lbc")
+	fmt.Println("web waits for the controller:", g.DependsOn(web, release))
+	// Output:
+	// fargatekit:lbc:LBCRelease lbc
+	//   aws:iam/policy:Policy lbc-policy
+	//   fargatekit:irsa:IRSARole lbc-irsa
+	//     aws:iam/role:Role lbc-irsa
+	//     aws:iam/rolePolicyAttachment:RolePolicyAttachment lbc-irsa-attach-0
+	//     kubernetes:core/v1:ServiceAccount lbc-irsa-sa-kube-system/aws-load-balancer-controller
+	//   kubernetes:helm.sh/v3:Release lbc  version=3.5.0  values.defaultTargetType=ip
+	// kubernetes:networking.k8s.io/v1:Ingress web
+	// pulumi:providers:kubernetes k8s
+	// web waits for the controller: true
+}
