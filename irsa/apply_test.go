@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/iam/types"
 
+	"github.com/fargatekit/fargatekit/internal/awsfake"
 	"github.com/fargatekit/fargatekit/internal/iampolicy"
 )
 
@@ -45,20 +46,27 @@ func testRoleSpec() RoleSpec {
 	}
 }
 
-func seededFake() *fakeIAM {
+// newFakeIAM returns the shared IAM fake for the test account.
+func newFakeIAM() *awsfake.IAM { return awsfake.NewIAM("123456789012") }
+
+// seededFake is newFakeIAM with the managed policies the tests attach.
+func seededFake() *awsfake.IAM {
 	f := newFakeIAM()
-	for _, p := range []string{policyRO, policyLBC, policyBoundary, policyOther} {
-		f.policies[p] = true
-	}
+	f.AddPolicies(policyRO, policyLBC, policyBoundary, policyOther)
 	return f
 }
+
+var (
+	_ RoleAPI         = (*awsfake.IAM)(nil)
+	_ OIDCProviderAPI = (*awsfake.IAM)(nil)
+)
 
 func TestEnsureRoleCreatesThenMakesNoWrites(t *testing.T) {
 	ctx := context.Background()
 	f := seededFake()
-	f.roleLag = 2                        // the new role is invisible to its next two calls
-	f.lagPrincipals[testProviderARN] = 2 // the OIDC provider was created moments ago
-	f.pageSize = 1                       // every list is paginated
+	f.RoleLag = 2                        // the new role is invisible to its next two calls
+	f.LagPrincipals[testProviderARN] = 2 // the OIDC provider was created moments ago
+	f.PageSize = 1                       // every list is paginated
 	var logs bytes.Buffer
 	w := &noWait{}
 	opts := Options{Logger: slog.New(slog.NewTextHandler(&logs, nil)), Backoff: w.backoff}
@@ -75,23 +83,23 @@ func TestEnsureRoleCreatesThenMakesNoWrites(t *testing.T) {
 	if !slices.Equal(w.attempts, []int{1, 2, 1, 2}) {
 		t.Errorf("backoff attempts %v", w.attempts)
 	}
-	r := f.roles["lbc"]
+	r := f.Roles["lbc"]
 	trust, _ := spec.Trust.Render()
-	if r.trust != trust || r.path != "/irsa/" || r.description != "LBC" || r.maxSession != 7200 || r.boundary != policyBoundary ||
-		r.tags["team"] != "platform" || !slices.Equal(r.attached, []string{policyRO, policyLBC}) || r.inline["s3"] != inlineS3 {
+	if r.Trust != trust || r.Path != "/irsa/" || r.Description != "LBC" || r.MaxSessionDuration != 7200 || r.Boundary != policyBoundary ||
+		r.Tags["team"] != "platform" || !slices.Equal(r.Attached, []string{policyRO, policyLBC}) || r.Inline["s3"] != inlineS3 {
 		t.Fatalf("role state %+v", r)
 	}
 	if !strings.Contains(logs.String(), "eventual consistency") || !strings.Contains(logs.String(), "CreateRole") {
 		t.Errorf("progress not logged:\n%s", logs.String())
 	}
 
-	before := f.writeCount()
+	before := f.WriteCount()
 	res, err = EnsureRole(ctx, f, spec, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n := f.writeCount() - before; n != 0 || len(res.Changes) != 0 || res.Created {
-		t.Fatalf("second EnsureRole made %d writes: %v (%v)", n, res.Changes, f.writes[before:])
+	if n := f.WriteCount() - before; n != 0 || len(res.Changes) != 0 || res.Created {
+		t.Fatalf("second EnsureRole made %d writes: %v (%v)", n, res.Changes, f.Writes[before:])
 	}
 	if res.ARN != "arn:aws:iam::123456789012:role/irsa/lbc" {
 		t.Errorf("ARN %q", res.ARN)
@@ -105,27 +113,27 @@ func TestEnsureRoleConverges(t *testing.T) {
 	inlineS3Loose := `{ "Version": "2012-10-17", "Statement": { "Effect": "Allow", "Action": ["s3:ListAllMyBuckets"], "Resource": ["*"] } }`
 	tests := []struct {
 		name   string
-		seed   func(r *fakeRole)
+		seed   func(r *awsfake.Role)
 		writes []string
 	}{
-		{"already converged", func(*fakeRole) {}, nil},
-		{"equivalent documents", func(r *fakeRole) {
-			d, _ := iampolicy.Parse([]byte(r.trust))
+		{"already converged", func(*awsfake.Role) {}, nil},
+		{"equivalent documents", func(r *awsfake.Role) {
+			d, _ := iampolicy.Parse([]byte(r.Trust))
 			d.Statement[0].Condition[opStringEquals][testIssuer+":sub"] = iampolicy.Values{"system:serviceaccount:kube-system:aws-load-balancer-controller", "system:serviceaccount:kube-system:aws-load-balancer-controller"}
 			b, _ := d.Indent()
-			r.trust = string(b)
-			r.inline["s3"] = inlineS3Loose
+			r.Trust = string(b)
+			r.Inline["s3"] = inlineS3Loose
 		}, nil},
-		{"trust drift", func(r *fakeRole) { r.trust = otherTrust }, []string{"UpdateAssumeRolePolicy"}},
-		{"description drift keeps max session", func(r *fakeRole) { r.description = "old" }, []string{"UpdateRole"}},
-		{"max session drift", func(r *fakeRole) { r.maxSession = 3600 }, []string{"UpdateRole"}},
-		{"boundary removed", func(r *fakeRole) { r.boundary = "" }, []string{"PutRolePermissionsBoundary"}},
-		{"boundary changed", func(r *fakeRole) { r.boundary = policyOther }, []string{"PutRolePermissionsBoundary"}},
-		{"tags drift", func(r *fakeRole) { r.tags["team"] = "old"; r.tags["stray"] = "x"; delete(r.tags, "env") }, []string{"TagRole", "UntagRole"}},
-		{"attachment missing", func(r *fakeRole) { r.attached = []string{policyRO} }, []string{"AttachRolePolicy"}},
-		{"extra attachment", func(r *fakeRole) { r.attached = append(r.attached, policyOther) }, []string{"DetachRolePolicy"}},
-		{"inline changed", func(r *fakeRole) { r.inline["s3"] = strings.Replace(inlineS3, "ListAllMyBuckets", "GetObject", 1) }, []string{"PutRolePolicy"}},
-		{"inline missing and extra", func(r *fakeRole) { delete(r.inline, "s3"); r.inline["stray"] = inlineS3 }, []string{"PutRolePolicy", "DeleteRolePolicy"}},
+		{"trust drift", func(r *awsfake.Role) { r.Trust = otherTrust }, []string{"UpdateAssumeRolePolicy"}},
+		{"description drift keeps max session", func(r *awsfake.Role) { r.Description = "old" }, []string{"UpdateRole"}},
+		{"max session drift", func(r *awsfake.Role) { r.MaxSessionDuration = 3600 }, []string{"UpdateRole"}},
+		{"boundary removed", func(r *awsfake.Role) { r.Boundary = "" }, []string{"PutRolePermissionsBoundary"}},
+		{"boundary changed", func(r *awsfake.Role) { r.Boundary = policyOther }, []string{"PutRolePermissionsBoundary"}},
+		{"tags drift", func(r *awsfake.Role) { r.Tags["team"] = "old"; r.Tags["stray"] = "x"; delete(r.Tags, "env") }, []string{"TagRole", "UntagRole"}},
+		{"attachment missing", func(r *awsfake.Role) { r.Attached = []string{policyRO} }, []string{"AttachRolePolicy"}},
+		{"extra attachment", func(r *awsfake.Role) { r.Attached = append(r.Attached, policyOther) }, []string{"DetachRolePolicy"}},
+		{"inline changed", func(r *awsfake.Role) { r.Inline["s3"] = strings.Replace(inlineS3, "ListAllMyBuckets", "GetObject", 1) }, []string{"PutRolePolicy"}},
+		{"inline missing and extra", func(r *awsfake.Role) { delete(r.Inline, "s3"); r.Inline["stray"] = inlineS3 }, []string{"PutRolePolicy", "DeleteRolePolicy"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -135,28 +143,28 @@ func TestEnsureRoleConverges(t *testing.T) {
 			if _, err := EnsureRole(ctx, f, spec, Options{}); err != nil {
 				t.Fatal(err)
 			}
-			tt.seed(f.roles["lbc"])
-			before := f.writeCount()
+			tt.seed(f.Roles["lbc"])
+			before := f.WriteCount()
 			res, err := EnsureRole(ctx, f, spec, Options{})
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got := f.writes[before:]; !slices.Equal(got, tt.writes) {
+			if got := f.Writes[before:]; !slices.Equal(got, tt.writes) {
 				t.Fatalf("writes %v, want %v (changes %v)", got, tt.writes, res.Changes)
 			}
 			if len(res.Changes) != len(tt.writes) {
 				t.Errorf("changes %v", res.Changes)
 			}
-			r := f.roles["lbc"]
+			r := f.Roles["lbc"]
 			trust, _ := spec.Trust.Render()
-			if d, _ := decodePolicy(r.trust); !iampolicy.Equivalent(d, mustParse(t, trust)) || r.maxSession != 7200 || r.description != "LBC" ||
-				r.boundary != policyBoundary || len(r.tags) != 2 || r.tags["team"] != "platform" || r.tags["env"] != "test" ||
-				!sameSet(r.attached, spec.PolicyARNs) || len(r.inline) != 1 {
+			if d, _ := decodePolicy(r.Trust); !iampolicy.Equivalent(d, mustParse(t, trust)) || r.MaxSessionDuration != 7200 || r.Description != "LBC" ||
+				r.Boundary != policyBoundary || len(r.Tags) != 2 || r.Tags["team"] != "platform" || r.Tags["env"] != "test" ||
+				!sameSet(r.Attached, spec.PolicyARNs) || len(r.Inline) != 1 {
 				t.Fatalf("not converged: %+v", r)
 			}
-			before = f.writeCount()
-			if _, err := EnsureRole(ctx, f, spec, Options{}); err != nil || f.writeCount() != before {
-				t.Fatalf("third run: %v, writes %v", err, f.writes[before:])
+			before = f.WriteCount()
+			if _, err := EnsureRole(ctx, f, spec, Options{}); err != nil || f.WriteCount() != before {
+				t.Fatalf("third run: %v, writes %v", err, f.Writes[before:])
 			}
 		})
 	}
@@ -195,13 +203,13 @@ func TestEnsureRoleBoundaryDropped(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := f.roles["lbc"]
-	if r.boundary != "" || r.description != "" || r.maxSession != 3600 || len(r.attached) != 0 || len(r.inline) != 0 || len(r.tags) != 0 {
+	r := f.Roles["lbc"]
+	if r.Boundary != "" || r.Description != "" || r.MaxSessionDuration != 3600 || len(r.Attached) != 0 || len(r.Inline) != 0 || len(r.Tags) != 0 {
 		t.Fatalf("not converged to the bare role: %+v (changes %v)", r, res.Changes)
 	}
-	before := f.writeCount()
-	if _, err := EnsureRole(ctx, f, spec, Options{}); err != nil || f.writeCount() != before {
-		t.Fatalf("second run: %v, writes %v", err, f.writes[before:])
+	before := f.WriteCount()
+	if _, err := EnsureRole(ctx, f, spec, Options{}); err != nil || f.WriteCount() != before {
+		t.Fatalf("second run: %v, writes %v", err, f.Writes[before:])
 	}
 }
 
@@ -229,7 +237,7 @@ func TestEnsureRoleQuota(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		before := f.writeCount()
+		before := f.WriteCount()
 		_, err := EnsureRole(context.Background(), f, spec, Options{Backoff: (&noWait{}).backoff})
 		var tooLarge *PolicyTooLargeError
 		if !errors.Is(err, ErrPolicyTooLarge) || !errors.As(err, &tooLarge) || tooLarge.Limit != 2048 || tooLarge.Size != size {
@@ -239,13 +247,13 @@ func TestEnsureRoleQuota(t *testing.T) {
 		if !errors.As(err, &lim) {
 			t.Errorf("IAM's error not kept: %v", err)
 		}
-		if f.writeCount() != before {
-			t.Errorf("existing=%v: writes %v", existing, f.writes[before:])
+		if f.WriteCount() != before {
+			t.Errorf("existing=%v: writes %v", existing, f.Writes[before:])
 		}
 	}
 	// With the account's quota raised, the same spec goes through.
 	f := seededFake()
-	f.quota = 4096
+	f.Quota = 4096
 	if _, err := EnsureRole(context.Background(), f, spec, Options{}); err != nil {
 		t.Fatal(err)
 	}
@@ -253,12 +261,12 @@ func TestEnsureRoleQuota(t *testing.T) {
 
 func TestEnsureRoleRetriesRunOut(t *testing.T) {
 	f := seededFake()
-	f.lagPrincipals[testProviderARN] = 100
+	f.LagPrincipals[testProviderARN] = 100
 	w := &noWait{}
 	_, err := EnsureRole(context.Background(), f, RoleSpec{Name: "r", Trust: one(testProviderARN, sa("a", "b"))}, Options{Attempts: 3, Backoff: w.backoff})
 	var mal *types.MalformedPolicyDocumentException
-	if !errors.As(err, &mal) || !slices.Equal(w.attempts, []int{1, 2}) || f.writeCount() != 0 {
-		t.Fatalf("err %v, attempts %v, writes %v", err, w.attempts, f.writes)
+	if !errors.As(err, &mal) || !slices.Equal(w.attempts, []int{1, 2}) || f.WriteCount() != 0 {
+		t.Fatalf("err %v, attempts %v, writes %v", err, w.attempts, f.Writes)
 	}
 	// A cancelled context ends the wait.
 	ctx, cancel := context.WithCancel(context.Background())
@@ -288,14 +296,14 @@ func TestEnsureRoleCreatedConcurrently(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Another creator: GetRole does not see it yet, CreateRole says it exists.
-	f.lag["lbc"] = 1
-	f.roles["lbc"].description = "theirs"
+	f.Lag["lbc"] = 1
+	f.Roles["lbc"].Description = "theirs"
 	res, err := EnsureRole(context.Background(), f, spec, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Created || f.roles["lbc"].description != "LBC" || !slices.Contains(f.calls, "CreateRole") {
-		t.Fatalf("result %+v, role %+v, calls %v", res, f.roles["lbc"], f.calls)
+	if res.Created || f.Roles["lbc"].Description != "LBC" || !slices.Contains(f.Calls, "CreateRole") {
+		t.Fatalf("result %+v, role %+v, calls %v", res, f.Roles["lbc"], f.Calls)
 	}
 }
 
@@ -322,8 +330,8 @@ func TestEnsureRoleRefusals(t *testing.T) {
 			spec := testRoleSpec()
 			tt.mutate(&spec)
 			_, err := EnsureRole(context.Background(), f, spec, Options{})
-			if !errors.Is(err, tt.want) || len(f.calls) != 0 {
-				t.Fatalf("err %v, calls %v", err, f.calls)
+			if !errors.Is(err, tt.want) || len(f.Calls) != 0 {
+				t.Fatalf("err %v, calls %v", err, f.Calls)
 			}
 			if !errors.Is(spec.Validate(), tt.want) {
 				t.Errorf("Validate does not report it")
@@ -349,36 +357,36 @@ func TestEnsureRolePodIdentityTrust(t *testing.T) {
 	if _, err := EnsureRole(context.Background(), f, spec, Options{}); err != nil {
 		t.Fatal(err)
 	}
-	if f.roles["pi"].trust != trust {
-		t.Fatalf("trust %s", f.roles["pi"].trust)
+	if f.Roles["pi"].Trust != trust {
+		t.Fatalf("trust %s", f.Roles["pi"].Trust)
 	}
-	before := f.writeCount()
-	if _, err := EnsureRole(context.Background(), f, spec, Options{}); err != nil || f.writeCount() != before {
-		t.Fatalf("%v %v", err, f.writes[before:])
+	before := f.WriteCount()
+	if _, err := EnsureRole(context.Background(), f, spec, Options{}); err != nil || f.WriteCount() != before {
+		t.Fatalf("%v %v", err, f.Writes[before:])
 	}
 }
 
 func TestDeleteRole(t *testing.T) {
 	ctx := context.Background()
 	f := seededFake()
-	f.pageSize = 1
+	f.PageSize = 1
 	if _, err := EnsureRole(ctx, f, testRoleSpec(), Options{}); err != nil {
 		t.Fatal(err)
 	}
-	f.roles["lbc"].inline["second"] = inlineS3
+	f.Roles["lbc"].Inline["second"] = inlineS3
 	if err := DeleteRole(ctx, f, "lbc", Options{}); err != nil {
 		t.Fatal(err)
 	}
-	if _, ok := f.roles["lbc"]; ok {
+	if _, ok := f.Roles["lbc"]; ok {
 		t.Fatal("role still there")
 	}
 	// Gone already: success, no writes.
-	before := f.writeCount()
-	if err := DeleteRole(ctx, f, "lbc", Options{}); err != nil || f.writeCount() != before {
-		t.Fatalf("%v %v", err, f.writes[before:])
+	before := f.WriteCount()
+	if err := DeleteRole(ctx, f, "lbc", Options{}); err != nil || f.WriteCount() != before {
+		t.Fatalf("%v %v", err, f.Writes[before:])
 	}
 	// Other errors are reported.
-	f.failOn["ListAttachedRolePolicies"] = &types.ServiceFailureException{Message: aws.String("boom")}
+	f.FailOn["ListAttachedRolePolicies"] = &types.ServiceFailureException{Message: aws.String("boom")}
 	if err := DeleteRole(ctx, f, "x", Options{}); err == nil || !strings.Contains(err.Error(), "irsa: DeleteRole x") {
 		t.Fatalf("err = %v", err)
 	}
@@ -396,15 +404,15 @@ func TestEnsureOIDCProvider(t *testing.T) {
 	if !res.Created || res.ARN != testProviderARN {
 		t.Fatalf("%+v", res)
 	}
-	p := f.providers[testProviderARN]
-	if !slices.Equal(p.clientIDs, []string{Audience}) || p.tags["cluster"] != "demo" {
+	p := f.Providers[testProviderARN]
+	if !slices.Equal(p.ClientIDs, []string{Audience}) || p.Tags["cluster"] != "demo" {
 		t.Fatalf("%+v", p)
 	}
 	// IAM filled in a thumbprint itself; a spec without thumbprints leaves it.
-	before := f.writeCount()
+	before := f.WriteCount()
 	res, err = EnsureOIDCProvider(ctx, f, OIDCProviderSpec{IssuerURL: testIssuerURL, Tags: map[string]string{"cluster": "demo"}}, Options{})
-	if err != nil || res.Created || len(res.Changes) != 0 || f.writeCount() != before || res.ARN != testProviderARN {
-		t.Fatalf("second run: %+v %v %v", res, err, f.writes[before:])
+	if err != nil || res.Created || len(res.Changes) != 0 || f.WriteCount() != before || res.ARN != testProviderARN {
+		t.Fatalf("second run: %+v %v %v", res, err, f.Writes[before:])
 	}
 	// Converge client IDs, thumbprints, tags.
 	spec := OIDCProviderSpec{IssuerURL: testIssuerURL, ClientIDs: []string{"other"}, Thumbprints: []string{"0000000000000000000000000000000000000000"},
@@ -413,20 +421,20 @@ func TestEnsureOIDCProvider(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p = f.providers[testProviderARN]
-	if !slices.Equal(p.clientIDs, []string{"other"}) || !slices.Equal(p.thumbprints, spec.Thumbprints) || len(p.tags) != 1 || p.tags["new"] != "1" {
+	p = f.Providers[testProviderARN]
+	if !slices.Equal(p.ClientIDs, []string{"other"}) || !slices.Equal(p.Thumbprints, spec.Thumbprints) || len(p.Tags) != 1 || p.Tags["new"] != "1" {
 		t.Fatalf("not converged: %+v (changes %v)", p, res.Changes)
 	}
 	if len(res.Changes) != 5 {
 		t.Errorf("changes %v", res.Changes)
 	}
-	before = f.writeCount()
+	before = f.WriteCount()
 	spec.Thumbprints = []string{"0000000000000000000000000000000000000000"}
-	if res, err := EnsureOIDCProvider(ctx, f, spec, Options{}); err != nil || f.writeCount() != before {
-		t.Fatalf("third run: %v %v %v", res, err, f.writes[before:])
+	if res, err := EnsureOIDCProvider(ctx, f, spec, Options{}); err != nil || f.WriteCount() != before {
+		t.Fatalf("third run: %v %v %v", res, err, f.Writes[before:])
 	}
 	// Delete, twice.
-	if err := DeleteOIDCProvider(ctx, f, testProviderARN, Options{}); err != nil || len(f.providers) != 0 {
+	if err := DeleteOIDCProvider(ctx, f, testProviderARN, Options{}); err != nil || len(f.Providers) != 0 {
 		t.Fatal(err)
 	}
 	if err := DeleteOIDCProvider(ctx, f, testProviderARN, Options{}); err != nil {
@@ -443,7 +451,7 @@ func TestEnsureOIDCProvider(t *testing.T) {
 // hidingIAM lists no provider on its first List call, as when another
 // process creates the provider between our List and Create.
 type hidingIAM struct {
-	*fakeIAM
+	*awsfake.IAM
 	listed bool
 }
 
@@ -452,7 +460,7 @@ func (h *hidingIAM) ListOpenIDConnectProviders(ctx context.Context, in *iam.List
 		h.listed = true
 		return &iam.ListOpenIDConnectProvidersOutput{}, nil
 	}
-	return h.fakeIAM.ListOpenIDConnectProviders(ctx, in, o...)
+	return h.IAM.ListOpenIDConnectProviders(ctx, in, o...)
 }
 
 func TestEnsureOIDCProviderCreatedConcurrently(t *testing.T) {
@@ -460,7 +468,7 @@ func TestEnsureOIDCProviderCreatedConcurrently(t *testing.T) {
 	if _, err := EnsureOIDCProvider(context.Background(), f, OIDCProviderSpec{IssuerURL: testIssuerURL}, Options{}); err != nil {
 		t.Fatal(err)
 	}
-	res, err := EnsureOIDCProvider(context.Background(), &hidingIAM{fakeIAM: f}, OIDCProviderSpec{IssuerURL: testIssuerURL}, Options{})
+	res, err := EnsureOIDCProvider(context.Background(), &hidingIAM{IAM: f}, OIDCProviderSpec{IssuerURL: testIssuerURL}, Options{})
 	if err != nil || res.Created || res.ARN != testProviderARN {
 		t.Fatalf("%+v %v", res, err)
 	}
