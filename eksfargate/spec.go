@@ -15,6 +15,7 @@ import (
 
 	"github.com/fargatekit/fargatekit/eksfargate/clusterref"
 	"github.com/fargatekit/fargatekit/eksfargate/kubeauth"
+	"github.com/fargatekit/fargatekit/internal/glob"
 	"github.com/fargatekit/fargatekit/internal/partition"
 	"github.com/fargatekit/fargatekit/irsa"
 )
@@ -655,13 +656,13 @@ func CoreDNSProfile(profiles []FargateProfile) (int, bool) {
 // given labels: the namespace matches and every selector label matches one of
 // the pod's labels, with '*' and '?' wildcards in keys and values.
 func (s Selector) Matches(namespace string, labels map[string]string) bool {
-	if !wildcardMatch(s.Namespace, namespace) {
+	if !glob.Match(s.Namespace, namespace) {
 		return false
 	}
 	for k, v := range s.Labels {
 		found := false
 		for pk, pv := range labels {
-			if wildcardMatch(k, pk) && wildcardMatch(v, pv) {
+			if glob.Match(k, pk) && glob.Match(v, pv) {
 				found = true
 				break
 			}
@@ -671,33 +672,6 @@ func (s Selector) Matches(namespace string, labels map[string]string) bool {
 		}
 	}
 	return true
-}
-
-// wildcardMatch matches s against pattern, where '*' matches any run of
-// bytes (including none) and '?' exactly one. Namespaces and labels are ASCII.
-func wildcardMatch(pattern, s string) bool {
-	p, str := pattern, s
-	pi, si, star, mark := 0, 0, -1, 0
-	for si < len(str) {
-		switch {
-		case pi < len(p) && p[pi] == '*': // before the literal case: a '*' in s must not eat the wildcard
-			star, mark = pi, si
-			pi++
-		case pi < len(p) && (p[pi] == '?' || p[pi] == str[si]):
-			pi++
-			si++
-		case star >= 0:
-			pi = star + 1
-			mark++
-			si = mark
-		default:
-			return false
-		}
-	}
-	for pi < len(p) && p[pi] == '*' {
-		pi++
-	}
-	return pi == len(p)
 }
 
 func (a Addons) validate() error {

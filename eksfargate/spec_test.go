@@ -175,6 +175,29 @@ func TestCoreDNSProfile(t *testing.T) {
 	}
 }
 
+func TestSelectorMatches(t *testing.T) {
+	pod := map[string]string{"app": "web", "tier": "frontend"}
+	tests := []struct {
+		sel  Selector
+		ns   string
+		want bool
+	}{
+		{Selector{Namespace: "apps"}, "apps", true},
+		{Selector{Namespace: "apps"}, "apps-2", false},
+		{Selector{Namespace: "team-?"}, "team-a", true},
+		{Selector{Namespace: "team-?"}, "team-ab", false},
+		{Selector{Namespace: "*", Labels: map[string]string{"app": "web"}}, "x", true},
+		{Selector{Namespace: "*", Labels: map[string]string{"app": "w*", "t?er": "front*"}}, "x", true},
+		{Selector{Namespace: "*", Labels: map[string]string{"app": "api"}}, "x", false},
+		{Selector{Namespace: "*", Labels: map[string]string{"app": "web", "env": "*"}}, "x", false}, // every selector label must match
+	}
+	for i, tt := range tests {
+		if got := tt.sel.Matches(tt.ns, pod); got != tt.want {
+			t.Errorf("case %d: %+v.Matches(%q) = %v", i, tt.sel, tt.ns, got)
+		}
+	}
+}
+
 func TestWithDefaults(t *testing.T) {
 	d := FargateClusterArgs{VPC: &VPCArgs{AvailabilityZones: []string{"a", "b", "c"}}}.withDefaults("demo")
 	if d.ClusterName != "demo" || d.VPC.CIDR != DefaultVPCCIDR || d.VPC.AZCount != 3 || d.EndpointAccess != EndpointPublicAndPrivate ||

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/fargatekit/fargatekit/internal/glob"
 	"github.com/fargatekit/fargatekit/internal/iampolicy"
 )
 
@@ -327,7 +328,7 @@ func evalCondition(op string, want, got []string, present bool) bool {
 func stringOperator(op string) (func(want, got string) bool, bool, bool) {
 	equal := func(w, g string) bool { return w == g }
 	fold := strings.EqualFold
-	like := func(w, g string) bool { return glob(w, g, false) }
+	like := glob.Match
 	switch op {
 	case "StringEquals":
 		return equal, false, true
@@ -345,42 +346,17 @@ func stringOperator(op string) (func(want, got string) bool, bool, bool) {
 	return nil, false, false
 }
 
+// anyGlob reports whether s matches one of the IAM patterns (* and ?),
+// ignoring case when fold is set (action names).
 func anyGlob(patterns []string, s string, fold bool) bool {
+	match := glob.Match
+	if fold {
+		match = glob.MatchFold
+	}
 	for _, p := range patterns {
-		if glob(p, s, fold) {
+		if match(p, s) {
 			return true
 		}
 	}
 	return false
-}
-
-// glob matches s against an IAM pattern: * is any run of characters
-// (including none), ? is exactly one character. fold ignores case (actions).
-func glob(pattern, s string, fold bool) bool {
-	if fold {
-		pattern, s = strings.ToLower(pattern), strings.ToLower(s)
-	}
-	p, t := []rune(pattern), []rune(s)
-	// Iterative matching with backtracking to the last star.
-	pi, ti, star, mark := 0, 0, -1, 0
-	for ti < len(t) {
-		switch {
-		case pi < len(p) && (p[pi] == '?' || p[pi] == t[ti]):
-			pi++
-			ti++
-		case pi < len(p) && p[pi] == '*':
-			star, mark = pi, ti
-			pi++
-		case star >= 0:
-			pi = star + 1
-			mark++
-			ti = mark
-		default:
-			return false
-		}
-	}
-	for pi < len(p) && p[pi] == '*' {
-		pi++
-	}
-	return pi == len(p)
 }

@@ -1,0 +1,28 @@
+package glob_test
+
+import (
+	"fmt"
+
+	"github.com/fargatekit/fargatekit/internal/glob"
+)
+
+func ExampleMatch() {
+	fmt.Println(glob.Match("system:serviceaccount:apps:*", "system:serviceaccount:apps:web"))
+	fmt.Println(glob.Match("system:serviceaccount:apps:w?b", "system:serviceaccount:apps:web"))
+	fmt.Println(glob.Match("kube-*", "default"))
+	// A '*' in the string is an ordinary character; in the pattern, a wildcard.
+	fmt.Println(glob.Match("*", "*abc"))
+	// Output:
+	// true
+	// true
+	// false
+	// true
+}
+
+func ExampleMatchFold() {
+	fmt.Println(glob.MatchFold("STS:AssumeRole*", "sts:AssumeRoleWithWebIdentity"))
+	fmt.Println(glob.Match("STS:AssumeRole*", "sts:AssumeRoleWithWebIdentity"))
+	// Output:
+	// true
+	// false
+}
