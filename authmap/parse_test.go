@@ -2,7 +2,6 @@ package authmap
 
 import (
 	"errors"
-	"flag"
 	"os"
 	"path/filepath"
 	"slices"
@@ -10,9 +9,9 @@ import (
 	"testing"
 
 	"sigs.k8s.io/yaml"
-)
 
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
+	"github.com/fargatekit/fargatekit/internal/golden"
+)
 
 const (
 	acct      = "111122223333"
@@ -179,19 +178,7 @@ func TestGoldenEdits(t *testing.T) {
 				t.Errorf("result reads back as %+v (%v), want %+v", reread, err, after)
 			}
 			got, _ := yaml.Marshal(out)
-			golden := filepath.Join("testdata", name+".golden.yaml")
-			if *update {
-				if err := os.WriteFile(golden, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test -update)", err)
-			}
-			if string(got) != string(want) {
-				t.Errorf("%s differs:\n--- got\n%s\n--- want\n%s", golden, got, want)
-			}
+			golden.Assert(t, "testdata/"+name+".golden.yaml", got)
 		})
 	}
 }

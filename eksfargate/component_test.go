@@ -13,6 +13,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"sigs.k8s.io/yaml"
 
+	"github.com/fargatekit/fargatekit/internal/golden"
 	"github.com/fargatekit/fargatekit/internal/iampolicy"
 	"github.com/fargatekit/fargatekit/internal/mockstack"
 	"github.com/fargatekit/fargatekit/internal/partition"
@@ -76,7 +77,7 @@ func one(t *testing.T, g *mockstack.Graph, typ, name string) *mockstack.Resource
 
 func TestGraphDefault(t *testing.T) {
 	g, fc := run(t, nil)
-	golden(t, "graph-default.txt", []byte(g.Tree("cidrBlock", "availabilityZone", "fargateProfileName", "addonName", "policyArn")))
+	golden.Assert(t, "testdata/graph-default.txt", []byte(g.Tree("cidrBlock", "availabilityZone", "fargateProfileName", "addonName", "policyArn")))
 
 	want := map[string]int{
 		TypeToken: 1, tVpc: 1, tIGW: 1, tSubnet: 4, tRT: 3, tRoute: 3, tRTA: 4, tEip: 2, tNat: 2,

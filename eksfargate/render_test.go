@@ -1,42 +1,15 @@
 package eksfargate
 
 import (
-	"bytes"
 	"errors"
-	"flag"
-	"os"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 
+	"github.com/fargatekit/fargatekit/internal/golden"
 	"github.com/fargatekit/fargatekit/internal/iampolicy"
 	"github.com/fargatekit/fargatekit/internal/partition"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
-
-// golden compares got with testdata/name, or rewrites it under -update.
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the golden file (go test -update rewrites it)\n--- got\n%s\n--- want\n%s", name, got, want)
-	}
-}
 
 func indent(t *testing.T, d iampolicy.Document) []byte {
 	t.Helper()
@@ -117,12 +90,12 @@ func TestTrustPoliciesGolden(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		golden(t, "cluster-role-trust-"+p.ID+".json", indent(t, ClusterRoleTrust(p)))
+		golden.Assert(t, "testdata/cluster-role-trust-"+p.ID+".json", indent(t, ClusterRoleTrust(p)))
 		d, err := PodExecutionRoleTrust(p, tt.region, tt.account, "demo")
 		if err != nil {
 			t.Fatal(err)
 		}
-		golden(t, "pod-execution-trust-"+p.ID+".json", indent(t, d))
+		golden.Assert(t, "testdata/pod-execution-trust-"+p.ID+".json", indent(t, d))
 		want := "arn:" + p.ID + ":eks:" + tt.region + ":" + tt.account + ":fargateprofile/demo/*"
 		if got := d.Statement[0].Condition["ArnLike"]["aws:SourceArn"]; len(got) != 1 || got[0] != want {
 			t.Errorf("%s: aws:SourceArn = %v, want %s", p.ID, got, want)
@@ -157,7 +130,7 @@ func TestCoreDNSConfigurationValues(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", tt.name, err)
 		}
-		golden(t, tt.name, []byte(got+"\n"))
+		golden.Assert(t, "testdata/"+tt.name, []byte(got+"\n"))
 	}
 	if got, _ := CoreDNSConfigurationValues(CoreDNSConfig{}); got != `{"computeType":"Fargate"}` {
 		t.Errorf("default = %s", got)

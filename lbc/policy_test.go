@@ -2,17 +2,15 @@ package lbc
 
 import (
 	"errors"
-	"flag"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/fargatekit/fargatekit/internal/golden"
 	"github.com/fargatekit/fargatekit/internal/iampolicy"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
 
 // referencePolicies are the official policy files the embedded one must match:
 // the copy in testdata (always there) and the shared reference next to the
@@ -102,7 +100,7 @@ func TestPolicyPartitions(t *testing.T) {
 		if !iampolicy.Equivalent(back, parseFile(t, referencePolicies(t)[0])) {
 			t.Errorf("%s: differs beyond the partition", p)
 		}
-		golden(t, "policy_"+p+".json", got)
+		golden.Assert(t, "testdata/golden/policy_"+p+".json", []byte(got+"\n"))
 	}
 }
 
@@ -213,7 +211,7 @@ func TestPolicyScoped(t *testing.T) {
 		t.Error("narrowing leaked into the unscoped policy")
 	}
 	s, _ := d.Indent()
-	golden(t, "policy_scoped_eu-west-1.json", string(s))
+	golden.Assert(t, "testdata/golden/policy_scoped_eu-west-1.json", append(s, '\n'))
 
 	// Without an account, the ARNs wildcard it; in GovCloud, the partition shows.
 	gov, err := RenderPolicy(PolicySpec{Partition: "aws-us-gov", Scope: &Scope{Region: "us-gov-west-1", VpcID: "vpc-01234567"}})
@@ -227,27 +225,5 @@ func TestPolicyScoped(t *testing.T) {
 	d2, _ := iampolicy.Parse([]byte(gov))
 	if n, _ := d2.Size(); n > 6144 {
 		t.Errorf("scoped policy is %d characters, over the managed-policy quota", n)
-	}
-}
-
-// golden compares got with testdata/golden/name, rewriting it under -update.
-func golden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", "golden", name)
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got+"\n"), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if strings.TrimRight(string(want), "\n") != got {
-		t.Errorf("%s differs from the golden file (go test -update rewrites it):\n%s", name, got)
 	}
 }

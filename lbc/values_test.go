@@ -11,6 +11,8 @@ import (
 	"testing"
 
 	"sigs.k8s.io/yaml"
+
+	"github.com/fargatekit/fargatekit/internal/golden"
 )
 
 func fargateSpec() ValuesSpec {
@@ -129,7 +131,7 @@ func TestValuesFargate(t *testing.T) {
 		t.Errorf("values\n%v\nwant\n%v", vals, want)
 	}
 	b, _ := yaml.Marshal(vals)
-	golden(t, "values_fargate.yaml", strings.TrimRight(string(b), "\n"))
+	golden.Assert(t, "testdata/golden/values_fargate.yaml", []byte(strings.TrimRight(string(b), "\n")+"\n"))
 }
 
 func TestValuesVariants(t *testing.T) {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/base64"
 	"errors"
-	"flag"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -14,28 +13,9 @@ import (
 	"k8s.io/client-go/tools/clientcmd"
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 
+	"github.com/fargatekit/fargatekit/internal/golden"
 	"github.com/fargatekit/fargatekit/internal/partition"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata")
-
-// golden compares got with testdata/name, rewriting the file under -update.
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("golden %s: %v (run go test -update)", name, err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from golden (run go test -update to accept):\n--- got\n%s\n--- want\n%s", name, got, want)
-	}
-}
 
 // testCA returns the base64 PEM of testdata/ca.crt, as EKS returns CA data.
 func testCA(t testing.TB) (b64 string, pem []byte) {
@@ -90,7 +70,7 @@ func TestRenderKubeconfigGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			golden(t, "render_"+tt.name+".yaml", []byte(got))
+			golden.Assert(t, "testdata/render_"+tt.name+".yaml", []byte(got))
 		})
 	}
 }
@@ -218,7 +198,7 @@ func TestMergeKubeconfigGolden(t *testing.T) {
 	if !existed {
 		t.Error("existed = false; the stale demo entry was there")
 	}
-	golden(t, "merge_result.yaml", merged)
+	golden.Assert(t, "testdata/merge_result.yaml", merged)
 
 	before, _ := clientcmd.Load(existing)
 	after, err := clientcmd.Load(merged)
