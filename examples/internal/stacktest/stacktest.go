@@ -4,7 +4,9 @@
 package stacktest
 
 import (
+	"fmt"
 	"maps"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -121,4 +123,87 @@ func Tagged(t testing.TB, r *mockstack.Resource, want map[string]string) {
 			t.Errorf("%s %s: tag %s = %q, want %q", r.Type, r.Name, k, got, v)
 		}
 	}
+}
+
+// InREADME fails the test unless a ```go block of the README at readme is,
+// up to surrounding blank lines, the Go source at file: the whole file, or,
+// when the file marks a region with the lines "// README:begin" and
+// "// README:end", that region with its common indentation removed. So the
+// README's code is code that compiles and is tested.
+func InREADME(t testing.TB, readme, file string) {
+	t.Helper()
+	src, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := os.ReadFile(readme)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := readmeRegion(string(src))
+	if err != nil {
+		t.Fatalf("%s: %v", file, err)
+	}
+	for _, block := range goBlocks(string(doc)) {
+		if strings.TrimSpace(block) == strings.TrimSpace(want) {
+			return
+		}
+	}
+	t.Errorf("%s has no ```go block equal to %s; paste this:\n```go\n%s```", readme, file, want)
+}
+
+// readmeRegion is the part of src a README shows (see InREADME).
+func readmeRegion(src string) (string, error) {
+	const begin, end = "// README:begin", "// README:end"
+	lines := strings.SplitAfter(src, "\n")
+	start, stop := -1, -1
+	for i, l := range lines {
+		switch strings.TrimSpace(l) {
+		case begin:
+			start = i + 1
+		case end:
+			stop = i
+		}
+	}
+	switch {
+	case start < 0 && stop < 0:
+		return src, nil
+	case start < 0 || stop < start:
+		return "", fmt.Errorf("%q and %q do not enclose a region", begin, end)
+	}
+	region := lines[start:stop]
+	indent, seen := "", false
+	for _, l := range region {
+		if strings.TrimSpace(l) == "" {
+			continue
+		}
+		lead := l[:len(l)-len(strings.TrimLeft(l, "\t"))]
+		if !seen || len(lead) < len(indent) {
+			indent, seen = lead, true
+		}
+	}
+	var b strings.Builder
+	for _, l := range region {
+		b.WriteString(strings.TrimPrefix(l, indent))
+	}
+	return b.String(), nil
+}
+
+// goBlocks returns the bodies of the ```go fenced blocks of a Markdown text.
+func goBlocks(doc string) []string {
+	var out []string
+	var cur *strings.Builder
+	for _, l := range strings.SplitAfter(doc, "\n") {
+		trimmed := strings.TrimSpace(l)
+		switch {
+		case cur == nil && trimmed == "```go":
+			cur = new(strings.Builder)
+		case cur != nil && trimmed == "```":
+			out = append(out, cur.String())
+			cur = nil
+		case cur != nil:
+			cur.WriteString(l)
+		}
+	}
+	return out
 }
