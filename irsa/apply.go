@@ -20,6 +20,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/fargatekit/fargatekit/internal/iampolicy"
+	"github.com/fargatekit/fargatekit/internal/partition"
 )
 
 // RoleAPI is the part of the aws-sdk-go-v2 IAM client that [EnsureRole] and
@@ -53,7 +54,7 @@ type RoleGetter interface {
 func GetTrustPolicy(ctx context.Context, api RoleGetter, role string) (string, error) {
 	name := role
 	if strings.HasPrefix(role, "arn:") {
-		a, err := parseIAMARN(role, "role/")
+		a, err := partition.ParseARN(role, "iam", "role/")
 		if err != nil {
 			return "", fmt.Errorf("irsa: GetTrustPolicy: %w: %v", ErrInvalidRole, err)
 		}
@@ -130,13 +131,13 @@ func (s RoleSpec) validateRest() error {
 	}
 	errs = append(errs, s.RoleSettings.Validate(), validateInlineNames(slices.Sorted(maps.Keys(s.InlinePolicies))))
 	if s.PermissionsBoundary != "" {
-		if _, err := parseIAMARN(s.PermissionsBoundary, "policy/"); err != nil {
+		if _, err := partition.ParseARN(s.PermissionsBoundary, "iam", "policy/"); err != nil {
 			errs = append(errs, fmt.Errorf("%w: permissions boundary: %v", ErrInvalidRole, err))
 		}
 	}
 	seen := map[string]bool{}
 	for _, a := range s.PolicyARNs {
-		if _, err := parseIAMARN(a, "policy/"); err != nil {
+		if _, err := partition.ParseARN(a, "iam", "policy/"); err != nil {
 			errs = append(errs, fmt.Errorf("%w: policy ARN: %v", ErrInvalidRole, err))
 		}
 		if seen[a] {

@@ -18,6 +18,8 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	corev1ac "k8s.io/client-go/applyconfigurations/core/v1"
 	"k8s.io/client-go/kubernetes"
+
+	"github.com/fargatekit/fargatekit/internal/partition"
 )
 
 // FieldManager is the server-side-apply field manager of fargatekit's writes.
@@ -41,7 +43,7 @@ func AnnotateServiceAccount(ctx context.Context, cs kubernetes.Interface, sa Ser
 	if err := exactAccount(sa); err != nil {
 		return nil, fmt.Errorf("irsa: AnnotateServiceAccount: %w", err)
 	}
-	if _, err := parseIAMARN(roleARN, "role/"); err != nil {
+	if _, err := partition.ParseARN(roleARN, "iam", "role/"); err != nil {
 		return nil, fmt.Errorf("irsa: AnnotateServiceAccount %s: %w: role ARN: %v", sa, ErrInvalidRole, err)
 	}
 	annotations := map[string]string{AnnotationRoleARN: roleARN}

@@ -6,8 +6,6 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/aws/aws-sdk-go-v2/aws/arn"
-
 	"github.com/fargatekit/fargatekit/internal/iampolicy"
 	"github.com/fargatekit/fargatekit/internal/partition"
 )
@@ -146,7 +144,7 @@ func ParseProviderARN(s string) (Provider, error) {
 	if s == "" {
 		return Provider{}, fmt.Errorf("%w: empty", ErrInvalidProviderARN)
 	}
-	a, err := parseIAMARN(s, "oidc-provider/")
+	a, err := partition.ParseARN(s, "iam", "oidc-provider/")
 	if err != nil {
 		return Provider{}, fmt.Errorf("%w: %v", ErrInvalidProviderARN, err)
 	}
@@ -167,20 +165,6 @@ func ParseProviderARN(s string) (Provider, error) {
 		p.Region, p.ID = m[1], m[3]
 	}
 	return p, nil
-}
-
-// parseIAMARN parses an IAM ARN whose resource starts with prefix. Unlike
-// partition.ParseARN alone, it refuses an empty partition (which ParseARN
-// reads as the commercial one): an ARN always names its partition.
-func parseIAMARN(s, prefix string) (arn.ARN, error) {
-	a, err := partition.ParseARN(s, "iam", prefix)
-	if err != nil {
-		return arn.ARN{}, err
-	}
-	if a.Partition == "" {
-		return arn.ARN{}, fmt.Errorf("%w %q: no partition", partition.ErrInvalidARN, s)
-	}
-	return a, nil
 }
 
 // checkIssuerHostPath checks "host[:port][/path]" as IAM accepts it in a

@@ -125,13 +125,19 @@ var accountRE = regexp.MustCompile(`^[0-9]{12}$`)
 // ValidAccount reports whether s is a 12-digit AWS account ID.
 func ValidAccount(s string) bool { return accountRE.MatchString(s) }
 
-// ParseARN parses an ARN with aws/arn and checks it belongs to a supported
-// partition, to the given service (when not ""), that its resource starts with
-// resourcePrefix (when not ""), and, for IAM, that its account is 12 digits.
+// ParseARN parses an ARN with aws/arn and checks that it names a supported
+// partition (an empty one is refused: unlike [ByID], an ARN always names its
+// partition, and AWS never accepts "arn::"), that it belongs to the given
+// service (when not ""), that its resource starts with resourcePrefix (when
+// not ""), and, for IAM, that its account is 12 digits. Every error wraps
+// [ErrInvalidARN].
 func ParseARN(s, service, resourcePrefix string) (arn.ARN, error) {
 	a, err := arn.Parse(s)
 	if err != nil {
 		return arn.ARN{}, fmt.Errorf("%w %q: %v", ErrInvalidARN, s, err)
+	}
+	if a.Partition == "" {
+		return arn.ARN{}, fmt.Errorf("%w %q: no partition (aws, aws-cn or aws-us-gov)", ErrInvalidARN, s)
 	}
 	if _, err := ByID(a.Partition); err != nil {
 		return arn.ARN{}, fmt.Errorf("%w %q: %v", ErrInvalidARN, s, err)

@@ -2,6 +2,7 @@ package partition
 
 import (
 	"errors"
+	"strings"
 	"testing"
 )
 
@@ -29,7 +30,7 @@ func TestForRegion(t *testing.T) {
 
 func TestPartitionStrings(t *testing.T) {
 	tests := []struct {
-		p                                     Partition
+		p                                      Partition
 		policy, ec2, eks, sts, issuer, oidcARN string
 	}{
 		{AWS, "arn:aws:iam::aws:policy/AmazonEKSClusterPolicy", "ec2.amazonaws.com", "eks.amazonaws.com",
@@ -70,6 +71,11 @@ func TestParseARN(t *testing.T) {
 		{"arn:aws:s3:::bucket", "iam", "", false},
 		{"not-an-arn", "", "", false},
 		{"arn:aws:iam::aws:policy/ReadOnlyAccess", "iam", "policy/", true},
+		{"arn:aws-cn:eks:cn-north-1:123456789012:cluster/demo", "eks", "cluster/", true},
+		// An ARN names its partition: "" is not the commercial one here.
+		{"arn::iam::123456789012:role/x", "iam", "role/", false},
+		{"arn::iam::aws:policy/ReadOnlyAccess", "", "", false},
+		{"arn::eks:us-east-1:123456789012:cluster/demo", "eks", "cluster/", false},
 	}
 	for _, tt := range tests {
 		_, err := ParseARN(tt.in, tt.svc, tt.prefix)
@@ -83,6 +89,27 @@ func TestParseARN(t *testing.T) {
 	if _, _, err := IssuerFromProviderARN("arn:aws:iam::123456789012:oidc-provider/"); err == nil {
 		t.Error("empty issuer host accepted")
 	}
+}
+
+func FuzzParseARN(f *testing.F) {
+	f.Add("arn:aws:iam::123456789012:role/x", "iam", "role/")
+	f.Add("arn::iam::123456789012:role/x", "iam", "role/")
+	f.Add("arn:aws-cn:eks:cn-north-1:123456789012:cluster/demo", "", "")
+	f.Fuzz(func(t *testing.T, s, service, prefix string) {
+		a, err := ParseARN(s, service, prefix)
+		if err != nil {
+			if !errors.Is(err, ErrInvalidARN) {
+				t.Fatalf("%q: %v does not wrap ErrInvalidARN", s, err)
+			}
+			return
+		}
+		if _, err := ByID(a.Partition); err != nil || a.Partition == "" {
+			t.Fatalf("%q: accepted partition %q", s, a.Partition)
+		}
+		if a.String() != s || service != "" && a.Service != service || !strings.HasPrefix(a.Resource, prefix) {
+			t.Fatalf("%q (%q, %q): accepted as %+v", s, service, prefix, a)
+		}
+	})
 }
 
 func FuzzIssuerFromProviderARN(f *testing.F) {
