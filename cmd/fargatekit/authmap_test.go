@@ -15,28 +15,10 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
-	"k8s.io/client-go/tools/clientcmd"
-	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 
 	"github.com/fargatekit/fargatekit/authmap"
 	"github.com/fargatekit/fargatekit/internal/kubetest"
 )
-
-// authmapKubeconfig writes a kubeconfig file for the test API server.
-func authmapKubeconfig(t *testing.T, cfg *rest.Config) string {
-	t.Helper()
-	c := clientcmdapi.NewConfig()
-	c.Clusters["test"] = &clientcmdapi.Cluster{Server: cfg.Host, CertificateAuthority: cfg.CAFile, CertificateAuthorityData: cfg.CAData}
-	c.AuthInfos["test"] = &clientcmdapi.AuthInfo{ClientCertificate: cfg.CertFile, ClientCertificateData: cfg.CertData,
-		ClientKey: cfg.KeyFile, ClientKeyData: cfg.KeyData, Token: cfg.BearerToken}
-	c.Contexts["test"] = &clientcmdapi.Context{Cluster: "test", AuthInfo: "test"}
-	c.CurrentContext = "test"
-	path := filepath.Join(t.TempDir(), "kubeconfig")
-	if err := clientcmd.WriteToFile(*c, path); err != nil {
-		t.Fatal(err)
-	}
-	return path
-}
 
 type authmapCLI struct {
 	t       *testing.T
@@ -57,7 +39,7 @@ func (c authmapCLI) run(code int, args ...string) string {
 func TestAuthmapCommandsRealServer(t *testing.T) {
 	cfg := kubetest.Config(t)
 	ns := kubetest.Namespace(t, cfg)
-	kc := authmapKubeconfig(t, cfg)
+	kc := testKubeconfig(t, cfg)
 	// The kubeconfig comes from $KUBECONFIG here, from --kubeconfig below.
 	cli := authmapCLI{t: t, environ: map[string]string{"KUBECONFIG": kc}, common: []string{"--namespace", ns}}
 
@@ -143,7 +125,7 @@ func TestAuthmapMalformedRealServer(t *testing.T) {
 	if _, err := cs.CoreV1().ConfigMaps(ns).Create(ctx, &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "aws-auth"}, Data: bad}, metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	cli := authmapCLI{t: t, environ: map[string]string{}, common: []string{"--kubeconfig", authmapKubeconfig(t, cfg), "--namespace", ns}}
+	cli := authmapCLI{t: t, environ: map[string]string{}, common: []string{"--kubeconfig", testKubeconfig(t, cfg), "--namespace", ns}}
 	for _, args := range [][]string{{"add-account", "111122223333"}, {"remove", "--arn", "arn:aws:iam::111122223333:role/a"}, {"list"}} {
 		if out := cli.run(1, args...); !strings.Contains(out, "mapRoles[1] arn:aws:iam::111122223333:role/b") {
 			t.Errorf("%v: %s", args, out)
@@ -224,7 +206,7 @@ func TestAuthmapMigratePlanAgainstEKS(t *testing.T) {
 		t.Setenv(k, v)
 	}
 	t.Setenv("AWS_ENDPOINT_URL_EKS", srv.URL)
-	kc := authmapKubeconfig(t, cfg)
+	kc := testKubeconfig(t, cfg)
 	cli := authmapCLI{t: t, environ: environ, common: []string{"--kubeconfig", kc, "--namespace", ns}}
 	cli.run(0, "add-user", "--arn", "arn:aws:iam::111122223333:user/alice", "--username", "alice", "--group", "viewers")
 	cli.run(0, "add-role", "--arn", "arn:aws:iam::111122223333:role/Developer", "--username", "dev:{{SessionName}}", "--group", "developers")

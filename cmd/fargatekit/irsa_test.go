@@ -74,7 +74,7 @@ func TestIRSAVerifyCommandRealServer(t *testing.T) {
 	cfg := kubetest.Config(t)
 	ns := kubetest.Namespace(t, cfg)
 	issuer := kubetest.Issuer(t, cfg)
-	kubeconfig := authmapKubeconfig(t, cfg) // the package's kubeconfig-file helper
+	kubeconfig := testKubeconfig(t, cfg)
 	cs, err := kubernetes.NewForConfig(cfg)
 	if err != nil {
 		t.Fatal(err)

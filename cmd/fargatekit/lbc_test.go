@@ -68,7 +68,7 @@ func TestLBCCommands(t *testing.T) {
 func TestLBCTeardownCommandRealServer(t *testing.T) {
 	cfg := kubetest.Config(t)
 	ns := kubetest.Namespace(t, cfg)
-	kubeconfig := authmapKubeconfig(t, cfg) // the package's kubeconfig-file helper
+	kubeconfig := testKubeconfig(t, cfg)
 	cs, err := kubernetes.NewForConfig(cfg)
 	if err != nil {
 		t.Fatal(err)
