@@ -22,6 +22,7 @@ import (
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
+	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 )
 
 // EnvKubeconfig names the environment variable that, when set to the path of
@@ -233,4 +234,22 @@ func repoRoot() (string, error) {
 		}
 		dir = parent
 	}
+}
+
+// KubeconfigFile writes a kubeconfig file for cfg (as Config returns it) in
+// the test's temporary directory and returns its path, for code under test
+// that takes a --kubeconfig path rather than a *rest.Config.
+func KubeconfigFile(t testing.TB, cfg *rest.Config) string {
+	t.Helper()
+	c := clientcmdapi.NewConfig()
+	c.Clusters["test"] = &clientcmdapi.Cluster{Server: cfg.Host, CertificateAuthority: cfg.CAFile, CertificateAuthorityData: cfg.CAData}
+	c.AuthInfos["test"] = &clientcmdapi.AuthInfo{ClientCertificate: cfg.CertFile, ClientCertificateData: cfg.CertData,
+		ClientKey: cfg.KeyFile, ClientKeyData: cfg.KeyData, Token: cfg.BearerToken}
+	c.Contexts["test"] = &clientcmdapi.Context{Cluster: "test", AuthInfo: "test"}
+	c.CurrentContext = "test"
+	path := filepath.Join(t.TempDir(), "kubeconfig")
+	if err := clientcmd.WriteToFile(*c, path); err != nil {
+		t.Fatalf("kubetest: writing kubeconfig: %v", err)
+	}
+	return path
 }
