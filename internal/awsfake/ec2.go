@@ -110,39 +110,41 @@ func matches(filters []types.Filter, vpc string) bool {
 	return true
 }
 
-// DescribeSubnets returns the subnets that pass the filters, a page at a time.
-func (f *EC2) DescribeSubnets(_ context.Context, in *ec2.DescribeSubnetsInput, _ ...func(*ec2.Options)) (*ec2.DescribeSubnetsOutput, error) {
+// describe records the call and returns the page of the items of the VPCs
+// the filters name (vpc returns an item's VPC) that the input asks for.
+func describe[T any](f *EC2, op string, items []T, vpc func(T) *string, filters []types.Filter, maxResults *int32, token *string) ([]T, *string, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	var all []types.Subnet
-	for _, s := range f.Subnets {
-		if matches(in.Filters, aws.ToString(s.VpcId)) {
-			all = append(all, s)
+	var all []T
+	for _, it := range items {
+		if matches(filters, aws.ToString(vpc(it))) {
+			all = append(all, it)
 		}
 	}
-	lo, hi, next, err := f.page("DescribeSubnets", in.Filters, in.MaxResults, in.NextToken, len(all))
+	lo, hi, next, err := f.page(op, filters, maxResults, token, len(all))
+	if err != nil {
+		return nil, nil, err
+	}
+	return slices.Clone(all[lo:hi]), next, nil
+}
+
+// DescribeSubnets returns the subnets that pass the filters, a page at a time.
+func (f *EC2) DescribeSubnets(_ context.Context, in *ec2.DescribeSubnetsInput, _ ...func(*ec2.Options)) (*ec2.DescribeSubnetsOutput, error) {
+	page, next, err := describe(f, "DescribeSubnets", f.Subnets, func(s types.Subnet) *string { return s.VpcId }, in.Filters, in.MaxResults, in.NextToken)
 	if err != nil {
 		return nil, err
 	}
-	return &ec2.DescribeSubnetsOutput{Subnets: slices.Clone(all[lo:hi]), NextToken: next}, nil
+	return &ec2.DescribeSubnetsOutput{Subnets: page, NextToken: next}, nil
 }
 
 // DescribeRouteTables returns the route tables that pass the filters, a page
 // at a time.
 func (f *EC2) DescribeRouteTables(_ context.Context, in *ec2.DescribeRouteTablesInput, _ ...func(*ec2.Options)) (*ec2.DescribeRouteTablesOutput, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	var all []types.RouteTable
-	for _, rt := range f.RouteTables {
-		if matches(in.Filters, aws.ToString(rt.VpcId)) {
-			all = append(all, rt)
-		}
-	}
-	lo, hi, next, err := f.page("DescribeRouteTables", in.Filters, in.MaxResults, in.NextToken, len(all))
+	page, next, err := describe(f, "DescribeRouteTables", f.RouteTables, func(rt types.RouteTable) *string { return rt.VpcId }, in.Filters, in.MaxResults, in.NextToken)
 	if err != nil {
 		return nil, err
 	}
-	return &ec2.DescribeRouteTablesOutput{RouteTables: slices.Clone(all[lo:hi]), NextToken: next}, nil
+	return &ec2.DescribeRouteTablesOutput{RouteTables: page, NextToken: next}, nil
 }
 
 // Subnet returns a subnet of the VPC in the Availability Zone, with CIDR block

@@ -153,12 +153,65 @@ func (f *IAM) partition() string {
 	return f.Partition
 }
 
-func (f *IAM) begin(op string) error {
+// do runs one call under the lock: it records op in Calls, fails with
+// FailOn[op] if set, and otherwise runs fn.
+func (f *IAM) do(op string, fn func() error) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
 	f.Calls = append(f.Calls, op)
-	return f.FailOn[op]
+	if err := f.FailOn[op]; err != nil {
+		return err
+	}
+	return fn()
 }
 
-func (f *IAM) wrote(op string) { f.Writes = append(f.Writes, op) }
+// write is do for a mutating call: it records op in Writes when fn succeeds.
+func (f *IAM) write(op string, fn func() error) error {
+	return f.do(op, func() error {
+		if err := fn(); err != nil {
+			return err
+		}
+		f.Writes = append(f.Writes, op)
+		return nil
+	})
+}
+
+// readRole runs fn on the named role if it is visible.
+func (f *IAM) readRole(op string, name *string, fn func(*Role) error) error {
+	return f.do(op, func() error { return f.withRole(name, fn) })
+}
+
+// writeRole is readRole for a mutating call.
+func (f *IAM) writeRole(op string, name *string, fn func(*Role) error) error {
+	return f.write(op, func() error { return f.withRole(name, fn) })
+}
+
+func (f *IAM) withRole(name *string, fn func(*Role) error) error {
+	r, err := f.role(aws.ToString(name))
+	if err != nil {
+		return err
+	}
+	return fn(r)
+}
+
+// writeProvider runs fn on the provider with the ARN, for a mutating call.
+func (f *IAM) writeProvider(op string, arn *string, fn func(*OIDCProvider) error) error {
+	return f.write(op, func() error {
+		p, err := f.provider(arn)
+		if err != nil {
+			return err
+		}
+		return fn(p)
+	})
+}
+
+// result is out, or nil and the error: what an SDK call returns.
+func result[T any](out *T, err error) (*T, error) {
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
 
 func noSuchEntity(format string, a ...any) error {
 	return &types.NoSuchEntityException{Message: aws.String(fmt.Sprintf(format, a...))}
@@ -229,161 +282,112 @@ func tags(m map[string]string) []types.Tag {
 
 // GetRole returns a visible role, its trust policy URL-encoded.
 func (f *IAM) GetRole(_ context.Context, in *iam.GetRoleInput, _ ...func(*iam.Options)) (*iam.GetRoleOutput, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if err := f.begin("GetRole"); err != nil {
-		return nil, err
-	}
-	r, err := f.role(aws.ToString(in.RoleName))
-	if err != nil {
-		return nil, err
-	}
-	return &iam.GetRoleOutput{Role: f.view(r)}, nil
+	var out *iam.GetRoleOutput
+	err := f.readRole("GetRole", in.RoleName, func(r *Role) error {
+		out = &iam.GetRoleOutput{Role: f.view(r)}
+		return nil
+	})
+	return result(out, err)
 }
 
 // CreateRole creates a role after checking its trust policy; the new role
 // stays invisible to the next RoleLag calls that name it.
 func (f *IAM) CreateRole(_ context.Context, in *iam.CreateRoleInput, _ ...func(*iam.Options)) (*iam.CreateRoleOutput, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if err := f.begin("CreateRole"); err != nil {
-		return nil, err
-	}
-	name := aws.ToString(in.RoleName)
-	if _, ok := f.Roles[name]; ok {
-		return nil, &types.EntityAlreadyExistsException{Message: aws.String("Role with name " + name + " already exists.")}
-	}
-	if err := f.checkTrust(aws.ToString(in.AssumeRolePolicyDocument)); err != nil {
-		return nil, err
-	}
-	r := &Role{Name: name, Path: "/", Trust: aws.ToString(in.AssumeRolePolicyDocument), Description: aws.ToString(in.Description),
-		Boundary: aws.ToString(in.PermissionsBoundary), MaxSessionDuration: 3600, Tags: map[string]string{}, Inline: map[string]string{}}
-	if in.Path != nil {
-		r.Path = *in.Path
-	}
-	if in.MaxSessionDuration != nil {
-		r.MaxSessionDuration = *in.MaxSessionDuration
-	}
-	for _, t := range in.Tags {
-		r.Tags[aws.ToString(t.Key)] = aws.ToString(t.Value)
-	}
-	f.Roles[name] = r
-	f.Lag[name] = f.RoleLag
-	f.wrote("CreateRole")
-	return &iam.CreateRoleOutput{Role: f.view(r)}, nil
+	var out *iam.CreateRoleOutput
+	err := f.write("CreateRole", func() error {
+		name := aws.ToString(in.RoleName)
+		if _, ok := f.Roles[name]; ok {
+			return &types.EntityAlreadyExistsException{Message: aws.String("Role with name " + name + " already exists.")}
+		}
+		if err := f.checkTrust(aws.ToString(in.AssumeRolePolicyDocument)); err != nil {
+			return err
+		}
+		r := &Role{Name: name, Path: "/", Trust: aws.ToString(in.AssumeRolePolicyDocument), Description: aws.ToString(in.Description),
+			Boundary: aws.ToString(in.PermissionsBoundary), MaxSessionDuration: 3600, Tags: map[string]string{}, Inline: map[string]string{}}
+		if in.Path != nil {
+			r.Path = *in.Path
+		}
+		if in.MaxSessionDuration != nil {
+			r.MaxSessionDuration = *in.MaxSessionDuration
+		}
+		for _, t := range in.Tags {
+			r.Tags[aws.ToString(t.Key)] = aws.ToString(t.Value)
+		}
+		f.Roles[name] = r
+		f.Lag[name] = f.RoleLag
+		out = &iam.CreateRoleOutput{Role: f.view(r)}
+		return nil
+	})
+	return result(out, err)
 }
 
 // UpdateAssumeRolePolicy replaces a role's trust policy after checking it.
 func (f *IAM) UpdateAssumeRolePolicy(_ context.Context, in *iam.UpdateAssumeRolePolicyInput, _ ...func(*iam.Options)) (*iam.UpdateAssumeRolePolicyOutput, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if err := f.begin("UpdateAssumeRolePolicy"); err != nil {
-		return nil, err
-	}
-	r, err := f.role(aws.ToString(in.RoleName))
-	if err != nil {
-		return nil, err
-	}
-	if err := f.checkTrust(aws.ToString(in.PolicyDocument)); err != nil {
-		return nil, err
-	}
-	r.Trust = aws.ToString(in.PolicyDocument)
-	f.wrote("UpdateAssumeRolePolicy")
-	return &iam.UpdateAssumeRolePolicyOutput{}, nil
+	return result(&iam.UpdateAssumeRolePolicyOutput{}, f.writeRole("UpdateAssumeRolePolicy", in.RoleName, func(r *Role) error {
+		if err := f.checkTrust(aws.ToString(in.PolicyDocument)); err != nil {
+			return err
+		}
+		r.Trust = aws.ToString(in.PolicyDocument)
+		return nil
+	}))
 }
 
 // UpdateRole sets a role's description (when given) and maximum session
 // duration: as documented, an omitted MaxSessionDuration resets it to one hour.
 func (f *IAM) UpdateRole(_ context.Context, in *iam.UpdateRoleInput, _ ...func(*iam.Options)) (*iam.UpdateRoleOutput, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if err := f.begin("UpdateRole"); err != nil {
-		return nil, err
-	}
-	r, err := f.role(aws.ToString(in.RoleName))
-	if err != nil {
-		return nil, err
-	}
-	if in.Description != nil {
-		r.Description = *in.Description
-	}
-	r.MaxSessionDuration = 3600 // documented: omitted means one hour
-	if in.MaxSessionDuration != nil {
-		r.MaxSessionDuration = *in.MaxSessionDuration
-	}
-	f.wrote("UpdateRole")
-	return &iam.UpdateRoleOutput{}, nil
+	return result(&iam.UpdateRoleOutput{}, f.writeRole("UpdateRole", in.RoleName, func(r *Role) error {
+		if in.Description != nil {
+			r.Description = *in.Description
+		}
+		r.MaxSessionDuration = 3600 // documented: omitted means one hour
+		if in.MaxSessionDuration != nil {
+			r.MaxSessionDuration = *in.MaxSessionDuration
+		}
+		return nil
+	}))
 }
 
 // PutRolePermissionsBoundary sets a role's boundary to an existing managed policy.
 func (f *IAM) PutRolePermissionsBoundary(_ context.Context, in *iam.PutRolePermissionsBoundaryInput, _ ...func(*iam.Options)) (*iam.PutRolePermissionsBoundaryOutput, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if err := f.begin("PutRolePermissionsBoundary"); err != nil {
-		return nil, err
-	}
-	r, err := f.role(aws.ToString(in.RoleName))
-	if err != nil {
-		return nil, err
-	}
-	if !f.Policies[aws.ToString(in.PermissionsBoundary)] {
-		return nil, noSuchEntity("Policy %s does not exist or is not attachable.", aws.ToString(in.PermissionsBoundary))
-	}
-	r.Boundary = aws.ToString(in.PermissionsBoundary)
-	f.wrote("PutRolePermissionsBoundary")
-	return &iam.PutRolePermissionsBoundaryOutput{}, nil
+	return result(&iam.PutRolePermissionsBoundaryOutput{}, f.writeRole("PutRolePermissionsBoundary", in.RoleName, func(r *Role) error {
+		if !f.Policies[aws.ToString(in.PermissionsBoundary)] {
+			return noSuchEntity("Policy %s does not exist or is not attachable.", aws.ToString(in.PermissionsBoundary))
+		}
+		r.Boundary = aws.ToString(in.PermissionsBoundary)
+		return nil
+	}))
 }
 
 // DeleteRolePermissionsBoundary removes a role's boundary.
 func (f *IAM) DeleteRolePermissionsBoundary(_ context.Context, in *iam.DeleteRolePermissionsBoundaryInput, _ ...func(*iam.Options)) (*iam.DeleteRolePermissionsBoundaryOutput, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if err := f.begin("DeleteRolePermissionsBoundary"); err != nil {
-		return nil, err
-	}
-	r, err := f.role(aws.ToString(in.RoleName))
-	if err != nil {
-		return nil, err
-	}
-	r.Boundary = ""
-	f.wrote("DeleteRolePermissionsBoundary")
-	return &iam.DeleteRolePermissionsBoundaryOutput{}, nil
+	return result(&iam.DeleteRolePermissionsBoundaryOutput{}, f.writeRole("DeleteRolePermissionsBoundary", in.RoleName, func(r *Role) error {
+		r.Boundary = ""
+		return nil
+	}))
 }
 
 // TagRole adds or overwrites tags of a role.
 func (f *IAM) TagRole(_ context.Context, in *iam.TagRoleInput, _ ...func(*iam.Options)) (*iam.TagRoleOutput, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if err := f.begin("TagRole"); err != nil {
-		return nil, err
-	}
-	r, err := f.role(aws.ToString(in.RoleName))
-	if err != nil {
-		return nil, err
-	}
-	for _, t := range in.Tags {
-		r.Tags[aws.ToString(t.Key)] = aws.ToString(t.Value)
-	}
-	f.wrote("TagRole")
-	return &iam.TagRoleOutput{}, nil
+	return result(&iam.TagRoleOutput{}, f.writeRole("TagRole", in.RoleName, func(r *Role) error {
+		setTags(r.Tags, in.Tags)
+		return nil
+	}))
 }
 
 // UntagRole removes tags of a role by key.
 func (f *IAM) UntagRole(_ context.Context, in *iam.UntagRoleInput, _ ...func(*iam.Options)) (*iam.UntagRoleOutput, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if err := f.begin("UntagRole"); err != nil {
-		return nil, err
+	return result(&iam.UntagRoleOutput{}, f.writeRole("UntagRole", in.RoleName, func(r *Role) error {
+		for _, k := range in.TagKeys {
+			delete(r.Tags, k)
+		}
+		return nil
+	}))
+}
+
+func setTags(m map[string]string, tags []types.Tag) {
+	for _, t := range tags {
+		m[aws.ToString(t.Key)] = aws.ToString(t.Value)
 	}
-	r, err := f.role(aws.ToString(in.RoleName))
-	if err != nil {
-		return nil, err
-	}
-	for _, k := range in.TagKeys {
-		delete(r.Tags, k)
-	}
-	f.wrote("UntagRole")
-	return &iam.UntagRoleOutput{}, nil
 }
 
 // page returns items[from:from+size], whether more follow, and the next marker.
@@ -406,173 +410,117 @@ func (f *IAM) page(items []string, marker *string) ([]string, bool, *string) {
 
 // ListAttachedRolePolicies lists a role's managed policies, a page at a time.
 func (f *IAM) ListAttachedRolePolicies(_ context.Context, in *iam.ListAttachedRolePoliciesInput, _ ...func(*iam.Options)) (*iam.ListAttachedRolePoliciesOutput, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if err := f.begin("ListAttachedRolePolicies"); err != nil {
-		return nil, err
-	}
-	r, err := f.role(aws.ToString(in.RoleName))
-	if err != nil {
-		return nil, err
-	}
-	items, more, next := f.page(r.Attached, in.Marker)
-	out := &iam.ListAttachedRolePoliciesOutput{IsTruncated: more, Marker: next}
-	for _, a := range items {
-		out.AttachedPolicies = append(out.AttachedPolicies, types.AttachedPolicy{PolicyArn: aws.String(a), PolicyName: aws.String(a[strings.LastIndex(a, "/")+1:])})
-	}
-	return out, nil
+	var out *iam.ListAttachedRolePoliciesOutput
+	err := f.readRole("ListAttachedRolePolicies", in.RoleName, func(r *Role) error {
+		items, more, next := f.page(r.Attached, in.Marker)
+		out = &iam.ListAttachedRolePoliciesOutput{IsTruncated: more, Marker: next}
+		for _, a := range items {
+			out.AttachedPolicies = append(out.AttachedPolicies, types.AttachedPolicy{PolicyArn: aws.String(a), PolicyName: aws.String(a[strings.LastIndex(a, "/")+1:])})
+		}
+		return nil
+	})
+	return result(out, err)
 }
 
 // AttachRolePolicy attaches an existing managed policy; attaching it twice is
 // a no-op, as in IAM.
 func (f *IAM) AttachRolePolicy(_ context.Context, in *iam.AttachRolePolicyInput, _ ...func(*iam.Options)) (*iam.AttachRolePolicyOutput, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if err := f.begin("AttachRolePolicy"); err != nil {
-		return nil, err
-	}
-	r, err := f.role(aws.ToString(in.RoleName))
-	if err != nil {
-		return nil, err
-	}
-	a := aws.ToString(in.PolicyArn)
-	if !f.Policies[a] {
-		return nil, noSuchEntity("Policy %s does not exist or is not attachable.", a)
-	}
-	if !slices.Contains(r.Attached, a) {
-		r.Attached = append(r.Attached, a)
-	}
-	f.wrote("AttachRolePolicy")
-	return &iam.AttachRolePolicyOutput{}, nil
+	return result(&iam.AttachRolePolicyOutput{}, f.writeRole("AttachRolePolicy", in.RoleName, func(r *Role) error {
+		a := aws.ToString(in.PolicyArn)
+		if !f.Policies[a] {
+			return noSuchEntity("Policy %s does not exist or is not attachable.", a)
+		}
+		if !slices.Contains(r.Attached, a) {
+			r.Attached = append(r.Attached, a)
+		}
+		return nil
+	}))
 }
 
 // DetachRolePolicy detaches a managed policy; NoSuchEntity if it is not attached.
 func (f *IAM) DetachRolePolicy(_ context.Context, in *iam.DetachRolePolicyInput, _ ...func(*iam.Options)) (*iam.DetachRolePolicyOutput, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if err := f.begin("DetachRolePolicy"); err != nil {
-		return nil, err
-	}
-	r, err := f.role(aws.ToString(in.RoleName))
-	if err != nil {
-		return nil, err
-	}
-	a := aws.ToString(in.PolicyArn)
-	i := slices.Index(r.Attached, a)
-	if i < 0 {
-		return nil, noSuchEntity("Policy %s was not found.", a)
-	}
-	r.Attached = slices.Delete(r.Attached, i, i+1)
-	f.wrote("DetachRolePolicy")
-	return &iam.DetachRolePolicyOutput{}, nil
+	return result(&iam.DetachRolePolicyOutput{}, f.writeRole("DetachRolePolicy", in.RoleName, func(r *Role) error {
+		a := aws.ToString(in.PolicyArn)
+		i := slices.Index(r.Attached, a)
+		if i < 0 {
+			return noSuchEntity("Policy %s was not found.", a)
+		}
+		r.Attached = slices.Delete(r.Attached, i, i+1)
+		return nil
+	}))
 }
 
 // ListRolePolicies lists the names of a role's inline policies, sorted, a
 // page at a time.
 func (f *IAM) ListRolePolicies(_ context.Context, in *iam.ListRolePoliciesInput, _ ...func(*iam.Options)) (*iam.ListRolePoliciesOutput, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if err := f.begin("ListRolePolicies"); err != nil {
-		return nil, err
-	}
-	r, err := f.role(aws.ToString(in.RoleName))
-	if err != nil {
-		return nil, err
-	}
-	items, more, next := f.page(slices.Sorted(maps.Keys(r.Inline)), in.Marker)
-	return &iam.ListRolePoliciesOutput{PolicyNames: items, IsTruncated: more, Marker: next}, nil
+	var out *iam.ListRolePoliciesOutput
+	err := f.readRole("ListRolePolicies", in.RoleName, func(r *Role) error {
+		items, more, next := f.page(slices.Sorted(maps.Keys(r.Inline)), in.Marker)
+		out = &iam.ListRolePoliciesOutput{PolicyNames: items, IsTruncated: more, Marker: next}
+		return nil
+	})
+	return result(out, err)
 }
 
 // GetRolePolicy returns an inline policy, URL-encoded.
 func (f *IAM) GetRolePolicy(_ context.Context, in *iam.GetRolePolicyInput, _ ...func(*iam.Options)) (*iam.GetRolePolicyOutput, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if err := f.begin("GetRolePolicy"); err != nil {
-		return nil, err
-	}
-	r, err := f.role(aws.ToString(in.RoleName))
-	if err != nil {
-		return nil, err
-	}
-	doc, ok := r.Inline[aws.ToString(in.PolicyName)]
-	if !ok {
-		return nil, noSuchEntity("The role policy with name %s cannot be found.", aws.ToString(in.PolicyName))
-	}
-	return &iam.GetRolePolicyOutput{RoleName: in.RoleName, PolicyName: in.PolicyName, PolicyDocument: aws.String(url.QueryEscape(doc))}, nil
+	var out *iam.GetRolePolicyOutput
+	err := f.readRole("GetRolePolicy", in.RoleName, func(r *Role) error {
+		doc, ok := r.Inline[aws.ToString(in.PolicyName)]
+		if !ok {
+			return noSuchEntity("The role policy with name %s cannot be found.", aws.ToString(in.PolicyName))
+		}
+		out = &iam.GetRolePolicyOutput{RoleName: in.RoleName, PolicyName: in.PolicyName, PolicyDocument: aws.String(url.QueryEscape(doc))}
+		return nil
+	})
+	return result(out, err)
 }
 
 // PutRolePolicy creates or replaces an inline policy after checking its grammar.
 func (f *IAM) PutRolePolicy(_ context.Context, in *iam.PutRolePolicyInput, _ ...func(*iam.Options)) (*iam.PutRolePolicyOutput, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if err := f.begin("PutRolePolicy"); err != nil {
-		return nil, err
-	}
-	r, err := f.role(aws.ToString(in.RoleName))
-	if err != nil {
-		return nil, err
-	}
-	if _, err := iampolicy.Parse([]byte(aws.ToString(in.PolicyDocument))); err != nil {
-		return nil, &types.MalformedPolicyDocumentException{Message: aws.String("Syntax errors in policy.")}
-	}
-	r.Inline[aws.ToString(in.PolicyName)] = aws.ToString(in.PolicyDocument)
-	f.wrote("PutRolePolicy")
-	return &iam.PutRolePolicyOutput{}, nil
+	return result(&iam.PutRolePolicyOutput{}, f.writeRole("PutRolePolicy", in.RoleName, func(r *Role) error {
+		if _, err := iampolicy.Parse([]byte(aws.ToString(in.PolicyDocument))); err != nil {
+			return &types.MalformedPolicyDocumentException{Message: aws.String("Syntax errors in policy.")}
+		}
+		r.Inline[aws.ToString(in.PolicyName)] = aws.ToString(in.PolicyDocument)
+		return nil
+	}))
 }
 
 // DeleteRolePolicy deletes an inline policy; NoSuchEntity if there is none.
 func (f *IAM) DeleteRolePolicy(_ context.Context, in *iam.DeleteRolePolicyInput, _ ...func(*iam.Options)) (*iam.DeleteRolePolicyOutput, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if err := f.begin("DeleteRolePolicy"); err != nil {
-		return nil, err
-	}
-	r, err := f.role(aws.ToString(in.RoleName))
-	if err != nil {
-		return nil, err
-	}
-	if _, ok := r.Inline[aws.ToString(in.PolicyName)]; !ok {
-		return nil, noSuchEntity("The role policy with name %s cannot be found.", aws.ToString(in.PolicyName))
-	}
-	delete(r.Inline, aws.ToString(in.PolicyName))
-	f.wrote("DeleteRolePolicy")
-	return &iam.DeleteRolePolicyOutput{}, nil
+	return result(&iam.DeleteRolePolicyOutput{}, f.writeRole("DeleteRolePolicy", in.RoleName, func(r *Role) error {
+		if _, ok := r.Inline[aws.ToString(in.PolicyName)]; !ok {
+			return noSuchEntity("The role policy with name %s cannot be found.", aws.ToString(in.PolicyName))
+		}
+		delete(r.Inline, aws.ToString(in.PolicyName))
+		return nil
+	}))
 }
 
 // DeleteRole deletes a role; DeleteConflict while it still has attached or
 // inline policies.
 func (f *IAM) DeleteRole(_ context.Context, in *iam.DeleteRoleInput, _ ...func(*iam.Options)) (*iam.DeleteRoleOutput, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if err := f.begin("DeleteRole"); err != nil {
-		return nil, err
-	}
-	r, err := f.role(aws.ToString(in.RoleName))
-	if err != nil {
-		return nil, err
-	}
-	if len(r.Attached) > 0 || len(r.Inline) > 0 {
-		return nil, &types.DeleteConflictException{Message: aws.String("Cannot delete entity, must detach all policies first.")}
-	}
-	delete(f.Roles, r.Name)
-	delete(f.Lag, r.Name)
-	f.wrote("DeleteRole")
-	return &iam.DeleteRoleOutput{}, nil
+	return result(&iam.DeleteRoleOutput{}, f.writeRole("DeleteRole", in.RoleName, func(r *Role) error {
+		if len(r.Attached) > 0 || len(r.Inline) > 0 {
+			return &types.DeleteConflictException{Message: aws.String("Cannot delete entity, must detach all policies first.")}
+		}
+		delete(f.Roles, r.Name)
+		delete(f.Lag, r.Name)
+		return nil
+	}))
 }
 
 // ListOpenIDConnectProviders lists every provider's ARN, sorted (IAM does not
 // paginate this call).
 func (f *IAM) ListOpenIDConnectProviders(context.Context, *iam.ListOpenIDConnectProvidersInput, ...func(*iam.Options)) (*iam.ListOpenIDConnectProvidersOutput, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if err := f.begin("ListOpenIDConnectProviders"); err != nil {
-		return nil, err
-	}
 	out := &iam.ListOpenIDConnectProvidersOutput{}
-	for _, a := range slices.Sorted(maps.Keys(f.Providers)) {
-		out.OpenIDConnectProviderList = append(out.OpenIDConnectProviderList, types.OpenIDConnectProviderListEntry{Arn: aws.String(a)})
-	}
-	return out, nil
+	return result(out, f.do("ListOpenIDConnectProviders", func() error {
+		for _, a := range slices.Sorted(maps.Keys(f.Providers)) {
+			out.OpenIDConnectProviderList = append(out.OpenIDConnectProviderList, types.OpenIDConnectProviderListEntry{Arn: aws.String(a)})
+		}
+		return nil
+	}))
 }
 
 func (f *IAM) provider(arn *string) (*OIDCProvider, error) {
@@ -586,144 +534,92 @@ func (f *IAM) provider(arn *string) (*OIDCProvider, error) {
 // GetOpenIDConnectProvider returns a provider; as IAM does, its URL without
 // the https:// scheme.
 func (f *IAM) GetOpenIDConnectProvider(_ context.Context, in *iam.GetOpenIDConnectProviderInput, _ ...func(*iam.Options)) (*iam.GetOpenIDConnectProviderOutput, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if err := f.begin("GetOpenIDConnectProvider"); err != nil {
-		return nil, err
-	}
-	p, err := f.provider(in.OpenIDConnectProviderArn)
-	if err != nil {
-		return nil, err
-	}
-	return &iam.GetOpenIDConnectProviderOutput{Url: aws.String(strings.TrimPrefix(p.URL, "https://")), ClientIDList: slices.Clone(p.ClientIDs),
-		ThumbprintList: slices.Clone(p.Thumbprints), Tags: tags(p.Tags)}, nil
+	var out *iam.GetOpenIDConnectProviderOutput
+	err := f.do("GetOpenIDConnectProvider", func() error {
+		p, err := f.provider(in.OpenIDConnectProviderArn)
+		if err != nil {
+			return err
+		}
+		out = &iam.GetOpenIDConnectProviderOutput{Url: aws.String(strings.TrimPrefix(p.URL, "https://")), ClientIDList: slices.Clone(p.ClientIDs),
+			ThumbprintList: slices.Clone(p.Thumbprints), Tags: tags(p.Tags)}
+		return nil
+	})
+	return result(out, err)
 }
 
 // CreateOpenIDConnectProvider creates a provider for an https:// issuer URL;
 // without thumbprints IAM stores [AutoThumbprint].
 func (f *IAM) CreateOpenIDConnectProvider(_ context.Context, in *iam.CreateOpenIDConnectProviderInput, _ ...func(*iam.Options)) (*iam.CreateOpenIDConnectProviderOutput, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if err := f.begin("CreateOpenIDConnectProvider"); err != nil {
-		return nil, err
-	}
-	u := aws.ToString(in.Url)
-	if !strings.HasPrefix(u, "https://") {
-		return nil, &types.InvalidInputException{Message: aws.String("The URL must begin with https://")}
-	}
-	arn := f.ProviderARN(u)
-	if _, ok := f.Providers[arn]; ok {
-		return nil, &types.EntityAlreadyExistsException{Message: aws.String("Provider with url " + u + " already exists.")}
-	}
-	p := &OIDCProvider{URL: u, ClientIDs: slices.Clone(in.ClientIDList), Thumbprints: slices.Clone(in.ThumbprintList), Tags: map[string]string{}}
-	if len(p.Thumbprints) == 0 {
-		p.Thumbprints = []string{AutoThumbprint}
-	}
-	for _, t := range in.Tags {
-		p.Tags[aws.ToString(t.Key)] = aws.ToString(t.Value)
-	}
-	f.Providers[arn] = p
-	f.wrote("CreateOpenIDConnectProvider")
-	return &iam.CreateOpenIDConnectProviderOutput{OpenIDConnectProviderArn: aws.String(arn)}, nil
+	var out *iam.CreateOpenIDConnectProviderOutput
+	err := f.write("CreateOpenIDConnectProvider", func() error {
+		u := aws.ToString(in.Url)
+		if !strings.HasPrefix(u, "https://") {
+			return &types.InvalidInputException{Message: aws.String("The URL must begin with https://")}
+		}
+		arn := f.ProviderARN(u)
+		if _, ok := f.Providers[arn]; ok {
+			return &types.EntityAlreadyExistsException{Message: aws.String("Provider with url " + u + " already exists.")}
+		}
+		p := &OIDCProvider{URL: u, ClientIDs: slices.Clone(in.ClientIDList), Thumbprints: slices.Clone(in.ThumbprintList), Tags: map[string]string{}}
+		if len(p.Thumbprints) == 0 {
+			p.Thumbprints = []string{AutoThumbprint}
+		}
+		setTags(p.Tags, in.Tags)
+		f.Providers[arn] = p
+		out = &iam.CreateOpenIDConnectProviderOutput{OpenIDConnectProviderArn: aws.String(arn)}
+		return nil
+	})
+	return result(out, err)
 }
 
 // AddClientIDToOpenIDConnectProvider adds an audience; adding one twice is a no-op.
 func (f *IAM) AddClientIDToOpenIDConnectProvider(_ context.Context, in *iam.AddClientIDToOpenIDConnectProviderInput, _ ...func(*iam.Options)) (*iam.AddClientIDToOpenIDConnectProviderOutput, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if err := f.begin("AddClientIDToOpenIDConnectProvider"); err != nil {
-		return nil, err
-	}
-	p, err := f.provider(in.OpenIDConnectProviderArn)
-	if err != nil {
-		return nil, err
-	}
-	if !slices.Contains(p.ClientIDs, aws.ToString(in.ClientID)) {
-		p.ClientIDs = append(p.ClientIDs, aws.ToString(in.ClientID))
-	}
-	f.wrote("AddClientIDToOpenIDConnectProvider")
-	return &iam.AddClientIDToOpenIDConnectProviderOutput{}, nil
+	return result(&iam.AddClientIDToOpenIDConnectProviderOutput{}, f.writeProvider("AddClientIDToOpenIDConnectProvider", in.OpenIDConnectProviderArn, func(p *OIDCProvider) error {
+		if !slices.Contains(p.ClientIDs, aws.ToString(in.ClientID)) {
+			p.ClientIDs = append(p.ClientIDs, aws.ToString(in.ClientID))
+		}
+		return nil
+	}))
 }
 
 // RemoveClientIDFromOpenIDConnectProvider removes an audience.
 func (f *IAM) RemoveClientIDFromOpenIDConnectProvider(_ context.Context, in *iam.RemoveClientIDFromOpenIDConnectProviderInput, _ ...func(*iam.Options)) (*iam.RemoveClientIDFromOpenIDConnectProviderOutput, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if err := f.begin("RemoveClientIDFromOpenIDConnectProvider"); err != nil {
-		return nil, err
-	}
-	p, err := f.provider(in.OpenIDConnectProviderArn)
-	if err != nil {
-		return nil, err
-	}
-	p.ClientIDs = slices.DeleteFunc(p.ClientIDs, func(c string) bool { return c == aws.ToString(in.ClientID) })
-	f.wrote("RemoveClientIDFromOpenIDConnectProvider")
-	return &iam.RemoveClientIDFromOpenIDConnectProviderOutput{}, nil
+	return result(&iam.RemoveClientIDFromOpenIDConnectProviderOutput{}, f.writeProvider("RemoveClientIDFromOpenIDConnectProvider", in.OpenIDConnectProviderArn, func(p *OIDCProvider) error {
+		p.ClientIDs = slices.DeleteFunc(p.ClientIDs, func(c string) bool { return c == aws.ToString(in.ClientID) })
+		return nil
+	}))
 }
 
 // UpdateOpenIDConnectProviderThumbprint replaces a provider's thumbprints.
 func (f *IAM) UpdateOpenIDConnectProviderThumbprint(_ context.Context, in *iam.UpdateOpenIDConnectProviderThumbprintInput, _ ...func(*iam.Options)) (*iam.UpdateOpenIDConnectProviderThumbprintOutput, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if err := f.begin("UpdateOpenIDConnectProviderThumbprint"); err != nil {
-		return nil, err
-	}
-	p, err := f.provider(in.OpenIDConnectProviderArn)
-	if err != nil {
-		return nil, err
-	}
-	p.Thumbprints = slices.Clone(in.ThumbprintList)
-	f.wrote("UpdateOpenIDConnectProviderThumbprint")
-	return &iam.UpdateOpenIDConnectProviderThumbprintOutput{}, nil
+	return result(&iam.UpdateOpenIDConnectProviderThumbprintOutput{}, f.writeProvider("UpdateOpenIDConnectProviderThumbprint", in.OpenIDConnectProviderArn, func(p *OIDCProvider) error {
+		p.Thumbprints = slices.Clone(in.ThumbprintList)
+		return nil
+	}))
 }
 
 // TagOpenIDConnectProvider adds or overwrites tags of a provider.
 func (f *IAM) TagOpenIDConnectProvider(_ context.Context, in *iam.TagOpenIDConnectProviderInput, _ ...func(*iam.Options)) (*iam.TagOpenIDConnectProviderOutput, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if err := f.begin("TagOpenIDConnectProvider"); err != nil {
-		return nil, err
-	}
-	p, err := f.provider(in.OpenIDConnectProviderArn)
-	if err != nil {
-		return nil, err
-	}
-	for _, t := range in.Tags {
-		p.Tags[aws.ToString(t.Key)] = aws.ToString(t.Value)
-	}
-	f.wrote("TagOpenIDConnectProvider")
-	return &iam.TagOpenIDConnectProviderOutput{}, nil
+	return result(&iam.TagOpenIDConnectProviderOutput{}, f.writeProvider("TagOpenIDConnectProvider", in.OpenIDConnectProviderArn, func(p *OIDCProvider) error {
+		setTags(p.Tags, in.Tags)
+		return nil
+	}))
 }
 
 // UntagOpenIDConnectProvider removes tags of a provider by key.
 func (f *IAM) UntagOpenIDConnectProvider(_ context.Context, in *iam.UntagOpenIDConnectProviderInput, _ ...func(*iam.Options)) (*iam.UntagOpenIDConnectProviderOutput, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if err := f.begin("UntagOpenIDConnectProvider"); err != nil {
-		return nil, err
-	}
-	p, err := f.provider(in.OpenIDConnectProviderArn)
-	if err != nil {
-		return nil, err
-	}
-	for _, k := range in.TagKeys {
-		delete(p.Tags, k)
-	}
-	f.wrote("UntagOpenIDConnectProvider")
-	return &iam.UntagOpenIDConnectProviderOutput{}, nil
+	return result(&iam.UntagOpenIDConnectProviderOutput{}, f.writeProvider("UntagOpenIDConnectProvider", in.OpenIDConnectProviderArn, func(p *OIDCProvider) error {
+		for _, k := range in.TagKeys {
+			delete(p.Tags, k)
+		}
+		return nil
+	}))
 }
 
 // DeleteOpenIDConnectProvider deletes a provider; NoSuchEntity if there is none.
 func (f *IAM) DeleteOpenIDConnectProvider(_ context.Context, in *iam.DeleteOpenIDConnectProviderInput, _ ...func(*iam.Options)) (*iam.DeleteOpenIDConnectProviderOutput, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if err := f.begin("DeleteOpenIDConnectProvider"); err != nil {
-		return nil, err
-	}
-	if _, err := f.provider(in.OpenIDConnectProviderArn); err != nil {
-		return nil, err
-	}
-	delete(f.Providers, aws.ToString(in.OpenIDConnectProviderArn))
-	f.wrote("DeleteOpenIDConnectProvider")
-	return &iam.DeleteOpenIDConnectProviderOutput{}, nil
+	return result(&iam.DeleteOpenIDConnectProviderOutput{}, f.writeProvider("DeleteOpenIDConnectProvider", in.OpenIDConnectProviderArn, func(*OIDCProvider) error {
+		delete(f.Providers, aws.ToString(in.OpenIDConnectProviderArn))
+		return nil
+	}))
 }
