@@ -35,14 +35,20 @@ func cluster(ctx *pulumi.Context) error {
 	return err
 }
 
-// Compute schedules the recorded graph: the NAT gateway runs beside the
-// chain role → cluster → profile, which is the critical path.
-func ExampleCompute() {
-	g, err := mockstack.Run(cluster)
+// record runs a Pulumi program under internal/mockstack's mocks and returns
+// the resource graph it registered.
+func record(program pulumi.RunFunc) *mockstack.Graph {
+	g, err := mockstack.Run(program)
 	if err != nil {
 		panic(err)
 	}
-	est, err := deploytime.Compute(g, deploytime.DefaultTable())
+	return g
+}
+
+// Compute schedules the recorded graph: the NAT gateway runs beside the
+// chain role → cluster → profile, which is the critical path.
+func ExampleCompute() {
+	est, err := deploytime.Compute(record(cluster), deploytime.DefaultTable())
 	if err != nil {
 		panic(err)
 	}
@@ -60,11 +66,7 @@ func ExampleCompute() {
 // Format prints the critical path (steps under 30 seconds folded into a
 // count), the estimate beside the serial sum, and the source of each figure.
 func ExampleEstimate_Format() {
-	g, err := mockstack.Run(cluster)
-	if err != nil {
-		panic(err)
-	}
-	est, err := deploytime.Compute(g, deploytime.DefaultTable())
+	est, err := deploytime.Compute(record(cluster), deploytime.DefaultTable())
 	if err != nil {
 		panic(err)
 	}
@@ -86,15 +88,11 @@ func ExampleEstimate_Format() {
 // A table of one's own: every custom resource takes a minute, except
 // clusters, which take ten.
 func ExampleTable() {
-	g, err := mockstack.Run(cluster)
-	if err != nil {
-		panic(err)
-	}
 	t := deploytime.Table{
 		ByType:  map[string]deploytime.Latency{"aws:eks/cluster:Cluster": {Typical: 10 * time.Minute, Source: "measured"}},
 		Default: deploytime.Latency{Typical: time.Minute, Source: "guess"},
 	}
-	est, err := deploytime.Compute(g, t)
+	est, err := deploytime.Compute(record(cluster), t)
 	if err != nil {
 		panic(err)
 	}
