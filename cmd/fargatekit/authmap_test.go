@@ -39,7 +39,7 @@ func (c authmapCLI) run(code int, args ...string) string {
 func TestAuthmapCommandsRealServer(t *testing.T) {
 	cfg := kubetest.Config(t)
 	ns := kubetest.Namespace(t, cfg)
-	kc := testKubeconfig(t, cfg)
+	kc := kubetest.KubeconfigFile(t, cfg)
 	// The kubeconfig comes from $KUBECONFIG here, from --kubeconfig below.
 	cli := authmapCLI{t: t, environ: map[string]string{"KUBECONFIG": kc}, common: []string{"--namespace", ns}}
 
@@ -125,7 +125,7 @@ func TestAuthmapMalformedRealServer(t *testing.T) {
 	if _, err := cs.CoreV1().ConfigMaps(ns).Create(ctx, &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "aws-auth"}, Data: bad}, metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	cli := authmapCLI{t: t, environ: map[string]string{}, common: []string{"--kubeconfig", testKubeconfig(t, cfg), "--namespace", ns}}
+	cli := authmapCLI{t: t, environ: map[string]string{}, common: []string{"--kubeconfig", kubetest.KubeconfigFile(t, cfg), "--namespace", ns}}
 	for _, args := range [][]string{{"add-account", "111122223333"}, {"remove", "--arn", "arn:aws:iam::111122223333:role/a"}, {"list"}} {
 		if out := cli.run(1, args...); !strings.Contains(out, "mapRoles[1] arn:aws:iam::111122223333:role/b") {
 			t.Errorf("%v: %s", args, out)
@@ -206,7 +206,7 @@ func TestAuthmapMigratePlanAgainstEKS(t *testing.T) {
 		t.Setenv(k, v)
 	}
 	t.Setenv("AWS_ENDPOINT_URL_EKS", srv.URL)
-	kc := testKubeconfig(t, cfg)
+	kc := kubetest.KubeconfigFile(t, cfg)
 	cli := authmapCLI{t: t, environ: environ, common: []string{"--kubeconfig", kc, "--namespace", ns}}
 	cli.run(0, "add-user", "--arn", "arn:aws:iam::111122223333:user/alice", "--username", "alice", "--group", "viewers")
 	cli.run(0, "add-role", "--arn", "arn:aws:iam::111122223333:role/Developer", "--username", "dev:{{SessionName}}", "--group", "developers")

@@ -74,7 +74,7 @@ func TestIRSAVerifyCommandRealServer(t *testing.T) {
 	cfg := kubetest.Config(t)
 	ns := kubetest.Namespace(t, cfg)
 	issuer := kubetest.Issuer(t, cfg)
-	kubeconfig := testKubeconfig(t, cfg)
+	kubeconfig := kubetest.KubeconfigFile(t, cfg)
 	cs, err := kubernetes.NewForConfig(cfg)
 	if err != nil {
 		t.Fatal(err)

@@ -68,7 +68,7 @@ func TestLBCCommands(t *testing.T) {
 func TestLBCTeardownCommandRealServer(t *testing.T) {
 	cfg := kubetest.Config(t)
 	ns := kubetest.Namespace(t, cfg)
-	kubeconfig := testKubeconfig(t, cfg)
+	kubeconfig := kubetest.KubeconfigFile(t, cfg)
 	cs, err := kubernetes.NewForConfig(cfg)
 	if err != nil {
 		t.Fatal(err)
