@@ -114,6 +114,35 @@ type IRSARole struct {
 	ServiceAccounts []*corev1.ServiceAccount
 }
 
+// Ready returns the resources that make the role usable: the role, its
+// policies and its ServiceAccounts. Use it as dependsOn of the Pods that use
+// the role, rather than the component: the Go SDK expands a dependency on a
+// component only into the children it has registered so far, and it
+// registers them asynchronously.
+func (r *IRSARole) Ready() []pulumi.Resource {
+	return readyOf(r.Role, r.Attachments, r.InlinePolicies, r.ServiceAccounts)
+}
+
+// DependsOn is the resource option pulumi.DependsOn(r.Ready()).
+func (r *IRSARole) DependsOn() pulumi.ResourceOption { return pulumi.DependsOn(r.Ready()) }
+
+// readyOf lists a role, its attachments, its inline policies (by name) and
+// its ServiceAccounts, then extra.
+func readyOf(role *iam.Role, attachments []*iam.RolePolicyAttachment, inline map[string]*iam.RolePolicy,
+	sas []*corev1.ServiceAccount, extra ...pulumi.Resource) []pulumi.Resource {
+	out := []pulumi.Resource{role}
+	for _, a := range attachments {
+		out = append(out, a)
+	}
+	for _, name := range slices.Sorted(maps.Keys(inline)) {
+		out = append(out, inline[name])
+	}
+	for _, sa := range sas {
+		out = append(out, sa)
+	}
+	return append(out, extra...)
+}
+
 // roleInputs are the role-level settings shared by IRSARole and PodIdentityRole.
 type roleInputs struct {
 	name           string
@@ -477,6 +506,20 @@ type PodIdentityRole struct {
 	// ServiceAccounts are the created ServiceAccounts (none when RoleOnly).
 	ServiceAccounts []*corev1.ServiceAccount
 }
+
+// Ready returns the resources that make the role usable by Pods: the role,
+// its policies, its Pod Identity associations and its ServiceAccounts (see
+// [IRSARole.Ready] for why not the component).
+func (r *PodIdentityRole) Ready() []pulumi.Resource {
+	extra := make([]pulumi.Resource, 0, len(r.Associations))
+	for _, a := range r.Associations {
+		extra = append(extra, a)
+	}
+	return readyOf(r.Role, r.Attachments, r.InlinePolicies, r.ServiceAccounts, extra...)
+}
+
+// DependsOn is the resource option pulumi.DependsOn(r.Ready()).
+func (r *PodIdentityRole) DependsOn() pulumi.ResourceOption { return pulumi.DependsOn(r.Ready()) }
 
 func (a *PodIdentityRoleArgs) roleInputs() roleInputs {
 	return roleInputs{

@@ -78,7 +78,12 @@ func TestNewIRSARoleFull(t *testing.T) {
 		if len(r.ServiceAccounts) != 2 || len(r.Attachments) != 2 || len(r.InlinePolicies) != 1 {
 			t.Errorf("result: %d SAs, %d attachments, %d inline", len(r.ServiceAccounts), len(r.Attachments), len(r.InlinePolicies))
 		}
-		return nil
+		if n := len(r.Ready()); n != 6 {
+			t.Errorf("Ready() has %d resources, want 6", n)
+		}
+		// A user of the role, registered right away: it must wait for every
+		// child, which a dependency on the component does not guarantee.
+		return ctx.RegisterResource("test:index:User", "user", pulumi.Map{}, &rawResource{}, r.DependsOn())
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -135,6 +140,12 @@ func TestNewIRSARoleFull(t *testing.T) {
 	}
 	if n := len(g.Children(comp)); n != 6 {
 		t.Errorf("%d children, want 6\n%s", n, g.Tree())
+	}
+	user := mustOne(t, g, "test:index:User", "user")
+	for _, child := range g.Children(comp) {
+		if !g.DependsOn(user, child) {
+			t.Errorf("user does not wait for %s %s", child.Type, child.Name)
+		}
 	}
 }
 
@@ -479,3 +490,6 @@ func TestNewPodIdentityRoleRefused(t *testing.T) {
 		})
 	}
 }
+
+// rawResource is a custom resource of any type, for registering test users.
+type rawResource struct{ pulumi.CustomResourceState }

@@ -240,13 +240,7 @@ func NewLBCRelease(ctx *pulumi.Context, name string, args *LBCReleaseArgs, opts 
 	// The concrete resources, not the irsa component: the SDK expands a
 	// dependency on a component only into the children it has registered so
 	// far, which is racy.
-	deps := append([]pulumi.Resource{comp.Role.Role}, cluster.Ready()...)
-	for _, a := range comp.Role.Attachments {
-		deps = append(deps, a)
-	}
-	for _, sa := range comp.Role.ServiceAccounts {
-		deps = append(deps, sa)
-	}
+	deps := append(comp.Role.Ready(), cluster.Ready()...)
 	comp.Release, err = helmv3.NewRelease(ctx, name, &helmv3.ReleaseArgs{
 		Name:           pulumi.String(ReleaseName),
 		Chart:          pulumi.String(ChartName),

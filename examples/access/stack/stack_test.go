@@ -13,15 +13,7 @@ import (
 
 func plan(t *testing.T, opts ...mockstack.Option) *mockstack.Graph {
 	t.Helper()
-	e, err := catalog.Lookup(stack.Project)
-	if err != nil {
-		t.Fatal(err)
-	}
-	g, err := e.Plan(opts...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return g
+	return stacktest.Plan(t, stack.Project, opts...)
 }
 
 const (
@@ -33,31 +25,17 @@ const (
 
 func TestGraph(t *testing.T) {
 	g := plan(t)
-	stacktest.Counts(t, g, map[string]int{
-		"fargatekit:eksfargate:FargateCluster":                       1,
-		"aws:ec2/vpc:Vpc":                                            1,
-		"aws:ec2/subnet:Subnet":                                      4,
-		"aws:ec2/internetGateway:InternetGateway":                    1,
-		"aws:ec2/eip:Eip":                                            1,
-		"aws:ec2/natGateway:NatGateway":                              1,
-		"aws:ec2/routeTable:RouteTable":                              3,
-		"aws:ec2/route:Route":                                        3,
-		"aws:ec2/routeTableAssociation:RouteTableAssociation":        4,
-		"aws:iam/role:Role":                                          4,
+	stacktest.Counts(t, g, stacktest.WithCluster(map[string]int{
+		"aws:iam/role:Role": 4,
 		"aws:iam/rolePolicyAttachment:RolePolicyAttachment":          2,
-		"aws:eks/cluster:Cluster":                                    1,
 		"aws:eks/fargateProfile:FargateProfile":                      1,
-		"aws:eks/addon:Addon":                                        3,
-		"fargatekit:irsa:OIDCProvider":                               1,
-		"aws:iam/openIdConnectProvider:OpenIdConnectProvider":        1,
-		"pulumi:providers:kubernetes":                                1,
 		"kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding": 1,
 		typMapping:                     2,
 		typEntry:                       3, // admin, readonly, the SSO role
 		typAssoc:                       1, // system:masters → cluster admin policy
 		"kubernetes:core/v1:ConfigMap": 1, // the read of the live aws-auth
 		typPatch:                       1,
-	})
+	}))
 	stacktest.Cluster(t, g, stack.Project)
 	eks := stacktest.One(t, g, "aws:eks/cluster:Cluster", stack.Project+"-cluster")
 	if got := eks.InputString("accessConfig.authenticationMode"); got != "API_AND_CONFIG_MAP" {

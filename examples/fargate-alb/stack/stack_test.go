@@ -14,15 +14,7 @@ import (
 
 func plan(t *testing.T, opts ...mockstack.Option) *mockstack.Graph {
 	t.Helper()
-	e, err := catalog.Lookup(stack.Project)
-	if err != nil {
-		t.Fatal(err)
-	}
-	g, err := e.Plan(opts...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return g
+	return stacktest.Plan(t, stack.Project, opts...)
 }
 
 const (
@@ -33,34 +25,20 @@ const (
 
 func TestGraph(t *testing.T) {
 	g := plan(t)
-	stacktest.Counts(t, g, map[string]int{
-		"fargatekit:eksfargate:FargateCluster":                1,
-		"aws:ec2/vpc:Vpc":                                     1,
-		"aws:ec2/subnet:Subnet":                               4,
-		"aws:ec2/internetGateway:InternetGateway":             1,
-		"aws:ec2/eip:Eip":                                     1,
-		"aws:ec2/natGateway:NatGateway":                       1,
-		"aws:ec2/routeTable:RouteTable":                       3,
-		"aws:ec2/route:Route":                                 3,
-		"aws:ec2/routeTableAssociation:RouteTableAssociation": 4,
-		"aws:iam/role:Role":                                   3,
-		"aws:iam/rolePolicyAttachment:RolePolicyAttachment":   3,
-		"aws:iam/policy:Policy":                               1,
-		"aws:eks/cluster:Cluster":                             1,
-		"aws:eks/fargateProfile:FargateProfile":               2,
-		"aws:eks/addon:Addon":                                 3,
-		"fargatekit:irsa:OIDCProvider":                        1,
-		"aws:iam/openIdConnectProvider:OpenIdConnectProvider": 1,
-		"pulumi:providers:kubernetes":                         1,
-		"fargatekit:lbc:LBCRelease":                           1,
-		"fargatekit:irsa:IRSARole":                            1,
-		"kubernetes:core/v1:ServiceAccount":                   1,
-		typRelease:                                            1,
-		"kubernetes:core/v1:Namespace":                        1,
-		typDeployment:                                         1,
-		"kubernetes:core/v1:Service":                          1,
-		typIngress:                                            1,
-	})
+	stacktest.Counts(t, g, stacktest.WithCluster(map[string]int{
+		"aws:iam/role:Role": 3,
+		"aws:iam/rolePolicyAttachment:RolePolicyAttachment": 3,
+		"aws:iam/policy:Policy":                             1,
+		"aws:eks/fargateProfile:FargateProfile":             2,
+		"fargatekit:lbc:LBCRelease":                         1,
+		"fargatekit:irsa:IRSARole":                          1,
+		"kubernetes:core/v1:ServiceAccount":                 1,
+		typRelease:                                          1,
+		"kubernetes:core/v1:Namespace":                      1,
+		typDeployment:                                       1,
+		"kubernetes:core/v1:Service":                        1,
+		typIngress:                                          1,
+	}))
 	cluster := stacktest.Cluster(t, g, stack.Project, "fp-default", stack.AppProfile)
 
 	appProfile := stacktest.One(t, g, "aws:eks/fargateProfile:FargateProfile", stack.Project+"-profile-"+stack.AppProfile)

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/fargatekit/fargatekit/examples/catalog"
 	"github.com/fargatekit/fargatekit/internal/mockstack"
 )
 
@@ -204,6 +205,53 @@ func goBlocks(doc string) []string {
 		case cur != nil:
 			cur.WriteString(l)
 		}
+	}
+	return out
+}
+
+// Plan runs the catalog's example name under the mock monitor, as the CLI's
+// plan does, with extra options, and fails the test if it errors.
+func Plan(t testing.TB, name string, opts ...mockstack.Option) *mockstack.Graph {
+	t.Helper()
+	e, err := catalog.Lookup(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := e.Plan(opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return g
+}
+
+// clusterCounts is what one FargateCluster registers, by type, in a VPC of its
+// own over two zones with one NAT gateway, apart from the IAM roles, policy
+// attachments and Fargate profiles, whose numbers depend on the stack.
+var clusterCounts = map[string]int{
+	"fargatekit:eksfargate:FargateCluster":                1,
+	"aws:ec2/vpc:Vpc":                                     1,
+	"aws:ec2/subnet:Subnet":                               4,
+	"aws:ec2/internetGateway:InternetGateway":             1,
+	"aws:ec2/eip:Eip":                                     1,
+	"aws:ec2/natGateway:NatGateway":                       1,
+	"aws:ec2/routeTable:RouteTable":                       3,
+	"aws:ec2/route:Route":                                 3,
+	"aws:ec2/routeTableAssociation:RouteTableAssociation": 4,
+	"aws:eks/cluster:Cluster":                             1,
+	"aws:eks/addon:Addon":                                 3,
+	"fargatekit:irsa:OIDCProvider":                        1,
+	"aws:iam/openIdConnectProvider:OpenIdConnectProvider": 1,
+	"pulumi:providers:kubernetes":                         1,
+}
+
+// WithCluster returns the counts of one FargateCluster in its own two-zone,
+// single-NAT VPC plus the stack's own, for [Counts]. The stack's counts give
+// totals for the IAM roles, policy attachments and Fargate profiles (the
+// cluster's included) and add to the cluster's for any other type.
+func WithCluster(stack map[string]int) map[string]int {
+	out := maps.Clone(clusterCounts)
+	for typ, n := range stack {
+		out[typ] += n
 	}
 	return out
 }

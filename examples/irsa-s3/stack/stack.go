@@ -164,7 +164,7 @@ func Program(ctx *pulumi.Context) error {
 				},
 			}},
 		},
-	}, pulumi.Provider(cluster.Provider), pulumi.DependsOn(append(cluster.Ready(), reader)))
+	}, pulumi.Provider(cluster.Provider), pulumi.DependsOn(append(cluster.Ready(), reader.Ready()...)))
 	if err != nil {
 		return err
 	}

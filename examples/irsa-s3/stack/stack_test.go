@@ -15,15 +15,7 @@ import (
 
 func plan(t *testing.T, opts ...mockstack.Option) *mockstack.Graph {
 	t.Helper()
-	e, err := catalog.Lookup(stack.Project)
-	if err != nil {
-		t.Fatal(err)
-	}
-	g, err := e.Plan(opts...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return g
+	return stacktest.Plan(t, stack.Project, opts...)
 }
 
 func policy(t *testing.T, r *mockstack.Resource, key string) iampolicy.Document {
@@ -37,31 +29,17 @@ func policy(t *testing.T, r *mockstack.Resource, key string) iampolicy.Document 
 
 func TestGraph(t *testing.T) {
 	g := plan(t)
-	stacktest.Counts(t, g, map[string]int{
-		"fargatekit:eksfargate:FargateCluster":                1,
-		"aws:ec2/vpc:Vpc":                                     1,
-		"aws:ec2/subnet:Subnet":                               4,
-		"aws:ec2/internetGateway:InternetGateway":             1,
-		"aws:ec2/eip:Eip":                                     1, // singleNatGateway defaults to true
-		"aws:ec2/natGateway:NatGateway":                       1,
-		"aws:ec2/routeTable:RouteTable":                       3,
-		"aws:ec2/route:Route":                                 3,
-		"aws:ec2/routeTableAssociation:RouteTableAssociation": 4,
-		"aws:iam/role:Role":                                   3,
-		"aws:iam/rolePolicyAttachment:RolePolicyAttachment":   2,
-		"aws:iam/rolePolicy:RolePolicy":                       1,
-		"aws:eks/cluster:Cluster":                             1,
-		"aws:eks/fargateProfile:FargateProfile":               1,
-		"aws:eks/addon:Addon":                                 3,
-		"fargatekit:irsa:OIDCProvider":                        1,
-		"aws:iam/openIdConnectProvider:OpenIdConnectProvider": 1,
-		"pulumi:providers:kubernetes":                         1,
-		"aws:s3/bucketV2:BucketV2":                            1,
-		"aws:s3/bucketObjectv2:BucketObjectv2":                1,
-		"fargatekit:irsa:IRSARole":                            1,
-		"kubernetes:core/v1:ServiceAccount":                   1,
-		"kubernetes:core/v1:Pod":                              1,
-	})
+	stacktest.Counts(t, g, stacktest.WithCluster(map[string]int{
+		"aws:iam/role:Role": 3,
+		"aws:iam/rolePolicyAttachment:RolePolicyAttachment": 2,
+		"aws:iam/rolePolicy:RolePolicy":                     1,
+		"aws:eks/fargateProfile:FargateProfile":             1,
+		"aws:s3/bucketV2:BucketV2":                          1,
+		"aws:s3/bucketObjectv2:BucketObjectv2":              1,
+		"fargatekit:irsa:IRSARole":                          1,
+		"kubernetes:core/v1:ServiceAccount":                 1,
+		"kubernetes:core/v1:Pod":                            1,
+	}))
 	stacktest.Cluster(t, g, stack.Project)
 
 	cluster := stacktest.One(t, g, "aws:eks/cluster:Cluster", stack.Project+"-cluster")
