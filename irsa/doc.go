@@ -18,6 +18,10 @@
 //     [NewOIDCProvider] (fargatekit:irsa:OIDCProvider) and [NewPodIdentityRole]
 //     (fargatekit:irsa:PodIdentityRole, refused on Fargate-only clusters).
 //     Their child names are documented on their Args types and are API.
+//     Pods that use a role depend on [IRSARole.Ready] (or take
+//     [IRSARole.DependsOn]), not on the component: the Go SDK expands a
+//     dependency on a component only into the children it has registered so
+//     far, and it registers them asynchronously.
 //   - SDK (no Pulumi): [EnsureOIDCProvider], [EnsureRole], [DeleteRole] and
 //     [DeleteOIDCProvider] converge IAM through narrow interfaces over the
 //     aws-sdk-go-v2 IAM client ([RoleAPI], [OIDCProviderAPI]); a second run
