@@ -1,16 +1,12 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -25,6 +21,7 @@ import (
 	"github.com/fargatekit/fargatekit/authmap"
 	"github.com/fargatekit/fargatekit/eksfargate/kubeauth"
 	"github.com/fargatekit/fargatekit/examples/catalog"
+	"github.com/fargatekit/fargatekit/internal/localkube"
 	"github.com/fargatekit/fargatekit/irsa"
 )
 
@@ -41,7 +38,6 @@ const (
 	serverStartTimeout = 15 * time.Minute
 	// envTestKubeconfig is where integration/kube/up.sh's kubeconfig may be named.
 	envTestKubeconfig = "FARGATEKIT_TEST_KUBECONFIG"
-	modulePath        = "github.com/fargatekit/fargatekit"
 )
 
 // demo prints the demo; every step writes to w.
@@ -200,9 +196,9 @@ func (d *demo) server(ctx context.Context, kubeconfig string) (*rest.Config, str
 		kubeconfig = d.e.getenv(envTestKubeconfig)
 	}
 	if kubeconfig == "" {
-		root, err := repoRoot()
+		root, err := localkube.RepoRoot()
 		if err != nil {
-			return nil, "", fmt.Sprintf("no --kubeconfig and %v", err)
+			return nil, "", fmt.Sprintf("no --kubeconfig and %v (run the demo from the repository, e.g. `make demo`)", err)
 		}
 		d.step("Starting the local API server (integration/kube/up.sh: kube-apiserver + etcd on 127.0.0.1)")
 		kubeconfig, err = d.up(ctx, root)
@@ -219,61 +215,20 @@ func (d *demo) server(ctx context.Context, kubeconfig string) (*rest.Config, str
 	return cfg, kubeconfig, ""
 }
 
-// up runs integration/kube/up.sh, showing its progress, and returns the
-// kubeconfig path it prints.
+// up runs integration/kube/up.sh (internal/localkube), showing its
+// progress, and returns the kubeconfig path it prints.
 func (d *demo) up(ctx context.Context, root string) (string, error) {
 	ctx, cancel := context.WithTimeout(ctx, serverStartTimeout)
 	defer cancel()
-	script := filepath.Join(root, "integration", "kube", "up.sh")
-	cmd := exec.CommandContext(ctx, "bash", script)
-	cmd.Dir = root
-	var stdout strings.Builder
-	cmd.Stdout = &stdout
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		return "", err
-	}
 	t0 := time.Now()
-	if err := cmd.Start(); err != nil {
-		return "", fmt.Errorf("the local API server could not start: %s: %v", script, err)
-	}
-	var tail []string
-	sc := bufio.NewScanner(stderr)
-	for sc.Scan() {
-		line := sc.Text()
+	path, err := localkube.Up(ctx, root, func(line string) {
 		fmt.Fprintf(d.w, "    │ %5.1fs %s\n", time.Since(t0).Seconds(), line)
-		tail = append(tail[max(0, len(tail)-9):], line)
-	}
-	if err := cmd.Wait(); err != nil {
-		return "", fmt.Errorf("the local API server could not start (%s: %v): %s", script, err, strings.Join(tail, " | "))
-	}
-	lines := strings.Split(strings.TrimSpace(stdout.String()), "\n")
-	path := strings.TrimSpace(lines[len(lines)-1])
-	if _, err := os.Stat(path); err != nil {
-		return "", fmt.Errorf("the local API server could not start: %s printed no kubeconfig path (%q)", script, path)
+	})
+	if err != nil {
+		return "", fmt.Errorf("the local API server could not start: %w", err)
 	}
 	d.say("ready in %s", time.Since(t0).Round(100*time.Millisecond))
 	return path, nil
-}
-
-// repoRoot walks up from the working directory to this module's root.
-func repoRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if data, err := os.ReadFile(filepath.Join(dir, "go.mod")); err == nil {
-			if f := strings.Fields(strings.SplitN(string(data), "\n", 2)[0]); len(f) == 2 && f[0] == "module" && f[1] == modulePath {
-				return dir, nil
-			}
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("not inside the fargatekit repository (run the demo from the repository, e.g. `make demo`)")
-		}
-		dir = parent
-	}
 }
 
 // namespace creates the demo's own namespace, so that the demo never touches

@@ -1,15 +1,10 @@
 package kubetest
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
-	"fmt"
 	"math/rand/v2"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -23,6 +18,8 @@ import (
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
+
+	"github.com/fargatekit/fargatekit/internal/localkube"
 )
 
 // EnvKubeconfig names the environment variable that, when set to the path of
@@ -33,10 +30,6 @@ const EnvKubeconfig = "FARGATEKIT_TEST_KUBECONFIG"
 // ManagedByLabel is set, with the value "kubetest", on every namespace that
 // Namespace creates.
 const ManagedByLabel = "app.kubernetes.io/managed-by"
-
-// modulePath identifies the repository root: the directory whose go.mod
-// declares this module.
-const modulePath = "github.com/fargatekit/fargatekit"
 
 // server is the API server that up.sh starts, at most once per test binary.
 var server struct {
@@ -171,69 +164,15 @@ func namespaceName(testName string) string {
 	return base + "-" + string(suffix)
 }
 
-// up runs integration/kube/up.sh, logging its progress to t, and returns
-// the kubeconfig path it prints.
+// up runs integration/kube/up.sh (internal/localkube), logging its progress
+// to t, and returns the kubeconfig path it prints.
 func up(t testing.TB) (string, error) {
-	root, err := repoRoot()
+	root, err := localkube.RepoRoot()
 	if err != nil {
 		return "", err
 	}
-	script := filepath.Join(root, "integration", "kube", "up.sh")
-	state := filepath.Join(root, "integration", "kube", ".cache", "run")
-	t.Logf("kubetest: %s %s (the first run builds kube-apiserver: minutes)", script, state)
-	cmd := exec.Command("bash", script, state)
-	var stdout bytes.Buffer
-	cmd.Stdout = &stdout
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		return "", err
-	}
-	if err := cmd.Start(); err != nil {
-		return "", fmt.Errorf("running %s: %w", script, err)
-	}
-	var tail []string // the last lines of up.sh's output, for the error
-	sc := bufio.NewScanner(stderr)
-	for sc.Scan() {
-		t.Log(sc.Text())
-		tail = append(tail, sc.Text())
-		if len(tail) > 40 {
-			tail = tail[1:]
-		}
-	}
-	if err := cmd.Wait(); err != nil {
-		return "", fmt.Errorf("%s %s failed: %w\n%s", script, state, err, strings.Join(tail, "\n"))
-	}
-	path := strings.TrimSpace(stdout.String())
-	if i := strings.LastIndexByte(path, '\n'); i >= 0 {
-		path = path[i+1:]
-	}
-	if _, err := os.Stat(path); err != nil {
-		return "", fmt.Errorf("%s printed no kubeconfig path (%q): %w", script, path, err)
-	}
-	return path, nil
-}
-
-// repoRoot walks up from the working directory to the directory whose
-// go.mod declares modulePath.
-func repoRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if data, err := os.ReadFile(filepath.Join(dir, "go.mod")); err == nil {
-			for _, line := range strings.Split(string(data), "\n") {
-				if f := strings.Fields(line); len(f) == 2 && f[0] == "module" && strings.Trim(f[1], `"`) == modulePath {
-					return dir, nil
-				}
-			}
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("kubetest: no go.mod for " + modulePath + " above the working directory")
-		}
-		dir = parent
-	}
+	t.Logf("kubetest: %s/integration/kube/up.sh (the first run builds kube-apiserver: minutes)", root)
+	return localkube.Up(context.Background(), root, func(line string) { t.Log(line) })
 }
 
 // KubeconfigFile writes a kubeconfig file for cfg (as Config returns it) in
