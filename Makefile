@@ -14,8 +14,10 @@ tools:
 	bash integration/kube/build.sh
 
 ## test: every test with the race detector, including the real API server.
+## vet runs with -race too, so that both build the dependencies the same way
+## (pulumi-aws compiles once, not twice, on a fresh machine).
 test: tools
-	$(GO) vet $(PKGS)
+	$(GO) vet -race $(PKGS)
 	$(GO) test -race -count=1 -timeout 25m $(PKGS)
 
 ## test-short: unit and mock tests only, no servers.
