@@ -53,8 +53,12 @@ type ClusterRef interface {
 // Static is a ClusterRef made of values the caller already has, for clusters
 // created elsewhere (another stack, eksctl, the console) and for tests.
 type Static struct {
+	// Name, RegionName, Vpc, OIDCProvider, OIDCIssuer and PodExecutionRole are
+	// what ClusterName, Region, VpcID, OIDCProviderARN, OIDCIssuerURL and
+	// PodExecutionRoleARN return; a nil one returns "".
 	Name, RegionName, Vpc, OIDCProvider, OIDCIssuer, PodExecutionRole pulumi.StringInput
-	Provider                                                          pulumi.ProviderResource
+	// Provider is the cluster's Kubernetes provider (KubernetesProvider).
+	Provider pulumi.ProviderResource
 	// Fargate is FargateOnly; Profiles is HasFargateProfiles.
 	Fargate, Profiles bool
 	// AuthMode defaults to API_AND_CONFIG_MAP.
