@@ -2,6 +2,7 @@
 # build.sh — build (once per machine) the binaries for the local test API server:
 #   kube-apiserver  built from the Go module k8s.io/kubernetes
 #   etcd            Debian's etcd-server package, or built from go.etcd.io/etcd
+# and installs the Debian packages up.sh needs (openssl, curl) when missing.
 # Binaries land in integration/kube/.cache/<version>/bin (git-ignored); a later
 # run finds them there and does nothing. Works from any cwd.
 set -euo pipefail
@@ -19,6 +20,20 @@ mkdir -p "$bin"
 # One build at a time per machine (parallel up.sh runs may all call us).
 exec 8>"$cache/build.lock"
 flock 8
+
+# ---- tools up.sh needs -------------------------------------------------------
+missing=()
+for tool in openssl curl; do command -v "$tool" >/dev/null || missing+=("$tool"); done
+if [ "${#missing[@]}" -gt 0 ]; then
+  if command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
+    log "installing ${missing[*]} (Debian packages; up.sh makes certificates and polls /readyz with them)"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" >/dev/null ||
+      { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" >/dev/null; }
+  else
+    log "up.sh needs ${missing[*]}: install them (e.g. apt-get install ${missing[*]}) and run again"
+    exit 1
+  fi
+fi
 
 # ---- kube-apiserver --------------------------------------------------------
 if [ -x "$bin/kube-apiserver" ]; then
