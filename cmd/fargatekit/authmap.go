@@ -10,7 +10,6 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/eks"
 	"k8s.io/client-go/kubernetes"
 	typedcorev1 "k8s.io/client-go/kubernetes/typed/core/v1"
@@ -325,19 +324,9 @@ func runAuthmapMigratePlan(ctx context.Context, e *env, args []string) error {
 		_, err := fmt.Fprint(e.stdout, authmap.PlanFor(current, nil))
 		return err
 	}
-	var opts []func(*config.LoadOptions) error
-	if *profile != "" {
-		opts = append(opts, config.WithSharedConfigProfile(*profile))
-	}
-	for _, r := range []string{*region, e.getenv("AWS_REGION"), e.getenv("AWS_DEFAULT_REGION")} {
-		if r != "" {
-			opts = append(opts, config.WithRegion(r))
-			break
-		}
-	}
-	cfg, err := config.LoadDefaultConfig(ctx, opts...)
+	cfg, err := loadAWS(ctx, e, *profile, *region)
 	if err != nil {
-		return fmt.Errorf("load AWS config: %w", err)
+		return err
 	}
 	if cfg.Region == "" {
 		return fmt.Errorf("%w: no AWS region configured: pass --region or set AWS_REGION (fargatekit never guesses one)", errUsage)

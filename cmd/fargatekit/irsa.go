@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/aws/aws-sdk-go-v2/config"
 	awsiam "github.com/aws/aws-sdk-go-v2/service/iam"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/clientcmd"
@@ -120,7 +119,7 @@ func runIRSAVerify(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	policy, err := readTrustPolicy(ctx, *roleARN, *policyFile, *region)
+	policy, err := readTrustPolicy(ctx, e, *roleARN, *policyFile, *region)
 	if err != nil {
 		return err
 	}
@@ -144,7 +143,7 @@ func runIRSAVerify(ctx context.Context, e *env, args []string) error {
 }
 
 // readTrustPolicy reads the policy from the file, or from IAM for the role.
-func readTrustPolicy(ctx context.Context, roleARN, file, region string) (string, error) {
+func readTrustPolicy(ctx context.Context, e *env, roleARN, file, region string) (string, error) {
 	if file != "" {
 		b, err := os.ReadFile(file)
 		if err != nil {
@@ -152,13 +151,9 @@ func readTrustPolicy(ctx context.Context, roleARN, file, region string) (string,
 		}
 		return string(b), nil
 	}
-	var opts []func(*config.LoadOptions) error
-	if region != "" {
-		opts = append(opts, config.WithRegion(region))
-	}
-	cfg, err := config.LoadDefaultConfig(ctx, opts...)
+	cfg, err := loadAWS(ctx, e, "", region)
 	if err != nil {
-		return "", fmt.Errorf("load AWS config: %w", err)
+		return "", err
 	}
 	if cfg.Region == "" {
 		return "", fmt.Errorf("%w: no AWS region configured: pass --region or set AWS_REGION (fargatekit never guesses one)", errUsage)

@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/eks"
 
 	"github.com/fargatekit/fargatekit/eksfargate/kubeauth"
@@ -32,26 +31,14 @@ func runKubeconfig(ctx context.Context, e *env, args []string) error {
 	if mode != kubeauth.ExecFargatekit && mode != kubeauth.ExecAWS {
 		return fmt.Errorf("%w: --exec %q (want fargatekit or aws)", errUsage, *execMode)
 	}
-	var opts []func(*config.LoadOptions) error
-	if *profile != "" { // as the aws CLI's --profile: wins over environment keys
-		opts = append(opts, config.WithSharedConfigProfile(*profile))
-	} else {
+	cfg, err := loadAWS(ctx, e, *profile, *region)
+	if err != nil {
+		return err
+	}
+	if *profile == "" { // the exec plugin gets the profile the environment names
 		*profile = e.getenv("AWS_PROFILE")
 	}
-	for _, v := range []string{*region, e.getenv("AWS_REGION"), e.getenv("AWS_DEFAULT_REGION")} {
-		if v != "" {
-			*region = v
-			opts = append(opts, config.WithRegion(v))
-			break
-		}
-	}
-	cfg, err := config.LoadDefaultConfig(ctx, opts...)
-	if err != nil {
-		return fmt.Errorf("load AWS config: %w", err)
-	}
-	if *region == "" {
-		*region = cfg.Region // the profile's
-	}
+	*region = cfg.Region
 	if *region == "" {
 		return kubeauth.ErrNoRegion
 	}

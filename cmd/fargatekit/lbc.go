@@ -8,7 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"k8s.io/client-go/tools/clientcmd"
 	"sigs.k8s.io/yaml"
@@ -151,19 +150,9 @@ func runLBCSubnets(ctx context.Context, e *env, args []string) error {
 	if *vpc == "" {
 		return fmt.Errorf("%w: --vpc-id is required", errUsage)
 	}
-	var opts []func(*config.LoadOptions) error
-	if *profile != "" {
-		opts = append(opts, config.WithSharedConfigProfile(*profile))
-	}
-	for _, v := range []string{*region, e.getenv("AWS_REGION"), e.getenv("AWS_DEFAULT_REGION")} {
-		if v != "" {
-			opts = append(opts, config.WithRegion(v))
-			break
-		}
-	}
-	cfg, err := config.LoadDefaultConfig(ctx, opts...)
+	cfg, err := loadAWS(ctx, e, *profile, *region)
 	if err != nil {
-		return fmt.Errorf("load AWS config: %w", err)
+		return err
 	}
 	if cfg.Region == "" {
 		return fmt.Errorf("%w: no region: set --region, AWS_REGION or the profile's region", errUsage)
