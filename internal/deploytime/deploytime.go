@@ -12,6 +12,7 @@ import (
 
 // Latency is a typical create latency and where the figure comes from.
 type Latency struct {
+	// Typical is how long a create usually takes.
 	Typical time.Duration
 	// Source cites the figure; "observed" marks figures AWS does not publish.
 	Source string
@@ -83,8 +84,10 @@ func (t Table) Resolve(r *mockstack.Resource) Latency {
 
 // Step is one resource on the schedule.
 type Step struct {
+	// Resource is the resource created.
 	Resource *mockstack.Resource
-	Latency  Latency
+	// Latency is the create latency assumed for it.
+	Latency Latency
 	// Start and Finish are offsets from the beginning of the deployment.
 	Start, Finish time.Duration
 }

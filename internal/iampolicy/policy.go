@@ -98,14 +98,22 @@ func decodeStatement(b []byte) (Statement, error) {
 
 // Statement is one statement of a policy document.
 type Statement struct {
-	Sid          string     `json:"Sid,omitempty"`
-	Effect       Effect     `json:"Effect"`
+	// Sid is the statement's optional identifier.
+	Sid string `json:"Sid,omitempty"`
+	// Effect is Allow or Deny.
+	Effect Effect `json:"Effect"`
+	// Principal (trust and resource policies) is who the statement applies
+	// to; NotPrincipal everyone but them.
 	Principal    *Principal `json:"Principal,omitempty"`
 	NotPrincipal *Principal `json:"NotPrincipal,omitempty"`
-	Action       Values     `json:"Action,omitempty"`
-	NotAction    Values     `json:"NotAction,omitempty"`
-	Resource     Values     `json:"Resource,omitempty"`
-	NotResource  Values     `json:"NotResource,omitempty"`
+	// Action lists the actions the statement covers; NotAction every action
+	// but these. One of the two is set.
+	Action    Values `json:"Action,omitempty"`
+	NotAction Values `json:"NotAction,omitempty"`
+	// Resource lists the resource ARNs (patterns) the statement covers;
+	// NotResource every resource but these. Trust policies set neither.
+	Resource    Values `json:"Resource,omitempty"`
+	NotResource Values `json:"NotResource,omitempty"`
 	// Condition maps a condition operator (StringEquals, StringLike, Null, ...)
 	// to condition keys and their values. JSON object keys marshal sorted.
 	Condition Condition `json:"Condition,omitempty"`
@@ -117,11 +125,15 @@ type Condition map[string]map[string]Values
 // Principal names who a statement applies to. All set means the wildcard "*".
 type Principal struct {
 	// All is the anonymous wildcard principal, written as "Principal": "*".
-	All           bool   `json:"-"`
-	AWS           Values `json:"AWS,omitempty"`
+	All bool `json:"-"`
+	// AWS lists accounts, IAM roles and users (ARNs or account IDs).
+	AWS Values `json:"AWS,omitempty"`
+	// CanonicalUser lists S3 canonical user IDs.
 	CanonicalUser Values `json:"CanonicalUser,omitempty"`
-	Federated     Values `json:"Federated,omitempty"`
-	Service       Values `json:"Service,omitempty"`
+	// Federated lists identity providers, e.g. an IAM OIDC provider ARN.
+	Federated Values `json:"Federated,omitempty"`
+	// Service lists AWS service principals, e.g. eks.amazonaws.com.
+	Service Values `json:"Service,omitempty"`
 }
 
 // Values is IAM's string-or-list: one value marshals as a bare string, several as
