@@ -17,7 +17,8 @@ import (
 // role's ARN, which explicitly depends on a marker role too.
 type pair struct {
 	pulumi.ResourceState
-	Role *iam.Role
+	Role, Marker *iam.Role
+	SA           *corev1.ServiceAccount
 }
 
 func newPair(ctx *pulumi.Context, name string, refuse bool, opts ...pulumi.ResourceOption) (*pair, error) {
@@ -28,7 +29,8 @@ func newPair(ctx *pulumi.Context, name string, refuse bool, opts ...pulumi.Resou
 	if err := ctx.RegisterComponentResource("fargatekit:test:Pair", name, c, opts...); err != nil {
 		return nil, err
 	}
-	marker, err := iam.NewRole(ctx, name+"-marker", &iam.RoleArgs{AssumeRolePolicy: pulumi.String("{}")}, pulumi.Parent(c))
+	var err error
+	c.Marker, err = iam.NewRole(ctx, name+"-marker", &iam.RoleArgs{AssumeRolePolicy: pulumi.String("{}")}, pulumi.Parent(c))
 	if err != nil {
 		return nil, err
 	}
@@ -36,9 +38,9 @@ func newPair(ctx *pulumi.Context, name string, refuse bool, opts ...pulumi.Resou
 	if err != nil {
 		return nil, err
 	}
-	_, err = corev1.NewServiceAccount(ctx, name, &corev1.ServiceAccountArgs{
+	c.SA, err = corev1.NewServiceAccount(ctx, name, &corev1.ServiceAccountArgs{
 		Metadata: metav1.ObjectMetaArgs{Name: pulumi.String(name), Annotations: pulumi.StringMap{"eks.amazonaws.com/role-arn": c.Role.Arn}},
-	}, pulumi.Parent(c), pulumi.DependsOn([]pulumi.Resource{marker}))
+	}, pulumi.Parent(c), pulumi.DependsOn([]pulumi.Resource{c.Marker}))
 	if err != nil {
 		return nil, err
 	}
@@ -55,6 +57,13 @@ func TestRecordsParentsDependenciesAndInputs(t *testing.T) {
 		if err != nil {
 			return err
 		}
+		// The SDK expands a dependency on a component into the children that
+		// have called addChild so far, which each does in its registration
+		// goroutine before its URN resolves: wait for the URNs, or the edge
+		// below is racy (it failed in a CI rehearsal).
+		done := make(chan struct{})
+		pulumi.All(p.Role.URN(), p.Marker.URN(), p.SA.URN()).ApplyT(func([]any) error { close(done); return nil })
+		<-done
 		_, err = iam.NewRole(ctx, "after", &iam.RoleArgs{AssumeRolePolicy: pulumi.String("{}")}, pulumi.DependsOn([]pulumi.Resource{p}))
 		return err
 	}, WithAccount("210987654321"))
