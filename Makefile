@@ -4,7 +4,7 @@ GO ?= go
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.7.0
 PKGS := ./...
 
-.PHONY: build test test-short lint bench demo tools fuzz clean-servers
+.PHONY: build test test-short lint bench demo tools fuzz clean-servers layers
 
 build:
 	$(GO) build $(PKGS)
@@ -16,9 +16,15 @@ tools:
 ## test: every test with the race detector, including the real API server.
 ## vet runs with -race too, so that both build the dependencies the same way
 ## (pulumi-aws compiles once, not twice, on a fresh machine).
-test: tools
+test: tools layers
 	$(GO) vet -race $(PKGS)
 	$(GO) test -race -count=1 -timeout 25m $(PKGS)
+
+## layers: the SDK layer (sdk/...), its tests included, links no Pulumi package.
+layers:
+	@bad=$$($(GO) list -deps -test ./sdk/... | grep '^github.com/pulumi/' || true); \
+	if [ -n "$$bad" ]; then echo "layers: sdk/... links Pulumi packages:"; echo "$$bad"; exit 1; fi; \
+	echo "layers: sdk/... (tests included) links no github.com/pulumi/ package"
 
 ## test-short: unit and mock tests only, no servers.
 test-short:

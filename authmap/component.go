@@ -17,6 +17,8 @@ import (
 
 	"github.com/fargatekit/fargatekit/eksfargate/clusterref"
 	"github.com/fargatekit/fargatekit/internal/partition"
+	sdk "github.com/fargatekit/fargatekit/sdk/authmap"
+	"github.com/fargatekit/fargatekit/sdk/eksfargate"
 )
 
 // TypeToken is the type token of [AwsAuthMapping].
@@ -50,7 +52,7 @@ var ErrInvalidArgs = errors.New("authmap: invalid AwsAuthMapping args")
 type RoleMappingArgs struct {
 	// RoleARN is the role's ARN, with or without its path.
 	RoleARN pulumi.StringInput
-	// Username and Groups as in RoleMapping (templates allowed).
+	// Username and Groups as in sdk.RoleMapping (templates allowed).
 	Username string
 	Groups   []string
 	// Key names the role's children in AccessEntries mode (N-role-<Key>);
@@ -62,7 +64,7 @@ type RoleMappingArgs struct {
 type UserMappingArgs struct {
 	// UserARN is the user's ARN.
 	UserARN pulumi.StringInput
-	// Username and Groups as in UserMapping.
+	// Username and Groups as in sdk.UserMapping.
 	Username string
 	Groups   []string
 	// Key names the user's children in AccessEntries mode (N-user-<Key>).
@@ -80,7 +82,7 @@ type UserMappingArgs struct {
 //	  kubernetes:core/v1:ConfigMap        N-live        read (Get) of kube-system/aws-auth
 //	  kubernetes:core/v1:ConfigMapPatch   N-aws-auth    server-side apply of mapRoles/mapUsers/mapAccounts
 //	AccessEntries mode:
-//	  aws:eks/accessEntry:AccessEntry                         N-role-<key>, N-user-<key>
+//	  aws:eks/accessEntry:AccessEntry                             N-role-<key>, N-user-<key>
 //	  aws:eks/accessPolicyAssociation:AccessPolicyAssociation N-role-<key>-admin   for system:masters
 //
 // How ConfigMap mode keeps what it does not own: aws-auth is one ConfigMap
@@ -147,7 +149,7 @@ type AwsAuthMapping struct {
 	// Data is the mapRoles/mapUsers/mapAccounts written (ConfigMap mode).
 	Data pulumi.StringMapOutput
 	// AccessEntries are the entries, roles then users, in args order, and
-	// PolicyAssociations the ClusterAdminPolicy associations (AccessEntries mode).
+	// PolicyAssociations the sdk.ClusterAdminPolicy associations (AccessEntries mode).
 	AccessEntries      []*eks.AccessEntry
 	PolicyAssociations []*eks.AccessPolicyAssociation
 }
@@ -159,41 +161,41 @@ func placeholderARN(kind string, i int) string {
 
 // plain returns the mappings with placeholder ARNs: what can be checked
 // before the ARNs are known.
-func (a *AwsAuthMappingArgs) plain() Mappings {
-	var m Mappings
+func (a *AwsAuthMappingArgs) plain() sdk.Mappings {
+	var m sdk.Mappings
 	for i, r := range a.Roles {
-		m.Roles = append(m.Roles, RoleMapping{RoleARN: placeholderARN("role", i), Username: r.Username, Groups: r.Groups})
+		m.Roles = append(m.Roles, sdk.RoleMapping{RoleARN: placeholderARN("role", i), Username: r.Username, Groups: r.Groups})
 	}
 	for i, u := range a.Users {
-		m.Users = append(m.Users, UserMapping{UserARN: placeholderARN("user", i), Username: u.Username, Groups: u.Groups})
+		m.Users = append(m.Users, sdk.UserMapping{UserARN: placeholderARN("user", i), Username: u.Username, Groups: u.Groups})
 	}
 	m.Accounts = a.Accounts
 	return m
 }
 
-func (a *AwsAuthMappingArgs) validation() []Option {
+func (a *AwsAuthMappingArgs) validation() []sdk.Option {
 	if a.AllowSystemMasters {
-		return []Option{AllowSystemMasters()}
+		return []sdk.Option{sdk.AllowSystemMasters()}
 	}
 	return nil
 }
 
 // mode resolves the mode from the args and the cluster.
 func (a *AwsAuthMappingArgs) mode() (Mode, error) {
-	auth := a.Cluster.AuthenticationMode()
+	auth := a.Cluster.Ref().Mode()
 	m := a.Mode
 	if m == "" {
 		m = ModeAccessEntries
-		if auth == clusterref.AuthConfigMap {
+		if auth == eksfargate.AuthConfigMap {
 			m = ModeConfigMap
 		}
 	}
 	switch {
 	case m != ModeConfigMap && m != ModeAccessEntries:
 		return "", fmt.Errorf("%w: mode %q (ConfigMap or AccessEntries)", ErrInvalidArgs, m)
-	case m == ModeConfigMap && auth == clusterref.AuthAPI:
+	case m == ModeConfigMap && auth == eksfargate.AuthAPI:
 		return "", fmt.Errorf("%w: the cluster's authentication mode is API: it does not read aws-auth", ErrInvalidArgs)
-	case m == ModeAccessEntries && auth == clusterref.AuthConfigMap:
+	case m == ModeAccessEntries && auth == eksfargate.AuthConfigMap:
 		return "", fmt.Errorf("%w: the cluster's authentication mode is CONFIG_MAP: it has no access entries", ErrInvalidArgs)
 	}
 	return m, nil
@@ -210,7 +212,7 @@ func (a *AwsAuthMappingArgs) Validate() error {
 	var errs []error
 	mode, err := a.mode()
 	errs = append(errs, err)
-	if len(a.Roles)+len(a.Users)+len(a.Accounts) == 0 && !(mode == ModeConfigMap && a.Cluster.HasFargateProfiles()) {
+	if len(a.Roles)+len(a.Users)+len(a.Accounts) == 0 && !(mode == ModeConfigMap && a.Cluster.Ref().HasFargateProfiles) {
 		errs = append(errs, fmt.Errorf("%w: no mappings", ErrInvalidArgs))
 	}
 	keys := map[string]bool{}
@@ -235,7 +237,7 @@ func (a *AwsAuthMappingArgs) Validate() error {
 	plain := a.plain()
 	errs = append(errs, plain.Validate(a.validation()...))
 	if mode == ModeAccessEntries {
-		_, err := AccessEntriesFor(plain)
+		_, err := sdk.AccessEntriesFor(plain)
 		errs = append(errs, err)
 	}
 	if mode == ModeConfigMap && kubeProvider(a) == nil {
@@ -248,7 +250,7 @@ func kubeProvider(a *AwsAuthMappingArgs) pulumi.ProviderResource {
 	if a.KubernetesProvider != nil {
 		return a.KubernetesProvider
 	}
-	return a.Cluster.KubernetesProvider()
+	return a.Cluster.Ref().KubernetesProvider
 }
 
 // NewAwsAuthMapping maps the given roles and users on the cluster, in
@@ -296,29 +298,29 @@ type reconcileInput struct {
 }
 
 // reconcile renders what ConfigMap mode writes.
-func (a *AwsAuthMappingArgs) reconcile(in reconcileInput, annotation string) (Reconciled, error) {
-	var owned, ensured Mappings
+func (a *AwsAuthMappingArgs) reconcile(in reconcileInput, annotation string) (sdk.Reconciled, error) {
+	var owned, ensured sdk.Mappings
 	for i, r := range a.Roles {
-		owned.Roles = append(owned.Roles, RoleMapping{RoleARN: in.roleARNs[i], Username: r.Username, Groups: r.Groups})
+		owned.Roles = append(owned.Roles, sdk.RoleMapping{RoleARN: in.roleARNs[i], Username: r.Username, Groups: r.Groups})
 	}
 	for i, u := range a.Users {
-		owned.Users = append(owned.Users, UserMapping{UserARN: in.userARNs[i], Username: u.Username, Groups: u.Groups})
+		owned.Users = append(owned.Users, sdk.UserMapping{UserARN: in.userARNs[i], Username: u.Username, Groups: u.Groups})
 	}
 	owned.Accounts = a.Accounts
 	if err := owned.Validate(a.validation()...); err != nil {
-		return Reconciled{}, err
+		return sdk.Reconciled{}, err
 	}
-	if a.Cluster.HasFargateProfiles() {
+	if a.Cluster.Ref().HasFargateProfiles {
 		if in.podExecutionRole == "" {
-			return Reconciled{}, fmt.Errorf("%w: the cluster has Fargate profiles but no pod-execution role ARN", ErrInvalidArgs)
+			return sdk.Reconciled{}, fmt.Errorf("%w: the cluster has Fargate profiles but no pod-execution role ARN", ErrInvalidArgs)
 		}
-		ensured.Roles = []RoleMapping{FargateRoleMapping(in.podExecutionRole)}
+		ensured.Roles = []sdk.RoleMapping{sdk.FargateRoleMapping(in.podExecutionRole)}
 	}
 	var prev []string
 	if v := in.annotations[annotation]; v != "" {
 		_ = json.Unmarshal([]byte(v), &prev) // unreadable: nothing to remove, the safe side
 	}
-	return Reconcile(in.live, prev, owned, ensured)
+	return sdk.Reconcile(in.live, prev, owned, ensured)
 }
 
 func (c *AwsAuthMapping) configMap(ctx *pulumi.Context, name string, args *AwsAuthMappingArgs) error {
@@ -330,12 +332,12 @@ func (c *AwsAuthMapping) configMap(ctx *pulumi.Context, name string, args *AwsAu
 		cmName = DefaultName
 	}
 	k8s := kubeProvider(args)
-	ready := pulumi.DependsOn(args.Cluster.Ready())
-	live, err := corev1.GetConfigMap(ctx, name+"-live", readID(args.Cluster.Ready(), ns+"/"+cmName), nil, pulumi.Parent(c), pulumi.Provider(k8s), ready)
+	ready := pulumi.DependsOn(args.Cluster.Ref().Ready)
+	live, err := corev1.GetConfigMap(ctx, name+"-live", readID(args.Cluster.Ref().Ready, ns+"/"+cmName), nil, pulumi.Parent(c), pulumi.Provider(k8s), ready)
 	if err != nil {
 		return fmt.Errorf("reading %s/%s: %w", ns, cmName, err)
 	}
-	inputs := []any{live.Data, live.Metadata.Annotations(), args.Cluster.PodExecutionRoleARN()}
+	inputs := []any{live.Data, live.Metadata.Annotations(), clusterref.String(args.Cluster.Ref().PodExecutionRoleARN)}
 	for _, r := range args.Roles {
 		inputs = append(inputs, r.RoleARN)
 	}
@@ -394,7 +396,7 @@ func readID(ready []pulumi.Resource, id string) pulumi.IDOutput {
 	return pulumi.All(deps...).ApplyT(func([]any) pulumi.ID { return pulumi.ID(id) }).(pulumi.IDOutput)
 }
 
-// adminPolicyARN is ClusterAdminPolicy in the principal's partition.
+// adminPolicyARN is sdk.ClusterAdminPolicy in the principal's partition.
 func adminPolicyARN(principal pulumi.StringOutput) pulumi.StringOutput {
 	return principal.ApplyT(func(p string) (string, error) {
 		a, err := arn.Parse(p)
@@ -404,33 +406,31 @@ func adminPolicyARN(principal pulumi.StringOutput) pulumi.StringOutput {
 		if _, err := partition.ByID(a.Partition); err != nil {
 			return "", fmt.Errorf("authmap: %w %q: %w", ErrInvalidARN, p, err)
 		}
-		return AccessPolicyARN(a.Partition, ClusterAdminPolicy), nil
+		return sdk.AccessPolicyARN(a.Partition, sdk.ClusterAdminPolicy), nil
 	}).(pulumi.StringOutput)
 }
 
 func (c *AwsAuthMapping) accessEntries(ctx *pulumi.Context, name string, args *AwsAuthMappingArgs) error {
 	plain := args.plain()
-	add := func(child string, principal pulumi.StringInput, e AccessEntry, kind string) error {
+	add := func(child string, principal pulumi.StringInput, e sdk.AccessEntry, kind string) error {
 		checked := principal.ToStringOutput().ApplyT(func(p string) (string, error) {
-			var err error
+			err := sdk.ValidateUserARN(p)
 			if kind == "role" {
-				err = errors.Join(roleARNProblems(pathlessOrSame(p))...)
-			} else {
-				err = errors.Join(UserMapping{UserARN: p, Username: "x"}.problems(options{})...)
+				err = sdk.ValidateRoleARN(p)
 			}
 			if err != nil {
 				return "", fmt.Errorf("authmap: %s: %w", child, err)
 			}
 			return p, nil
 		}).(pulumi.StringOutput)
-		ea := &eks.AccessEntryArgs{ClusterName: args.Cluster.ClusterName(), PrincipalArn: checked, Type: pulumi.String(e.Type)}
+		ea := &eks.AccessEntryArgs{ClusterName: clusterref.String(args.Cluster.Ref().Name), PrincipalArn: checked, Type: pulumi.String(e.Type)}
 		if e.Username != "" {
 			ea.UserName = pulumi.String(e.Username)
 		}
 		if len(e.KubernetesGroups) > 0 {
 			ea.KubernetesGroups = pulumi.ToStringArray(e.KubernetesGroups)
 		}
-		entry, err := eks.NewAccessEntry(ctx, child, ea, pulumi.Parent(c), pulumi.DependsOn(args.Cluster.Ready()))
+		entry, err := eks.NewAccessEntry(ctx, child, ea, pulumi.Parent(c), pulumi.DependsOn(args.Cluster.Ref().Ready))
 		if err != nil {
 			return fmt.Errorf("access entry %s: %w", child, err)
 		}

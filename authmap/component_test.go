@@ -15,6 +15,8 @@ import (
 	"github.com/fargatekit/fargatekit/authmap"
 	"github.com/fargatekit/fargatekit/eksfargate/clusterref"
 	"github.com/fargatekit/fargatekit/internal/mockstack"
+	sdk "github.com/fargatekit/fargatekit/sdk/authmap"
+	"github.com/fargatekit/fargatekit/sdk/eksfargate"
 )
 
 const (
@@ -28,18 +30,18 @@ const (
 
 // testCluster is a Static ClusterRef with a Kubernetes provider and a Ready
 // resource, in the given authentication mode.
-func testCluster(ctx *pulumi.Context, auth string, profiles bool) (clusterref.Static, error) {
+func testCluster(ctx *pulumi.Context, auth string, profiles bool) (clusterref.Cluster, error) {
 	k8s, err := kubernetes.NewProvider(ctx, "k8s", &kubernetes.ProviderArgs{Kubeconfig: pulumi.String("{}")})
 	if err != nil {
-		return clusterref.Static{}, err
+		return clusterref.Cluster{}, err
 	}
 	coredns, err := iam.NewRole(ctx, "ready-marker", &iam.RoleArgs{AssumeRolePolicy: pulumi.String("{}")})
 	if err != nil {
-		return clusterref.Static{}, err
+		return clusterref.Cluster{}, err
 	}
-	return clusterref.Static{Name: pulumi.String("demo"), RegionName: pulumi.String("us-west-2"), Provider: k8s,
-		PodExecutionRole: pulumi.String(podExecARN), Profiles: profiles, Fargate: profiles, AuthMode: auth,
-		ReadyResources: []pulumi.Resource{coredns}}, nil
+	return clusterref.Cluster{Name: pulumi.String("demo"), Region: pulumi.String("us-west-2"), KubernetesProvider: k8s,
+		PodExecutionRoleARN: pulumi.String(podExecARN), HasFargateProfiles: profiles, FargateOnly: profiles, AuthenticationMode: auth,
+		Ready: []pulumi.Resource{coredns}}, nil
 }
 
 func one(t *testing.T, g *mockstack.Graph, typ, name string) *mockstack.Resource {
@@ -81,7 +83,7 @@ const liveRoles = `- groups:
 // bytes, the entry this component dropped goes, the Fargate mapping is there.
 func TestConfigMapMode(t *testing.T) {
 	g, err := mockstack.Run(func(ctx *pulumi.Context) error {
-		c, err := testCluster(ctx, clusterref.AuthConfigMap, true)
+		c, err := testCluster(ctx, eksfargate.AuthConfigMap, true)
 		if err != nil {
 			return err
 		}
@@ -146,18 +148,18 @@ func TestConfigMapMode(t *testing.T) {
 	if _, ok := patch.Inputs["data"].ObjectValue()["notes"]; ok {
 		t.Error("the patch carries a key it does not manage")
 	}
-	got, err := authmap.Parse(map[string]string{"mapRoles": roles, "mapUsers": patch.InputString("data.mapUsers")})
+	got, err := sdk.Parse(map[string]string{"mapRoles": roles, "mapUsers": patch.InputString("data.mapUsers")})
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []authmap.RoleMapping{
-		authmap.NodeRoleMapping("arn:aws:iam::123456789012:role/NodeInstanceRole"),
+	want := []sdk.RoleMapping{
+		sdk.NodeRoleMapping("arn:aws:iam::123456789012:role/NodeInstanceRole"),
 		{RoleARN: "arn:aws:iam::123456789012:role/data-team", Username: "data:{{SessionName}}", Groups: []string{"data"}},
 		{RoleARN: "arn:aws:iam::123456789012:role/developer", Username: "dev:{{SessionName}}", Groups: []string{"developers"}},
 		{RoleARN: "arn:aws:iam::123456789012:role/Admin", Username: "admin:{{SessionName}}", Groups: []string{authmap.GroupMasters}},
-		authmap.FargateRoleMapping(podExecARN),
+		sdk.FargateRoleMapping(podExecARN),
 	}
-	if !got.Equal(authmap.Mappings{Roles: want, Users: []authmap.UserMapping{{UserARN: "arn:aws:iam::123456789012:user/alice", Username: "alice", Groups: []string{"viewers"}}}}) {
+	if !got.Equal(sdk.Mappings{Roles: want, Users: []sdk.UserMapping{{UserARN: "arn:aws:iam::123456789012:user/alice", Username: "alice", Groups: []string{"viewers"}}}}) {
 		t.Errorf("rendered mappings:\n%+v", got)
 	}
 	if got.Roles[4].RoleARN != "arn:aws:iam::123456789012:role/demo-pod-execution" {
@@ -170,7 +172,7 @@ func TestConfigMapMode(t *testing.T) {
 // live aws-auth lacks it.
 func TestConfigMapModeOnlyFargate(t *testing.T) {
 	g, err := mockstack.Run(func(ctx *pulumi.Context) error {
-		c, err := testCluster(ctx, clusterref.AuthAPIAndConfigMap, true)
+		c, err := testCluster(ctx, eksfargate.AuthAPIAndConfigMap, true)
 		if err != nil {
 			return err
 		}
@@ -197,7 +199,7 @@ func TestConfigMapModeOnlyFargate(t *testing.T) {
 // deployment with the bad entry named, rather than being overwritten.
 func TestConfigMapModeMalformedLive(t *testing.T) {
 	_, err := mockstack.Run(func(ctx *pulumi.Context) error {
-		c, err := testCluster(ctx, clusterref.AuthConfigMap, false)
+		c, err := testCluster(ctx, eksfargate.AuthConfigMap, false)
 		if err != nil {
 			return err
 		}
@@ -216,7 +218,7 @@ func TestConfigMapModeMalformedLive(t *testing.T) {
 // AmazonEKSClusterAdminPolicy association, node roles as EC2_LINUX entries.
 func TestAccessEntriesMode(t *testing.T) {
 	g, err := mockstack.Run(func(ctx *pulumi.Context) error {
-		c, err := testCluster(ctx, clusterref.AuthAPI, true)
+		c, err := testCluster(ctx, eksfargate.AuthAPI, true)
 		if err != nil {
 			return err
 		}
@@ -285,15 +287,15 @@ func TestRefusedArgsRegisterNothing(t *testing.T) {
 		args authmap.AwsAuthMappingArgs
 		want error
 	}{
-		"masters without opt-in": {clusterref.AuthConfigMap, authmap.AwsAuthMappingArgs{Roles: []authmap.RoleMappingArgs{{RoleARN: arn, Username: "a", Groups: []string{authmap.GroupMasters}}}}, authmap.ErrSystemMasters},
-		"ConfigMap on API":       {clusterref.AuthAPI, authmap.AwsAuthMappingArgs{Mode: authmap.ModeConfigMap, Roles: []authmap.RoleMappingArgs{{RoleARN: arn, Username: "a"}}}, authmap.ErrInvalidArgs},
-		"entries on CONFIG_MAP":  {clusterref.AuthConfigMap, authmap.AwsAuthMappingArgs{Mode: authmap.ModeAccessEntries, Roles: []authmap.RoleMappingArgs{{RoleARN: arn, Username: "a"}}}, authmap.ErrInvalidArgs},
-		"system group as entry":  {clusterref.AuthAPI, authmap.AwsAuthMappingArgs{Roles: []authmap.RoleMappingArgs{{RoleARN: arn, Username: "a", Groups: []string{"system:x"}}}}, authmap.ErrNotMigratable},
-		"account as entry":       {clusterref.AuthAPI, authmap.AwsAuthMappingArgs{Accounts: []string{"123456789012"}}, authmap.ErrNotMigratable},
-		"unknown template":       {clusterref.AuthAPI, authmap.AwsAuthMappingArgs{Roles: []authmap.RoleMappingArgs{{RoleARN: arn, Username: "a:{{Session}}"}}}, authmap.ErrUnknownTemplate},
-		"nil ARN":                {clusterref.AuthAPI, authmap.AwsAuthMappingArgs{Roles: []authmap.RoleMappingArgs{{Username: "a"}}}, authmap.ErrInvalidArgs},
-		"duplicate keys":         {clusterref.AuthAPI, authmap.AwsAuthMappingArgs{Roles: []authmap.RoleMappingArgs{{RoleARN: arn, Username: "a", Key: "k"}, {RoleARN: arn, Username: "b", Key: "k"}}}, authmap.ErrInvalidArgs},
-		"nothing to map":         {clusterref.AuthAPI, authmap.AwsAuthMappingArgs{}, authmap.ErrInvalidArgs},
+		"masters without opt-in": {eksfargate.AuthConfigMap, authmap.AwsAuthMappingArgs{Roles: []authmap.RoleMappingArgs{{RoleARN: arn, Username: "a", Groups: []string{authmap.GroupMasters}}}}, authmap.ErrSystemMasters},
+		"ConfigMap on API":       {eksfargate.AuthAPI, authmap.AwsAuthMappingArgs{Mode: authmap.ModeConfigMap, Roles: []authmap.RoleMappingArgs{{RoleARN: arn, Username: "a"}}}, authmap.ErrInvalidArgs},
+		"entries on CONFIG_MAP":  {eksfargate.AuthConfigMap, authmap.AwsAuthMappingArgs{Mode: authmap.ModeAccessEntries, Roles: []authmap.RoleMappingArgs{{RoleARN: arn, Username: "a"}}}, authmap.ErrInvalidArgs},
+		"system group as entry":  {eksfargate.AuthAPI, authmap.AwsAuthMappingArgs{Roles: []authmap.RoleMappingArgs{{RoleARN: arn, Username: "a", Groups: []string{"system:x"}}}}, authmap.ErrNotMigratable},
+		"account as entry":       {eksfargate.AuthAPI, authmap.AwsAuthMappingArgs{Accounts: []string{"123456789012"}}, authmap.ErrNotMigratable},
+		"unknown template":       {eksfargate.AuthAPI, authmap.AwsAuthMappingArgs{Roles: []authmap.RoleMappingArgs{{RoleARN: arn, Username: "a:{{Session}}"}}}, authmap.ErrUnknownTemplate},
+		"nil ARN":                {eksfargate.AuthAPI, authmap.AwsAuthMappingArgs{Roles: []authmap.RoleMappingArgs{{Username: "a"}}}, authmap.ErrInvalidArgs},
+		"duplicate keys":         {eksfargate.AuthAPI, authmap.AwsAuthMappingArgs{Roles: []authmap.RoleMappingArgs{{RoleARN: arn, Username: "a", Key: "k"}, {RoleARN: arn, Username: "b", Key: "k"}}}, authmap.ErrInvalidArgs},
+		"nothing to map":         {eksfargate.AuthAPI, authmap.AwsAuthMappingArgs{}, authmap.ErrInvalidArgs},
 	} {
 		t.Run(name, func(t *testing.T) {
 			g, err := mockstack.Run(func(ctx *pulumi.Context) error {
@@ -317,7 +319,7 @@ func TestRefusedArgsRegisterNothing(t *testing.T) {
 	// No Kubernetes provider for ConfigMap mode.
 	_, err := mockstack.Run(func(ctx *pulumi.Context) error {
 		_, err := authmap.NewAwsAuthMapping(ctx, "auth", &authmap.AwsAuthMappingArgs{
-			Cluster: clusterref.Static{Name: pulumi.String("demo"), AuthMode: clusterref.AuthConfigMap},
+			Cluster: clusterref.Cluster{Name: pulumi.String("demo"), AuthenticationMode: eksfargate.AuthConfigMap},
 			Roles:   []authmap.RoleMappingArgs{{RoleARN: arn, Username: "a"}}})
 		return err
 	})

@@ -1,109 +1,5 @@
-// Package authmap maps IAM roles and users to Kubernetes users and groups on
-// EKS, through the aws-auth ConfigMap or EKS access entries, without ever
-// losing an entry it does not own.
-//
-// # The model
-//
-// [Mappings] is the content of kube-system/aws-auth: [RoleMapping] (mapRoles),
-// [UserMapping] (mapUsers) and account IDs (mapAccounts). [Parse] reads a
-// ConfigMap's data exactly as aws-iam-authenticator does (YAML to JSON, then
-// encoding/json: entry keys match case-insensitively, YAML 1.1 scalars such as
-// yes/on are booleans and so are refused where a string is wanted; the three
-// top-level keys are case-sensitive; a blank value, two backquotes or two double quotes mean an empty list).
-// [Mappings.Data] renders it back; [Mappings.ApplyTo] writes it into a whole
-// ConfigMap's data, leaving every other key alone.
-//
-// The authenticator looks a caller up by the lower-case canonical ARN of its
-// session, and a session ARN (arn:aws:sts::1:assumed-role/Name/session)
-// carries no role path. So a rolearn with a path never matches: fargatekit
-// renders role ARNs path-less ([PathlessRoleARN]) and refuses two roles whose
-// ARNs collapse to one path-less name (ErrPathCollision). The identity of a
-// mapping, used by [Mappings.Merge] and [Mappings.Remove], is that lower-case
-// path-less ARN (or the SSO permission-set pattern; the user ARN; the account).
-//
-// [Mappings.Validate] applies the authenticator's rules and the traps around
-// them, returning every problem at once, each a [*Problem] naming its key,
-// index and entry and wrapping a sentinel (ErrInvalidARN, ErrWrongResource,
-// ErrRolePath, ErrPathCollision, ErrInvalidAccount, ErrInvalidSSO,
-// ErrEmptyUsername, ErrUnknownTemplate, ErrShadowed, ErrSystemMasters).
-// The template variables are VarEC2PrivateDNSName, VarSessionName,
-// VarSessionNameRaw, VarAccountID and VarAccessKeyID; any other {{...}} would
-// be kept literally by the authenticator and is refused. system:masters is
-// refused unless the caller passes [AllowSystemMasters]. Note on SSO matchers
-// (sso: {permissionSetName, accountID, partition}): they need the
-// authenticator's SSORoleMatch feature gate, and the authenticator builds its
-// pattern with an empty partition whenever partition is set, so Validate
-// refuses a set partition.
-//
-// # Keeping what others wrote, byte-for-byte
-//
-// aws-auth is shared: EKS writes the node and Fargate pod-execution roles,
-// eksctl, Terraform and people write theirs. Tools that re-render the whole
-// list from their own model lose comments, formatting and keys they do not
-// know, and tools that render only what they own lose everything else (the
-// Fargate role vanishes and pods stop scheduling).
-//
-// Parse therefore keeps, next to the entries, the text each came from. It cuts
-// each list into items: a block list into runs of whole lines starting at the
-// sequence's dashes (every item starts on such a line, so a wrong cut has too
-// many pieces, and a block list without anchors is decoded piece by piece,
-// which reads exactly what decoding it whole reads: FuzzParse checks it), a
-// JSON list at its top-level commas (exact), anything else with a proof:
-// every piece read alone must decode to what the whole value decoded to.
-// [Mappings.Data] then writes
-//
-//   - a list whose entries did not change: its original text, exactly;
-//   - a changed list: each entry that is unchanged with its original bytes
-//     (comments, quoting, key order and keys the authenticator ignores, such
-//     as userid, included), and only new or changed entries rendered afresh,
-//     in the list's own style (block or flow/JSON), indentation and line
-//     endings; a changed entry keeps its ignored keys.
-//
-// Every result is read back before Data returns it (ErrRender otherwise), and
-// keys other than mapRoles, mapUsers and mapAccounts are never touched. Where
-// items cannot be cut out of the text (YAML anchors shared between entries),
-// a changed list is rendered afresh: same meaning, new bytes.
-//
-// Merge upserts by identity: a mapping already present is replaced in place
-// (later shadowed duplicates of it go), a new one is appended, nothing else
-// moves, and an identical re-add is a no-op (Data returns the same text, so
-// writers skip the update). Remove drops by identity.
-//
-// # Writing aws-auth (client-go)
-//
-// [Upsert] and [RemoveFrom] (both on [Update]) do a read-modify-write of the
-// ConfigMap with optimistic concurrency: Get, Parse, change, Update with the
-// resourceVersion read, and on a conflict start again from a fresh Get (the
-// loop of retry.RetryOnConflict, paced by [DefaultBackoff], whose waits stop
-// growing at their cap instead of ending the retries); a missing ConfigMap is
-// created, and a create race is retried like a conflict. Uncontended, that is
-// two round trips, one when nothing changes. Retries decode only the entries
-// others changed in between. Content that does not parse is an error naming
-// the bad entry, and the ConfigMap is left untouched. [Read] returns the
-// content. The tests run this on a real kube-apiserver: 32 writers upserting
-// 10 distinct mappings each, then removing half, concurrently, lose nothing
-// (BenchmarkConcurrentWriters reports the figure).
-//
-// # Access entries
-//
-// [AccessEntriesFor] turns Mappings into EKS access entries (the same pure
-// rules serve the SDK and Pulumi): groups become kubernetesGroups;
-// system:masters becomes an association of AmazonEKSClusterAdminPolicy with
-// cluster scope; other system: groups are refused by EKS and reported. The
-// node and Fargate mappings EKS writes become EC2_LINUX (EC2_WINDOWS) and
-// FARGATE_LINUX entries, for which EKS sets the username and groups itself.
-// A custom username may not start with system:, eks:, aws:, amazon: or iam:,
-// and may only use {{SessionName}} or {{SessionNameRaw}} after a colon; other
-// usernames cannot move as they are, and neither can mapAccounts (no access
-// entry auto-maps an account), SSO matchers (an access entry needs the role's
-// ARN) or templated groups. [ApplyAccessEntries] creates and updates entries
-// idempotently through the narrow [EKSAPI] (a second run makes no write; an
-// entry created concurrently is converged instead), [RemoveAccessEntries]
-// deletes some, and [PlanMigration] lists, without changing anything, what
-// must exist before aws-auth can be retired and what cannot be migrated as
-// it is ([PlanFor] does the same offline, against given entries).
-//
-// # Pulumi
+// Package authmap holds the Pulumi component that maps IAM identities to
+// Kubernetes users and groups.
 //
 // [NewAwsAuthMapping] (type token fargatekit:authmap:AwsAuthMapping) manages
 // a set of mappings on a cluster given as a clusterref.ClusterRef, in mode
@@ -111,16 +7,14 @@
 // aws:eks/accessEntry:AccessEntry per mapping, plus an AccessPolicyAssociation
 // for system:masters) or [ModeConfigMap] (default for CONFIG_MAP clusters).
 // ConfigMap mode never drops what it does not own: it reads the live
-// ConfigMap on every run, merges with [Reconcile] (the functions above; the
+// ConfigMap on every run, merges with the SDK layer's Reconcile (the
 // Fargate pod-execution mapping is always ensured when the cluster has
 // Fargate profiles; entries the component wrote before and no longer wants,
 // recorded in an annotation, are removed) and writes the merged keys with a
 // forced server-side-apply patch kept on delete. [AwsAuthMappingArgs] states
 // the design, its children and its one trade-off.
 //
-// # Command line
-//
-// fargatekit authmap add-role, add-user, add-account, remove, list and
-// migrate-plan drive the same functions (eksctl's habits: --arn, --username,
-// repeated --group, -o table|yaml|json).
+// Parsing, merging and rendering aws-auth, its client-go apply functions and
+// the access-entry SDK live in the Pulumi-free layer,
+// github.com/fargatekit/fargatekit/sdk/authmap, which the component calls.
 package authmap

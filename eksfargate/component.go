@@ -15,9 +15,10 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/fargatekit/fargatekit/eksfargate/clusterref"
-	"github.com/fargatekit/fargatekit/eksfargate/kubeauth"
 	"github.com/fargatekit/fargatekit/internal/partition"
 	"github.com/fargatekit/fargatekit/irsa"
+	sdk "github.com/fargatekit/fargatekit/sdk/eksfargate"
+	"github.com/fargatekit/fargatekit/sdk/kubeauth"
 )
 
 // TypeToken is the Pulumi type of the FargateCluster component.
@@ -30,11 +31,32 @@ const (
 	resolveConflictsOverwrite = "OVERWRITE"
 )
 
-// FargateCluster is a Fargate-only EKS cluster and everything around it. It
-// implements [clusterref.ClusterRef]. The package documentation lists its
-// children and their names.
+// FargateCluster is a Fargate-only EKS cluster and everything around it. Its
+// outputs are fields; Ref (a [clusterref.ClusterRef], so irsa, lbc and
+// authmap components take the cluster directly) and Ready are methods. The
+// package documentation lists its children and their names.
 type FargateCluster struct {
 	pulumi.ResourceState
+
+	// ClusterName and ClusterArn are the EKS cluster's name and ARN.
+	ClusterName, ClusterArn pulumi.StringOutput
+	// Endpoint is the API server URL; CertificateAuthority its CA (base64 PEM).
+	Endpoint, CertificateAuthority pulumi.StringOutput
+	// Kubeconfig is the rendered kubeconfig (secret).
+	Kubeconfig pulumi.StringOutput
+	// OIDCIssuerURL and OIDCProviderArn are the cluster's OIDC issuer and its IAM OIDC provider.
+	OIDCIssuerURL, OIDCProviderArn pulumi.StringOutput
+	// PodExecutionRoleArn is the Fargate pod-execution role's ARN.
+	PodExecutionRoleArn pulumi.StringOutput
+	// VpcID is the cluster's VPC.
+	VpcID pulumi.StringOutput
+	// PrivateSubnetIDs run the pods; PublicSubnetIDs host internet-facing load balancers.
+	PrivateSubnetIDs, PublicSubnetIDs pulumi.StringArrayOutput
+	// Region, AccountID and PartitionID locate the cluster (resolved once,
+	// from the spec or the AWS provider).
+	Region, AccountID, PartitionID string
+	// AuthenticationMode is the cluster's authentication mode.
+	AuthenticationMode string
 
 	// VPC is the created VPC; it, InternetGateway, the subnets and
 	// NATGateways are nil on an existing network.
@@ -62,18 +84,10 @@ type FargateCluster struct {
 	// Provider is a Kubernetes provider for the cluster, built from Kubeconfig.
 	Provider *kubernetes.Provider
 
-	// Endpoint is the API server URL; CertificateAuthority its CA (base64 PEM).
-	Endpoint, CertificateAuthority pulumi.StringOutput
-	// Kubeconfig is the rendered kubeconfig (secret).
-	Kubeconfig pulumi.StringOutput
-	// PrivateSubnetIDs run the pods; PublicSubnetIDs host internet-facing load balancers.
-	PrivateSubnetIDs, PublicSubnetIDs pulumi.StringArrayOutput
-
-	spec      FargateClusterArgs
-	region    string
+	spec      ClusterSpec // defaulted
+	netArgs   *NetworkArgs
+	keyARN    pulumi.StringInput
 	partition partition.Partition
-	account   string
-	vpcID     pulumi.StringOutput
 }
 
 var _ clusterref.ClusterRef = (*FargateCluster)(nil)
@@ -84,15 +98,21 @@ func NewFargateCluster(ctx *pulumi.Context, name string, args *FargateClusterArg
 	if args == nil {
 		args = &FargateClusterArgs{}
 	}
-	spec := args.withDefaults(name)
-	if err := spec.Validate(); err != nil {
+	if err := args.Validate(); err != nil {
 		return nil, fmt.Errorf("eksfargate: NewFargateCluster %s: %w", name, err)
 	}
-	if !ValidClusterName(spec.ClusterName) {
-		return nil, fmt.Errorf("eksfargate: NewFargateCluster %s: %w", name,
-			fieldErr("ClusterName", "%q (the component's name) is not a valid EKS cluster name; set ClusterName", spec.ClusterName))
+	spec := args.ClusterSpec.WithDefaults()
+	if args.Network != nil {
+		spec.VPC = nil
 	}
-	c := &FargateCluster{spec: spec}
+	if spec.ClusterName == "" {
+		spec.ClusterName = name
+	}
+	if !sdk.ValidClusterName(spec.ClusterName) {
+		return nil, fmt.Errorf("eksfargate: NewFargateCluster %s: %w", name, &FieldError{Field: "ClusterName",
+			Problem: fmt.Sprintf("%q (the component's name) is not a valid EKS cluster name; set ClusterName", spec.ClusterName)})
+	}
+	c := &FargateCluster{spec: spec, netArgs: args.Network, keyARN: args.SecretsKeyARN, AuthenticationMode: spec.AuthenticationMode}
 	if err := ctx.RegisterComponentResource(TypeToken, name, c, opts...); err != nil {
 		return nil, fmt.Errorf("eksfargate: NewFargateCluster %s: %w", name, err)
 	}
@@ -126,6 +146,7 @@ func (c *FargateCluster) build(ctx *pulumi.Context, name string) error {
 	if err != nil {
 		return err
 	}
+	c.OIDCIssuerURL, c.OIDCProviderArn = c.OIDC.IssuerURL, c.OIDC.Arn
 	if err := c.profiles(ctx, name, append(networkReady, podPolicy)); err != nil {
 		return err
 	}
@@ -136,14 +157,14 @@ func (c *FargateCluster) build(ctx *pulumi.Context, name string) error {
 		return err
 	}
 	return ctx.RegisterResourceOutputs(c, pulumi.Map{
-		"clusterName":          c.Cluster.Name,
-		"clusterArn":           c.Cluster.Arn,
+		"clusterName":          c.ClusterName,
+		"clusterArn":           c.ClusterArn,
 		"endpoint":             c.Endpoint,
 		"certificateAuthority": c.CertificateAuthority,
-		"oidcIssuerUrl":        c.OIDC.IssuerURL,
-		"oidcProviderArn":      c.OIDC.Arn,
-		"podExecutionRoleArn":  c.PodExecutionRole.Arn,
-		"vpcId":                c.vpcID,
+		"oidcIssuerUrl":        c.OIDCIssuerURL,
+		"oidcProviderArn":      c.OIDCProviderArn,
+		"podExecutionRoleArn":  c.PodExecutionRoleArn,
+		"vpcId":                c.VpcID,
 		"privateSubnetIds":     c.PrivateSubnetIDs,
 		"publicSubnetIds":      c.PublicSubnetIDs,
 		"kubeconfig":           c.Kubeconfig,
@@ -154,13 +175,13 @@ func (c *FargateCluster) build(ctx *pulumi.Context, name string) error {
 // provider's invokes; the region is never guessed.
 func (c *FargateCluster) locate(ctx *pulumi.Context) error {
 	parent := pulumi.Parent(c)
-	c.region, c.account = c.spec.Region, c.spec.AccountID
-	if c.region == "" {
+	c.Region, c.AccountID = c.spec.Region, c.spec.AccountID
+	if c.Region == "" {
 		r, err := aws.GetRegion(ctx, nil, parent)
 		if err != nil {
 			return fmt.Errorf("getRegion: %w", err)
 		}
-		c.region = r.Name
+		c.Region = r.Name
 	}
 	pid := c.spec.Partition
 	if pid == "" {
@@ -170,28 +191,28 @@ func (c *FargateCluster) locate(ctx *pulumi.Context) error {
 		}
 		pid = p.Partition
 	}
-	if c.account == "" {
+	if c.AccountID == "" {
 		id, err := aws.GetCallerIdentity(ctx, nil, parent)
 		if err != nil {
 			return fmt.Errorf("getCallerIdentity: %w", err)
 		}
-		c.account = id.AccountId
+		c.AccountID = id.AccountId
 	}
 	p, err := partition.ByID(pid)
 	if err != nil {
 		return err
 	}
-	rp, err := partition.ForRegion(c.region)
+	rp, err := partition.ForRegion(c.Region)
 	if err != nil {
 		return err
 	}
 	if rp.ID != p.ID {
-		return fmt.Errorf("%w: region %q is in partition %q, the provider reports %q", ErrInvalidSpec, c.region, rp.ID, p.ID)
+		return fmt.Errorf("%w: region %q is in partition %q, the provider reports %q", ErrInvalidSpec, c.Region, rp.ID, p.ID)
 	}
-	if !partition.ValidAccount(c.account) {
-		return fmt.Errorf("%w: account %q is not 12 digits", ErrInvalidSpec, c.account)
+	if !partition.ValidAccount(c.AccountID) {
+		return fmt.Errorf("%w: account %q is not 12 digits", ErrInvalidSpec, c.AccountID)
 	}
-	c.partition = p
+	c.partition, c.PartitionID = p, p.ID
 	return nil
 }
 
@@ -218,17 +239,31 @@ func (c *FargateCluster) nameTag(suffix string) map[string]string {
 // resources pods need for egress (the private routes).
 func (c *FargateCluster) network(ctx *pulumi.Context, name string) ([]pulumi.Resource, error) {
 	if x := c.spec.Existing; x != nil {
-		c.vpcID = x.VpcID.ToStringOutput()
-		c.PrivateSubnetIDs = pulumi.StringArray(x.PrivateSubnetIDs).ToStringArrayOutput()
-		c.PublicSubnetIDs = pulumi.StringArray(x.PublicSubnetIDs).ToStringArrayOutput()
+		c.VpcID = pulumi.String(x.VpcID).ToStringOutput()
+		c.PrivateSubnetIDs = pulumi.ToStringArray(x.PrivateSubnetIDs).ToStringArrayOutput()
+		c.PublicSubnetIDs = pulumi.ToStringArray(x.PublicSubnetIDs).ToStringArrayOutput()
 		if x.TagSubnets {
 			return nil, c.tagExisting(ctx, name)
 		}
 		return nil, nil
 	}
+	if n := c.netArgs; n != nil {
+		c.VpcID = n.VpcID.ToStringOutput()
+		public := n.PublicSubnetIDs
+		if public == nil {
+			public = pulumi.StringArray{}
+		}
+		// The lists are checked once known, with the spec's own rule.
+		checked := pulumi.All(n.PrivateSubnetIDs, public).ApplyT(func(v []any) ([]any, error) {
+			return v, checkSubnets(v[0].([]string), v[1].([]string))
+		}).(pulumi.ArrayOutput)
+		c.PrivateSubnetIDs = checked.Index(pulumi.Int(0)).ApplyT(func(v any) []string { return v.([]string) }).(pulumi.StringArrayOutput)
+		c.PublicSubnetIDs = checked.Index(pulumi.Int(1)).ApplyT(func(v any) []string { return v.([]string) }).(pulumi.StringArrayOutput)
+		return nil, nil
+	}
 	parent := pulumi.Parent(c)
 	v := c.spec.VPC
-	layout, err := v.layout()
+	layout, err := v.Layout()
 	if err != nil {
 		return nil, err
 	}
@@ -242,7 +277,7 @@ func (c *FargateCluster) network(ctx *pulumi.Context, name string) ([]pulumi.Res
 			return nil, fmt.Errorf("getAvailabilityZones: %w", err)
 		}
 		if len(res.Names) < v.AZCount {
-			return nil, fmt.Errorf("%w: region %s has %d available zones, AZCount is %d", ErrInvalidSpec, c.region, len(res.Names), v.AZCount)
+			return nil, fmt.Errorf("%w: region %s has %d available zones, AZCount is %d", ErrInvalidSpec, c.Region, len(res.Names), v.AZCount)
 		}
 		zones = res.Names[:v.AZCount]
 	}
@@ -255,7 +290,7 @@ func (c *FargateCluster) network(ctx *pulumi.Context, name string) ([]pulumi.Res
 	if err != nil {
 		return nil, err
 	}
-	c.vpcID = c.VPC.ID().ToStringOutput()
+	c.VpcID = c.VPC.ID().ToStringOutput()
 	c.InternetGateway, err = ec2.NewInternetGateway(ctx, name+"-igw", &ec2.InternetGatewayArgs{
 		VpcId: c.VPC.ID(), Tags: c.tags(c.nameTag("igw")),
 	}, parent)
@@ -276,7 +311,7 @@ func (c *FargateCluster) network(ctx *pulumi.Context, name string) ([]pulumi.Res
 	var publicIDs, privateIDs pulumi.StringArray
 	for i, zone := range zones {
 		n := strconv.Itoa(i)
-		s, err := c.subnet(ctx, name+"-public-"+n, zone, layout.Public[i], Public)
+		s, err := c.subnet(ctx, name+"-public-"+n, zone, layout.Public[i], sdk.Public)
 		if err != nil {
 			return nil, err
 		}
@@ -306,7 +341,7 @@ func (c *FargateCluster) network(ctx *pulumi.Context, name string) ([]pulumi.Res
 	var ready []pulumi.Resource
 	for i, zone := range zones {
 		n := strconv.Itoa(i)
-		s, err := c.subnet(ctx, name+"-private-"+n, zone, layout.Private[i], Private)
+		s, err := c.subnet(ctx, name+"-private-"+n, zone, layout.Private[i], sdk.Private)
 		if err != nil {
 			return nil, err
 		}
@@ -337,30 +372,30 @@ func (c *FargateCluster) network(ctx *pulumi.Context, name string) ([]pulumi.Res
 	return ready, nil
 }
 
-func (c *FargateCluster) subnet(ctx *pulumi.Context, name, zone, cidr string, tier Tier) (*ec2.Subnet, error) {
+func (c *FargateCluster) subnet(ctx *pulumi.Context, name, zone, cidr string, tier sdk.Tier) (*ec2.Subnet, error) {
 	tags := c.tagMap(c.nameTag(string(tier) + "-" + zone))
 	return ec2.NewSubnet(ctx, name, &ec2.SubnetArgs{
 		VpcId:            c.VPC.ID(),
 		AvailabilityZone: pulumi.String(zone),
 		CidrBlock:        pulumi.String(cidr),
-		Tags:             pulumi.ToStringMap(SubnetTags(c.spec.ClusterName, tier, tags)),
+		Tags:             pulumi.ToStringMap(sdk.SubnetTags(c.spec.ClusterName, tier, tags)),
 	}, pulumi.Parent(c))
 }
 
 // tagShort names a subnet tag key in a child's logical name.
-var tagShort = map[string]string{TagELB: "elb", TagInternalELB: "internal-elb"}
+var tagShort = map[string]string{sdk.TagELB: "elb", sdk.TagInternalELB: "internal-elb"}
 
 // tagExisting adds the cluster's subnet tags to existing subnets, one
 // aws:ec2/tag:Tag per subnet and key: <name>-<tier>-<i>-<cluster|elb|internal-elb>-tag.
 func (c *FargateCluster) tagExisting(ctx *pulumi.Context, name string) error {
 	for _, tier := range []struct {
-		tier Tier
-		ids  []pulumi.StringInput
-	}{{Private, c.spec.Existing.PrivateSubnetIDs}, {Public, c.spec.Existing.PublicSubnetIDs}} {
-		tags := SubnetTags(c.spec.ClusterName, tier.tier, nil)
-		keys := []string{TagClusterPrefix + c.spec.ClusterName, TagInternalELB}
-		if tier.tier == Public {
-			keys[1] = TagELB
+		tier sdk.Tier
+		ids  []string
+	}{{sdk.Private, c.spec.Existing.PrivateSubnetIDs}, {sdk.Public, c.spec.Existing.PublicSubnetIDs}} {
+		tags := sdk.SubnetTags(c.spec.ClusterName, tier.tier, nil)
+		keys := []string{sdk.TagClusterPrefix + c.spec.ClusterName, sdk.TagInternalELB}
+		if tier.tier == sdk.Public {
+			keys[1] = sdk.TagELB
 		}
 		for i, id := range tier.ids {
 			for _, k := range keys {
@@ -369,7 +404,7 @@ func (c *FargateCluster) tagExisting(ctx *pulumi.Context, name string) error {
 					short = "cluster"
 				}
 				if _, err := ec2.NewTag(ctx, fmt.Sprintf("%s-%s-%d-%s-tag", name, tier.tier, i, short), &ec2.TagArgs{
-					ResourceId: id, Key: pulumi.String(k), Value: pulumi.String(tags[k]),
+					ResourceId: pulumi.String(id), Key: pulumi.String(k), Value: pulumi.String(tags[k]),
 				}, pulumi.Parent(c)); err != nil {
 					return err
 				}
@@ -383,12 +418,12 @@ func (c *FargateCluster) tagExisting(ctx *pulumi.Context, name string) error {
 // managed-policy attachments, and returns the attachments.
 func (c *FargateCluster) roles(ctx *pulumi.Context, name string) (clusterPolicy, podPolicy pulumi.Resource, err error) {
 	parent := pulumi.Parent(c)
-	podTrust, err := PodExecutionRoleTrust(c.partition, c.region, c.account, c.spec.ClusterName)
+	podTrust, err := sdk.PodExecutionRoleTrust(c.partition, c.Region, c.AccountID, c.spec.ClusterName)
 	if err != nil {
 		return nil, nil, err
 	}
 	var attachments []pulumi.Resource
-	clusterTrust := ClusterRoleTrust(c.partition)
+	clusterTrust := sdk.ClusterRoleTrust(c.partition)
 	for _, r := range []struct {
 		suffix, policy string
 		trust          string
@@ -414,6 +449,7 @@ func (c *FargateCluster) roles(ctx *pulumi.Context, name string) (clusterPolicy,
 		*r.role = role
 		attachments = append(attachments, att)
 	}
+	c.PodExecutionRoleArn = c.PodExecutionRole.Arn
 	return attachments[0], attachments[1], nil
 }
 
@@ -422,8 +458,11 @@ func (c *FargateCluster) cluster(ctx *pulumi.Context, name string, clusterPolicy
 	parent := pulumi.Parent(c)
 	s := c.spec
 	var encryption eks.ClusterEncryptionConfigPtrInput
+	keyARN := c.keyARN
 	if e := s.SecretsEncryption; e != nil {
-		keyARN := e.KeyARN
+		if e.KeyARN != "" {
+			keyARN = pulumi.String(e.KeyARN)
+		}
 		if e.CreateKey {
 			key, err := kms.NewKey(ctx, name+"-secrets", &kms.KeyArgs{
 				Description:       pulumi.String("Envelope encryption of Kubernetes secrets of EKS cluster " + s.ClusterName + " (fargatekit)"),
@@ -435,6 +474,8 @@ func (c *FargateCluster) cluster(ctx *pulumi.Context, name string, clusterPolicy
 			}
 			c.SecretsKey, keyARN = key, key.Arn
 		}
+	}
+	if keyARN != nil {
 		encryption = eks.ClusterEncryptionConfigArgs{
 			Provider:  eks.ClusterEncryptionConfigProviderArgs{KeyArn: keyARN},
 			Resources: pulumi.ToStringArray([]string{"secrets"}),
@@ -479,7 +520,7 @@ func (c *FargateCluster) cluster(ctx *pulumi.Context, name string, clusterPolicy
 	if err != nil {
 		return err
 	}
-	c.Endpoint = c.Cluster.Endpoint
+	c.ClusterName, c.ClusterArn, c.Endpoint = c.Cluster.Name, c.Cluster.Arn, c.Cluster.Endpoint
 	c.CertificateAuthority = c.Cluster.CertificateAuthority.Data().Elem()
 	return nil
 }
@@ -534,11 +575,11 @@ func (c *FargateCluster) profiles(ctx *pulumi.Context, name string, first []pulu
 // addons creates coredns (computeType Fargate, after the profile that selects
 // its pods), kube-proxy and vpc-cni, overwriting conflicting fields.
 func (c *FargateCluster) addons(ctx *pulumi.Context, name string) error {
-	values, err := CoreDNSConfigurationValues(c.spec.Addons.CoreDNS)
+	values, err := sdk.CoreDNSConfigurationValues(c.spec.Addons.CoreDNS)
 	if err != nil {
 		return err
 	}
-	k, _ := CoreDNSProfile(c.spec.FargateProfiles) // checked by Validate
+	k, _ := sdk.CoreDNSProfile(c.spec.FargateProfiles) // checked by Validate
 	for _, a := range []struct {
 		addon, version, values string
 		deps                   []pulumi.Resource
@@ -572,7 +613,7 @@ func (c *FargateCluster) addons(ctx *pulumi.Context, name string) error {
 // kubeconfig renders the kubeconfig (secret) with kubeauth and builds the
 // Kubernetes provider from it.
 func (c *FargateCluster) kubeconfig(ctx *pulumi.Context, name string) error {
-	opts, region := c.spec.Kubeconfig, c.region
+	opts, region := c.spec.Kubeconfig, c.Region
 	c.Kubeconfig = pulumi.ToSecret(pulumi.All(c.Cluster.Name, c.Endpoint, c.CertificateAuthority, c.Cluster.Arn).ApplyT(
 		func(v []any) (string, error) {
 			return kubeauth.RenderKubeconfig(kubeauth.KubeconfigSpec{
@@ -585,44 +626,18 @@ func (c *FargateCluster) kubeconfig(ctx *pulumi.Context, name string) error {
 	return err
 }
 
-// ClusterName implements clusterref.ClusterRef.
-func (c *FargateCluster) ClusterName() pulumi.StringOutput { return c.Cluster.Name }
-
-// Region implements clusterref.ClusterRef.
-func (c *FargateCluster) Region() pulumi.StringOutput {
-	return pulumi.String(c.region).ToStringOutput()
+// Ref implements clusterref.ClusterRef: the cluster as irsa, lbc and authmap
+// components see it. Its Ready is the CoreDNS add-on, which is ACTIVE once
+// CoreDNS runs on Fargate (after its profile and the network exist).
+func (c *FargateCluster) Ref() clusterref.Cluster {
+	return clusterref.Cluster{
+		Name: c.ClusterName, Region: pulumi.String(c.Region), VpcID: c.VpcID,
+		OIDCProviderARN: c.OIDCProviderArn, OIDCIssuerURL: c.OIDCIssuerURL, PodExecutionRoleARN: c.PodExecutionRoleArn,
+		KubernetesProvider: c.Provider, FargateOnly: true, HasFargateProfiles: true,
+		AuthenticationMode: c.AuthenticationMode, Ready: c.Ready(),
+	}
 }
 
-// VpcID implements clusterref.ClusterRef.
-func (c *FargateCluster) VpcID() pulumi.StringOutput { return c.vpcID }
-
-// OIDCProviderARN implements clusterref.ClusterRef.
-func (c *FargateCluster) OIDCProviderARN() pulumi.StringOutput { return c.OIDC.Arn }
-
-// OIDCIssuerURL implements clusterref.ClusterRef.
-func (c *FargateCluster) OIDCIssuerURL() pulumi.StringOutput { return c.OIDC.IssuerURL }
-
-// PodExecutionRoleARN implements clusterref.ClusterRef.
-func (c *FargateCluster) PodExecutionRoleARN() pulumi.StringOutput { return c.PodExecutionRole.Arn }
-
-// KubernetesProvider implements clusterref.ClusterRef.
-func (c *FargateCluster) KubernetesProvider() pulumi.ProviderResource { return c.Provider }
-
-// FargateOnly implements clusterref.ClusterRef: always true.
-func (c *FargateCluster) FargateOnly() bool { return true }
-
-// HasFargateProfiles implements clusterref.ClusterRef: always true.
-func (c *FargateCluster) HasFargateProfiles() bool { return true }
-
-// AuthenticationMode implements clusterref.ClusterRef.
-func (c *FargateCluster) AuthenticationMode() string { return c.spec.AuthenticationMode }
-
-// Ready implements clusterref.ClusterRef: the CoreDNS add-on, which is ACTIVE
-// once CoreDNS runs on Fargate (after its profile and the network exist).
+// Ready returns the resources that must exist before workloads run on the
+// cluster: the CoreDNS add-on (see Ref). Depend on it, not on the component.
 func (c *FargateCluster) Ready() []pulumi.Resource { return []pulumi.Resource{c.CoreDNS} }
-
-// PartitionID returns the partition the cluster is in (aws, aws-cn, aws-us-gov).
-func (c *FargateCluster) PartitionID() string { return c.partition.ID }
-
-// AccountID returns the cluster's AWS account.
-func (c *FargateCluster) AccountID() string { return c.account }

@@ -17,6 +17,7 @@ import (
 	"github.com/fargatekit/fargatekit/internal/iampolicy"
 	"github.com/fargatekit/fargatekit/internal/mockstack"
 	"github.com/fargatekit/fargatekit/internal/partition"
+	sdk "github.com/fargatekit/fargatekit/sdk/eksfargate"
 )
 
 // Type tokens the tests look for.
@@ -54,8 +55,8 @@ func run(t *testing.T, args *FargateClusterArgs, opts ...mockstack.Option) (*moc
 			return err
 		}
 		_, err = iam.NewRole(ctx, "probe", &iam.RoleArgs{AssumeRolePolicy: pulumi.String("{}"), Tags: pulumi.StringMap{
-			"name": fc.ClusterName(), "region": fc.Region(), "vpc": fc.VpcID(), "oidcArn": fc.OIDCProviderARN(),
-			"issuer": fc.OIDCIssuerURL(), "podRole": fc.PodExecutionRoleARN(),
+			"name": fc.Ref().Name, "region": fc.Ref().Region, "vpc": fc.Ref().VpcID, "oidcArn": fc.Ref().OIDCProviderARN,
+			"issuer": fc.Ref().OIDCIssuerURL, "podRole": fc.Ref().PodExecutionRoleARN,
 			"private": fc.PrivateSubnetIDs.ApplyT(func(v []string) string { return strings.Join(v, ",") }).(pulumi.StringOutput),
 		}})
 		return err
@@ -148,7 +149,7 @@ func TestGraphDefault(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want2, _ := PodExecutionRoleTrust(partitionOf(t, "us-west-2"), "us-west-2", "123456789012", "demo")
+	want2, _ := sdk.PodExecutionRoleTrust(partitionOf(t, "us-west-2"), "us-west-2", "123456789012", "demo")
 	if !iampolicy.Equivalent(doc, want2) {
 		t.Errorf("pod-execution trust = %s", doc)
 	}
@@ -235,7 +236,7 @@ func TestGraphDefault(t *testing.T) {
 	if !strings.HasPrefix(issuer.(string), "https://oidc.eks.us-west-2.amazonaws.com/id/") {
 		t.Errorf("issuer = %s", issuer)
 	}
-	if !fc.FargateOnly() || !fc.HasFargateProfiles() || fc.AuthenticationMode() != "API_AND_CONFIG_MAP" || fc.KubernetesProvider() != fc.Provider {
+	if !fc.Ref().FargateOnly || !fc.Ref().HasFargateProfiles || fc.Ref().Mode() != "API_AND_CONFIG_MAP" || fc.Ref().KubernetesProvider != fc.Provider {
 		t.Error("plain ClusterRef values")
 	}
 }
@@ -263,15 +264,17 @@ func mapsEqual(a, b map[string]int) bool {
 
 func TestProfileChainAndCoreDNSOrder(t *testing.T) {
 	args := &FargateClusterArgs{
-		FargateProfiles: []FargateProfile{
-			{Name: "apps", Selectors: []Selector{{Namespace: "apps"}}},
-			{Name: "system", Selectors: []Selector{{Namespace: "kube-system"}}},
-			{Name: "jobs", Selectors: []Selector{{Namespace: "jobs", Labels: map[string]string{"fargate": "yes"}}}, Tags: map[string]string{"cost": "batch"}},
-			{Name: "monitoring", Selectors: []Selector{{Namespace: "monitoring"}}},
+		ClusterSpec: ClusterSpec{
+			FargateProfiles: []FargateProfile{
+				{Name: "apps", Selectors: []Selector{{Namespace: "apps"}}},
+				{Name: "system", Selectors: []Selector{{Namespace: "kube-system"}}},
+				{Name: "jobs", Selectors: []Selector{{Namespace: "jobs", Labels: map[string]string{"fargate": "yes"}}}, Tags: map[string]string{"cost": "batch"}},
+				{Name: "monitoring", Selectors: []Selector{{Namespace: "monitoring"}}},
+			},
+			Addons: Addons{CoreDNSVersion: "v1.11.4-eksbuild.2", VpcCNIVersion: "v1.19.2-eksbuild.1",
+				CoreDNS: CoreDNSConfig{Replicas: 3}},
+			Tags: map[string]string{"team": "platform"},
 		},
-		Addons: Addons{CoreDNSVersion: "v1.11.4-eksbuild.2", VpcCNIVersion: "v1.19.2-eksbuild.1",
-			CoreDNS: CoreDNSConfig{Replicas: 3}},
-		Tags: map[string]string{"team": "platform"},
 	}
 	g, _ := run(t, args)
 	profiles := g.ByType(tProfile)
@@ -337,8 +340,8 @@ func TestPartitionAwareness(t *testing.T) {
 		if !strings.HasPrefix(oidc.ID, "arn:"+tt.part+":iam::210987654321:oidc-provider/oidc.eks."+tt.region+"."+tt.suffix+"/id/") {
 			t.Errorf("%s: OIDC provider ARN %s", tt.region, oidc.ID)
 		}
-		if fc.PartitionID() != tt.part || fc.AccountID() != "210987654321" {
-			t.Errorf("%s: located in %s/%s", tt.region, fc.PartitionID(), fc.AccountID())
+		if fc.PartitionID != tt.part || fc.AccountID != "210987654321" {
+			t.Errorf("%s: located in %s/%s", tt.region, fc.PartitionID, fc.AccountID)
 		}
 		if one(t, g, tSubnet, "demo-private-0").InputString("availabilityZone") != tt.region+"a" {
 			t.Errorf("%s: zones not from getAvailabilityZones", tt.region)
@@ -350,13 +353,18 @@ func TestExplicitLocationSkipsInvokes(t *testing.T) {
 	refuse := func(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 		return nil, errors.New("invoked " + args.Token)
 	}
-	g, fc := run(t, &FargateClusterArgs{Region: "eu-central-1", AccountID: "111122223333",
-		VPC: &VPCArgs{AvailabilityZones: []string{"eu-central-1b", "eu-central-1c"}}},
+	g, fc := run(t, &FargateClusterArgs{
+		ClusterSpec: ClusterSpec{
+			Region:    "eu-central-1",
+			AccountID: "111122223333",
+			VPC:       &VPCSpec{AvailabilityZones: []string{"eu-central-1b", "eu-central-1c"}},
+		},
+	},
 		mockstack.WithCall("aws:index/getRegion:getRegion", refuse),
 		mockstack.WithCall("aws:index/getCallerIdentity:getCallerIdentity", refuse),
 		mockstack.WithCall("aws:index/getAvailabilityZones:getAvailabilityZones", refuse))
-	if fc.PartitionID() != "aws" {
-		t.Errorf("partition %s", fc.PartitionID())
+	if fc.PartitionID != "aws" {
+		t.Errorf("partition %s", fc.PartitionID)
 	}
 	if z := one(t, g, tSubnet, "demo-public-1").InputString("availabilityZone"); z != "eu-central-1c" {
 		t.Errorf("zone = %s", z)
@@ -368,14 +376,14 @@ func TestExplicitLocationSkipsInvokes(t *testing.T) {
 
 func TestInvokeFailureAndZoneShortage(t *testing.T) {
 	_, err := mockstack.Run(func(ctx *pulumi.Context) error {
-		_, err := NewFargateCluster(ctx, "demo", &FargateClusterArgs{VPC: &VPCArgs{AZCount: 4}})
+		_, err := NewFargateCluster(ctx, "demo", &FargateClusterArgs{ClusterSpec: ClusterSpec{VPC: &VPCSpec{AZCount: 4}}})
 		return err
 	})
 	if !errors.Is(err, ErrInvalidSpec) || !strings.Contains(err.Error(), "has 3 available zones, AZCount is 4") {
 		t.Errorf("err = %v", err)
 	}
 	_, err = mockstack.Run(func(ctx *pulumi.Context) error {
-		_, err := NewFargateCluster(ctx, "demo", &FargateClusterArgs{Partition: "aws-cn"})
+		_, err := NewFargateCluster(ctx, "demo", &FargateClusterArgs{ClusterSpec: ClusterSpec{Partition: "aws-cn"}})
 		return err
 	})
 	if !errors.Is(err, ErrInvalidSpec) || !strings.Contains(err.Error(), `region "us-west-2" is in partition "aws"`) {
@@ -385,14 +393,18 @@ func TestInvokeFailureAndZoneShortage(t *testing.T) {
 
 func TestSingleNATAndOptions(t *testing.T) {
 	args := &FargateClusterArgs{
-		ClusterName:       "prod-eks",
-		KubernetesVersion: "1.33",
-		VPC:               &VPCArgs{CIDR: "10.20.0.0/16", AZCount: 3, SingleNATGateway: true},
-		EndpointAccess:    EndpointPublic, PublicAccessCIDRs: []string{"203.0.113.0/24"},
-		LogTypes:           []string{"api", "audit"},
-		SecretsEncryption:  &SecretsEncryption{CreateKey: true},
-		AuthenticationMode: "API", BootstrapClusterCreatorAdminPermissions: ptr(false),
-		Kubeconfig: KubeconfigOptions{Exec: "aws", RoleARN: "arn:aws:iam::123456789012:role/admin", Profile: "prod"},
+		ClusterSpec: ClusterSpec{
+			ClusterName:                             "prod-eks",
+			KubernetesVersion:                       "1.33",
+			VPC:                                     &VPCSpec{CIDR: "10.20.0.0/16", AZCount: 3, SingleNATGateway: true},
+			EndpointAccess:                          EndpointPublic,
+			PublicAccessCIDRs:                       []string{"203.0.113.0/24"},
+			LogTypes:                                []string{"api", "audit"},
+			SecretsEncryption:                       &SecretsEncryption{CreateKey: true},
+			AuthenticationMode:                      "API",
+			BootstrapClusterCreatorAdminPermissions: new(false),
+			Kubeconfig:                              KubeconfigOptions{Exec: "aws", RoleARN: "arn:aws:iam::123456789012:role/admin", Profile: "prod"},
+		},
 	}
 	g, _ := run(t, args)
 	counts := g.CountByType()
@@ -440,12 +452,15 @@ func TestSingleNATAndOptions(t *testing.T) {
 }
 
 func TestExistingNetwork(t *testing.T) {
-	s := func(v string) pulumi.StringInput { return pulumi.String(v) }
-	args := &FargateClusterArgs{Existing: &ExistingNetwork{
-		VpcID:            s("vpc-0abc"),
-		PrivateSubnetIDs: []pulumi.StringInput{s("subnet-p1"), s("subnet-p2")},
-		PublicSubnetIDs:  []pulumi.StringInput{s("subnet-u1")},
-	}}
+	args := &FargateClusterArgs{
+		ClusterSpec: ClusterSpec{
+			Existing: &ExistingNetwork{
+				VpcID:            "vpc-0abc",
+				PrivateSubnetIDs: []string{"subnet-p1", "subnet-p2"},
+				PublicSubnetIDs:  []string{"subnet-u1"},
+			},
+		},
+	}
 	g, _ := run(t, args)
 	for _, typ := range []string{tVpc, tSubnet, tIGW, tNat, tEip, tRT, tRoute, tRTA, tTag} {
 		if n := len(g.ByType(typ)); n != 0 {
@@ -487,13 +502,49 @@ func TestExistingNetwork(t *testing.T) {
 	}
 }
 
+// A network given as inputs (what awsx and stack references give): the same
+// cluster as by plain IDs, and the lists checked once known.
+func TestNetworkInputs(t *testing.T) {
+	out := func(ids ...string) pulumi.StringArrayOutput { return pulumi.ToStringArray(ids).ToStringArrayOutput() }
+	g, _ := run(t, &FargateClusterArgs{Network: &NetworkArgs{
+		VpcID: pulumi.String("vpc-0abc").ToStringOutput(), PrivateSubnetIDs: out("subnet-p1", "subnet-p2"), PublicSubnetIDs: out("subnet-u1"),
+	}})
+	if n := len(g.ByType(tVpc)) + len(g.ByType(tSubnet)) + len(g.ByType(tTag)); n != 0 {
+		t.Errorf("%d network resources created for a given network", n)
+	}
+	ids, _ := one(t, g, tCluster, "demo-cluster").Input("vpcConfig.subnetIds")
+	if !slices.Equal(ids.([]any), []any{"subnet-p1", "subnet-p2", "subnet-u1"}) {
+		t.Errorf("cluster subnets = %v", ids)
+	}
+	fpIDs, _ := one(t, g, tProfile, "demo-profile-fp-default").Input("subnetIds")
+	if !slices.Equal(fpIDs.([]any), []any{"subnet-p1", "subnet-p2"}) {
+		t.Errorf("profile subnets = %v", fpIDs)
+	}
+	if probe := one(t, g, tProbe, "probe"); probe.InputString(`tags["vpc"]`) != "vpc-0abc" {
+		t.Errorf("ClusterRef VPC = %q", probe.InputString(`tags["vpc"]`))
+	}
+
+	// One private subnet, known only at apply: refused with the spec's rule.
+	_, err := mockstack.Run(func(ctx *pulumi.Context) error {
+		_, err := NewFargateCluster(ctx, "demo", &FargateClusterArgs{Network: &NetworkArgs{
+			VpcID: pulumi.String("vpc-0abc"), PrivateSubnetIDs: out("subnet-p1"),
+		}})
+		return err
+	})
+	if !errors.Is(err, ErrInvalidSpec) || !strings.Contains(err.Error(), "Existing.PrivateSubnetIDs: 1 given") {
+		t.Errorf("one subnet: err = %v", err)
+	}
+}
+
 func TestRefusedSpecRegistersNothing(t *testing.T) {
 	for name, args := range map[string]*FargateClusterArgs{
-		"bad profile":     {FargateProfiles: []FargateProfile{{Name: "apps", Selectors: []Selector{{Namespace: "apps"}}}}},
-		"bad cidr":        {VPC: &VPCArgs{CIDR: "10.0.0.0/8"}},
-		"bad name":        {ClusterName: "no spaces"},
+		"bad profile":     {ClusterSpec: ClusterSpec{FargateProfiles: []FargateProfile{{Name: "apps", Selectors: []Selector{{Namespace: "apps"}}}}}},
+		"bad cidr":        {ClusterSpec: ClusterSpec{VPC: &VPCSpec{CIDR: "10.0.0.0/8"}}},
+		"bad name":        {ClusterSpec: ClusterSpec{ClusterName: "no spaces"}},
 		"component name":  nil, // the component's name is not a valid cluster name
-		"byo without ids": {Existing: &ExistingNetwork{}},
+		"byo without ids": {ClusterSpec: ClusterSpec{Existing: &ExistingNetwork{}}},
+		"network and vpc": {ClusterSpec: ClusterSpec{VPC: &VPCSpec{}}, Network: &NetworkArgs{VpcID: pulumi.String("vpc-1"), PrivateSubnetIDs: pulumi.ToStringArray([]string{"subnet-1", "subnet-2"})}},
+		"key twice":       {ClusterSpec: ClusterSpec{SecretsEncryption: &SecretsEncryption{CreateKey: true}}, SecretsKeyARN: pulumi.String("arn:aws:kms:us-west-2:123456789012:key/k")},
 	} {
 		compName := "demo"
 		if name == "component name" {

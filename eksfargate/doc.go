@@ -1,38 +1,14 @@
-// Package eksfargate builds a Fargate-only EKS cluster, from an empty account
-// to a cluster whose CoreDNS runs on Fargate, as a Pulumi component
-// ([NewFargateCluster]) and as plain Go (the pure renderers and
-// [EnsureFargateProfiles]).
+// Package eksfargate holds the Pulumi component of a Fargate-only EKS
+// cluster: [NewFargateCluster] (fargatekit:eksfargate:FargateCluster), from
+// an empty account to a cluster whose CoreDNS runs on Fargate.
 //
-// # The spec
-//
-// [FargateClusterArgs] is plain Go for everything that decides which resources
-// exist: create a VPC ([VPCArgs]) or use an existing one ([ExistingNetwork]),
-// the Fargate profiles and their selectors, the endpoint access, the log types,
-// secrets encryption, the authentication mode, add-on versions and tags.
-// Values that come from other resources (existing VPC and subnet IDs, a KMS key
-// ARN) are Pulumi inputs. [FargateClusterArgs.Validate] reports every problem at
-// once, each a [*FieldError] wrapping [ErrInvalidSpec]; the component refuses an
-// invalid spec before registering anything.
-//
-// Defaults: a 10.0.0.0/16 VPC over 2 availability zones with one NAT gateway per
-// zone, endpoint access public and private, authentication mode
-// API_AND_CONFIG_MAP, the cluster creator bootstrapped as admin, and one Fargate
-// profile, fp-default, selecting the kube-system and default namespaces. One
-// profile must select the CoreDNS pods ([ErrNoCoreDNSProfile] otherwise).
-// Region, account and partition come from the AWS provider (the getRegion,
-// getCallerIdentity and getPartition invokes) unless given; a region is never
-// guessed.
-//
-// # Pure renderers
-//
-// [SubnetLayout] (the CIDR plan: big private subnets for pods, small public
-// ones), [SubnetTags] (kubernetes.io/role/elb, kubernetes.io/role/internal-elb,
-// kubernetes.io/cluster/<name>=shared), [ClusterRoleTrust],
-// [PodExecutionRoleTrust] (eks-fargate-pods with an ArnLike aws:SourceArn
-// condition on the cluster's Fargate profiles) and [CoreDNSConfigurationValues]
-// ({"computeType":"Fargate"}) are pure functions; the component calls the same
-// functions. IAM documents are [iampolicy.Document]s and every ARN and service
-// principal comes from internal/partition, so aws-cn and aws-us-gov work.
+// [FargateClusterArgs] embed the plain [ClusterSpec] of the Pulumi-free layer,
+// github.com/fargatekit/fargatekit/sdk/eksfargate (validation, the pure
+// renderers this component calls, and the AWS SDK functions), and add the
+// values that come from other resources as inputs: a bring-your-own network
+// ([NetworkArgs], what awsx and stack references give) and a KMS key ARN.
+// The types and constants a ClusterSpec needs are aliased here, so a Pulumi
+// program imports one package.
 //
 // # The component and its children
 //
@@ -70,19 +46,13 @@
 // false, so no EC2-annotated CoreDNS ever exists and nothing needs kubectl, on
 // create or on destroy. All add-ons resolve conflicts with OVERWRITE.
 //
-// Outputs: the cluster name and ARN, endpoint, certificate authority, OIDC
-// issuer and provider ARN, pod-execution role ARN, VPC and subnet IDs, and a
-// kubeconfig (secret) rendered by [kubeauth.RenderKubeconfig] whose exec plugin
-// is "fargatekit token" or, with KubeconfigOptions.Exec "aws", "aws eks
-// get-token". The Kubernetes provider <name>-k8s is built from it; whoever runs
-// the deployment needs that command on PATH. *FargateCluster implements
-// [clusterref.ClusterRef] (Ready returns the CoreDNS add-on), so irsa, lbc and
-// authmap components take it directly.
+// Outputs are fields: the cluster name and ARN, endpoint, certificate
+// authority, OIDC issuer and provider ARN, pod-execution role ARN, VPC and
+// subnet IDs, and a kubeconfig (secret) rendered by kubeauth.RenderKubeconfig
+// whose exec plugin is "fargatekit token" or, with KubeconfigOptions.Exec
+// "aws", "aws eks get-token". The Kubernetes provider <name>-k8s is built from
+// it; whoever runs the deployment needs that command on PATH.
+// *FargateCluster is a [clusterref.ClusterRef] (Ref; Ready returns the CoreDNS
+// add-on), so irsa, lbc and authmap components take it directly.
 //
-// # Without Pulumi
-//
-// [EnsureFargateProfiles] creates profiles with aws-sdk-go-v2 one at a time,
-// waiting for each to become ACTIVE, retrying with backoff when EKS answers
-// ResourceInUseException, skipping profiles that already match, and returning
-// a [*ProfileMismatchError] when a profile of the same name differs.
 package eksfargate

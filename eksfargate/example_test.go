@@ -1,84 +1,23 @@
 package eksfargate_test
 
 import (
-	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 
-	"github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/service/eks"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/fargatekit/fargatekit/eksfargate"
-	"github.com/fargatekit/fargatekit/internal/partition"
 )
-
-func ExampleSubnetLayout() {
-	l, err := eksfargate.SubnetLayout("10.0.0.0/16", 3)
-	if err != nil {
-		panic(err)
-	}
-	for i := range l.Private {
-		fmt.Printf("zone %d: private %-14s public %s\n", i, l.Private[i], l.Public[i])
-	}
-	// Output:
-	// zone 0: private 10.0.0.0/18    public 10.0.192.0/20
-	// zone 1: private 10.0.64.0/18   public 10.0.208.0/20
-	// zone 2: private 10.0.128.0/18  public 10.0.224.0/20
-}
-
-func ExamplePodExecutionRoleTrust() {
-	p, _ := partition.ForRegion("cn-northwest-1")
-	doc, err := eksfargate.PodExecutionRoleTrust(p, "cn-northwest-1", "123456789012", "demo")
-	if err != nil {
-		panic(err)
-	}
-	b, _ := doc.Indent()
-	fmt.Println(string(b))
-	// Output:
-	// {
-	//   "Version": "2012-10-17",
-	//   "Statement": [
-	//     {
-	//       "Effect": "Allow",
-	//       "Principal": {
-	//         "Service": "eks-fargate-pods.amazonaws.com"
-	//       },
-	//       "Action": "sts:AssumeRole",
-	//       "Condition": {
-	//         "ArnLike": {
-	//           "aws:SourceArn": "arn:aws-cn:eks:cn-northwest-1:123456789012:fargateprofile/demo/*"
-	//         }
-	//       }
-	//     }
-	//   ]
-	// }
-}
-
-func ExampleSubnetTags() {
-	tags := eksfargate.SubnetTags("demo", eksfargate.Private, map[string]string{"team": "platform"})
-	fmt.Println(tags)
-	// Output:
-	// map[kubernetes.io/cluster/demo:shared kubernetes.io/role/internal-elb:1 team:platform]
-}
-
-func ExampleCoreDNSConfigurationValues() {
-	v, _ := eksfargate.CoreDNSConfigurationValues(eksfargate.CoreDNSConfig{
-		Resources: &eksfargate.Resources{Requests: &eksfargate.ResourceList{CPU: "250m", Memory: "256Mi"}},
-	})
-	fmt.Println(v)
-	// Output:
-	// {"computeType":"Fargate","resources":{"requests":{"cpu":"250m","memory":"256Mi"}}}
-}
 
 func ExampleFargateClusterArgs_Validate() {
 	args := eksfargate.FargateClusterArgs{
-		ClusterName: "demo",
-		FargateProfiles: []eksfargate.FargateProfile{
-			{Name: "apps", Selectors: []eksfargate.Selector{{Namespace: "apps"}}},
+		ClusterSpec: eksfargate.ClusterSpec{
+			ClusterName: "demo",
+			FargateProfiles: []eksfargate.FargateProfile{
+				{Name: "apps", Selectors: []eksfargate.Selector{{Namespace: "apps"}}},
+			},
+			LogTypes: []string{"api", "kubelet"},
 		},
-		LogTypes: []string{"api", "kubelet"},
 	}
 	err := args.Validate()
 	fmt.Println(errors.Is(err, eksfargate.ErrInvalidSpec), errors.Is(err, eksfargate.ErrNoCoreDNSProfile))
@@ -94,38 +33,22 @@ func ExampleFargateClusterArgs_Validate() {
 func ExampleNewFargateCluster() {
 	pulumi.Run(func(ctx *pulumi.Context) error {
 		cluster, err := eksfargate.NewFargateCluster(ctx, "demo", &eksfargate.FargateClusterArgs{
-			KubernetesVersion: "1.33",
-			VPC:               &eksfargate.VPCArgs{AZCount: 3, SingleNATGateway: true},
-			FargateProfiles: []eksfargate.FargateProfile{
-				eksfargate.DefaultProfile(),
-				{Name: "apps", Selectors: []eksfargate.Selector{{Namespace: "apps"}}},
+			ClusterSpec: eksfargate.ClusterSpec{
+				KubernetesVersion: "1.35",
+				VPC:               &eksfargate.VPCSpec{AZCount: 3, SingleNATGateway: true},
+				FargateProfiles: []eksfargate.FargateProfile{
+					eksfargate.DefaultProfile(),
+					{Name: "apps", Selectors: []eksfargate.Selector{{Namespace: "apps"}}},
+				},
+				Addons:   eksfargate.Addons{CoreDNSVersion: "v1.11.4-eksbuild.2"},
+				LogTypes: []string{eksfargate.LogAPI, eksfargate.LogAudit},
 			},
-			Addons:   eksfargate.Addons{CoreDNSVersion: "v1.11.4-eksbuild.2"},
-			LogTypes: []string{eksfargate.LogAPI, eksfargate.LogAudit},
 		})
 		if err != nil {
 			return err
 		}
 		ctx.Export("kubeconfig", cluster.Kubeconfig)
-		ctx.Export("oidcProviderArn", cluster.OIDCProviderARN())
+		ctx.Export("oidcProviderArn", cluster.Ref().OIDCProviderARN)
 		return nil
 	})
-}
-
-// Profiles added to a running cluster with the AWS SDK, one at a time.
-func ExampleEnsureFargateProfiles() {
-	ctx := context.Background()
-	cfg, err := config.LoadDefaultConfig(ctx, config.WithRegion("eu-west-1"))
-	if err != nil {
-		panic(err)
-	}
-	res, err := eksfargate.EnsureFargateProfiles(ctx, eks.NewFromConfig(cfg), "demo",
-		[]eksfargate.FargateProfile{{Name: "apps", Selectors: []eksfargate.Selector{{Namespace: "apps"}}}},
-		eksfargate.WithPodExecutionRole("arn:aws:iam::123456789012:role/demo-pod-execution-role"),
-		eksfargate.WithSubnets("subnet-0a", "subnet-0b"),
-		eksfargate.WithLogger(slog.Default()))
-	if err != nil {
-		panic(err)
-	}
-	fmt.Println("created:", res.Created, "already there:", res.Unchanged)
 }

@@ -34,10 +34,10 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
 
-	"github.com/fargatekit/fargatekit/authmap"
-	"github.com/fargatekit/fargatekit/eksfargate/kubeauth"
 	"github.com/fargatekit/fargatekit/examples/catalog"
 	irsas3 "github.com/fargatekit/fargatekit/examples/irsa-s3/stack"
+	"github.com/fargatekit/fargatekit/sdk/authmap"
+	"github.com/fargatekit/fargatekit/sdk/kubeauth"
 )
 
 // The AWS suite's switches. It never defaults a region.

@@ -18,10 +18,10 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/yaml"
 
-	"github.com/fargatekit/fargatekit/authmap"
 	"github.com/fargatekit/fargatekit/internal/kubetest"
-	"github.com/fargatekit/fargatekit/irsa"
-	"github.com/fargatekit/fargatekit/lbc"
+	"github.com/fargatekit/fargatekit/sdk/authmap"
+	"github.com/fargatekit/fargatekit/sdk/irsa"
+	"github.com/fargatekit/fargatekit/sdk/lbc"
 )
 
 // The values a real cluster would give; the API server is local.

@@ -13,6 +13,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/fargatekit/fargatekit/eksfargate/clusterref"
+	sdk "github.com/fargatekit/fargatekit/sdk/irsa"
 )
 
 // Type tokens of the package's Pulumi components.
@@ -23,14 +24,6 @@ const (
 	OIDCProviderTypeToken = "fargatekit:irsa:OIDCProvider"
 	// PodIdentityRoleTypeToken is the type token of [PodIdentityRole].
 	PodIdentityRoleTypeToken = "fargatekit:irsa:PodIdentityRole"
-)
-
-// Annotations EKS's pod identity webhook reads on a ServiceAccount.
-const (
-	// AnnotationRoleARN names the IAM role pods of the service account assume.
-	AnnotationRoleARN = "eks.amazonaws.com/role-arn"
-	// AnnotationSTSRegionalEndpoints, "true", makes the SDKs use the regional STS endpoint.
-	AnnotationSTSRegionalEndpoints = "eks.amazonaws.com/sts-regional-endpoints"
 )
 
 // IRSARoleArgs configure [NewIRSARole]. Plain Go values decide which children
@@ -64,7 +57,7 @@ type IRSARoleArgs struct {
 	// RoleName is the role's physical name; "" lets Pulumi auto-name it from N.
 	RoleName string
 	// Path, Description, MaxSessionDuration (seconds) and Tags set the role's
-	// attributes (see RoleSettings).
+	// attributes (see sdk.RoleSettings).
 	Path, Description  string
 	MaxSessionDuration int
 	Tags               map[string]string
@@ -146,7 +139,7 @@ func readyOf(role *iam.Role, attachments []*iam.RolePolicyAttachment, inline map
 // roleInputs are the role-level settings shared by IRSARole and PodIdentityRole.
 type roleInputs struct {
 	name           string
-	settings       RoleSettings
+	settings       sdk.RoleSettings
 	boundary       pulumi.StringInput
 	policyARNs     []pulumi.StringInput
 	inlinePolicies map[string]pulumi.StringInput
@@ -154,10 +147,10 @@ type roleInputs struct {
 
 func (r roleInputs) validate() error {
 	var errs []error
-	if r.name != "" && !roleNameRE.MatchString(r.name) {
-		errs = append(errs, fmt.Errorf("%w: role name %q (1..64 of letters, digits, +=,.@_-)", ErrInvalidRole, r.name))
+	if r.name != "" {
+		errs = append(errs, sdk.ValidateRoleName(r.name))
 	}
-	errs = append(errs, r.settings.Validate(), validateInlineNames(slices.Sorted(maps.Keys(r.inlinePolicies))))
+	errs = append(errs, r.settings.Validate(), sdk.ValidateInlinePolicyNames(slices.Sorted(maps.Keys(r.inlinePolicies))))
 	for i, p := range r.policyARNs {
 		if p == nil {
 			errs = append(errs, fmt.Errorf("%w: PolicyARNs[%d] is nil", ErrInvalidRole, i))
@@ -260,7 +253,7 @@ func kubeProvider(explicit pulumi.ProviderResource, c clusterref.ClusterRef) pul
 		return explicit
 	}
 	if c != nil {
-		return c.KubernetesProvider()
+		return c.Ref().KubernetesProvider
 	}
 	return nil
 }
@@ -280,12 +273,12 @@ func needKubeProvider(roleOnly bool, explicit pulumi.ProviderResource, c cluster
 // refuse it before registering anything.
 const minimalProviderARN = "arn:aws:iam::000000000000:oidc-provider/x"
 
-// trustSpec builds the TrustSpec from resolved provider ARNs (primary first).
-func (a *IRSARoleArgs) trustSpec(arns []string) TrustSpec {
-	s := TrustSpec{AllowCrossNamespaceWildcard: a.AllowCrossNamespaceWildcard, MaxSize: a.MaxTrustPolicySize}
-	s.Providers = append(s.Providers, ProviderAccounts{ProviderARN: arns[0], ServiceAccounts: a.ServiceAccounts})
+// trustSpec builds the sdk.TrustSpec from resolved provider ARNs (primary first).
+func (a *IRSARoleArgs) trustSpec(arns []string) sdk.TrustSpec {
+	s := sdk.TrustSpec{AllowCrossNamespaceWildcard: a.AllowCrossNamespaceWildcard, MaxSize: a.MaxTrustPolicySize}
+	s.Providers = append(s.Providers, sdk.ProviderAccounts{ProviderARN: arns[0], ServiceAccounts: a.ServiceAccounts})
 	for i, p := range a.ExtraProviders {
-		s.Providers = append(s.Providers, ProviderAccounts{ProviderARN: arns[i+1], ServiceAccounts: p.ServiceAccounts})
+		s.Providers = append(s.Providers, sdk.ProviderAccounts{ProviderARN: arns[i+1], ServiceAccounts: p.ServiceAccounts})
 	}
 	return s
 }
@@ -293,7 +286,7 @@ func (a *IRSARoleArgs) trustSpec(arns []string) TrustSpec {
 func (a *IRSARoleArgs) roleInputs() roleInputs {
 	return roleInputs{
 		name: a.RoleName, boundary: a.PermissionsBoundary, policyARNs: a.PolicyARNs, inlinePolicies: a.InlinePolicies,
-		settings: RoleSettings{Path: a.Path, Description: a.Description, MaxSessionDuration: a.MaxSessionDuration, Tags: a.Tags},
+		settings: sdk.RoleSettings{Path: a.Path, Description: a.Description, MaxSessionDuration: a.MaxSessionDuration, Tags: a.Tags},
 	}
 }
 
@@ -341,7 +334,7 @@ func NewIRSARole(ctx *pulumi.Context, name string, args *IRSARoleArgs, opts ...p
 	}
 	primary := args.OIDCProviderARN
 	if primary == nil {
-		primary = args.Cluster.OIDCProviderARN()
+		primary = clusterref.String(args.Cluster.Ref().OIDCProviderARN)
 	}
 	arns := []any{primary}
 	for _, p := range args.ExtraProviders {
@@ -418,7 +411,7 @@ func (a *OIDCProviderArgs) Validate() error {
 	if a.IssuerURL == nil {
 		errs = append(errs, fmt.Errorf("%w: IssuerURL is required", ErrInvalidIssuer))
 	}
-	errs = append(errs, validateProviderExtras(a.Thumbprints, a.ClientIDs, a.Tags))
+	errs = append(errs, sdk.OIDCProviderSpec{Thumbprints: a.Thumbprints, ClientIDs: a.ClientIDs, Tags: a.Tags}.ValidateSettings())
 	return errors.Join(errs...)
 }
 
@@ -433,14 +426,14 @@ func NewOIDCProvider(ctx *pulumi.Context, name string, args *OIDCProviderArgs, o
 		return nil, fmt.Errorf("irsa: NewOIDCProvider %s: %w", name, err)
 	}
 	comp.IssuerURL = args.IssuerURL.ToStringOutput().ApplyT(func(u string) (string, error) {
-		if _, err := issuerHostPath(u); err != nil {
+		if _, err := sdk.IssuerHostPath(u); err != nil {
 			return "", fmt.Errorf("irsa: NewOIDCProvider %s: %w", name, err)
 		}
 		return u, nil
 	}).(pulumi.StringOutput)
 	pargs := &iam.OpenIdConnectProviderArgs{
 		Url:           comp.IssuerURL,
-		ClientIdLists: pulumi.ToStringArray(OIDCProviderSpec{ClientIDs: args.ClientIDs}.clientIDs()),
+		ClientIdLists: pulumi.ToStringArray(sdk.OIDCProviderSpec{ClientIDs: args.ClientIDs}.EffectiveClientIDs()),
 		Tags:          pulumi.ToStringMap(args.Tags),
 	}
 	if len(args.Thumbprints) > 0 {
@@ -524,7 +517,7 @@ func (r *PodIdentityRole) DependsOn() pulumi.ResourceOption { return pulumi.Depe
 func (a *PodIdentityRoleArgs) roleInputs() roleInputs {
 	return roleInputs{
 		name: a.RoleName, boundary: a.PermissionsBoundary, policyARNs: a.PolicyARNs, inlinePolicies: a.InlinePolicies,
-		settings: RoleSettings{Path: a.Path, Description: a.Description, MaxSessionDuration: a.MaxSessionDuration, Tags: a.Tags},
+		settings: sdk.RoleSettings{Path: a.Path, Description: a.Description, MaxSessionDuration: a.MaxSessionDuration, Tags: a.Tags},
 	}
 }
 
@@ -538,11 +531,11 @@ func (a *PodIdentityRoleArgs) Validate() error {
 	switch {
 	case a.Cluster == nil:
 		errs = append(errs, fmt.Errorf("%w: Cluster is required for Pod Identity", ErrInvalidSpec))
-	case a.Cluster.FargateOnly():
+	case a.Cluster.Ref().FargateOnly:
 		errs = append(errs, fmt.Errorf("%w: the cluster is Fargate-only, and the Pod Identity agent "+
 			"(a DaemonSet) does not run on Fargate: use NewIRSARole", ErrPodIdentityUnavailable))
 	}
-	errs = append(errs, validateAccounts(a.ServiceAccounts, false))
+	errs = append(errs, sdk.ValidateServiceAccounts(a.ServiceAccounts, false))
 	for _, sa := range a.ServiceAccounts {
 		if sa.HasWildcard() {
 			errs = append(errs, fmt.Errorf("%w %q: Pod Identity associations take exact names", ErrInvalidServiceAccount, sa.String()))
@@ -561,7 +554,7 @@ func NewPodIdentityRole(ctx *pulumi.Context, name string, args *PodIdentityRoleA
 	if err := args.Validate(); err != nil {
 		return nil, fmt.Errorf("irsa: NewPodIdentityRole %s: %w", name, err)
 	}
-	trust, err := PodIdentityTrustPolicy()
+	trust, err := sdk.PodIdentityTrustPolicy()
 	if err != nil {
 		return nil, err
 	}
@@ -577,7 +570,7 @@ func NewPodIdentityRole(ctx *pulumi.Context, name string, args *PodIdentityRoleA
 	comp.RoleArn, comp.RoleName = children.role.Arn, children.role.Name
 	for _, sa := range args.ServiceAccounts {
 		assoc, err := eks.NewPodIdentityAssociation(ctx, name+"-assoc-"+sa.String(), &eks.PodIdentityAssociationArgs{
-			ClusterName: args.Cluster.ClusterName(), Namespace: pulumi.String(sa.Namespace),
+			ClusterName: clusterref.String(args.Cluster.Ref().Name), Namespace: pulumi.String(sa.Namespace),
 			ServiceAccount: pulumi.String(sa.Name), RoleArn: comp.RoleArn, Tags: pulumi.ToStringMap(args.Tags),
 		}, pulumi.Parent(comp))
 		if err != nil {

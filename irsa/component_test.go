@@ -10,6 +10,7 @@ import (
 
 	"github.com/fargatekit/fargatekit/eksfargate/clusterref"
 	"github.com/fargatekit/fargatekit/internal/mockstack"
+	sdk "github.com/fargatekit/fargatekit/sdk/irsa"
 )
 
 const (
@@ -28,16 +29,16 @@ const (
 type rawProvider struct{ pulumi.ProviderResourceState }
 
 // testCluster is a Static ClusterRef with a Kubernetes provider created in ctx.
-func testCluster(ctx *pulumi.Context, fargateOnly bool) (clusterref.Static, error) {
+func testCluster(ctx *pulumi.Context, fargateOnly bool) (clusterref.Cluster, error) {
 	k8s, err := kubernetes.NewProvider(ctx, "k8s", &kubernetes.ProviderArgs{Kubeconfig: pulumi.String("{}")})
 	if err != nil {
-		return clusterref.Static{}, err
+		return clusterref.Cluster{}, err
 	}
-	return clusterref.Static{
-		Name: pulumi.String("demo"), RegionName: pulumi.String("us-west-2"),
-		OIDCProvider: pulumi.String(testProviderARN),
-		OIDCIssuer:   pulumi.String("https://oidc.eks.us-west-2.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"),
-		Provider:     k8s, Fargate: fargateOnly, Profiles: true,
+	return clusterref.Cluster{
+		Name: pulumi.String("demo"), Region: pulumi.String("us-west-2"),
+		OIDCProviderARN:    pulumi.String(testProviderARN),
+		OIDCIssuerURL:      pulumi.String("https://oidc.eks.us-west-2.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"),
+		KubernetesProvider: k8s, FargateOnly: fargateOnly, HasFargateProfiles: true,
 	}, nil
 }
 
@@ -51,7 +52,7 @@ func mustOne(t *testing.T, g *mockstack.Graph, typ, name string) *mockstack.Reso
 }
 
 func TestNewIRSARoleFull(t *testing.T) {
-	sas := []ServiceAccount{{"kube-system", "aws-load-balancer-controller"}, {"apps", "web"}}
+	sas := []ServiceAccount{{Namespace: "kube-system", Name: "aws-load-balancer-controller"}, {Namespace: "apps", Name: "web"}}
 	g, err := mockstack.Run(func(ctx *pulumi.Context) error {
 		c, err := testCluster(ctx, true)
 		if err != nil {
@@ -90,7 +91,7 @@ func TestNewIRSARoleFull(t *testing.T) {
 	}
 	comp := mustOne(t, g, TypeToken, "lbc")
 	role := mustOne(t, g, typeRole, "lbc")
-	want, err := TrustPolicy(testProviderARN, sas...)
+	want, err := sdk.TrustPolicy(testProviderARN, sas...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,42 +153,42 @@ func TestNewIRSARoleFull(t *testing.T) {
 func TestNewIRSARoleVariants(t *testing.T) {
 	tests := []struct {
 		name      string
-		args      func(c clusterref.Static) *IRSARoleArgs
+		args      func(c clusterref.Cluster) *IRSARoleArgs
 		sas       []string // ServiceAccount children expected
 		trustHas  []string
 		roleNamed string
 	}{
 		{
 			name: "role only, no provider needed",
-			args: func(clusterref.Static) *IRSARoleArgs {
+			args: func(clusterref.Cluster) *IRSARoleArgs {
 				return &IRSARoleArgs{OIDCProviderARN: pulumi.String(testProviderARN), RoleOnly: true,
-					ServiceAccounts: []ServiceAccount{{"kube-system", "x"}}, RoleName: "fixed-name"}
+					ServiceAccounts: []ServiceAccount{{Namespace: "kube-system", Name: "x"}}, RoleName: "fixed-name"}
 			},
 			trustHas:  []string{`"StringEquals":{"oidc.eks.us-west-2.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE:aud":"sts.amazonaws.com","oidc.eks.us-west-2.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE:sub":"system:serviceaccount:kube-system:x"}`},
 			roleNamed: "fixed-name",
 		},
 		{
 			name: "wildcard: SA objects only for exact names, StringLike sub",
-			args: func(c clusterref.Static) *IRSARoleArgs {
-				return &IRSARoleArgs{Cluster: c, ServiceAccounts: []ServiceAccount{{"ci", "runner-*"}, {"ci", "controller"}}}
+			args: func(c clusterref.Cluster) *IRSARoleArgs {
+				return &IRSARoleArgs{Cluster: c, ServiceAccounts: []ServiceAccount{{Namespace: "ci", Name: "runner-*"}, {Namespace: "ci", Name: "controller"}}}
 			},
 			sas:      []string{"ci/controller"},
 			trustHas: []string{`"StringLike":{`, `"system:serviceaccount:ci:runner-*"`, `"StringEquals":{"oidc.eks.us-west-2.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE:aud":"sts.amazonaws.com"}`},
 		},
 		{
 			name: "explicit provider ARN and Kubernetes provider override the cluster's",
-			args: func(c clusterref.Static) *IRSARoleArgs {
-				return &IRSARoleArgs{Cluster: c, OIDCProviderARN: pulumi.String(testProviderARN2), KubernetesProvider: c.Provider,
-					ServiceAccounts: []ServiceAccount{{"a", "b"}}}
+			args: func(c clusterref.Cluster) *IRSARoleArgs {
+				return &IRSARoleArgs{Cluster: c, OIDCProviderARN: pulumi.String(testProviderARN2), KubernetesProvider: c.KubernetesProvider,
+					ServiceAccounts: []ServiceAccount{{Namespace: "a", Name: "b"}}}
 			},
 			sas:      []string{"a/b"},
 			trustHas: []string{testProviderARN2, "oidc.eks.eu-west-1.amazonaws.com/id/5C1DD1C0FFEE5C1DD1C0FFEE5C1DD1C0:sub"},
 		},
 		{
 			name: "extra provider: one statement per cluster",
-			args: func(c clusterref.Static) *IRSARoleArgs {
-				return &IRSARoleArgs{Cluster: c, ServiceAccounts: []ServiceAccount{{"a", "b"}},
-					ExtraProviders: []ExtraProvider{{OIDCProviderARN: pulumi.String(testProviderARN2), ServiceAccounts: []ServiceAccount{{"c", "d"}}}}}
+			args: func(c clusterref.Cluster) *IRSARoleArgs {
+				return &IRSARoleArgs{Cluster: c, ServiceAccounts: []ServiceAccount{{Namespace: "a", Name: "b"}},
+					ExtraProviders: []ExtraProvider{{OIDCProviderARN: pulumi.String(testProviderARN2), ServiceAccounts: []ServiceAccount{{Namespace: "c", Name: "d"}}}}}
 			},
 			sas:      []string{"a/b"},
 			trustHas: []string{`"Federated":"` + testProviderARN + `"`, `"Federated":"` + testProviderARN2 + `"`, "system:serviceaccount:c:d"},
@@ -230,45 +231,45 @@ func TestNewIRSARoleVariants(t *testing.T) {
 func TestNewIRSARoleRefusedRegistersNothing(t *testing.T) {
 	var many []ServiceAccount
 	for i := range 40 {
-		many = append(many, ServiceAccount{"namespace-number-" + string(rune('a'+i%26)) + string(rune('a'+i/26)), "service-account"})
+		many = append(many, ServiceAccount{Namespace: "namespace-number-" + string(rune('a'+i%26)) + string(rune('a'+i/26)), Name: "service-account"})
 	}
 	tests := []struct {
 		name string
-		args func(c clusterref.Static) *IRSARoleArgs
+		args func(c clusterref.Cluster) *IRSARoleArgs
 		want error
 	}{
-		{"nil args", func(clusterref.Static) *IRSARoleArgs { return nil }, ErrInvalidSpec},
-		{"no provider ARN", func(clusterref.Static) *IRSARoleArgs {
-			return &IRSARoleArgs{ServiceAccounts: []ServiceAccount{{"a", "b"}}, RoleOnly: true}
+		{"nil args", func(clusterref.Cluster) *IRSARoleArgs { return nil }, ErrInvalidSpec},
+		{"no provider ARN", func(clusterref.Cluster) *IRSARoleArgs {
+			return &IRSARoleArgs{ServiceAccounts: []ServiceAccount{{Namespace: "a", Name: "b"}}, RoleOnly: true}
 		}, ErrInvalidProviderARN},
-		{"no service accounts", func(c clusterref.Static) *IRSARoleArgs { return &IRSARoleArgs{Cluster: c} }, ErrNoServiceAccounts},
-		{"bad name", func(c clusterref.Static) *IRSARoleArgs {
-			return &IRSARoleArgs{Cluster: c, ServiceAccounts: []ServiceAccount{{"a", "B_ad"}}}
+		{"no service accounts", func(c clusterref.Cluster) *IRSARoleArgs { return &IRSARoleArgs{Cluster: c} }, ErrNoServiceAccounts},
+		{"bad name", func(c clusterref.Cluster) *IRSARoleArgs {
+			return &IRSARoleArgs{Cluster: c, ServiceAccounts: []ServiceAccount{{Namespace: "a", Name: "B_ad"}}}
 		}, ErrInvalidServiceAccount},
-		{"cross-namespace wildcard", func(c clusterref.Static) *IRSARoleArgs {
-			return &IRSARoleArgs{Cluster: c, ServiceAccounts: []ServiceAccount{{"team-*", "b"}}}
+		{"cross-namespace wildcard", func(c clusterref.Cluster) *IRSARoleArgs {
+			return &IRSARoleArgs{Cluster: c, ServiceAccounts: []ServiceAccount{{Namespace: "team-*", Name: "b"}}}
 		}, ErrCrossNamespaceWildcard},
-		{"duplicate", func(c clusterref.Static) *IRSARoleArgs {
-			return &IRSARoleArgs{Cluster: c, ServiceAccounts: []ServiceAccount{{"a", "b"}, {"a", "b"}}}
+		{"duplicate", func(c clusterref.Cluster) *IRSARoleArgs {
+			return &IRSARoleArgs{Cluster: c, ServiceAccounts: []ServiceAccount{{Namespace: "a", Name: "b"}, {Namespace: "a", Name: "b"}}}
 		}, ErrDuplicate},
-		{"over the quota whatever the ARN", func(c clusterref.Static) *IRSARoleArgs {
+		{"over the quota whatever the ARN", func(c clusterref.Cluster) *IRSARoleArgs {
 			return &IRSARoleArgs{Cluster: c, ServiceAccounts: many}
 		}, ErrPolicyTooLarge},
-		{"quota above IAM's limit", func(c clusterref.Static) *IRSARoleArgs {
-			return &IRSARoleArgs{Cluster: c, ServiceAccounts: []ServiceAccount{{"a", "b"}}, MaxTrustPolicySize: 10000}
+		{"quota above IAM's limit", func(c clusterref.Cluster) *IRSARoleArgs {
+			return &IRSARoleArgs{Cluster: c, ServiceAccounts: []ServiceAccount{{Namespace: "a", Name: "b"}}, MaxTrustPolicySize: 10000}
 		}, ErrInvalidMaxSize},
-		{"no Kubernetes provider", func(clusterref.Static) *IRSARoleArgs {
-			return &IRSARoleArgs{OIDCProviderARN: pulumi.String(testProviderARN), ServiceAccounts: []ServiceAccount{{"a", "b"}}}
+		{"no Kubernetes provider", func(clusterref.Cluster) *IRSARoleArgs {
+			return &IRSARoleArgs{OIDCProviderARN: pulumi.String(testProviderARN), ServiceAccounts: []ServiceAccount{{Namespace: "a", Name: "b"}}}
 		}, ErrInvalidSpec},
-		{"bad role settings", func(c clusterref.Static) *IRSARoleArgs {
-			return &IRSARoleArgs{Cluster: c, ServiceAccounts: []ServiceAccount{{"a", "b"}}, MaxSessionDuration: 60, Path: "nope",
+		{"bad role settings", func(c clusterref.Cluster) *IRSARoleArgs {
+			return &IRSARoleArgs{Cluster: c, ServiceAccounts: []ServiceAccount{{Namespace: "a", Name: "b"}}, MaxSessionDuration: 60, Path: "nope",
 				InlinePolicies: map[string]pulumi.StringInput{"bad name": pulumi.String("{}")}, RoleName: strings.Repeat("r", 65)}
 		}, ErrInvalidRole},
-		{"nil policy ARN", func(c clusterref.Static) *IRSARoleArgs {
-			return &IRSARoleArgs{Cluster: c, ServiceAccounts: []ServiceAccount{{"a", "b"}}, PolicyARNs: []pulumi.StringInput{nil}}
+		{"nil policy ARN", func(c clusterref.Cluster) *IRSARoleArgs {
+			return &IRSARoleArgs{Cluster: c, ServiceAccounts: []ServiceAccount{{Namespace: "a", Name: "b"}}, PolicyARNs: []pulumi.StringInput{nil}}
 		}, ErrInvalidRole},
-		{"extra provider without ARN", func(c clusterref.Static) *IRSARoleArgs {
-			return &IRSARoleArgs{Cluster: c, ServiceAccounts: []ServiceAccount{{"a", "b"}}, ExtraProviders: []ExtraProvider{{ServiceAccounts: []ServiceAccount{{"c", "d"}}}}}
+		{"extra provider without ARN", func(c clusterref.Cluster) *IRSARoleArgs {
+			return &IRSARoleArgs{Cluster: c, ServiceAccounts: []ServiceAccount{{Namespace: "a", Name: "b"}}, ExtraProviders: []ExtraProvider{{ServiceAccounts: []ServiceAccount{{Namespace: "c", Name: "d"}}}}}
 		}, ErrInvalidProviderARN},
 	}
 	for _, tt := range tests {
@@ -301,7 +302,7 @@ func TestNewIRSARoleBadProviderARNOutput(t *testing.T) {
 	_, err := mockstack.Run(func(ctx *pulumi.Context) error {
 		_, err := NewIRSARole(ctx, "r", &IRSARoleArgs{RoleOnly: true,
 			OIDCProviderARN: pulumi.String("arn:aws:iam::123456789012:role/not-a-provider"),
-			ServiceAccounts: []ServiceAccount{{"a", "b"}}})
+			ServiceAccounts: []ServiceAccount{{Namespace: "a", Name: "b"}}})
 		return err
 	})
 	if err == nil || !strings.Contains(err.Error(), "invalid OIDC provider ARN") {
@@ -332,7 +333,7 @@ func TestNewOIDCProvider(t *testing.T) {
 					return err
 				}
 				arn = p.Arn
-				_, err = NewIRSARole(ctx, "r", &IRSARoleArgs{OIDCProviderARN: p.Arn, RoleOnly: true, ServiceAccounts: []ServiceAccount{{"a", "b"}}})
+				_, err = NewIRSARole(ctx, "r", &IRSARoleArgs{OIDCProviderARN: p.Arn, RoleOnly: true, ServiceAccounts: []ServiceAccount{{Namespace: "a", Name: "b"}}})
 				return err
 			})
 			if err != nil {
@@ -351,7 +352,7 @@ func TestNewOIDCProvider(t *testing.T) {
 				t.Errorf("clientIdLists = %v, want %v", got, tt.clientIDs)
 			}
 			roleTrust = mustOne(t, g, typeRole, "r").InputString("assumeRolePolicy")
-			want, _ := TrustPolicy("arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-west-2.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE", ServiceAccount{"a", "b"})
+			want, _ := sdk.TrustPolicy("arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-west-2.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE", ServiceAccount{Namespace: "a", Name: "b"})
 			if roleTrust != want {
 				t.Errorf("trust from the provider's Arn output:\n got %s\nwant %s", roleTrust, want)
 			}
@@ -410,7 +411,7 @@ func TestNewOIDCProviderRefused(t *testing.T) {
 }
 
 func TestNewPodIdentityRole(t *testing.T) {
-	sas := []ServiceAccount{{"apps", "web"}, {"apps", "worker"}}
+	sas := []ServiceAccount{{Namespace: "apps", Name: "web"}, {Namespace: "apps", Name: "worker"}}
 	g, err := mockstack.Run(func(ctx *pulumi.Context) error {
 		c, err := testCluster(ctx, false)
 		if err != nil {
@@ -431,7 +432,7 @@ func TestNewPodIdentityRole(t *testing.T) {
 	}
 	comp := mustOne(t, g, PodIdentityRoleTypeToken, "pi")
 	role := mustOne(t, g, typeRole, "pi")
-	want, _ := PodIdentityTrustPolicy()
+	want, _ := sdk.PodIdentityTrustPolicy()
 	if got := role.InputString("assumeRolePolicy"); got != want {
 		t.Errorf("trust = %s", got)
 	}
@@ -453,19 +454,19 @@ func TestNewPodIdentityRoleRefused(t *testing.T) {
 	tests := []struct {
 		name        string
 		fargateOnly bool
-		args        func(c clusterref.Static) *PodIdentityRoleArgs
+		args        func(c clusterref.Cluster) *PodIdentityRoleArgs
 		want        error
 	}{
-		{"fargate-only cluster", true, func(c clusterref.Static) *PodIdentityRoleArgs {
-			return &PodIdentityRoleArgs{Cluster: c, ServiceAccounts: []ServiceAccount{{"a", "b"}}}
+		{"fargate-only cluster", true, func(c clusterref.Cluster) *PodIdentityRoleArgs {
+			return &PodIdentityRoleArgs{Cluster: c, ServiceAccounts: []ServiceAccount{{Namespace: "a", Name: "b"}}}
 		}, ErrPodIdentityUnavailable},
-		{"no cluster", false, func(clusterref.Static) *PodIdentityRoleArgs {
-			return &PodIdentityRoleArgs{ServiceAccounts: []ServiceAccount{{"a", "b"}}, RoleOnly: true}
+		{"no cluster", false, func(clusterref.Cluster) *PodIdentityRoleArgs {
+			return &PodIdentityRoleArgs{ServiceAccounts: []ServiceAccount{{Namespace: "a", Name: "b"}}, RoleOnly: true}
 		}, ErrInvalidSpec},
-		{"wildcard", false, func(c clusterref.Static) *PodIdentityRoleArgs {
-			return &PodIdentityRoleArgs{Cluster: c, ServiceAccounts: []ServiceAccount{{"a", "b-*"}}}
+		{"wildcard", false, func(c clusterref.Cluster) *PodIdentityRoleArgs {
+			return &PodIdentityRoleArgs{Cluster: c, ServiceAccounts: []ServiceAccount{{Namespace: "a", Name: "b-*"}}}
 		}, ErrInvalidServiceAccount},
-		{"nil", false, func(clusterref.Static) *PodIdentityRoleArgs { return nil }, ErrInvalidSpec},
+		{"nil", false, func(clusterref.Cluster) *PodIdentityRoleArgs { return nil }, ErrInvalidSpec},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

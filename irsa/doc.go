@@ -1,38 +1,17 @@
-// Package irsa builds IAM roles for Kubernetes service accounts (IRSA) on EKS,
-// correct by construction and verified against real tokens.
+// Package irsa holds the Pulumi components for IAM roles for Kubernetes
+// service accounts: [NewIRSARole] (fargatekit:irsa:IRSARole),
+// [NewOIDCProvider] (fargatekit:irsa:OIDCProvider) and [NewPodIdentityRole]
+// (fargatekit:irsa:PodIdentityRole, refused on Fargate-only clusters).
 //
-// The layers:
+// Everything else lives in the Pulumi-free layer,
+// github.com/fargatekit/fargatekit/sdk/irsa: the spec types (this package
+// aliases the ones its Args use, such as [ServiceAccount]), the trust-policy
+// renderers the components call inside ApplyT, the IAM apply functions
+// (EnsureRole, EnsureOIDCProvider) and the verification against real tokens.
+// A Go tool that needs no Pulumi imports only that package.
 //
-//   - Pure renderers: [TrustPolicy] (one cluster) and [TrustSpec] (several
-//     clusters, namespace wildcards, a raised quota) render the web-identity
-//     trust policy through internal/iampolicy. The subject condition uses
-//     StringEquals for exact names and StringLike when any name or namespace
-//     has a wildcard; the audience condition is always its own StringEquals on
-//     sts.amazonaws.com, so a wildcard never weakens it. Invalid names, bad
-//     provider ARNs, namespace-spanning wildcards, duplicates and policies over
-//     IAM's ACLSizePerRole quota are refused with named errors.
-//     [ParseProviderARN], [IssuerURLFromProviderARN], [ProviderARNFromIssuer]
-//     and [EKSIssuerURL] convert between provider ARNs and issuer URLs in every
-//     partition. [PodIdentityTrustPolicy] renders the EKS Pod Identity trust.
-//   - Pulumi components: [NewIRSARole] (fargatekit:irsa:IRSARole),
-//     [NewOIDCProvider] (fargatekit:irsa:OIDCProvider) and [NewPodIdentityRole]
-//     (fargatekit:irsa:PodIdentityRole, refused on Fargate-only clusters).
-//     Their child names are documented on their Args types and are API.
-//     Pods that use a role depend on [IRSARole.Ready] (or take
-//     [IRSARole.DependsOn]), not on the component: the Go SDK expands a
-//     dependency on a component only into the children it has registered so
-//     far, and it registers them asynchronously.
-//   - SDK (no Pulumi): [EnsureOIDCProvider], [EnsureRole], [DeleteRole] and
-//     [DeleteOIDCProvider] converge IAM through narrow interfaces over the
-//     aws-sdk-go-v2 IAM client ([RoleAPI], [OIDCProviderAPI]); a second run
-//     makes no write call, and calls that meet IAM's eventual consistency are
-//     retried with an injectable backoff ([Options]). [GetTrustPolicy] reads a
-//     role's trust policy back.
-//   - Kubernetes (client-go): [AnnotateServiceAccount] applies the role
-//     annotation with server-side apply (field manager "fargatekit"), and
-//     [Verify] asks the API server for a real projected token (TokenRequest,
-//     audience sts.amazonaws.com), checks its signature against the server's
-//     published keys ([VerifySignature]) and evaluates a trust policy against
-//     its claims with [Evaluate], the pure part, which reports which element or
-//     condition fails.
+// Child names are documented on the Args types and are API. Pods that use a
+// role depend on [IRSARole.Ready] (or take [IRSARole.DependsOn]), not on the
+// component: the Go SDK expands a dependency on a component only into the
+// children it has registered so far, and it registers them asynchronously.
 package irsa

@@ -12,13 +12,11 @@ import (
 	"github.com/fargatekit/fargatekit/eksfargate/clusterref"
 	"github.com/fargatekit/fargatekit/internal/partition"
 	"github.com/fargatekit/fargatekit/irsa"
+	sdk "github.com/fargatekit/fargatekit/sdk/lbc"
 )
 
 // TypeToken is the type token of [LBCRelease].
 const TypeToken = "fargatekit:lbc:LBCRelease"
-
-// DefaultTimeout is how long the Helm release may take to become ready.
-const DefaultTimeout = 10 * time.Minute
 
 // LBCReleaseArgs configure [NewLBCRelease]. Plain Go values decide which
 // children exist; the cluster's name, region and VPC are outputs of Cluster.
@@ -34,25 +32,12 @@ type LBCReleaseArgs struct {
 	// (CoreDNS on Fargate) come before the release, its Kubernetes provider
 	// installs it, and FargateOnly implies Settings.Fargate.
 	Cluster clusterref.ClusterRef
-	// Settings are the controller choices (version, replicas, image, ...).
-	// ServiceAccountName defaults to DefaultServiceAccount; the component
-	// creates that ServiceAccount through irsa, so ServiceAccountRoleARN must
-	// stay empty.
-	Settings
-	// Namespace is where the controller runs; "" means DefaultNamespace.
-	Namespace string
-	// ChartVersion overrides the table's chart version; required with a
-	// Version outside the table.
-	ChartVersion string
-	// ChartRepo overrides ChartRepo (a mirror of eks-charts).
-	ChartRepo string
-	// PolicyJSON is your own IAM policy, required with a Version outside the
-	// table, optional otherwise.
-	PolicyJSON string
-	// ScopedPolicy narrows the policy to the cluster's region and VPC (see Scope).
-	ScopedPolicy bool
-	// Timeout bounds the wait for the release to be ready; 0 means DefaultTimeout.
-	Timeout time.Duration
+	// ReleaseSpec is the plain spec, the same the SDK installs: settings
+	// (version, replicas, image, ...), namespace, chart and policy overrides,
+	// timeout. Settings.ServiceAccountName defaults to DefaultServiceAccount;
+	// the component creates that ServiceAccount through irsa, so
+	// Settings.ServiceAccountRoleARN must stay empty.
+	ReleaseSpec
 	// KubernetesProvider overrides the cluster's Kubernetes provider.
 	KubernetesProvider pulumi.ProviderResource
 }
@@ -89,14 +74,10 @@ func (r *LBCRelease) Ready() []pulumi.Resource { return []pulumi.Resource{r.Rele
 // DependsOn is the resource option pulumi.DependsOn(r.Ready()).
 func (r *LBCRelease) DependsOn() pulumi.ResourceOption { return pulumi.DependsOn(r.Ready()) }
 
-// resolved are the validated plain choices of the args.
+// resolved are the validated choices of the args.
 type resolved struct {
-	settings               Settings
-	namespace, chart, repo string
-	version                string
-	timeout                time.Duration
-	policySpec             PolicySpec
-	provider               pulumi.ProviderResource
+	sdk.Resolved
+	provider pulumi.ProviderResource
 }
 
 // resolve validates the args and fills in their defaults, reporting every
@@ -106,65 +87,21 @@ func (a *LBCReleaseArgs) resolve() (resolved, error) {
 		return resolved{}, fmt.Errorf("%w: nil LBCReleaseArgs", ErrInvalidSpec)
 	}
 	var errs []error
-	r := resolved{settings: a.Settings, namespace: a.Namespace, repo: a.ChartRepo, chart: a.ChartVersion, timeout: a.Timeout}
+	spec := a.ReleaseSpec
 	if a.Cluster == nil {
 		errs = append(errs, fmt.Errorf("%w: Cluster is required", ErrInvalidSpec))
 	} else {
-		r.settings.Fargate = r.settings.Fargate || a.Cluster.FargateOnly()
+		spec.Fargate = spec.Fargate || a.Cluster.Ref().FargateOnly
 	}
-	if r.settings.ServiceAccountName == "" {
-		r.settings.ServiceAccountName = DefaultServiceAccount
-	}
-	if r.settings.ServiceAccountRoleARN != "" {
+	if spec.ServiceAccountRoleARN != "" {
 		errs = append(errs, fmt.Errorf("%w: ServiceAccountRoleARN: the component creates the controller's role and ServiceAccount", ErrInvalidSpec))
-		r.settings.ServiceAccountRoleARN = ""
+		spec.ServiceAccountRoleARN = ""
 	}
-	if err := r.settings.Validate(); err != nil {
-		errs = append(errs, err)
-	}
-	if r.namespace == "" {
-		r.namespace = DefaultNamespace
-	}
-	if !validLabel(r.namespace) {
-		errs = append(errs, fmt.Errorf("%w: namespace %q", ErrInvalidSpec, r.namespace))
-	}
-	if r.repo == "" {
-		r.repo = ChartRepo
-	}
-	if r.timeout == 0 {
-		r.timeout = DefaultTimeout
-	}
-	if r.timeout < time.Second {
-		errs = append(errs, fmt.Errorf("%w: timeout %v", ErrInvalidSpec, r.timeout))
-	}
-	r.version = a.Version
-	if r.version == "" {
-		r.version = DefaultVersion
-	}
-	if v, err := ParseVersion(r.version); err == nil {
-		r.version = v.String()
-		if rel, err := LookupRelease(r.version); err == nil {
-			if r.chart == "" {
-				r.chart = rel.Chart
-			}
-		} else if a.PolicyJSON == "" || a.ChartVersion == "" {
-			errs = append(errs, fmt.Errorf("%w (a version outside the table needs PolicyJSON and ChartVersion)", err))
-		}
-	}
-	if a.ChartVersion != "" {
-		if _, err := ParseVersion(a.ChartVersion); err != nil {
-			errs = append(errs, fmt.Errorf("chart version: %w", err))
-		}
-	}
-	r.policySpec = PolicySpec{Version: r.version, Custom: a.PolicyJSON}
-	if a.PolicyJSON != "" {
-		if err := (PolicySpec{Custom: a.PolicyJSON}).Validate(); err != nil {
-			errs = append(errs, err)
-		}
-	}
-	r.provider = a.KubernetesProvider
+	res, err := spec.Resolve()
+	errs = append(errs, err)
+	r := resolved{Resolved: res, provider: a.KubernetesProvider}
 	if r.provider == nil && a.Cluster != nil {
-		r.provider = a.Cluster.KubernetesProvider()
+		r.provider = a.Cluster.Ref().KubernetesProvider
 	}
 	if r.provider == nil {
 		errs = append(errs, fmt.Errorf("%w: no Kubernetes provider: set KubernetesProvider or a Cluster with one", ErrInvalidSpec))
@@ -184,32 +121,33 @@ func NewLBCRelease(ctx *pulumi.Context, name string, args *LBCReleaseArgs, opts 
 	if err != nil {
 		return nil, fmt.Errorf("lbc: NewLBCRelease %s: %w", name, err)
 	}
-	comp := &LBCRelease{Version: r.version, ChartVersion: r.chart, Namespace: r.namespace, ServiceAccountName: r.settings.ServiceAccountName}
+	comp := &LBCRelease{Version: r.Version, ChartVersion: r.ChartVersion, Namespace: r.Namespace, ServiceAccountName: r.Settings.ServiceAccountName}
 	if err := ctx.RegisterComponentResource(TypeToken, name, comp, opts...); err != nil {
 		return nil, fmt.Errorf("lbc: NewLBCRelease %s: %w", name, err)
 	}
 	fail := func(err error) (*LBCRelease, error) { return nil, fmt.Errorf("lbc: NewLBCRelease %s: %w", name, err) }
-	cluster := args.Cluster
+	cluster := args.Cluster.Ref()
+	clusterName, region, vpcID := clusterref.String(cluster.Name), clusterref.String(cluster.Region), clusterref.String(cluster.VpcID)
 
-	scoped := args.ScopedPolicy
-	policyJSON := pulumi.All(cluster.Region(), cluster.VpcID(), cluster.OIDCProviderARN()).ApplyT(func(xs []any) (string, error) {
+	scoped := r.ScopedPolicy
+	policyJSON := pulumi.All(region, vpcID, clusterref.String(cluster.OIDCProviderARN)).ApplyT(func(xs []any) (string, error) {
 		region, vpc, provider := xs[0].(string), xs[1].(string), xs[2].(string)
 		p, err := partition.ForRegion(region)
 		if err != nil {
 			return "", fmt.Errorf("lbc: policy: cluster region: %w", err)
 		}
-		spec := r.policySpec
+		spec := r.Policy
 		spec.Partition = p.ID
 		if scoped {
-			spec.Scope = &Scope{Region: region, VpcID: vpc}
+			spec.Scope = &sdk.Scope{Region: region, VpcID: vpc}
 			if a, err := partition.ParseARN(provider, "iam", "oidc-provider/"); err == nil {
 				spec.Scope.Account = a.AccountID
 			}
 		}
-		return RenderPolicy(spec)
+		return sdk.RenderPolicy(spec)
 	}).(pulumi.StringOutput)
 	comp.Policy, err = iam.NewPolicy(ctx, name+"-policy", &iam.PolicyArgs{
-		Description: pulumi.Sprintf("AWS Load Balancer Controller %s for EKS cluster %s", r.version, cluster.ClusterName()),
+		Description: pulumi.Sprintf("AWS Load Balancer Controller %s for EKS cluster %s", r.Version, clusterName),
 		Policy:      policyJSON,
 	}, pulumi.Parent(comp))
 	if err != nil {
@@ -219,10 +157,10 @@ func NewLBCRelease(ctx *pulumi.Context, name string, args *LBCReleaseArgs, opts 
 
 	comp.Role, err = irsa.NewIRSARole(ctx, name+"-irsa", &irsa.IRSARoleArgs{
 		Cluster:            cluster,
-		ServiceAccounts:    []irsa.ServiceAccount{{Namespace: r.namespace, Name: r.settings.ServiceAccountName}},
+		ServiceAccounts:    []irsa.ServiceAccount{{Namespace: r.Namespace, Name: r.Settings.ServiceAccountName}},
 		PolicyARNs:         []pulumi.StringInput{comp.Policy.Arn},
 		KubernetesProvider: r.provider,
-		Description:        "AWS Load Balancer Controller " + r.version,
+		Description:        "AWS Load Balancer Controller " + r.Version,
 		ServiceAccountLabels: map[string]string{
 			"app.kubernetes.io/name": ChartName, "app.kubernetes.io/managed-by": "fargatekit",
 		},
@@ -232,24 +170,24 @@ func NewLBCRelease(ctx *pulumi.Context, name string, args *LBCReleaseArgs, opts 
 	}
 	comp.RoleArn = comp.Role.RoleArn
 
-	settings := r.settings
-	comp.Values = pulumi.All(cluster.ClusterName(), cluster.Region(), cluster.VpcID()).ApplyT(func(xs []any) (map[string]any, error) {
-		return Values(ValuesSpec{ClusterName: xs[0].(string), Region: xs[1].(string), VpcID: xs[2].(string), Settings: settings})
+	settings := r.Settings
+	comp.Values = pulumi.All(clusterName, region, vpcID).ApplyT(func(xs []any) (map[string]any, error) {
+		return sdk.Values(sdk.ValuesSpec{ClusterName: xs[0].(string), Region: xs[1].(string), VpcID: xs[2].(string), Settings: settings})
 	}).(pulumi.MapOutput)
 
 	// The concrete resources, not the irsa component: the SDK expands a
 	// dependency on a component only into the children it has registered so
 	// far, which is racy.
-	deps := append(comp.Role.Ready(), cluster.Ready()...)
+	deps := append(comp.Role.Ready(), cluster.Ready...)
 	comp.Release, err = helmv3.NewRelease(ctx, name, &helmv3.ReleaseArgs{
 		Name:           pulumi.String(ReleaseName),
 		Chart:          pulumi.String(ChartName),
-		Version:        pulumi.String(r.chart),
-		RepositoryOpts: &helmv3.RepositoryOptsArgs{Repo: pulumi.String(r.repo)},
-		Namespace:      pulumi.String(r.namespace),
+		Version:        pulumi.String(r.ChartVersion),
+		RepositoryOpts: &helmv3.RepositoryOptsArgs{Repo: pulumi.String(r.ChartRepo)},
+		Namespace:      pulumi.String(r.Namespace),
 		Values:         comp.Values,
 		SkipAwait:      pulumi.Bool(false),
-		Timeout:        pulumi.Int(int(r.timeout / time.Second)),
+		Timeout:        pulumi.Int(int(r.Timeout / time.Second)),
 		CleanupOnFail:  pulumi.Bool(true),
 	}, pulumi.Parent(comp), pulumi.Provider(r.provider), pulumi.DependsOn(deps))
 	if err != nil {
@@ -257,7 +195,7 @@ func NewLBCRelease(ctx *pulumi.Context, name string, args *LBCReleaseArgs, opts 
 	}
 	if err := ctx.RegisterResourceOutputs(comp, pulumi.Map{
 		"policyArn": comp.PolicyArn, "roleArn": comp.RoleArn, "releaseStatus": comp.Release.Status,
-		"version": pulumi.String(r.version), "chartVersion": pulumi.String(r.chart),
+		"version": pulumi.String(r.Version), "chartVersion": pulumi.String(r.ChartVersion),
 	}); err != nil {
 		return fail(err)
 	}

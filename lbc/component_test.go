@@ -16,7 +16,8 @@ import (
 	"github.com/fargatekit/fargatekit/eksfargate/clusterref"
 	"github.com/fargatekit/fargatekit/internal/iampolicy"
 	"github.com/fargatekit/fargatekit/internal/mockstack"
-	"github.com/fargatekit/fargatekit/irsa"
+	sdkirsa "github.com/fargatekit/fargatekit/sdk/irsa"
+	sdk "github.com/fargatekit/fargatekit/sdk/lbc"
 )
 
 const (
@@ -37,10 +38,10 @@ func program(args LBCReleaseArgs, ctl **LBCRelease) pulumi.RunFunc {
 		if err != nil {
 			return err
 		}
-		args.Cluster = clusterref.Static{
-			Name: pulumi.String("demo"), RegionName: pulumi.String("us-west-2"), Vpc: pulumi.String(testVpc),
-			OIDCProvider: pulumi.String(testProviderARN), OIDCIssuer: pulumi.String("https://oidc.eks.us-west-2.amazonaws.com/id/ABCDEF0123456789"),
-			Provider: k8s, Fargate: true, Profiles: true, ReadyResources: []pulumi.Resource{coredns},
+		args.Cluster = clusterref.Cluster{
+			Name: pulumi.String("demo"), Region: pulumi.String("us-west-2"), VpcID: pulumi.String(testVpc),
+			OIDCProviderARN: pulumi.String(testProviderARN), OIDCIssuerURL: pulumi.String("https://oidc.eks.us-west-2.amazonaws.com/id/ABCDEF0123456789"),
+			KubernetesProvider: k8s, FargateOnly: true, HasFargateProfiles: true, Ready: []pulumi.Resource{coredns},
 		}
 		c, err := NewLBCRelease(ctx, "lbc", &args)
 		if err != nil {
@@ -49,7 +50,7 @@ func program(args LBCReleaseArgs, ctl **LBCRelease) pulumi.RunFunc {
 		if ctl != nil {
 			*ctl = c
 		}
-		ann, err := IngressAnnotations{LoadBalancer: LoadBalancer{Fargate: true, Scheme: SchemeInternetFacing}}.Build()
+		ann, err := sdk.IngressAnnotations{LoadBalancer: sdk.LoadBalancer{Fargate: true, Scheme: sdk.SchemeInternetFacing}}.Build()
 		if err != nil {
 			return err
 		}
@@ -58,7 +59,7 @@ func program(args LBCReleaseArgs, ctl **LBCRelease) pulumi.RunFunc {
 		} {
 			_, err = networkingv1.NewIngress(ctx, name, &networkingv1.IngressArgs{
 				Metadata: metav1.ObjectMetaArgs{Annotations: pulumi.ToStringMap(ann)},
-				Spec:     networkingv1.IngressSpecArgs{IngressClassName: pulumi.String(IngressClassName)},
+				Spec:     networkingv1.IngressSpecArgs{IngressClassName: pulumi.String(sdk.IngressClassName)},
 			}, pulumi.Provider(k8s), opt)
 			if err != nil {
 				return err
@@ -92,7 +93,7 @@ func plainJSON(t *testing.T, v any) any {
 }
 
 func TestComponent(t *testing.T) {
-	g, err := mockstack.Run(program(LBCReleaseArgs{Settings: Settings{DefaultTags: map[string]string{"team": "platform"}}}, nil))
+	g, err := mockstack.Run(program(LBCReleaseArgs{ReleaseSpec: ReleaseSpec{Settings: Settings{DefaultTags: map[string]string{"team": "platform"}}}}, nil))
 	if err != nil {
 		t.Fatalf("%v\n%s", err, g.Tree())
 	}
@@ -100,7 +101,7 @@ func TestComponent(t *testing.T) {
 
 	// Policy document: the official policy for v3.5.0 in the commercial partition.
 	policy := one(t, g, "aws:iam/policy:Policy", "lbc-policy")
-	want, _ := IAMPolicy(DefaultVersion, "aws")
+	want, _ := sdk.IAMPolicy(DefaultVersion, "aws")
 	if got := policy.InputString("policy"); got != want {
 		t.Errorf("policy\n%s\nwant\n%s", got, want)
 	}
@@ -110,7 +111,7 @@ func TestComponent(t *testing.T) {
 
 	// Role trust: the controller's ServiceAccount through the cluster's provider.
 	role := one(t, g, "aws:iam/role:Role", "lbc-irsa")
-	trust, err := irsa.TrustPolicy(testProviderARN, irsa.ServiceAccount{Namespace: "kube-system", Name: "aws-load-balancer-controller"})
+	trust, err := sdkirsa.TrustPolicy(testProviderARN, sdkirsa.ServiceAccount{Namespace: "kube-system", Name: "aws-load-balancer-controller"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -165,7 +166,7 @@ func TestComponent(t *testing.T) {
 		t.Errorf("release parent %s provider %s", rel.Parent, rel.Provider)
 	}
 	gotValues, _ := rel.Input("values")
-	wantValues, err := Values(ValuesSpec{ClusterName: "demo", Region: "us-west-2", VpcID: testVpc, Settings: Settings{
+	wantValues, err := sdk.Values(sdk.ValuesSpec{ClusterName: "demo", Region: "us-west-2", VpcID: testVpc, Settings: Settings{
 		Fargate: true, ServiceAccountName: DefaultServiceAccount, DefaultTags: map[string]string{"team": "platform"},
 	}})
 	if err != nil {
@@ -209,11 +210,11 @@ func TestComponent(t *testing.T) {
 }
 
 func TestComponentScopedAndCustom(t *testing.T) {
-	g, err := mockstack.Run(program(LBCReleaseArgs{ScopedPolicy: true, Settings: Settings{Version: "2.13.4", Image: ImageRegional, Replicas: 3}}, nil))
+	g, err := mockstack.Run(program(LBCReleaseArgs{ReleaseSpec: ReleaseSpec{ScopedPolicy: true, Settings: Settings{Version: "2.13.4", Image: ImageRegional, Replicas: 3}}}, nil))
 	if err != nil {
 		t.Fatalf("%v\n%s", err, g.Tree())
 	}
-	want, _ := RenderPolicy(PolicySpec{Version: "v2.13.4", Scope: &Scope{Region: "us-west-2", VpcID: testVpc, Account: "123456789012"}})
+	want, _ := sdk.RenderPolicy(sdk.PolicySpec{Version: "v2.13.4", Scope: &sdk.Scope{Region: "us-west-2", VpcID: testVpc, Account: "123456789012"}})
 	if got := one(t, g, "aws:iam/policy:Policy", "lbc-policy").InputString("policy"); got != want {
 		t.Errorf("scoped policy\n%s\nwant\n%s", got, want)
 	}
@@ -229,7 +230,7 @@ func TestComponentScopedAndCustom(t *testing.T) {
 	}
 
 	custom := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"elasticloadbalancing:*","Resource":"*"}]}`
-	g, err = mockstack.Run(program(LBCReleaseArgs{PolicyJSON: custom, ChartVersion: "9.0.0", Settings: Settings{Version: "v9.0.0"}}, nil))
+	g, err = mockstack.Run(program(LBCReleaseArgs{ReleaseSpec: ReleaseSpec{PolicyJSON: custom, ChartVersion: "9.0.0", Settings: Settings{Version: "v9.0.0"}}}, nil))
 	if err != nil {
 		t.Fatalf("%v\n%s", err, g.Tree())
 	}
@@ -248,10 +249,10 @@ func TestComponentInGovCloud(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		ctl, err = NewLBCRelease(ctx, "lbc", &LBCReleaseArgs{Cluster: clusterref.Static{
-			Name: pulumi.String("gov"), RegionName: pulumi.String("us-gov-west-1"), Vpc: pulumi.String(testVpc),
-			OIDCProvider: pulumi.String("arn:aws-us-gov:iam::123456789012:oidc-provider/oidc.eks.us-gov-west-1.amazonaws.com/id/AB"),
-			Provider:     k8s, Fargate: true,
+		ctl, err = NewLBCRelease(ctx, "lbc", &LBCReleaseArgs{Cluster: clusterref.Cluster{
+			Name: pulumi.String("gov"), Region: pulumi.String("us-gov-west-1"), VpcID: pulumi.String(testVpc),
+			OIDCProviderARN:    pulumi.String("arn:aws-us-gov:iam::123456789012:oidc-provider/oidc.eks.us-gov-west-1.amazonaws.com/id/AB"),
+			KubernetesProvider: k8s, FargateOnly: true,
 		}})
 		return err
 	}
@@ -259,7 +260,7 @@ func TestComponentInGovCloud(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want, _ := IAMPolicy(DefaultVersion, "aws-us-gov")
+	want, _ := sdk.IAMPolicy(DefaultVersion, "aws-us-gov")
 	if got := one(t, g, "aws:iam/policy:Policy", "lbc-policy").InputString("policy"); got != want {
 		t.Errorf("GovCloud policy %s", got)
 	}
@@ -275,11 +276,11 @@ func TestComponentRefused(t *testing.T) {
 		is   error
 		want string
 	}{
-		{"instance on fargate", LBCReleaseArgs{Settings: Settings{DefaultTargetType: TargetInstance}}, ErrInstanceOnFargate, "impossible on Fargate"},
-		{"unknown version", LBCReleaseArgs{Settings: Settings{Version: "v2.16.0"}}, ErrUnknownVersion, "needs PolicyJSON and ChartVersion"},
-		{"role arn", LBCReleaseArgs{Settings: Settings{ServiceAccountRoleARN: "arn:aws:iam::123456789012:role/x"}}, ErrInvalidSpec, "creates the controller's role"},
-		{"namespace", LBCReleaseArgs{Namespace: "Kube_System"}, ErrInvalidSpec, "Kube_System"},
-		{"bad custom policy", LBCReleaseArgs{PolicyJSON: "{}"}, ErrInvalidSpec, "custom policy"},
+		{"instance on fargate", LBCReleaseArgs{ReleaseSpec: ReleaseSpec{Settings: Settings{DefaultTargetType: TargetInstance}}}, ErrInstanceOnFargate, "impossible on Fargate"},
+		{"unknown version", LBCReleaseArgs{ReleaseSpec: ReleaseSpec{Settings: Settings{Version: "v2.16.0"}}}, ErrUnknownVersion, "needs PolicyJSON and ChartVersion"},
+		{"role arn", LBCReleaseArgs{ReleaseSpec: ReleaseSpec{Settings: Settings{ServiceAccountRoleARN: "arn:aws:iam::123456789012:role/x"}}}, ErrInvalidSpec, "creates the controller's role"},
+		{"namespace", LBCReleaseArgs{ReleaseSpec: ReleaseSpec{Namespace: "Kube_System"}}, ErrInvalidSpec, "Kube_System"},
+		{"bad custom policy", LBCReleaseArgs{ReleaseSpec: ReleaseSpec{PolicyJSON: "{}"}}, ErrInvalidSpec, "custom policy"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

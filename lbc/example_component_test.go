@@ -11,6 +11,7 @@ import (
 	"github.com/fargatekit/fargatekit/eksfargate/clusterref"
 	"github.com/fargatekit/fargatekit/internal/mockstack"
 	"github.com/fargatekit/fargatekit/lbc"
+	lbcsdk "github.com/fargatekit/fargatekit/sdk/lbc"
 )
 
 // The controller on a Fargate cluster, and an Ingress that depends on it: it
@@ -21,22 +22,22 @@ func ExampleNewLBCRelease() {
 		if err != nil {
 			return err
 		}
-		cluster := clusterref.Static{
-			Name: pulumi.String("demo"), RegionName: pulumi.String("us-west-2"), Vpc: pulumi.String("vpc-0123456789abcdef0"),
-			OIDCProvider: pulumi.String("arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-west-2.amazonaws.com/id/EXAMPLE"),
-			Provider:     k8s, Fargate: true,
+		cluster := clusterref.Cluster{
+			Name: pulumi.String("demo"), Region: pulumi.String("us-west-2"), VpcID: pulumi.String("vpc-0123456789abcdef0"),
+			OIDCProviderARN:    pulumi.String("arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-west-2.amazonaws.com/id/EXAMPLE"),
+			KubernetesProvider: k8s, FargateOnly: true,
 		}
 		ctl, err := lbc.NewLBCRelease(ctx, "lbc", &lbc.LBCReleaseArgs{Cluster: cluster})
 		if err != nil {
 			return err
 		}
-		ann, err := lbc.IngressAnnotations{LoadBalancer: lbc.LoadBalancer{Fargate: true, Scheme: lbc.SchemeInternetFacing}}.Build()
+		ann, err := lbcsdk.IngressAnnotations{LoadBalancer: lbcsdk.LoadBalancer{Fargate: true, Scheme: lbcsdk.SchemeInternetFacing}}.Build()
 		if err != nil {
 			return err
 		}
 		_, err = networkingv1.NewIngress(ctx, "web", &networkingv1.IngressArgs{
 			Metadata: metav1.ObjectMetaArgs{Annotations: pulumi.ToStringMap(ann)},
-			Spec:     networkingv1.IngressSpecArgs{IngressClassName: pulumi.String(lbc.IngressClassName)},
+			Spec:     networkingv1.IngressSpecArgs{IngressClassName: pulumi.String(lbcsdk.IngressClassName)},
 		}, pulumi.Provider(k8s), ctl.DependsOn())
 		return err
 	})

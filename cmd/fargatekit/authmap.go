@@ -16,7 +16,7 @@ import (
 	"k8s.io/client-go/tools/clientcmd"
 	"sigs.k8s.io/yaml"
 
-	"github.com/fargatekit/fargatekit/authmap"
+	"github.com/fargatekit/fargatekit/sdk/authmap"
 )
 
 const authmapUsage = `usage: fargatekit authmap <command> [flags]   (kube-system/aws-auth, merged safely)

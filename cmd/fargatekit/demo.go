@@ -18,11 +18,11 @@ import (
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 
-	"github.com/fargatekit/fargatekit/authmap"
-	"github.com/fargatekit/fargatekit/eksfargate/kubeauth"
 	"github.com/fargatekit/fargatekit/examples/catalog"
 	"github.com/fargatekit/fargatekit/internal/localkube"
-	"github.com/fargatekit/fargatekit/irsa"
+	"github.com/fargatekit/fargatekit/sdk/authmap"
+	"github.com/fargatekit/fargatekit/sdk/irsa"
+	"github.com/fargatekit/fargatekit/sdk/kubeauth"
 )
 
 // Demo values, labelled as such wherever they are printed: the demo needs no

@@ -11,7 +11,7 @@ import (
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/clientcmd"
 
-	"github.com/fargatekit/fargatekit/irsa"
+	"github.com/fargatekit/fargatekit/sdk/irsa"
 )
 
 // errNotAdmitted is returned by "irsa verify" when the policy does not admit

@@ -12,7 +12,7 @@ import (
 
 	"github.com/fargatekit/fargatekit/internal/iampolicy"
 	"github.com/fargatekit/fargatekit/internal/kubetest"
-	"github.com/fargatekit/fargatekit/irsa"
+	"github.com/fargatekit/fargatekit/sdk/irsa"
 )
 
 const irsaProviderARN = "arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-west-2.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"

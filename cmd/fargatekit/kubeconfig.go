@@ -9,7 +9,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/eks"
 
-	"github.com/fargatekit/fargatekit/eksfargate/kubeauth"
+	"github.com/fargatekit/fargatekit/sdk/kubeauth"
 )
 
 // runKubeconfig writes or merges a kubeconfig entry for an EKS cluster, like

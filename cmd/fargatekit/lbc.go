@@ -12,7 +12,7 @@ import (
 	"k8s.io/client-go/tools/clientcmd"
 	"sigs.k8s.io/yaml"
 
-	"github.com/fargatekit/fargatekit/lbc"
+	"github.com/fargatekit/fargatekit/sdk/lbc"
 )
 
 // errSubnetProblems is returned by "lbc subnets" when a subnet lacks tags

@@ -13,7 +13,7 @@ import (
 
 	"github.com/fargatekit/fargatekit/internal/iampolicy"
 	"github.com/fargatekit/fargatekit/internal/kubetest"
-	"github.com/fargatekit/fargatekit/lbc"
+	"github.com/fargatekit/fargatekit/sdk/lbc"
 )
 
 func TestLBCCommands(t *testing.T) {

@@ -11,11 +11,11 @@ import (
 
 	"sigs.k8s.io/yaml"
 
-	"github.com/fargatekit/fargatekit/authmap"
 	"github.com/fargatekit/fargatekit/examples/catalog"
 	"github.com/fargatekit/fargatekit/internal/deploytime"
 	"github.com/fargatekit/fargatekit/internal/iampolicy"
 	"github.com/fargatekit/fargatekit/internal/mockstack"
+	"github.com/fargatekit/fargatekit/sdk/authmap"
 )
 
 // defaultPlanExample is the example plan and demo show unless told otherwise.

@@ -8,7 +8,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
 
-	"github.com/fargatekit/fargatekit/eksfargate/kubeauth"
+	"github.com/fargatekit/fargatekit/sdk/kubeauth"
 )
 
 // runToken prints an ExecCredential holding an EKS token, like "aws eks

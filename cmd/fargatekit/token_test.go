@@ -11,7 +11,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 
-	"github.com/fargatekit/fargatekit/eksfargate/kubeauth"
+	"github.com/fargatekit/fargatekit/sdk/kubeauth"
 )
 
 // isolatedAWSEnv keeps the SDK away from the machine's AWS configuration,

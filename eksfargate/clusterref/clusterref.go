@@ -1,7 +1,9 @@
-// Package clusterref defines ClusterRef, the view of an EKS cluster that the
-// irsa, lbc and authmap components accept. eksfargate.FargateCluster satisfies
-// it, the adapter in eksfargate/pulumieks makes a pulumi-eks cluster satisfy it,
-// and [Static] wraps the outputs of any other cluster (or of a test).
+// Package clusterref defines the view of an EKS cluster that the irsa, lbc
+// and authmap components accept: [Cluster], a plain struct of Pulumi inputs,
+// and [ClusterRef], anything that can describe itself as one.
+// eksfargate.FargateCluster is a ClusterRef, the adapter in
+// eksfargate/pulumieks makes a pulumi-eks cluster one, and a Cluster literal
+// describes any other cluster (another stack's, eksctl's, a test's).
 //
 // It is a leaf package so that eksfargate can build on irsa (for its OIDC
 // provider) while irsa, lbc and authmap accept clusters without importing
@@ -12,104 +14,68 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-// Authentication modes of an EKS cluster (the accessConfig.authenticationMode values).
-const (
-	AuthConfigMap       = "CONFIG_MAP"
-	AuthAPIAndConfigMap = "API_AND_CONFIG_MAP"
-	AuthAPI             = "API"
-)
-
-// ClusterRef is what fargatekit's add-on components need to know about a cluster.
-// Values that decide which resources exist are plain Go; values that come from
-// other resources are outputs.
+// ClusterRef is anything that describes a cluster to fargatekit's add-on
+// components.
 type ClusterRef interface {
-	// ClusterName is the EKS cluster's name.
-	ClusterName() pulumi.StringOutput
+	// Ref returns the cluster's description.
+	Ref() Cluster
+}
+
+// Cluster is what fargatekit's add-on components need to know about a
+// cluster. Values that decide which resources exist are plain Go; values that
+// come from other resources are inputs (a nil one reads as "").
+type Cluster struct {
+	// Name is the EKS cluster's name.
+	Name pulumi.StringInput
 	// Region is the cluster's AWS region.
-	Region() pulumi.StringOutput
+	Region pulumi.StringInput
 	// VpcID is the ID of the cluster's VPC.
-	VpcID() pulumi.StringOutput
+	VpcID pulumi.StringInput
 	// OIDCProviderARN is the ARN of the cluster's IAM OIDC provider (for IRSA).
-	OIDCProviderARN() pulumi.StringOutput
+	OIDCProviderARN pulumi.StringInput
 	// OIDCIssuerURL is the cluster's OIDC issuer, https://oidc.eks.<region>.<suffix>/id/<ID>.
-	OIDCIssuerURL() pulumi.StringOutput
-	// PodExecutionRoleARN is the Fargate pod-execution role; "" when the cluster has no Fargate profiles.
-	PodExecutionRoleARN() pulumi.StringOutput
+	OIDCIssuerURL pulumi.StringInput
+	// PodExecutionRoleARN is the Fargate pod-execution role; nil or "" when
+	// the cluster has no Fargate profiles.
+	PodExecutionRoleARN pulumi.StringInput
 	// KubernetesProvider is the provider that children targeting the cluster use.
-	KubernetesProvider() pulumi.ProviderResource
-	// FargateOnly reports whether every workload runs on Fargate (no node groups):
-	// IP targets are then mandatory and EKS Pod Identity is unavailable.
-	FargateOnly() bool
-	// HasFargateProfiles reports whether the cluster has Fargate profiles, whose
-	// pod-execution role must stay mapped in aws-auth.
-	HasFargateProfiles() bool
-	// AuthenticationMode is CONFIG_MAP, API_AND_CONFIG_MAP or API.
-	AuthenticationMode() string
-	// Ready lists the resources that must exist before workloads can run on the
-	// cluster (for a Fargate cluster: CoreDNS on Fargate); add-ons depend on them.
-	Ready() []pulumi.Resource
+	KubernetesProvider pulumi.ProviderResource
+	// FargateOnly reports whether every workload runs on Fargate (no node
+	// groups): IP targets are then mandatory and EKS Pod Identity unavailable.
+	FargateOnly bool
+	// HasFargateProfiles reports whether the cluster has Fargate profiles,
+	// whose pod-execution role must stay mapped in aws-auth.
+	HasFargateProfiles bool
+	// AuthenticationMode is CONFIG_MAP, API_AND_CONFIG_MAP or API; ""
+	// means API_AND_CONFIG_MAP.
+	AuthenticationMode string
+	// Ready lists the resources that must exist before workloads can run on
+	// the cluster (for a Fargate cluster: CoreDNS on Fargate); add-ons
+	// depend on them. Concrete resources, never a component: the Go SDK
+	// expands a dependency on a component only into the children it has
+	// registered so far.
+	Ready []pulumi.Resource
 }
 
-// Static is a ClusterRef made of values the caller already has, for clusters
-// created elsewhere (another stack, eksctl, the console) and for tests.
-type Static struct {
-	// Name, RegionName, Vpc, OIDCProvider, OIDCIssuer and PodExecutionRole are
-	// what ClusterName, Region, VpcID, OIDCProviderARN, OIDCIssuerURL and
-	// PodExecutionRoleARN return; a nil one returns "".
-	Name, RegionName, Vpc, OIDCProvider, OIDCIssuer, PodExecutionRole pulumi.StringInput
-	// Provider is the cluster's Kubernetes provider (KubernetesProvider).
-	Provider pulumi.ProviderResource
-	// Fargate is FargateOnly; Profiles is HasFargateProfiles.
-	Fargate, Profiles bool
-	// AuthMode defaults to API_AND_CONFIG_MAP.
-	AuthMode string
-	// ReadyResources are returned by Ready.
-	ReadyResources []pulumi.Resource
-}
+// Ref implements ClusterRef: a Cluster describes itself.
+func (c Cluster) Ref() Cluster { return c }
 
-func str(s pulumi.StringInput) pulumi.StringOutput {
-	if s == nil {
+var _ ClusterRef = Cluster{}
+
+// String returns in as an output, "" when in is nil: how the components read
+// a Cluster's optional inputs.
+func String(in pulumi.StringInput) pulumi.StringOutput {
+	if in == nil {
 		return pulumi.String("").ToStringOutput()
 	}
-	return s.ToStringOutput()
+	return in.ToStringOutput()
 }
 
-// ClusterName implements ClusterRef.
-func (s Static) ClusterName() pulumi.StringOutput { return str(s.Name) }
-
-// Region implements ClusterRef.
-func (s Static) Region() pulumi.StringOutput { return str(s.RegionName) }
-
-// VpcID implements ClusterRef.
-func (s Static) VpcID() pulumi.StringOutput { return str(s.Vpc) }
-
-// OIDCProviderARN implements ClusterRef.
-func (s Static) OIDCProviderARN() pulumi.StringOutput { return str(s.OIDCProvider) }
-
-// OIDCIssuerURL implements ClusterRef.
-func (s Static) OIDCIssuerURL() pulumi.StringOutput { return str(s.OIDCIssuer) }
-
-// PodExecutionRoleARN implements ClusterRef.
-func (s Static) PodExecutionRoleARN() pulumi.StringOutput { return str(s.PodExecutionRole) }
-
-// KubernetesProvider implements ClusterRef.
-func (s Static) KubernetesProvider() pulumi.ProviderResource { return s.Provider }
-
-// FargateOnly implements ClusterRef.
-func (s Static) FargateOnly() bool { return s.Fargate }
-
-// HasFargateProfiles implements ClusterRef.
-func (s Static) HasFargateProfiles() bool { return s.Profiles }
-
-// AuthenticationMode implements ClusterRef.
-func (s Static) AuthenticationMode() string {
-	if s.AuthMode == "" {
-		return AuthAPIAndConfigMap
+// Mode returns the cluster's authentication mode, defaulting "" to
+// API_AND_CONFIG_MAP.
+func (c Cluster) Mode() string {
+	if c.AuthenticationMode == "" {
+		return "API_AND_CONFIG_MAP"
 	}
-	return s.AuthMode
+	return c.AuthenticationMode
 }
-
-// Ready implements ClusterRef.
-func (s Static) Ready() []pulumi.Resource { return s.ReadyResources }
-
-var _ ClusterRef = Static{}

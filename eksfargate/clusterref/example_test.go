@@ -15,19 +15,19 @@ import (
 // by values the program already has, and an IRSA role for one of its service
 // accounts. In a real program the values come from a StackReference or
 // configuration, and the Kubernetes provider from the cluster's kubeconfig.
-func ExampleStatic() {
+func ExampleCluster() {
 	g, err := mockstack.Run(func(ctx *pulumi.Context) error {
 		k8s, err := kubernetes.NewProvider(ctx, "existing", &kubernetes.ProviderArgs{Kubeconfig: pulumi.String("{}")})
 		if err != nil {
 			return err
 		}
-		cluster := clusterref.Static{
-			Name:         pulumi.String("prod"),
-			RegionName:   pulumi.String("eu-west-1"),
-			Vpc:          pulumi.String("vpc-0123456789abcdef0"),
-			OIDCProvider: pulumi.String("arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLE"),
-			Provider:     k8s,
-			Fargate:      true,
+		cluster := clusterref.Cluster{
+			Name:               pulumi.String("prod"),
+			Region:             pulumi.String("eu-west-1"),
+			VpcID:              pulumi.String("vpc-0123456789abcdef0"),
+			OIDCProviderARN:    pulumi.String("arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLE"),
+			KubernetesProvider: k8s,
+			FargateOnly:        true,
 		}
 		_, err = irsa.NewIRSARole(ctx, "reports", &irsa.IRSARoleArgs{
 			Cluster:         cluster,

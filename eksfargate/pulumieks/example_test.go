@@ -23,7 +23,7 @@ func ExampleNew() {
 		if err != nil {
 			return err
 		}
-		ctx.Export("oidcProviderArn", ref.OIDCProviderARN())
+		ctx.Export("oidcProviderArn", ref.Ref().OIDCProviderARN)
 		return nil
 	})
 }

@@ -72,7 +72,7 @@ func (o Options) Validate() error {
 		errs = append(errs, fmt.Errorf("%w: FargateOnly without Fargate: a cluster without Fargate profiles runs nothing", ErrInvalidOptions))
 	}
 	switch o.AuthenticationMode {
-	case "", clusterref.AuthConfigMap, clusterref.AuthAPIAndConfigMap, clusterref.AuthAPI:
+	case "", eksfargate.AuthConfigMap, eksfargate.AuthAPIAndConfigMap, eksfargate.AuthAPI:
 	default:
 		errs = append(errs, fmt.Errorf("%w: authentication mode %q is not CONFIG_MAP, API_AND_CONFIG_MAP or API", ErrInvalidOptions, o.AuthenticationMode))
 	}
@@ -99,23 +99,58 @@ func New(ctx *pulumi.Context, name string, cluster *eks.Cluster, o Options, opts
 	if err != nil {
 		return nil, fmt.Errorf("pulumieks: New %s: %w", name, err)
 	}
-	c := &Cluster{Source: cluster, opts: o, provider: o.KubernetesProvider}
-	if c.provider == nil {
+	provider := o.KubernetesProvider
+	if provider == nil {
 		p, err := kubernetes.NewProvider(ctx, name+"-k8s", &kubernetes.ProviderArgs{Kubeconfig: cluster.KubeconfigJson}, opts...)
 		if err != nil {
 			return nil, fmt.Errorf("pulumieks: New %s: %w", name, err)
 		}
-		c.provider = p
+		provider = p
 	}
-	return c, nil
+	return &Cluster{Source: cluster, opts: o, provider: provider}, nil
 }
 
-// ClusterName implements clusterref.ClusterRef.
-func (c *Cluster) ClusterName() pulumi.StringOutput { return c.Source.EksCluster.Name() }
+// Ref implements clusterref.ClusterRef. Name, VpcID and the OIDC and
+// pod-execution values come from the cluster's outputs (the OIDC provider
+// ARN and the role are "" when the cluster has none), the region from the
+// cluster's ARN, the rest from Options. Ready is the pulumi-eks component
+// itself: a remote component, which the engine awaits as a whole.
+func (c *Cluster) Ref() clusterref.Cluster {
+	src, o, provider := c.Source, c.opts, c.provider
+	mode := o.AuthenticationMode
+	if mode == "" {
+		mode = eksfargate.AuthConfigMap
+	}
+	return clusterref.Cluster{
+		Name:   src.EksCluster.Name(),
+		Region: clusterRegion(src),
+		VpcID:  src.Core.VpcId(),
+		OIDCProviderARN: src.Core.OidcProvider().ApplyT(func(p *iam.OpenIdConnectProvider) pulumi.StringOutput {
+			if p == nil {
+				return pulumi.String("").ToStringOutput()
+			}
+			return p.Arn
+		}).(pulumi.StringOutput),
+		OIDCIssuerURL: src.EksCluster.Identities().ApplyT(func(ids []awseks.ClusterIdentity) (string, error) {
+			return eksfargate.OIDCIssuer(ids)
+		}).(pulumi.StringOutput),
+		PodExecutionRoleARN: src.Core.FargateProfile().ApplyT(func(fp *awseks.FargateProfile) pulumi.StringOutput {
+			if fp == nil {
+				return pulumi.String("").ToStringOutput()
+			}
+			return fp.PodExecutionRoleArn
+		}).(pulumi.StringOutput),
+		KubernetesProvider: provider,
+		FargateOnly:        o.FargateOnly,
+		HasFargateProfiles: o.Fargate,
+		AuthenticationMode: mode,
+		Ready:              []pulumi.Resource{src},
+	}
+}
 
-// Region implements clusterref.ClusterRef: the region of the cluster's ARN.
-func (c *Cluster) Region() pulumi.StringOutput {
-	return c.Source.EksCluster.Arn().ApplyT(func(arn string) (string, error) {
+// clusterRegion is the region of the cluster's ARN.
+func clusterRegion(src *eks.Cluster) pulumi.StringOutput {
+	return src.EksCluster.Arn().ApplyT(func(arn string) (string, error) {
 		a, err := partition.ParseARN(arn, "eks", "cluster/")
 		if err != nil {
 			return "", fmt.Errorf("pulumieks: cluster ARN: %w", err)
@@ -123,54 +158,3 @@ func (c *Cluster) Region() pulumi.StringOutput {
 		return a.Region, nil
 	}).(pulumi.StringOutput)
 }
-
-// VpcID implements clusterref.ClusterRef.
-func (c *Cluster) VpcID() pulumi.StringOutput { return c.Source.Core.VpcId() }
-
-// OIDCProviderARN implements clusterref.ClusterRef; "" without an OIDC provider.
-func (c *Cluster) OIDCProviderARN() pulumi.StringOutput {
-	return c.Source.Core.OidcProvider().ApplyT(func(p *iam.OpenIdConnectProvider) pulumi.StringOutput {
-		if p == nil {
-			return pulumi.String("").ToStringOutput()
-		}
-		return p.Arn
-	}).(pulumi.StringOutput)
-}
-
-// OIDCIssuerURL implements clusterref.ClusterRef.
-func (c *Cluster) OIDCIssuerURL() pulumi.StringOutput {
-	return c.Source.EksCluster.Identities().ApplyT(func(ids []awseks.ClusterIdentity) (string, error) {
-		return eksfargate.OIDCIssuer(ids)
-	}).(pulumi.StringOutput)
-}
-
-// PodExecutionRoleARN implements clusterref.ClusterRef; "" without Fargate.
-func (c *Cluster) PodExecutionRoleARN() pulumi.StringOutput {
-	return c.Source.Core.FargateProfile().ApplyT(func(fp *awseks.FargateProfile) pulumi.StringOutput {
-		if fp == nil {
-			return pulumi.String("").ToStringOutput()
-		}
-		return fp.PodExecutionRoleArn
-	}).(pulumi.StringOutput)
-}
-
-// KubernetesProvider implements clusterref.ClusterRef.
-func (c *Cluster) KubernetesProvider() pulumi.ProviderResource { return c.provider }
-
-// FargateOnly implements clusterref.ClusterRef.
-func (c *Cluster) FargateOnly() bool { return c.opts.FargateOnly }
-
-// HasFargateProfiles implements clusterref.ClusterRef.
-func (c *Cluster) HasFargateProfiles() bool { return c.opts.Fargate }
-
-// AuthenticationMode implements clusterref.ClusterRef.
-func (c *Cluster) AuthenticationMode() string {
-	if c.opts.AuthenticationMode == "" {
-		return clusterref.AuthConfigMap
-	}
-	return c.opts.AuthenticationMode
-}
-
-// Ready implements clusterref.ClusterRef: the pulumi-eks component itself
-// (depending on a component waits for all its children).
-func (c *Cluster) Ready() []pulumi.Resource { return []pulumi.Resource{c.Source} }

@@ -13,7 +13,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/fargatekit/fargatekit/eksfargate/clusterref"
+	"github.com/fargatekit/fargatekit/eksfargate"
 	"github.com/fargatekit/fargatekit/internal/mockstack"
 )
 
@@ -111,8 +111,8 @@ func build(t *testing.T, args *eks.ClusterArgs, withOIDC, withFargate bool, opts
 			return err
 		}
 		_, err = iam.NewRole(ctx, "probe", &iam.RoleArgs{AssumeRolePolicy: pulumi.String("{}"), Tags: pulumi.StringMap{
-			"name": ref.ClusterName(), "region": ref.Region(), "vpc": ref.VpcID(), "oidcArn": ref.OIDCProviderARN(),
-			"issuer": ref.OIDCIssuerURL(), "podRole": ref.PodExecutionRoleARN(),
+			"name": ref.Ref().Name, "region": ref.Ref().Region, "vpc": ref.Ref().VpcID, "oidcArn": ref.Ref().OIDCProviderARN,
+			"issuer": ref.Ref().OIDCIssuerURL, "podRole": ref.Ref().PodExecutionRoleARN,
 		}})
 		return err
 	}, opts...)
@@ -155,8 +155,8 @@ func TestAdapterResolvesClusterRef(t *testing.T) {
 		!strings.HasPrefix(got["oidcArn"], "arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-west-2.amazonaws.com/id/") {
 		t.Errorf("issuer %s, provider %s", got["issuer"], got["oidcArn"])
 	}
-	if !ref.FargateOnly() || !ref.HasFargateProfiles() || ref.AuthenticationMode() != clusterref.AuthAPI {
-		t.Errorf("plain values: %v %v %s", ref.FargateOnly(), ref.HasFargateProfiles(), ref.AuthenticationMode())
+	if !ref.Ref().FargateOnly || !ref.Ref().HasFargateProfiles || ref.Ref().Mode() != eksfargate.AuthAPI {
+		t.Errorf("plain values: %v %v %s", ref.Ref().FargateOnly, ref.Ref().HasFargateProfiles, ref.Ref().Mode())
 	}
 	k8s, err := g.One("pulumi:providers:kubernetes", "demo-k8s")
 	if err != nil {
@@ -165,10 +165,10 @@ func TestAdapterResolvesClusterRef(t *testing.T) {
 	if k8s.InputString("kubeconfig") != kubeconfigJSON {
 		t.Errorf("provider kubeconfig = %q", k8s.InputString("kubeconfig"))
 	}
-	if p, ok := ref.KubernetesProvider().(*kubernetes.Provider); !ok || p == nil {
+	if p, ok := ref.Ref().KubernetesProvider.(*kubernetes.Provider); !ok || p == nil {
 		t.Error("KubernetesProvider is not the created provider")
 	}
-	if len(ref.Ready()) != 1 || ref.Ready()[0] != ref.Source {
+	if len(ref.Ref().Ready) != 1 || ref.Ref().Ready[0] != ref.Source {
 		t.Error("Ready is not the pulumi-eks cluster")
 	}
 }
@@ -182,7 +182,7 @@ func TestAdapterPartitionAndMissingParts(t *testing.T) {
 	if got["oidcArn"] != "" || got["podRole"] != "" {
 		t.Errorf("without OIDC provider and Fargate: %v", got)
 	}
-	if ref.FargateOnly() || ref.HasFargateProfiles() || ref.AuthenticationMode() != clusterref.AuthConfigMap {
+	if ref.Ref().FargateOnly || ref.Ref().HasFargateProfiles || ref.Ref().Mode() != eksfargate.AuthConfigMap {
 		t.Error("defaults of a plain pulumi-eks cluster")
 	}
 }
@@ -218,7 +218,7 @@ func TestNewRefusesAndReusesProvider(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		if ref.KubernetesProvider() != p {
+		if ref.provider != p {
 			return errors.New("given provider not used")
 		}
 		return nil

@@ -16,9 +16,11 @@ func main() { pulumi.Run(program) }
 func program(ctx *pulumi.Context) error {
 	// The region comes from the stack's aws:region; nothing defaults one.
 	cluster, err := eksfargate.NewFargateCluster(ctx, "demo", &eksfargate.FargateClusterArgs{
-		KubernetesVersion: "1.33",
-		VPC:               &eksfargate.VPCArgs{AZCount: 2, SingleNATGateway: true},
-		Tags:              map[string]string{"team": "platform"},
+		ClusterSpec: eksfargate.ClusterSpec{
+			KubernetesVersion: "1.36",
+			VPC:               &eksfargate.VPCSpec{AZCount: 2, SingleNATGateway: true},
+			Tags:              map[string]string{"team": "platform"},
+		},
 	})
 	if err != nil {
 		return err

@@ -29,10 +29,10 @@ import (
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/clientcmd"
 
-	"github.com/fargatekit/fargatekit/authmap"
-	"github.com/fargatekit/fargatekit/eksfargate/kubeauth"
-	"github.com/fargatekit/fargatekit/irsa"
-	"github.com/fargatekit/fargatekit/lbc"
+	"github.com/fargatekit/fargatekit/sdk/authmap"
+	"github.com/fargatekit/fargatekit/sdk/irsa"
+	"github.com/fargatekit/fargatekit/sdk/kubeauth"
+	"github.com/fargatekit/fargatekit/sdk/lbc"
 )
 
 const usage = `usage: sdk-tool <command> [flags]

@@ -24,9 +24,9 @@ import (
 	ekstypes "github.com/aws/aws-sdk-go-v2/service/eks/types"
 	"k8s.io/client-go/tools/clientcmd"
 
-	"github.com/fargatekit/fargatekit/eksfargate/kubeauth"
 	"github.com/fargatekit/fargatekit/internal/awsfake"
 	"github.com/fargatekit/fargatekit/internal/kubetest"
+	"github.com/fargatekit/fargatekit/sdk/kubeauth"
 )
 
 const (

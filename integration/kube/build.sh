@@ -7,7 +7,7 @@
 # run finds them there and does nothing. Works from any cwd.
 set -euo pipefail
 
-KUBE_VERSION="${KUBE_VERSION:-v1.33.13}"
+KUBE_VERSION="${KUBE_VERSION:-v1.36.0}"
 ETCD_VERSION="${ETCD_VERSION:-v3.5.21}"   # only used if Debian's etcd is unusable
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -39,8 +39,8 @@ fi
 if [ -x "$bin/kube-apiserver" ]; then
   log "kube-apiserver $KUBE_VERSION cached: $bin/kube-apiserver"
 else
-  minor="${KUBE_VERSION#v1.}"; minor="${minor%%.*}"          # v1.33.13 -> 33
-  staging_version="v0.${KUBE_VERSION#v1.}"                    # v1.33.13 -> v0.33.13
+  minor="${KUBE_VERSION#v1.}"; minor="${minor%%.*}"          # v1.36.0 -> 33
+  staging_version="v0.${KUBE_VERSION#v1.}"                    # v1.36.0 -> v0.33.13
   src="$cache/$KUBE_VERSION/src"
   rm -rf "$src"; mkdir -p "$src"
   log "resolving k8s.io/kubernetes@$KUBE_VERSION"

@@ -8,7 +8,7 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 state="${1:-$here/.cache/run}"
 mkdir -p "$state"; state="$(cd "$state" && pwd)"
-KUBE_VERSION="${KUBE_VERSION:-v1.33.13}"
+KUBE_VERSION="${KUBE_VERSION:-v1.36.0}"
 bin="$here/.cache/$KUBE_VERSION/bin"
 timeout="${KUBE_UP_TIMEOUT:-180}"   # seconds to wait for /readyz
 log() { echo "kube/up: $*" >&2; }

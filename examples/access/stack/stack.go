@@ -22,7 +22,6 @@ import (
 
 	"github.com/fargatekit/fargatekit/authmap"
 	"github.com/fargatekit/fargatekit/eksfargate"
-	"github.com/fargatekit/fargatekit/eksfargate/clusterref"
 	"github.com/fargatekit/fargatekit/examples/internal/stackconf"
 	"github.com/fargatekit/fargatekit/internal/iampolicy"
 	"github.com/fargatekit/fargatekit/internal/partition"
@@ -99,16 +98,16 @@ func Program(ctx *pulumi.Context) error {
 		return err
 	}
 	args := c.Cluster.Args(c.Region, c.Tags)
-	args.AuthenticationMode = clusterref.AuthAPIAndConfigMap
+	args.AuthenticationMode = eksfargate.AuthAPIAndConfigMap
 	cluster, err := eksfargate.NewFargateCluster(ctx, Project, args)
 	if err != nil {
 		return err
 	}
-	p, err := partition.ByID(cluster.PartitionID())
+	p, err := partition.ByID(cluster.PartitionID)
 	if err != nil {
 		return err
 	}
-	trust := AccountTrust(p, cluster.AccountID())
+	trust := AccountTrust(p, cluster.AccountID)
 	newRole := func(name, what string) (*iam.Role, error) {
 		return iam.NewRole(ctx, name, &iam.RoleArgs{
 			AssumeRolePolicy: pulumi.String(trust),
@@ -179,10 +178,10 @@ func Program(ctx *pulumi.Context) error {
 		}
 	}
 
-	ctx.Export("clusterName", cluster.ClusterName())
+	ctx.Export("clusterName", cluster.Ref().Name)
 	ctx.Export("region", pulumi.String(c.Region))
-	ctx.Export("vpcId", cluster.VpcID())
-	ctx.Export("podExecutionRoleArn", cluster.PodExecutionRoleARN())
+	ctx.Export("vpcId", cluster.Ref().VpcID)
+	ctx.Export("podExecutionRoleArn", cluster.Ref().PodExecutionRoleARN)
 	ctx.Export("adminRoleArn", admin.Arn)
 	ctx.Export("readOnlyRoleArn", reader.Arn)
 	ctx.Export("kubeconfig", cluster.Kubeconfig)

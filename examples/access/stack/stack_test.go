@@ -4,11 +4,11 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/fargatekit/fargatekit/authmap"
 	"github.com/fargatekit/fargatekit/examples/access/stack"
 	"github.com/fargatekit/fargatekit/examples/catalog"
 	"github.com/fargatekit/fargatekit/examples/internal/stacktest"
 	"github.com/fargatekit/fargatekit/internal/mockstack"
+	"github.com/fargatekit/fargatekit/sdk/authmap"
 )
 
 func plan(t *testing.T, opts ...mockstack.Option) *mockstack.Graph {

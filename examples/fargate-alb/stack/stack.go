@@ -25,6 +25,7 @@ import (
 	"github.com/fargatekit/fargatekit/eksfargate"
 	"github.com/fargatekit/fargatekit/examples/internal/stackconf"
 	"github.com/fargatekit/fargatekit/lbc"
+	lbcsdk "github.com/fargatekit/fargatekit/sdk/lbc"
 )
 
 // Project is the Pulumi project name (Pulumi.yaml) and the config namespace.
@@ -108,19 +109,19 @@ func LoadConfig(ctx *pulumi.Context) (Config, error) {
 // IngressAnnotations returns the typed annotations of the game's Ingress:
 // internet-facing, IP targets (Fargate), HTTP 80 plus HTTPS 443 when a
 // certificate is configured, the deregistration delay, and the stack's tags.
-func (c Config) IngressAnnotations() lbc.IngressAnnotations {
-	a := lbc.IngressAnnotations{
-		LoadBalancer: lbc.LoadBalancer{
+func (c Config) IngressAnnotations() lbcsdk.IngressAnnotations {
+	a := lbcsdk.IngressAnnotations{
+		LoadBalancer: lbcsdk.LoadBalancer{
 			Fargate:             true,
-			Scheme:              lbc.SchemeInternetFacing,
+			Scheme:              lbcsdk.SchemeInternetFacing,
 			TargetType:          lbc.TargetIP,
 			DeregistrationDelay: &c.DeregistrationDelay,
 			Tags:                c.Tags,
 		},
-		ListenPorts: []lbc.ListenPort{{Protocol: "HTTP", Port: 80}},
+		ListenPorts: []lbcsdk.ListenPort{{Protocol: "HTTP", Port: 80}},
 	}
 	if c.CertificateARN != "" {
-		a.ListenPorts = append(a.ListenPorts, lbc.ListenPort{Protocol: "HTTPS", Port: 443})
+		a.ListenPorts = append(a.ListenPorts, lbcsdk.ListenPort{Protocol: "HTTPS", Port: 443})
 		a.CertificateARNs = []string{c.CertificateARN}
 		if c.SSLRedirect {
 			a.SSLRedirect = 443
@@ -139,7 +140,7 @@ func Program(ctx *pulumi.Context) error {
 	if err != nil {
 		return fmt.Errorf("%s: ingress annotations: %w", Project, err)
 	}
-	termination, err := lbc.Termination(lbc.TerminationSpec{DeregistrationDelay: &c.DeregistrationDelay})
+	termination, err := lbcsdk.Termination(lbcsdk.TerminationSpec{DeregistrationDelay: &c.DeregistrationDelay})
 	if err != nil {
 		return fmt.Errorf("%s: pod termination: %w", Project, err)
 	}
@@ -152,8 +153,8 @@ func Program(ctx *pulumi.Context) error {
 		return err
 	}
 	controller, err := lbc.NewLBCRelease(ctx, "lbc", &lbc.LBCReleaseArgs{
-		Cluster:  cluster,
-		Settings: lbc.Settings{Version: c.LBCVersion, DefaultTags: c.Tags},
+		Cluster:     cluster,
+		ReleaseSpec: lbc.ReleaseSpec{Settings: lbc.Settings{Version: c.LBCVersion, DefaultTags: c.Tags}},
 	})
 	if err != nil {
 		return err
@@ -163,7 +164,7 @@ func Program(ctx *pulumi.Context) error {
 	// The namespace carries the label that makes the controller inject pod
 	// readiness gates: a rollout waits until new pods are healthy targets.
 	ns, err := corev1.NewNamespace(ctx, c.Namespace, &corev1.NamespaceArgs{
-		Metadata: &metav1.ObjectMetaArgs{Name: pulumi.String(c.Namespace), Labels: pulumi.ToStringMap(lbc.NamespaceLabels())},
+		Metadata: &metav1.ObjectMetaArgs{Name: pulumi.String(c.Namespace), Labels: pulumi.ToStringMap(lbcsdk.NamespaceLabels())},
 	}, k8s)
 	if err != nil {
 		return err
@@ -247,10 +248,10 @@ func Program(ctx *pulumi.Context) error {
 	hostname := ingress.Status.ApplyT(ALBHostname).(pulumi.StringOutput)
 	ctx.Export("albHostname", hostname)
 	ctx.Export("url", pulumi.Sprintf("http://%s/", hostname))
-	ctx.Export("clusterName", cluster.ClusterName())
+	ctx.Export("clusterName", cluster.Ref().Name)
 	ctx.Export("region", pulumi.String(c.Region))
-	ctx.Export("vpcId", cluster.VpcID())
-	ctx.Export("podExecutionRoleArn", cluster.PodExecutionRoleARN())
+	ctx.Export("vpcId", cluster.Ref().VpcID)
+	ctx.Export("podExecutionRoleArn", cluster.Ref().PodExecutionRoleARN)
 	ctx.Export("lbcRoleArn", controller.RoleArn)
 	ctx.Export("lbcVersion", pulumi.String(controller.Version))
 	ctx.Export("namespace", ns.Metadata.Name().Elem())
@@ -273,7 +274,7 @@ func ALBHostname(s *networkingv1.IngressStatus) string {
 }
 
 // preStop turns lbc's pod-termination hook into Pulumi arguments.
-func preStop(t lbc.PodTermination) *corev1.LifecycleArgs {
+func preStop(t lbcsdk.PodTermination) *corev1.LifecycleArgs {
 	if t.Lifecycle == nil || t.Lifecycle.PreStop == nil {
 		return nil
 	}

@@ -9,7 +9,7 @@ import (
 	"github.com/fargatekit/fargatekit/examples/internal/stackconf"
 	"github.com/fargatekit/fargatekit/examples/internal/stacktest"
 	"github.com/fargatekit/fargatekit/internal/mockstack"
-	"github.com/fargatekit/fargatekit/lbc"
+	"github.com/fargatekit/fargatekit/sdk/lbc"
 )
 
 func plan(t *testing.T, opts ...mockstack.Option) *mockstack.Graph {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/fargatekit/fargatekit/eksfargate"
 	"github.com/fargatekit/fargatekit/internal/partition"
+	eksfargatesdk "github.com/fargatekit/fargatekit/sdk/eksfargate"
 )
 
 // Tag keys every example puts on the AWS resources it creates; the
@@ -81,7 +82,7 @@ func ClusterSettings(ctx *pulumi.Context, cfg *config.Config) (Cluster, error) {
 	if c.SingleNATGateway, err = Bool(ctx, cfg, "singleNatGateway", true); err != nil {
 		return Cluster{}, err
 	}
-	if !eksfargate.ValidClusterName(c.Name) {
+	if !eksfargatesdk.ValidClusterName(c.Name) {
 		return Cluster{}, fmt.Errorf("%s: cluster name %q: 1-100 letters, digits, '-' or '_' (set clusterName)", ctx.Project(), c.Name)
 	}
 	return c, nil
@@ -105,12 +106,14 @@ func DefaultClusterName(project, stack string) string {
 // default).
 func (c Cluster) Args(region string, tags map[string]string, profiles ...eksfargate.FargateProfile) *eksfargate.FargateClusterArgs {
 	return &eksfargate.FargateClusterArgs{
-		ClusterName:       c.Name,
-		KubernetesVersion: c.KubernetesVersion,
-		Region:            region,
-		VPC:               &eksfargate.VPCArgs{SingleNATGateway: c.SingleNATGateway},
-		FargateProfiles:   profiles,
-		Tags:              tags,
+		ClusterSpec: eksfargate.ClusterSpec{
+			ClusterName:       c.Name,
+			KubernetesVersion: c.KubernetesVersion,
+			Region:            region,
+			VPC:               &eksfargate.VPCSpec{SingleNATGateway: c.SingleNATGateway},
+			FargateProfiles:   profiles,
+			Tags:              tags,
+		},
 	}
 }
 

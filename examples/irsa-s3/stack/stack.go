@@ -169,13 +169,13 @@ func Program(ctx *pulumi.Context) error {
 		return err
 	}
 
-	ctx.Export("clusterName", cluster.ClusterName())
+	ctx.Export("clusterName", cluster.Ref().Name)
 	ctx.Export("region", pulumi.String(c.Region))
-	ctx.Export("vpcId", cluster.VpcID())
+	ctx.Export("vpcId", cluster.Ref().VpcID)
 	ctx.Export("bucketName", bucketName)
 	ctx.Export("roleArn", reader.RoleArn)
 	ctx.Export("roleName", reader.RoleName)
-	ctx.Export("podExecutionRoleArn", cluster.PodExecutionRoleARN())
+	ctx.Export("podExecutionRoleArn", cluster.Ref().PodExecutionRoleARN)
 	ctx.Export("podNamespace", pod.Metadata.Namespace().Elem())
 	ctx.Export("podName", pod.Metadata.Name().Elem())
 	ctx.Export("kubeconfig", cluster.Kubeconfig)

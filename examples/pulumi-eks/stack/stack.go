@@ -129,7 +129,7 @@ func Build(ctx *pulumi.Context, newCluster NewClusterFunc) error {
 		return err
 	}
 
-	controller, err := lbc.NewLBCRelease(ctx, "lbc", &lbc.LBCReleaseArgs{Cluster: ref, Settings: lbc.Settings{DefaultTags: c.Tags}})
+	controller, err := lbc.NewLBCRelease(ctx, "lbc", &lbc.LBCReleaseArgs{Cluster: ref, ReleaseSpec: lbc.ReleaseSpec{Settings: lbc.Settings{DefaultTags: c.Tags}}})
 	if err != nil {
 		return err
 	}
@@ -142,7 +142,7 @@ func Build(ctx *pulumi.Context, newCluster NewClusterFunc) error {
 	if err != nil {
 		return err
 	}
-	adminTrust := ref.OIDCProviderARN().ApplyT(func(arn string) (string, error) {
+	adminTrust := ref.Ref().OIDCProviderARN.ToStringOutput().ApplyT(func(arn string) (string, error) {
 		a, err := partition.ParseARN(arn, "iam", "oidc-provider/")
 		if err != nil {
 			return "", err
@@ -169,9 +169,9 @@ func Build(ctx *pulumi.Context, newCluster NewClusterFunc) error {
 		return err
 	}
 
-	ctx.Export("clusterName", ref.ClusterName())
+	ctx.Export("clusterName", ref.Ref().Name)
 	ctx.Export("region", pulumi.String(c.Region))
-	ctx.Export("oidcProviderArn", ref.OIDCProviderARN())
+	ctx.Export("oidcProviderArn", ref.Ref().OIDCProviderARN)
 	ctx.Export("lbcRoleArn", controller.RoleArn)
 	ctx.Export("readerRoleArn", reader.RoleArn)
 	ctx.Export("adminRoleArn", admin.Arn)

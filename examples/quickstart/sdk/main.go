@@ -20,9 +20,9 @@ import (
 	typedcorev1 "k8s.io/client-go/kubernetes/typed/core/v1"
 	"k8s.io/client-go/tools/clientcmd"
 
-	"github.com/fargatekit/fargatekit/authmap"
-	"github.com/fargatekit/fargatekit/eksfargate/kubeauth"
-	"github.com/fargatekit/fargatekit/irsa"
+	"github.com/fargatekit/fargatekit/sdk/authmap"
+	"github.com/fargatekit/fargatekit/sdk/irsa"
+	"github.com/fargatekit/fargatekit/sdk/kubeauth"
 )
 
 func main() {

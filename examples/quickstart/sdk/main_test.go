@@ -11,10 +11,10 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
-	"github.com/fargatekit/fargatekit/authmap"
-	"github.com/fargatekit/fargatekit/eksfargate/kubeauth"
 	"github.com/fargatekit/fargatekit/examples/internal/stacktest"
 	"github.com/fargatekit/fargatekit/internal/kubetest"
+	"github.com/fargatekit/fargatekit/sdk/authmap"
+	"github.com/fargatekit/fargatekit/sdk/kubeauth"
 )
 
 // TestREADME keeps the README's SDK snippet and run's body the same code.

@@ -218,14 +218,14 @@ func (s TrustSpec) Validate() error {
 		} else {
 			seenProvider[p.ProviderARN] = i
 		}
-		errs = append(errs, validateAccounts(p.ServiceAccounts, s.AllowCrossNamespaceWildcard))
+		errs = append(errs, ValidateServiceAccounts(p.ServiceAccounts, s.AllowCrossNamespaceWildcard))
 	}
 	return errors.Join(errs...)
 }
 
-// validateAccounts checks a service-account list: each valid, no repeats, no
+// ValidateServiceAccounts checks a service-account list: each valid, no repeats, no
 // namespace wildcard unless allowed, at least one.
-func validateAccounts(accounts []ServiceAccount, allowCrossNamespace bool) error {
+func ValidateServiceAccounts(accounts []ServiceAccount, allowCrossNamespace bool) error {
 	if len(accounts) == 0 {
 		return ErrNoServiceAccounts
 	}
@@ -276,6 +276,14 @@ var (
 	thumbprintRE = regexp.MustCompile(`^[0-9A-Fa-f]{40}$`)
 )
 
+// ValidateRoleName checks an IAM role name: 1..64 of letters, digits and +=,.@_-.
+func ValidateRoleName(name string) error {
+	if !roleNameRE.MatchString(name) {
+		return fmt.Errorf("%w: role name %q (1..64 of letters, digits, +=,.@_-)", ErrInvalidRole, name)
+	}
+	return nil
+}
+
 // Validate reports every problem of the settings at once.
 func (r RoleSettings) Validate() error {
 	var errs []error
@@ -325,12 +333,18 @@ type OIDCProviderSpec struct {
 
 // Validate reports every problem of the spec at once.
 func (s OIDCProviderSpec) Validate() error {
-	_, err := issuerHostPath(s.IssuerURL)
-	return errors.Join(err, validateProviderExtras(s.Thumbprints, s.ClientIDs, s.Tags))
+	_, err := IssuerHostPath(s.IssuerURL)
+	return errors.Join(err, s.ValidateSettings())
 }
 
-// clientIDs returns the client IDs, defaulting to the STS audience.
-func (s OIDCProviderSpec) clientIDs() []string {
+// ValidateSettings checks everything but the issuer (thumbprints, client IDs,
+// tags): what is known before the issuer, often another resource's output.
+func (s OIDCProviderSpec) ValidateSettings() error {
+	return validateProviderExtras(s.Thumbprints, s.ClientIDs, s.Tags)
+}
+
+// EffectiveClientIDs returns the client IDs, defaulting to the STS audience.
+func (s OIDCProviderSpec) EffectiveClientIDs() []string {
 	if s.ClientIDs == nil {
 		return []string{Audience}
 	}
@@ -368,8 +382,8 @@ func validateProviderExtras(thumbprints, clientIDs []string, tags map[string]str
 	return errors.Join(errs...)
 }
 
-// validateInlineNames checks inline policy names (IAM's policy-name rules).
-func validateInlineNames(names []string) error {
+// ValidateInlinePolicyNames checks inline policy names (IAM's policy-name rules).
+func ValidateInlinePolicyNames(names []string) error {
 	var errs []error
 	for _, n := range names {
 		if !policyRE.MatchString(n) {

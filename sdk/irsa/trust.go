@@ -209,7 +209,7 @@ func IssuerURLFromProviderARN(providerARN string) (string, error) {
 // issuer URL in an account. partitionID may be "" for an EKS issuer, whose
 // region decides the partition; for any other issuer it is required.
 func ProviderARNFromIssuer(partitionID, account, issuerURL string) (string, error) {
-	hp, err := issuerHostPath(issuerURL)
+	hp, err := IssuerHostPath(issuerURL)
 	if err != nil {
 		return "", err
 	}
@@ -236,9 +236,9 @@ func ProviderARNFromIssuer(partitionID, account, issuerURL string) (string, erro
 	return arn, nil
 }
 
-// issuerHostPath checks an issuer URL (https://host[:port][/path]) and returns
+// IssuerHostPath checks an issuer URL (https://host[:port][/path]) and returns
 // host[:port][/path], the form of provider ARNs and condition keys.
-func issuerHostPath(issuerURL string) (string, error) {
+func IssuerHostPath(issuerURL string) (string, error) {
 	hp, ok := strings.CutPrefix(issuerURL, "https://")
 	if !ok {
 		return "", fmt.Errorf("%w %q: must start with https://", ErrInvalidIssuer, issuerURL)

@@ -33,6 +33,9 @@ import (
 // from Helm itself.
 var ErrHelm = errors.New("lbc: helm")
 
+// DefaultTimeout is how long the Helm release may take to become ready.
+const DefaultTimeout = 10 * time.Minute
+
 // ChartSource says where a chart comes from: a chart repository (RepoURL,
 // Name and Version) or a local chart directory or .tgz archive (Path).
 type ChartSource struct {

@@ -9,15 +9,13 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"k8s.io/apimachinery/pkg/api/resource"
 	"k8s.io/apimachinery/pkg/util/validation"
 
-	"github.com/fargatekit/fargatekit/eksfargate/clusterref"
-	"github.com/fargatekit/fargatekit/eksfargate/kubeauth"
 	"github.com/fargatekit/fargatekit/internal/glob"
 	"github.com/fargatekit/fargatekit/internal/partition"
-	"github.com/fargatekit/fargatekit/irsa"
+	"github.com/fargatekit/fargatekit/sdk/irsa"
+	"github.com/fargatekit/fargatekit/sdk/kubeauth"
 )
 
 // ErrInvalidSpec is wrapped by every error Validate reports.
@@ -85,114 +83,140 @@ func LogTypes() []string {
 	return []string{LogAPI, LogAudit, LogAuthenticator, LogControllerManager, LogScheduler}
 }
 
+// Authentication modes of an EKS cluster (the accessConfig.authenticationMode values).
+const (
+	// AuthConfigMap: only the aws-auth ConfigMap grants access.
+	AuthConfigMap = "CONFIG_MAP"
+	// AuthAPIAndConfigMap: access entries and aws-auth (the default).
+	AuthAPIAndConfigMap = "API_AND_CONFIG_MAP"
+	// AuthAPI: only access entries.
+	AuthAPI = "API"
+)
+
+// ExecMode is the command a rendered kubeconfig runs for tokens.
+type ExecMode = kubeauth.ExecMode
+
+// Exec commands of the rendered kubeconfig.
+const (
+	// ExecFargatekit runs "fargatekit token" (the default).
+	ExecFargatekit = kubeauth.ExecFargatekit
+	// ExecAWS runs "aws eks get-token".
+	ExecAWS = kubeauth.ExecAWS
+)
+
 // DefaultProfileName is the name of the profile created when
-// FargateClusterArgs.FargateProfiles is empty (eksctl uses the same name).
+// ClusterSpec.FargateProfiles is empty (eksctl uses the same name).
 const DefaultProfileName = "fp-default"
 
-// DefaultVPCCIDR is the CIDR of a created VPC when VPCArgs.CIDR is empty.
+// DefaultVPCCIDR is the CIDR of a created VPC when VPCSpec.CIDR is empty.
 const DefaultVPCCIDR = "10.0.0.0/16"
 
 // DefaultAZCount is the number of availability zones a created VPC spans by default.
 const DefaultAZCount = 2
 
-// FargateClusterArgs describes a Fargate-only EKS cluster. Values that decide
-// which resources exist are plain Go; values that come from other resources
-// (existing VPC and subnet IDs, a KMS key ARN) are Pulumi inputs.
-type FargateClusterArgs struct {
+// ClusterSpec describes a Fargate-only EKS cluster: everything the SDK's
+// Apply converges and the Pulumi component (whose ClusterSpec embeds
+// it) registers. It is plain data; a YAML or JSON spec file decodes into it
+// (the CLI's -f).
+type ClusterSpec struct {
 	// ClusterName is the EKS cluster's name: 1-100 characters, a letter or
-	// digit then letters, digits, '-' and '_'. Empty means the component's name.
-	ClusterName string
-	// KubernetesVersion is "1.<minor>", e.g. "1.33"; empty lets EKS choose its default.
-	KubernetesVersion string
-	// Region, AccountID and Partition are normally read from the AWS provider
-	// (getRegion, getCallerIdentity, getPartition). Set them to skip the
-	// invokes; a region is never guessed. Partition defaults to the region's.
-	Region, AccountID, Partition string
+	// digit then letters, digits, '-' and '_'. The component defaults it to
+	// its own name.
+	ClusterName string `json:"clusterName,omitempty"`
+	// KubernetesVersion is "1.<minor>", e.g. "1.35"; empty lets EKS choose its default.
+	KubernetesVersion string `json:"kubernetesVersion,omitempty"`
+	// Region, AccountID and Partition are normally read from the AWS
+	// provider or the SDK's configuration. Set them to skip those lookups; a
+	// region is never guessed. Partition defaults to the region's.
+	Region    string `json:"region,omitempty"`
+	AccountID string `json:"accountId,omitempty"`
+	Partition string `json:"partition,omitempty"`
 
 	// VPC creates a VPC (the default when both VPC and Existing are nil).
-	VPC *VPCArgs
+	VPC *VPCSpec `json:"vpc,omitempty"`
 	// Existing uses a VPC and subnets that already exist. Exclusive with VPC.
-	Existing *ExistingNetwork
+	Existing *ExistingNetwork `json:"existing,omitempty"`
 
 	// EndpointAccess is public, private or both (the default).
-	EndpointAccess EndpointAccess
+	EndpointAccess EndpointAccess `json:"endpointAccess,omitempty"`
 	// PublicAccessCIDRs limits the public endpoint; EKS's default is 0.0.0.0/0.
 	// Not allowed with EndpointPrivate.
-	PublicAccessCIDRs []string
+	PublicAccessCIDRs []string `json:"publicAccessCIDRs,omitempty"`
 	// LogTypes are the control-plane log types sent to CloudWatch (see [LogTypes]).
-	LogTypes []string
+	LogTypes []string `json:"logTypes,omitempty"`
 	// SecretsEncryption turns on KMS envelope encryption of Kubernetes secrets; nil leaves it off.
-	SecretsEncryption *SecretsEncryption
+	SecretsEncryption *SecretsEncryption `json:"secretsEncryption,omitempty"`
 	// AuthenticationMode is CONFIG_MAP, API_AND_CONFIG_MAP (the default) or API.
-	AuthenticationMode string
+	AuthenticationMode string `json:"authenticationMode,omitempty"`
 	// BootstrapClusterCreatorAdminPermissions grants the identity that creates
 	// the cluster cluster-admin through an access entry; nil means true (EKS's
 	// default). It must be true with CONFIG_MAP. Changing it replaces the cluster.
-	BootstrapClusterCreatorAdminPermissions *bool
+	BootstrapClusterCreatorAdminPermissions *bool `json:"bootstrapClusterCreatorAdminPermissions,omitempty"`
 
 	// FargateProfiles are created strictly one after another, in order. Empty
 	// means one profile, [DefaultProfileName], selecting kube-system and default.
 	// One profile must select the CoreDNS pods in kube-system.
-	FargateProfiles []FargateProfile
+	FargateProfiles []FargateProfile `json:"fargateProfiles,omitempty"`
 	// Addons pins the versions of the coredns, kube-proxy and vpc-cni add-ons
 	// and configures CoreDNS.
-	Addons Addons
+	Addons Addons `json:"addons,omitzero"`
 	// OIDCThumbprints are the IAM OIDC provider's thumbprints; empty lets IAM
 	// use its trusted root CAs (which it does for EKS issuers).
-	OIDCThumbprints []string
+	OIDCThumbprints []string `json:"oidcThumbprints,omitempty"`
 
 	// Kubeconfig chooses how the rendered kubeconfig authenticates.
-	Kubeconfig KubeconfigOptions
+	Kubeconfig KubeconfigOptions `json:"kubeconfig,omitzero"`
 
 	// Tags are added to every taggable resource.
-	Tags map[string]string
+	Tags map[string]string `json:"tags,omitempty"`
 }
 
-// VPCArgs describes the VPC FargateCluster creates: a public and a private
-// subnet in each availability zone, an internet gateway, NAT gateways, and
-// route tables.
-type VPCArgs struct {
+// VPCSpec describes the VPC the cluster gets: a public and a private subnet
+// in each availability zone, an internet gateway, NAT gateways, and route
+// tables.
+type VPCSpec struct {
 	// CIDR is the VPC's IPv4 block, /16 to /28; default [DefaultVPCCIDR].
-	CIDR string
+	CIDR string `json:"cidr,omitempty"`
 	// AZCount is how many availability zones to span (at least 2); default
 	// [DefaultAZCount], or len(AvailabilityZones) when those are given.
-	AZCount int
+	AZCount int `json:"azCount,omitempty"`
 	// AvailabilityZones names the zones to use; empty means the first AZCount
-	// zones that getAvailabilityZones reports available (opt-in zones excluded).
-	AvailabilityZones []string
+	// zones the region reports available (opt-in zones excluded).
+	AvailabilityZones []string `json:"availabilityZones,omitempty"`
 	// PublicSubnetCIDRs and PrivateSubnetCIDRs override [SubnetLayout]; when
 	// set, each has one CIDR per zone inside CIDR, none overlapping.
-	PublicSubnetCIDRs, PrivateSubnetCIDRs []string
+	PublicSubnetCIDRs  []string `json:"publicSubnetCIDRs,omitempty"`
+	PrivateSubnetCIDRs []string `json:"privateSubnetCIDRs,omitempty"`
 	// SingleNATGateway creates one NAT gateway instead of one per zone:
 	// cheaper, but pods in the other zones lose egress when its zone fails.
-	SingleNATGateway bool
+	SingleNATGateway bool `json:"singleNATGateway,omitempty"`
 }
 
 // ExistingNetwork is a VPC and subnets created elsewhere.
 type ExistingNetwork struct {
 	// VpcID is the VPC's ID.
-	VpcID pulumi.StringInput
+	VpcID string `json:"vpcId"`
 	// PrivateSubnetIDs are where Fargate pods run and where the control plane
 	// places its network interfaces: at least two, in different zones, with a
 	// route to a NAT gateway (or VPC endpoints) so pods can pull images.
-	PrivateSubnetIDs []pulumi.StringInput
+	PrivateSubnetIDs []string `json:"privateSubnetIds"`
 	// PublicSubnetIDs are optional; they are given to the cluster so that
 	// internet-facing load balancers can use them.
-	PublicSubnetIDs []pulumi.StringInput
+	PublicSubnetIDs []string `json:"publicSubnetIds,omitempty"`
 	// TagSubnets adds the kubernetes.io/role/elb, kubernetes.io/role/internal-elb
-	// and kubernetes.io/cluster/<name> tags to the subnets (one aws:ec2/tag:Tag
-	// per key and subnet), for subnets that lack them. Off by default:
-	// fargatekit does not touch what it does not own unless told.
-	TagSubnets bool
+	// and kubernetes.io/cluster/<name> tags to the subnets, for subnets that
+	// lack them. Off by default: fargatekit does not touch what it does not
+	// own unless told.
+	TagSubnets bool `json:"tagSubnets,omitempty"`
 }
 
 // SecretsEncryption is KMS envelope encryption of Kubernetes secrets. Exactly
 // one of CreateKey and KeyARN is set.
 type SecretsEncryption struct {
 	// CreateKey creates a symmetric KMS key with rotation on.
-	CreateKey bool
+	CreateKey bool `json:"createKey,omitempty"`
 	// KeyARN is an existing symmetric KMS key in the cluster's region.
-	KeyARN pulumi.StringInput
+	KeyARN string `json:"keyArn,omitempty"`
 }
 
 // Selector selects pods for a Fargate profile: every pod in Namespace whose
@@ -211,11 +235,11 @@ type FargateProfile struct {
 	// Name is unique in the cluster: 1-63 characters, letters, digits, '-'
 	// and '_', starting and ending with a letter or digit, so that it fits
 	// the eks.amazonaws.com/fargate-profile pod label.
-	Name string
+	Name string `json:"name"`
 	// Selectors are 1 to 5 pod selectors.
-	Selectors []Selector
-	// Tags are added to the profile (on top of FargateClusterArgs.Tags).
-	Tags map[string]string
+	Selectors []Selector `json:"selectors"`
+	// Tags are added to the profile (on top of ClusterSpec.Tags).
+	Tags map[string]string `json:"tags,omitempty"`
 }
 
 // Addons configures the EKS add-ons FargateCluster manages. Empty versions
@@ -223,9 +247,11 @@ type FargateProfile struct {
 type Addons struct {
 	// CoreDNSVersion, KubeProxyVersion and VpcCNIVersion pin add-on versions,
 	// e.g. "v1.11.4-eksbuild.2".
-	CoreDNSVersion, KubeProxyVersion, VpcCNIVersion string
+	CoreDNSVersion   string `json:"coreDNSVersion,omitempty"`
+	KubeProxyVersion string `json:"kubeProxyVersion,omitempty"`
+	VpcCNIVersion    string `json:"vpcCNIVersion,omitempty"`
 	// CoreDNS is the CoreDNS configuration beyond computeType Fargate.
-	CoreDNS CoreDNSConfig
+	CoreDNS CoreDNSConfig `json:"coreDNS,omitzero"`
 }
 
 // CoreDNSConfig is the optional part of CoreDNS's add-on configuration.
@@ -255,13 +281,13 @@ type ResourceList struct {
 
 // KubeconfigOptions chooses how the kubeconfig output authenticates.
 type KubeconfigOptions struct {
-	// Exec is kubeauth.ExecFargatekit ("fargatekit token", the default) or
-	// kubeauth.ExecAWS ("aws eks get-token").
-	Exec kubeauth.ExecMode
+	// Exec is ExecFargatekit ("fargatekit token", the default) or ExecAWS
+	// ("aws eks get-token").
+	Exec ExecMode `json:"exec,omitempty"`
 	// RoleARN is an IAM role the exec plugin assumes before signing tokens.
-	RoleARN string
+	RoleARN string `json:"roleArn,omitempty"`
 	// Profile is an AWS shared-config profile the exec plugin runs with.
-	Profile string
+	Profile string `json:"profile,omitempty"`
 }
 
 var (
@@ -276,14 +302,11 @@ func ValidClusterName(s string) bool {
 	return len(s) >= 1 && len(s) <= 100 && clusterNameRE.MatchString(s)
 }
 
-// withDefaults returns a copy with every default filled in; clusterName is
-// used when ClusterName is empty.
-func (a FargateClusterArgs) withDefaults(clusterName string) FargateClusterArgs {
-	if a.ClusterName == "" {
-		a.ClusterName = clusterName
-	}
+// WithDefaults returns a copy with every default filled in (but the cluster
+// name, which the component takes from its own name).
+func (a ClusterSpec) WithDefaults() ClusterSpec {
 	if a.VPC == nil && a.Existing == nil {
-		a.VPC = &VPCArgs{}
+		a.VPC = &VPCSpec{}
 	}
 	if a.VPC != nil {
 		v := *a.VPC
@@ -299,7 +322,7 @@ func (a FargateClusterArgs) withDefaults(clusterName string) FargateClusterArgs 
 		a.EndpointAccess = EndpointPublicAndPrivate
 	}
 	if a.AuthenticationMode == "" {
-		a.AuthenticationMode = clusterref.AuthAPIAndConfigMap
+		a.AuthenticationMode = AuthAPIAndConfigMap
 	}
 	if a.BootstrapClusterCreatorAdminPermissions == nil {
 		t := true
@@ -318,9 +341,10 @@ func DefaultProfile() FargateProfile {
 
 // Validate reports every problem of the spec at once (errors.Join of
 // [*FieldError]s, each wrapping [ErrInvalidSpec]). An empty ClusterName is
-// allowed here: the component then uses its own name, which it validates.
-func (a FargateClusterArgs) Validate() error {
-	d := a.withDefaults("")
+// allowed here: the component then uses its own name, which it validates;
+// the SDK's Apply requires one.
+func (a ClusterSpec) Validate() error {
+	d := a.WithDefaults()
 	var errs []error
 	add := func(err error) {
 		if err != nil {
@@ -339,35 +363,29 @@ func (a FargateClusterArgs) Validate() error {
 	add(validateLogTypes(d.LogTypes))
 	if e := d.SecretsEncryption; e != nil {
 		switch {
-		case e.CreateKey && e.KeyARN != nil:
+		case e.CreateKey && e.KeyARN != "":
 			add(fieldErr("SecretsEncryption", "CreateKey and KeyARN are exclusive"))
-		case !e.CreateKey && e.KeyARN == nil:
+		case !e.CreateKey && e.KeyARN == "":
 			add(fieldErr("SecretsEncryption", "set CreateKey or KeyARN"))
-		case e.KeyARN != nil:
-			if s, ok := e.KeyARN.(pulumi.String); ok {
-				if a, err := partition.ParseARN(string(s), "kms", ""); err != nil {
-					add(fieldErr("SecretsEncryption.KeyARN", "%v", err))
-				} else if d.Region != "" && a.Region != d.Region {
-					add(fieldErr("SecretsEncryption.KeyARN", "key is in %q; EKS needs a key in the cluster's region %q", a.Region, d.Region))
-				}
-			}
+		case e.KeyARN != "":
+			add(ValidateKeyARN(e.KeyARN, d.Region))
 		}
 	}
 	switch d.AuthenticationMode {
-	case clusterref.AuthConfigMap:
+	case AuthConfigMap:
 		if !*d.BootstrapClusterCreatorAdminPermissions {
 			add(fieldErr("BootstrapClusterCreatorAdminPermissions", "must be true with authentication mode CONFIG_MAP"))
 		}
-	case clusterref.AuthAPIAndConfigMap, clusterref.AuthAPI:
+	case AuthAPIAndConfigMap, AuthAPI:
 	default:
 		add(fieldErr("AuthenticationMode", "%q is not CONFIG_MAP, API_AND_CONFIG_MAP or API", d.AuthenticationMode))
 	}
 	add(ValidateProfiles(d.FargateProfiles))
 	add(d.Addons.validate())
 	switch d.Kubeconfig.Exec {
-	case "", kubeauth.ExecFargatekit, kubeauth.ExecAWS:
+	case "", ExecFargatekit, ExecAWS:
 	default:
-		add(fieldErr("Kubeconfig.Exec", "%q is not %q or %q", d.Kubeconfig.Exec, kubeauth.ExecFargatekit, kubeauth.ExecAWS))
+		add(fieldErr("Kubeconfig.Exec", "%q is not %q or %q", d.Kubeconfig.Exec, ExecFargatekit, ExecAWS))
 	}
 	if r := d.Kubeconfig.RoleARN; r != "" {
 		if _, err := partition.ParseARN(r, "iam", "role/"); err != nil {
@@ -379,12 +397,25 @@ func (a FargateClusterArgs) Validate() error {
 	}
 	if len(d.OIDCThumbprints) > 0 {
 		// irsa owns the OIDC provider's rules; only the thumbprints are ours to pass.
-		if err := (&irsa.OIDCProviderArgs{IssuerURL: pulumi.String(""), Thumbprints: d.OIDCThumbprints}).Validate(); err != nil {
+		if err := (irsa.OIDCProviderSpec{Thumbprints: d.OIDCThumbprints}).ValidateSettings(); err != nil {
 			add(fieldErr("OIDCThumbprints", "%v", err))
 		}
 	}
 	add(validateTags("Tags", d.Tags))
 	return errors.Join(errs...)
+}
+
+// ValidateKeyARN checks a KMS key ARN for secrets encryption: a kms ARN,
+// in the cluster's region when that is known ("" skips the region check).
+func ValidateKeyARN(keyARN, region string) error {
+	a, err := partition.ParseARN(keyARN, "kms", "")
+	if err != nil {
+		return fieldErr("SecretsEncryption.KeyARN", "%v", err)
+	}
+	if region != "" && a.Region != region {
+		return fieldErr("SecretsEncryption.KeyARN", "key is in %q; EKS needs a key in the cluster's region %q", a.Region, region)
+	}
+	return nil
 }
 
 func validateLocation(region, account, part string) error {
@@ -407,31 +438,31 @@ func validateLocation(region, account, part string) error {
 	return errors.Join(errs...)
 }
 
-func (a FargateClusterArgs) validateNetwork() error {
+func (a ClusterSpec) validateNetwork() error {
 	if a.VPC != nil && a.Existing != nil {
 		return fieldErr("VPC", "VPC (create) and Existing (bring your own) are exclusive")
 	}
 	if x := a.Existing; x != nil {
 		var errs []error
-		if x.VpcID == nil {
+		if x.VpcID == "" {
 			errs = append(errs, fieldErr("Existing.VpcID", "required"))
 		}
 		if len(x.PrivateSubnetIDs) < 2 {
 			errs = append(errs, fieldErr("Existing.PrivateSubnetIDs", "%d given; EKS needs at least 2, in different availability zones", len(x.PrivateSubnetIDs)))
 		}
 		for i, id := range x.PrivateSubnetIDs {
-			if id == nil {
-				errs = append(errs, fieldErr(fmt.Sprintf("Existing.PrivateSubnetIDs[%d]", i), "nil"))
+			if id == "" {
+				errs = append(errs, fieldErr(fmt.Sprintf("Existing.PrivateSubnetIDs[%d]", i), "empty"))
 			}
 		}
 		for i, id := range x.PublicSubnetIDs {
-			if id == nil {
-				errs = append(errs, fieldErr(fmt.Sprintf("Existing.PublicSubnetIDs[%d]", i), "nil"))
+			if id == "" {
+				errs = append(errs, fieldErr(fmt.Sprintf("Existing.PublicSubnetIDs[%d]", i), "empty"))
 			}
 		}
 		return errors.Join(errs...)
 	}
-	_, err := a.VPC.layout()
+	_, err := a.VPC.Layout()
 	if a.Region != "" {
 		for i, z := range a.VPC.AvailabilityZones {
 			if z != "" && !strings.HasPrefix(z, a.Region) {
@@ -442,9 +473,10 @@ func (a FargateClusterArgs) validateNetwork() error {
 	return err
 }
 
-// layout returns the subnet CIDRs of a created VPC, from the explicit lists or
-// from SubnetLayout, with every problem found.
-func (v *VPCArgs) layout() (Layout, error) {
+// Layout returns the subnet CIDRs of a created VPC, from the explicit lists or
+// from SubnetLayout, with every problem found. Call it on a defaulted spec
+// ([ClusterSpec.WithDefaults]).
+func (v *VPCSpec) Layout() (Layout, error) {
 	var errs []error
 	if v.AZCount < 2 {
 		errs = append(errs, fieldErr("VPC.AZCount", "%d: a cluster needs at least 2 availability zones", v.AZCount))
@@ -515,7 +547,7 @@ func (v *VPCArgs) layout() (Layout, error) {
 	return l, errors.Join(errs...)
 }
 
-func (a FargateClusterArgs) validateEndpoint() error {
+func (a ClusterSpec) validateEndpoint() error {
 	var errs []error
 	switch a.EndpointAccess {
 	case EndpointPublic, EndpointPublicAndPrivate:

@@ -10,7 +10,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 
-	"github.com/fargatekit/fargatekit/eksfargate/kubeauth"
+	"github.com/fargatekit/fargatekit/sdk/kubeauth"
 )
 
 // A kubeconfig whose exec plugin is "fargatekit token", as the FargateCluster

@@ -3,7 +3,7 @@ package authmap_test
 import (
 	"fmt"
 
-	"github.com/fargatekit/fargatekit/authmap"
+	"github.com/fargatekit/fargatekit/sdk/authmap"
 )
 
 // Parse reads aws-auth as aws-iam-authenticator does, including the key

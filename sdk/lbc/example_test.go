@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/fargatekit/fargatekit/internal/iampolicy"
-	"github.com/fargatekit/fargatekit/lbc"
+	"github.com/fargatekit/fargatekit/sdk/lbc"
 )
 
 func ExampleIAMPolicy() {

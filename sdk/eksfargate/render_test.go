@@ -60,8 +60,8 @@ func TestSubnetLayout(t *testing.T) {
 			t.Errorf("SubnetLayout(%s, %d) = private %v public %v, want %v %v", tt.cidr, tt.azs, l.Private, l.Public, tt.private, tt.public)
 		}
 		// The plan must always be valid as an explicit plan too.
-		v := &VPCArgs{CIDR: tt.cidr, AZCount: tt.azs, PublicSubnetCIDRs: l.Public, PrivateSubnetCIDRs: l.Private}
-		if _, err := v.layout(); err != nil {
+		v := &VPCSpec{CIDR: tt.cidr, AZCount: tt.azs, PublicSubnetCIDRs: l.Public, PrivateSubnetCIDRs: l.Private}
+		if _, err := v.Layout(); err != nil {
 			t.Errorf("layout of %s/%d does not validate: %v", tt.cidr, tt.azs, err)
 		}
 	}

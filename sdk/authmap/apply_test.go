@@ -16,8 +16,8 @@ import (
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
 
-	"github.com/fargatekit/fargatekit/authmap"
 	"github.com/fargatekit/fargatekit/internal/kubetest"
+	"github.com/fargatekit/fargatekit/sdk/authmap"
 )
 
 // preexisting is aws-auth as EKS and a human left it: node and Fargate roles

@@ -206,3 +206,11 @@ func b64int(s string) *big.Int {
 	}
 	return new(big.Int).SetBytes(b)
 }
+
+// Annotations EKS's pod identity webhook reads on a ServiceAccount.
+const (
+	// AnnotationRoleARN names the IAM role pods of the service account assume.
+	AnnotationRoleARN = "eks.amazonaws.com/role-arn"
+	// AnnotationSTSRegionalEndpoints, "true", makes the SDKs use the regional STS endpoint.
+	AnnotationSTSRegionalEndpoints = "eks.amazonaws.com/sts-regional-endpoints"
+)

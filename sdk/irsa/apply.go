@@ -126,10 +126,8 @@ func (s RoleSpec) Validate() error {
 
 func (s RoleSpec) validateRest() error {
 	var errs []error
-	if !roleNameRE.MatchString(s.Name) {
-		errs = append(errs, fmt.Errorf("%w: role name %q (1..64 of letters, digits, +=,.@_-)", ErrInvalidRole, s.Name))
-	}
-	errs = append(errs, s.RoleSettings.Validate(), validateInlineNames(slices.Sorted(maps.Keys(s.InlinePolicies))))
+	errs = append(errs, ValidateRoleName(s.Name))
+	errs = append(errs, s.RoleSettings.Validate(), ValidateInlinePolicyNames(slices.Sorted(maps.Keys(s.InlinePolicies))))
 	if s.PermissionsBoundary != "" {
 		if _, err := partition.ParseARN(s.PermissionsBoundary, "iam", "policy/"); err != nil {
 			errs = append(errs, fmt.Errorf("%w: permissions boundary: %v", ErrInvalidRole, err))
@@ -660,7 +658,7 @@ func EnsureOIDCProvider(ctx context.Context, api OIDCProviderAPI, spec OIDCProvi
 	if err := spec.Validate(); err != nil {
 		return fail(err)
 	}
-	hostPath, _ := issuerHostPath(spec.IssuerURL)
+	hostPath, _ := IssuerHostPath(spec.IssuerURL)
 	log := opts.logger().With("issuer", spec.IssuerURL)
 	res := &Result{}
 	arn, err := findProvider(ctx, api, hostPath)
@@ -668,7 +666,7 @@ func EnsureOIDCProvider(ctx context.Context, api OIDCProviderAPI, spec OIDCProvi
 		return fail(err)
 	}
 	if arn == "" {
-		in := &iam.CreateOpenIDConnectProviderInput{Url: &spec.IssuerURL, ClientIDList: spec.clientIDs(), Tags: iamTags(spec.Tags)}
+		in := &iam.CreateOpenIDConnectProviderInput{Url: &spec.IssuerURL, ClientIDList: spec.EffectiveClientIDs(), Tags: iamTags(spec.Tags)}
 		if len(spec.Thumbprints) > 0 {
 			in.ThumbprintList = spec.Thumbprints
 		}
@@ -697,7 +695,7 @@ func EnsureOIDCProvider(ctx context.Context, api OIDCProviderAPI, spec OIDCProvi
 		log.Info("irsa: " + what)
 		return nil
 	}
-	for _, c := range spec.clientIDs() {
+	for _, c := range spec.EffectiveClientIDs() {
 		if !slices.Contains(cur.ClientIDList, c) {
 			_, err := api.AddClientIDToOpenIDConnectProvider(ctx, &iam.AddClientIDToOpenIDConnectProviderInput{OpenIDConnectProviderArn: &arn, ClientID: &c})
 			if err := record("AddClientIDToOpenIDConnectProvider "+c, err); err != nil {
@@ -706,7 +704,7 @@ func EnsureOIDCProvider(ctx context.Context, api OIDCProviderAPI, spec OIDCProvi
 		}
 	}
 	for _, c := range cur.ClientIDList {
-		if !slices.Contains(spec.clientIDs(), c) {
+		if !slices.Contains(spec.EffectiveClientIDs(), c) {
 			_, err := api.RemoveClientIDFromOpenIDConnectProvider(ctx, &iam.RemoveClientIDFromOpenIDConnectProviderInput{OpenIDConnectProviderArn: &arn, ClientID: &c})
 			if err := record("RemoveClientIDFromOpenIDConnectProvider "+c, err); err != nil {
 				return fail(err)

@@ -16,7 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/eks"
 	ekstypes "github.com/aws/aws-sdk-go-v2/service/eks/types"
 
-	"github.com/fargatekit/fargatekit/authmap"
+	"github.com/fargatekit/fargatekit/sdk/authmap"
 )
 
 // fakeEKS models the access-entry API as documented: one entry per

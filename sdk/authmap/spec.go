@@ -388,16 +388,30 @@ func (s *SSO) problems() []error {
 }
 
 func (u UserMapping) problems(o options) []error {
-	var errs []error
-	if u.UserARN == "" {
-		errs = append(errs, fmt.Errorf("%w: no userarn", ErrInvalidARN))
-	} else if a, err := partition.ParseARN(u.UserARN, "", ""); err != nil {
-		errs = append(errs, fmt.Errorf("%w: %w", ErrInvalidARN, err))
-	} else if a.Service != "iam" || !(strings.HasPrefix(a.Resource, "user/") || a.Resource == "root") {
-		errs = append(errs, fmt.Errorf("%w: %s is not an IAM user (in mapUsers)", ErrWrongResource, u.UserARN))
-	}
-	return append(errs, subjectProblems(u.Username, u.Groups, true, o)...)
+	return append(userARNProblems(u.UserARN), subjectProblems(u.Username, u.Groups, true, o)...)
 }
+
+func userARNProblems(s string) []error {
+	if s == "" {
+		return []error{fmt.Errorf("%w: no userarn", ErrInvalidARN)}
+	}
+	a, err := partition.ParseARN(s, "", "")
+	if err != nil {
+		return []error{fmt.Errorf("%w: %w", ErrInvalidARN, err)}
+	}
+	if a.Service != "iam" || !(strings.HasPrefix(a.Resource, "user/") || a.Resource == "root") {
+		return []error{fmt.Errorf("%w: %s is not an IAM user (in mapUsers)", ErrWrongResource, s)}
+	}
+	return nil
+}
+
+// ValidateRoleARN checks the ARN of a role to map, with or without its path:
+// an IAM role (not a role session), in a known partition. Every problem wraps
+// [ErrInvalidARN] or [ErrWrongResource].
+func ValidateRoleARN(s string) error { return errors.Join(roleARNProblems(pathlessOrSame(s))...) }
+
+// ValidateUserARN checks the ARN of an IAM user (or account root) to map.
+func ValidateUserARN(s string) error { return errors.Join(userARNProblems(s)...) }
 
 // subjectProblems checks a username and groups.
 func subjectProblems(username string, groups []string, user bool, o options) []error {

@@ -4,23 +4,20 @@ import (
 	"errors"
 	"strings"
 	"testing"
-
-	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
 func ptr[T any](v T) *T { return &v }
 
 func TestValidateAcceptsDefaults(t *testing.T) {
-	for name, a := range map[string]FargateClusterArgs{
+	for name, a := range map[string]ClusterSpec{
 		"zero":     {},
 		"explicit": {ClusterName: "demo_1", KubernetesVersion: "1.33", Region: "cn-north-1", Partition: "aws-cn", AccountID: "123456789012"},
-		"byo": {Existing: &ExistingNetwork{VpcID: pulumi.String("vpc-1"),
-			PrivateSubnetIDs: []pulumi.StringInput{pulumi.String("subnet-a"), pulumi.String("subnet-b")}}},
+		"byo":      {Existing: &ExistingNetwork{VpcID: "vpc-1", PrivateSubnetIDs: []string{"subnet-a", "subnet-b"}}},
 		"full": {
-			VPC:            &VPCArgs{CIDR: "172.16.0.0/20", AvailabilityZones: []string{"us-east-1a", "us-east-1b", "us-east-1c"}, SingleNATGateway: true},
+			VPC:            &VPCSpec{CIDR: "172.16.0.0/20", AvailabilityZones: []string{"us-east-1a", "us-east-1b", "us-east-1c"}, SingleNATGateway: true},
 			EndpointAccess: EndpointPublic, PublicAccessCIDRs: []string{"203.0.113.0/24"},
 			LogTypes:           LogTypes(),
-			SecretsEncryption:  &SecretsEncryption{KeyARN: pulumi.String("arn:aws:kms:us-east-1:123456789012:key/abcd")},
+			SecretsEncryption:  &SecretsEncryption{KeyARN: "arn:aws:kms:us-east-1:123456789012:key/abcd"},
 			AuthenticationMode: "API", BootstrapClusterCreatorAdminPermissions: ptr(false),
 			FargateProfiles: []FargateProfile{
 				{Name: "system", Selectors: []Selector{{Namespace: "kube-*", Labels: map[string]string{"k8s-app": "kube-dns"}}}},
@@ -38,11 +35,11 @@ func TestValidateAcceptsDefaults(t *testing.T) {
 }
 
 func TestValidateReportsEveryProblem(t *testing.T) {
-	a := FargateClusterArgs{
+	a := ClusterSpec{
 		ClusterName:       "-bad name",
 		KubernetesVersion: "v1.33",
 		Region:            "us-west-2", Partition: "aws-cn", AccountID: "42",
-		VPC:            &VPCArgs{CIDR: "10.0.0.0/8", AZCount: 1},
+		VPC:            &VPCSpec{CIDR: "10.0.0.0/8", AZCount: 1},
 		EndpointAccess: EndpointPrivate, PublicAccessCIDRs: []string{"1.2.3.4/8"},
 		LogTypes:           []string{"api", "api", "kubelet"},
 		SecretsEncryption:  &SecretsEncryption{},
@@ -85,25 +82,24 @@ func TestValidateReportsEveryProblem(t *testing.T) {
 }
 
 func TestValidateNetwork(t *testing.T) {
-	s := func(v string) pulumi.StringInput { return pulumi.String(v) }
 	tests := []struct {
 		name string
-		a    FargateClusterArgs
+		a    ClusterSpec
 		want []string // substrings; nil means valid
 	}{
-		{"both modes", FargateClusterArgs{VPC: &VPCArgs{}, Existing: &ExistingNetwork{}}, []string{"VPC: VPC (create) and Existing (bring your own) are exclusive"}},
-		{"byo empty", FargateClusterArgs{Existing: &ExistingNetwork{PublicSubnetIDs: []pulumi.StringInput{nil}}},
-			[]string{"Existing.VpcID: required", "Existing.PrivateSubnetIDs: 0 given", "Existing.PublicSubnetIDs[0]: nil"}},
-		{"byo one subnet", FargateClusterArgs{Existing: &ExistingNetwork{VpcID: s("vpc-1"), PrivateSubnetIDs: []pulumi.StringInput{s("a")}}},
+		{"both modes", ClusterSpec{VPC: &VPCSpec{}, Existing: &ExistingNetwork{}}, []string{"VPC: VPC (create) and Existing (bring your own) are exclusive"}},
+		{"byo empty", ClusterSpec{Existing: &ExistingNetwork{PublicSubnetIDs: []string{""}}},
+			[]string{"Existing.VpcID: required", "Existing.PrivateSubnetIDs: 0 given", "Existing.PublicSubnetIDs[0]: empty"}},
+		{"byo one subnet", ClusterSpec{Existing: &ExistingNetwork{VpcID: "vpc-1", PrivateSubnetIDs: []string{"a"}}},
 			[]string{"1 given"}},
-		{"az names vs count", FargateClusterArgs{VPC: &VPCArgs{AZCount: 3, AvailabilityZones: []string{"a", "a"}}},
+		{"az names vs count", ClusterSpec{VPC: &VPCSpec{AZCount: 3, AvailabilityZones: []string{"a", "a"}}},
 			[]string{"2 zones given but AZCount is 3", `AvailabilityZones[1]: "a" is empty or repeated`}},
-		{"host bits", FargateClusterArgs{VPC: &VPCArgs{CIDR: "10.0.1.0/16"}}, []string{"host bits set (the network is 10.0.0.0/16)"}},
-		{"ipv6", FargateClusterArgs{VPC: &VPCArgs{CIDR: "fd00::/48"}}, []string{"not an IPv4 CIDR"}},
-		{"too small", FargateClusterArgs{VPC: &VPCArgs{CIDR: "10.0.0.0/27"}}, []string{"too small for 2 zones"}},
-		{"explicit ok", FargateClusterArgs{VPC: &VPCArgs{CIDR: "10.0.0.0/16",
+		{"host bits", ClusterSpec{VPC: &VPCSpec{CIDR: "10.0.1.0/16"}}, []string{"host bits set (the network is 10.0.0.0/16)"}},
+		{"ipv6", ClusterSpec{VPC: &VPCSpec{CIDR: "fd00::/48"}}, []string{"not an IPv4 CIDR"}},
+		{"too small", ClusterSpec{VPC: &VPCSpec{CIDR: "10.0.0.0/27"}}, []string{"too small for 2 zones"}},
+		{"explicit ok", ClusterSpec{VPC: &VPCSpec{CIDR: "10.0.0.0/16",
 			PublicSubnetCIDRs: []string{"10.0.0.0/24", "10.0.1.0/24"}, PrivateSubnetCIDRs: []string{"10.0.128.0/18", "10.0.192.0/18"}}}, nil},
-		{"explicit bad", FargateClusterArgs{VPC: &VPCArgs{CIDR: "10.0.0.0/16",
+		{"explicit bad", ClusterSpec{VPC: &VPCSpec{CIDR: "10.0.0.0/16",
 			PublicSubnetCIDRs: []string{"10.0.0.0/24", "10.1.0.0/24", "10.0.0.0/30"}, PrivateSubnetCIDRs: []string{"10.0.0.0/17", "x"}}},
 			[]string{"VPC.PublicSubnetCIDRs: 3 CIDRs for 2 availability zones", `PublicSubnetCIDRs[1]: "10.1.0.0/24" is not inside`,
 				`PublicSubnetCIDRs[2]: "10.0.0.0/30": a subnet is at most /28`, `PrivateSubnetCIDRs[1]: "x"`,
@@ -131,26 +127,21 @@ func TestValidateNetwork(t *testing.T) {
 
 func TestValidateEncryptionAndAuth(t *testing.T) {
 	tests := []struct {
-		a    FargateClusterArgs
+		a    ClusterSpec
 		want string
 	}{
-		{FargateClusterArgs{SecretsEncryption: &SecretsEncryption{CreateKey: true, KeyARN: pulumi.String("x")}}, "CreateKey and KeyARN are exclusive"},
-		{FargateClusterArgs{SecretsEncryption: &SecretsEncryption{KeyARN: pulumi.String("arn:aws:s3:::bucket")}}, "SecretsEncryption.KeyARN"},
-		{FargateClusterArgs{AuthenticationMode: "IAM"}, `"IAM" is not CONFIG_MAP`},
-		{FargateClusterArgs{EndpointAccess: "internal"}, `"internal" is not public, private or both`},
-		{FargateClusterArgs{Region: "mars-1"}, "Region:"},
-		{FargateClusterArgs{Partition: "aws-iso"}, "Partition:"},
+		{ClusterSpec{SecretsEncryption: &SecretsEncryption{CreateKey: true, KeyARN: "x"}}, "CreateKey and KeyARN are exclusive"},
+		{ClusterSpec{SecretsEncryption: &SecretsEncryption{KeyARN: "arn:aws:s3:::bucket"}}, "SecretsEncryption.KeyARN"},
+		{ClusterSpec{AuthenticationMode: "IAM"}, `"IAM" is not CONFIG_MAP`},
+		{ClusterSpec{EndpointAccess: "internal"}, `"internal" is not public, private or both`},
+		{ClusterSpec{Region: "mars-1"}, "Region:"},
+		{ClusterSpec{Partition: "aws-iso"}, "Partition:"},
 	}
 	for _, tt := range tests {
 		err := tt.a.Validate()
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("Validate(%+v) = %v, want %q", tt.a, err, tt.want)
 		}
-	}
-	// A KMS ARN from another resource (an output) cannot be checked up front.
-	a := FargateClusterArgs{SecretsEncryption: &SecretsEncryption{KeyARN: pulumi.String("x").ToStringOutput()}}
-	if err := a.Validate(); err != nil {
-		t.Errorf("output key ARN refused: %v", err)
 	}
 }
 
@@ -199,48 +190,48 @@ func TestSelectorMatches(t *testing.T) {
 }
 
 func TestWithDefaults(t *testing.T) {
-	d := FargateClusterArgs{VPC: &VPCArgs{AvailabilityZones: []string{"a", "b", "c"}}}.withDefaults("demo")
+	d := ClusterSpec{ClusterName: "demo", VPC: &VPCSpec{AvailabilityZones: []string{"a", "b", "c"}}}.WithDefaults()
 	if d.ClusterName != "demo" || d.VPC.CIDR != DefaultVPCCIDR || d.VPC.AZCount != 3 || d.EndpointAccess != EndpointPublicAndPrivate ||
 		d.AuthenticationMode != "API_AND_CONFIG_MAP" || !*d.BootstrapClusterCreatorAdminPermissions ||
 		len(d.FargateProfiles) != 1 || d.FargateProfiles[0].Name != DefaultProfileName {
 		t.Errorf("defaults = %+v", d)
 	}
-	orig := &VPCArgs{}
-	_ = FargateClusterArgs{VPC: orig}.withDefaults("x")
+	orig := &VPCSpec{}
+	_ = ClusterSpec{VPC: orig}.WithDefaults()
 	if orig.CIDR != "" {
-		t.Error("withDefaults modified the caller's VPCArgs")
+		t.Error("WithDefaults modified the caller's VPCSpec")
 	}
 }
 
 func TestValidateKubeconfigOptions(t *testing.T) {
-	a := FargateClusterArgs{Kubeconfig: KubeconfigOptions{Exec: "kubectl", RoleARN: "arn:aws:iam::123456789012:user/x", Profile: "my profile"}}
+	a := ClusterSpec{Kubeconfig: KubeconfigOptions{Exec: "kubectl", RoleARN: "arn:aws:iam::123456789012:user/x", Profile: "my profile"}}
 	err := a.Validate()
 	for _, w := range []string{"Kubeconfig.Exec:", "Kubeconfig.RoleARN:", "Kubeconfig.Profile:"} {
 		if err == nil || !strings.Contains(err.Error(), w) {
 			t.Errorf("error %v does not mention %s", err, w)
 		}
 	}
-	ok := FargateClusterArgs{Kubeconfig: KubeconfigOptions{Exec: "aws", RoleARN: "arn:aws-cn:iam::123456789012:role/admin", Profile: "prod"}}
+	ok := ClusterSpec{Kubeconfig: KubeconfigOptions{Exec: "aws", RoleARN: "arn:aws-cn:iam::123456789012:role/admin", Profile: "prod"}}
 	if err := ok.Validate(); err != nil {
 		t.Error(err)
 	}
 }
 
 func TestValidateThumbprints(t *testing.T) {
-	bad := FargateClusterArgs{OIDCThumbprints: []string{"not-hex"}}
+	bad := ClusterSpec{OIDCThumbprints: []string{"not-hex"}}
 	if err := bad.Validate(); err == nil || !strings.Contains(err.Error(), "OIDCThumbprints:") {
 		t.Errorf("bad thumbprint: %v", err)
 	}
-	good := FargateClusterArgs{OIDCThumbprints: []string{strings.Repeat("9e", 20)}}
+	good := ClusterSpec{OIDCThumbprints: []string{strings.Repeat("9e", 20)}}
 	if err := good.Validate(); err != nil {
 		t.Error(err)
 	}
 }
 
 func TestValidateAgainstExplicitRegion(t *testing.T) {
-	a := FargateClusterArgs{Region: "eu-west-1",
-		VPC:               &VPCArgs{AvailabilityZones: []string{"eu-west-1a", "us-east-1b"}},
-		SecretsEncryption: &SecretsEncryption{KeyARN: pulumi.String("arn:aws:kms:us-east-1:123456789012:key/k")}}
+	a := ClusterSpec{Region: "eu-west-1",
+		VPC:               &VPCSpec{AvailabilityZones: []string{"eu-west-1a", "us-east-1b"}},
+		SecretsEncryption: &SecretsEncryption{KeyARN: "arn:aws:kms:us-east-1:123456789012:key/k"}}
 	err := a.Validate()
 	for _, w := range []string{`VPC.AvailabilityZones[1]: "us-east-1b" is not a zone of region "eu-west-1"`, `SecretsEncryption.KeyARN: key is in "us-east-1"`} {
 		if err == nil || !strings.Contains(err.Error(), w) {

@@ -1,0 +1,51 @@
+package authmap
+
+import sdk "github.com/fargatekit/fargatekit/sdk/authmap"
+
+// The values the component's Args use, from the Pulumi-free layer
+// [github.com/fargatekit/fargatekit/sdk/authmap] (parsing, merging and
+// rendering aws-auth, client-go and access-entry apply functions): the same
+// values, so mappings written for one mean the same in the other.
+
+// Kubernetes groups with a meaning for aws-auth.
+const (
+	// GroupMasters is bound to cluster-admin; mapping it needs AllowSystemMasters.
+	GroupMasters = sdk.GroupMasters
+	// GroupBootstrappers, GroupNodes and GroupNodeProxier are the groups of node and Fargate roles.
+	GroupBootstrappers = sdk.GroupBootstrappers
+	GroupNodes         = sdk.GroupNodes
+	GroupNodeProxier   = sdk.GroupNodeProxier
+)
+
+// Usernames of the mappings EKS writes for nodes and Fargate pods.
+const (
+	// NodeUsername is the username of EC2 node roles.
+	NodeUsername = sdk.NodeUsername
+	// FargateUsername is the username of Fargate pod-execution roles.
+	FargateUsername = sdk.FargateUsername
+)
+
+// Where EKS's authenticator looks for the ConfigMap.
+const (
+	DefaultNamespace = sdk.DefaultNamespace
+	DefaultName      = sdk.DefaultName
+)
+
+// Errors a refused mapping wraps besides [ErrInvalidArgs]: the SDK layer's
+// values, so errors.Is works with either package's names.
+var (
+	// ErrInvalidARN: an ARN does not parse, names an unknown partition or has a bad account.
+	ErrInvalidARN = sdk.ErrInvalidARN
+	// ErrWrongResource: a valid ARN of the wrong kind (a user among roles, a session ARN, ...).
+	ErrWrongResource = sdk.ErrWrongResource
+	// ErrEmptyUsername: a mapping without a username.
+	ErrEmptyUsername = sdk.ErrEmptyUsername
+	// ErrUnknownTemplate: a {{...}} variable the authenticator does not substitute.
+	ErrUnknownTemplate = sdk.ErrUnknownTemplate
+	// ErrShadowed: one identity mapped twice with different usernames or groups.
+	ErrShadowed = sdk.ErrShadowed
+	// ErrSystemMasters: system:masters without AllowSystemMasters.
+	ErrSystemMasters = sdk.ErrSystemMasters
+	// ErrNotMigratable: a mapping access entries cannot express (AccessEntries mode).
+	ErrNotMigratable = sdk.ErrNotMigratable
+)
