@@ -54,5 +54,4 @@
 // it; whoever runs the deployment needs that command on PATH.
 // *FargateCluster is a [clusterref.ClusterRef] (Ref; Ready returns the CoreDNS
 // add-on), so irsa, lbc and authmap components take it directly.
-//
 package eksfargate
