@@ -3,6 +3,7 @@ package eksfargate
 import (
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
@@ -119,7 +120,17 @@ var placeholderSubnets = []string{"subnet-00000000", "subnet-00000001"}
 func (a FargateClusterArgs) plainSpec() ClusterSpec {
 	s := a.ClusterSpec
 	if n := a.Network; n != nil && s.Existing == nil && s.VPC == nil {
-		s.Existing = &ExistingNetwork{VpcID: "vpc-00000000", PrivateSubnetIDs: placeholderSubnets}
+		// Per-profile subnets stand for themselves: they are checked against
+		// the given list once it is known (checkSubnets).
+		private := slices.Clone(placeholderSubnets)
+		for _, p := range s.FargateProfiles {
+			for _, id := range p.SubnetIDs {
+				if id != "" && !slices.Contains(private, id) {
+					private = append(private, id)
+				}
+			}
+		}
+		s.Existing = &ExistingNetwork{VpcID: "vpc-00000000", PrivateSubnetIDs: private}
 	}
 	if a.SecretsKeyARN != nil && s.SecretsEncryption == nil {
 		s.SecretsEncryption = &SecretsEncryption{KeyARN: "arn:aws:kms:" + placeholderRegion(s.Region) + ":000000000000:key/placeholder"}

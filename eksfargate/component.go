@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"slices"
 	"strconv"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
@@ -85,6 +86,7 @@ type FargateCluster struct {
 	Provider *kubernetes.Provider
 
 	spec      ClusterSpec // defaulted
+	natIPs    pulumi.StringArray
 	netArgs   *NetworkArgs
 	keyARN    pulumi.StringInput
 	partition partition.Partition
@@ -115,6 +117,11 @@ func NewFargateCluster(ctx *pulumi.Context, name string, args *FargateClusterArg
 	c := &FargateCluster{spec: spec, netArgs: args.Network, keyARN: args.SecretsKeyARN, AuthenticationMode: spec.AuthenticationMode}
 	if err := ctx.RegisterComponentResource(TypeToken, name, c, opts...); err != nil {
 		return nil, fmt.Errorf("eksfargate: NewFargateCluster %s: %w", name, err)
+	}
+	for _, w := range spec.Warnings() {
+		if err := ctx.Log.Warn(w, &pulumi.LogArgs{Resource: c}); err != nil {
+			return nil, fmt.Errorf("eksfargate: NewFargateCluster %s: %w", name, err)
+		}
 	}
 	if err := c.build(ctx, name); err != nil {
 		return nil, fmt.Errorf("eksfargate: NewFargateCluster %s: %w", name, err)
@@ -147,7 +154,10 @@ func (c *FargateCluster) build(ctx *pulumi.Context, name string) error {
 		return err
 	}
 	c.OIDCIssuerURL, c.OIDCProviderArn = c.OIDC.IssuerURL, c.OIDC.Arn
-	if err := c.profiles(ctx, name, append(networkReady, podPolicy)); err != nil {
+	if podPolicy != nil {
+		networkReady = append(networkReady, podPolicy)
+	}
+	if err := c.profiles(ctx, name, networkReady); err != nil {
 		return err
 	}
 	if err := c.addons(ctx, name); err != nil {
@@ -175,14 +185,20 @@ func (c *FargateCluster) build(ctx *pulumi.Context, name string) error {
 // provider's invokes; the region is never guessed.
 func (c *FargateCluster) locate(ctx *pulumi.Context) error {
 	parent := pulumi.Parent(c)
-	c.Region, c.AccountID = c.spec.Region, c.spec.AccountID
-	if c.Region == "" {
-		r, err := aws.GetRegion(ctx, nil, parent)
-		if err != nil {
-			return fmt.Errorf("getRegion: %w", err)
-		}
-		c.Region = r.Name
+	// The provider's region and account are always read: explicit ones
+	// must equal them (every ARN and the pod-execution trust depend on them).
+	r, err := aws.GetRegion(ctx, nil, parent)
+	if err != nil {
+		return fmt.Errorf("getRegion: %w", err)
 	}
+	id, err := aws.GetCallerIdentity(ctx, nil, parent)
+	if err != nil {
+		return fmt.Errorf("getCallerIdentity: %w", err)
+	}
+	if err := c.spec.CheckLocation(r.Name, id.AccountId); err != nil {
+		return err
+	}
+	c.Region, c.AccountID = r.Name, id.AccountId
 	pid := c.spec.Partition
 	if pid == "" {
 		p, err := aws.GetPartition(ctx, nil, parent)
@@ -190,13 +206,6 @@ func (c *FargateCluster) locate(ctx *pulumi.Context) error {
 			return fmt.Errorf("getPartition: %w", err)
 		}
 		pid = p.Partition
-	}
-	if c.AccountID == "" {
-		id, err := aws.GetCallerIdentity(ctx, nil, parent)
-		if err != nil {
-			return fmt.Errorf("getCallerIdentity: %w", err)
-		}
-		c.AccountID = id.AccountId
 	}
 	p, err := partition.ByID(pid)
 	if err != nil {
@@ -267,19 +276,22 @@ func (c *FargateCluster) network(ctx *pulumi.Context, name string) ([]pulumi.Res
 	if err != nil {
 		return nil, err
 	}
-	zones := v.AvailabilityZones
-	if len(zones) == 0 {
-		res, err := aws.GetAvailabilityZones(ctx, &aws.GetAvailabilityZonesArgs{
-			State:   pulumi.StringRef("available"),
-			Filters: []aws.GetAvailabilityZonesFilter{{Name: "opt-in-status", Values: []string{"opt-in-not-required"}}},
-		}, parent)
-		if err != nil {
-			return nil, fmt.Errorf("getAvailabilityZones: %w", err)
-		}
-		if len(res.Names) < v.AZCount {
-			return nil, fmt.Errorf("%w: region %s has %d available zones, AZCount is %d", ErrInvalidSpec, c.Region, len(res.Names), v.AZCount)
-		}
-		zones = res.Names[:v.AZCount]
+	// Zones by ID: named zones are checked, and the default ones skip the
+	// zone IDs EKS does not support (sdk.SelectZones, as the SDK path).
+	res, err := aws.GetAvailabilityZones(ctx, &aws.GetAvailabilityZonesArgs{
+		State:   pulumi.StringRef("available"),
+		Filters: []aws.GetAvailabilityZonesFilter{{Name: "opt-in-status", Values: []string{"opt-in-not-required"}}},
+	}, parent)
+	if err != nil {
+		return nil, fmt.Errorf("getAvailabilityZones: %w", err)
+	}
+	selected, err := sdk.SelectZones(sdk.ZonesFromNames(res.Names, res.ZoneIds), v.AvailabilityZones, v.AZCount)
+	if err != nil {
+		return nil, fmt.Errorf("region %s: %w", c.Region, err)
+	}
+	var zones []string
+	for _, z := range selected {
+		zones = append(zones, z.Name)
 	}
 	c.VPC, err = ec2.NewVpc(ctx, name+"-vpc", &ec2.VpcArgs{
 		CidrBlock:          pulumi.String(layout.VPC),
@@ -336,6 +348,7 @@ func (c *FargateCluster) network(ctx *pulumi.Context, name string) ([]pulumi.Res
 				return nil, err
 			}
 			c.NATGateways = append(c.NATGateways, nat)
+			c.natIPs = append(c.natIPs, eip.PublicIp)
 		}
 	}
 	var ready []pulumi.Resource
@@ -403,9 +416,15 @@ func (c *FargateCluster) tagExisting(ctx *pulumi.Context, name string) error {
 				if short == "" {
 					short = "cluster"
 				}
+				opts := []pulumi.ResourceOption{pulumi.Parent(c)}
+				if short != "cluster" {
+					// The role tags are shared: other clusters' load balancer
+					// controllers read them too. Destroy leaves them.
+					opts = append(opts, pulumi.RetainOnDelete(true))
+				}
 				if _, err := ec2.NewTag(ctx, fmt.Sprintf("%s-%s-%d-%s-tag", name, tier.tier, i, short), &ec2.TagArgs{
 					ResourceId: pulumi.String(id), Key: pulumi.String(k), Value: pulumi.String(tags[k]),
-				}, pulumi.Parent(c)); err != nil {
+				}, opts...); err != nil {
 					return err
 				}
 			}
@@ -424,19 +443,30 @@ func (c *FargateCluster) roles(ctx *pulumi.Context, name string) (clusterPolicy,
 	}
 	var attachments []pulumi.Resource
 	clusterTrust := sdk.ClusterRoleTrust(c.partition)
-	for _, r := range []struct {
+	type roleSpec struct {
 		suffix, policy string
 		trust          string
 		role           **iam.Role
-	}{
-		{"-cluster-role", ClusterPolicy, clusterTrust.String(), &c.ClusterRole},
-		{"-pod-execution-role", PodExecutionRolePolicy, podTrust.String(), &c.PodExecutionRole},
-	} {
-		role, err := iam.NewRole(ctx, name+r.suffix, &iam.RoleArgs{
+		path, boundary string
+	}
+	specs := []roleSpec{{"-cluster-role", ClusterPolicy, clusterTrust.String(), &c.ClusterRole, "", ""}}
+	pr := c.spec.PodExecutionRole
+	if pr.ARN == "" {
+		specs = append(specs, roleSpec{"-pod-execution-role", PodExecutionRolePolicy, podTrust.String(), &c.PodExecutionRole, pr.Path, pr.PermissionsBoundary})
+	}
+	for _, r := range specs {
+		args := &iam.RoleArgs{
 			AssumeRolePolicy: pulumi.String(r.trust),
 			Description:      pulumi.String(fmt.Sprintf("EKS %s of cluster %s (fargatekit)", r.suffix[1:], c.spec.ClusterName)),
 			Tags:             c.tags(nil),
-		}, parent)
+		}
+		if r.path != "" {
+			args.Path = pulumi.String(r.path)
+		}
+		if r.boundary != "" {
+			args.PermissionsBoundary = pulumi.String(r.boundary)
+		}
+		role, err := iam.NewRole(ctx, name+r.suffix, args, parent)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -448,6 +478,11 @@ func (c *FargateCluster) roles(ctx *pulumi.Context, name string) (clusterPolicy,
 		}
 		*r.role = role
 		attachments = append(attachments, att)
+	}
+	if pr.ARN != "" {
+		// A role made elsewhere: nothing to create or wait for.
+		c.PodExecutionRoleArn = pulumi.String(pr.ARN).ToStringOutput()
+		return attachments[0], nil, nil
 	}
 	c.PodExecutionRoleArn = c.PodExecutionRole.Arn
 	return attachments[0], attachments[1], nil
@@ -494,6 +529,18 @@ func (c *FargateCluster) cluster(ctx *pulumi.Context, name string, clusterPolicy
 	}
 	if len(s.PublicAccessCIDRs) > 0 {
 		vpc.PublicAccessCidrs = pulumi.ToStringArray(s.PublicAccessCIDRs)
+		if s.NeedsNATAddressesInPublicCIDRs() && len(c.natIPs) > 0 {
+			// Pods reach a public-only endpoint through the NAT gateways:
+			// their addresses join the allowed blocks (an existing network
+			// with this setting is refused by Validate).
+			vpc.PublicAccessCidrs = pulumi.All(pulumi.ToStringArray(s.PublicAccessCIDRs), c.natIPs).ApplyT(func(v []any) []string {
+				out := append([]string{}, v[0].([]string)...)
+				for _, ip := range v[1].([]string) {
+					out = append(out, ip+"/32")
+				}
+				return out
+			}).(pulumi.StringArrayOutput)
+		}
 	}
 	cargs := &eks.ClusterArgs{
 		Name:      pulumi.String(s.ClusterName),
@@ -511,6 +558,12 @@ func (c *FargateCluster) cluster(ctx *pulumi.Context, name string, clusterPolicy
 	}
 	if s.KubernetesVersion != "" {
 		cargs.Version = pulumi.String(s.KubernetesVersion)
+	}
+	if s.UpgradePolicy != "" {
+		cargs.UpgradePolicy = eks.ClusterUpgradePolicyArgs{SupportType: pulumi.String(s.UpgradePolicy)}
+	}
+	if s.ZonalShift {
+		cargs.ZonalShiftConfig = eks.ClusterZonalShiftConfigArgs{Enabled: pulumi.Bool(true)}
 	}
 	if len(s.LogTypes) > 0 {
 		cargs.EnabledClusterLogTypes = pulumi.ToStringArray(s.LogTypes)
@@ -555,14 +608,21 @@ func (c *FargateCluster) profiles(ctx *pulumi.Context, name string, first []pulu
 			}
 			sels = append(sels, sel)
 		}
+		subnets := pulumi.StringArrayInput(c.PrivateSubnetIDs)
+		if len(p.SubnetIDs) > 0 {
+			subnets = c.profileSubnets(p.SubnetIDs)
+		}
+		// The physical name carries a content hash (sdk.ProfileName): a
+		// changed profile is a new name, so Pulumi creates it before deleting
+		// the old one (create-before-delete; a fixed name forces delete-first).
 		fp, err := eks.NewFargateProfile(ctx, name+"-profile-"+p.Name, &eks.FargateProfileArgs{
 			ClusterName:         c.Cluster.Name,
-			FargateProfileName:  pulumi.String(p.Name),
-			PodExecutionRoleArn: c.PodExecutionRole.Arn,
-			SubnetIds:           c.PrivateSubnetIDs,
+			FargateProfileName:  pulumi.String(sdk.ProfileName(p)),
+			PodExecutionRoleArn: c.PodExecutionRoleArn,
+			SubnetIds:           subnets,
 			Selectors:           sels,
 			Tags:                c.tags(p.Tags),
-		}, pulumi.Parent(c), pulumi.DependsOn(prev))
+		}, pulumi.Parent(c), pulumi.DependsOn(prev), pulumi.DeleteBeforeReplace(false))
 		if err != nil {
 			return err
 		}
@@ -570,6 +630,19 @@ func (c *FargateCluster) profiles(ctx *pulumi.Context, name string, first []pulu
 		prev = []pulumi.Resource{fp}
 	}
 	return nil
+}
+
+// profileSubnets are a profile's own subnets, checked once the cluster's
+// private subnets are known: each must be one of them.
+func (c *FargateCluster) profileSubnets(ids []string) pulumi.StringArrayOutput {
+	return c.PrivateSubnetIDs.ApplyT(func(private []string) ([]string, error) {
+		for _, id := range ids {
+			if !slices.Contains(private, id) {
+				return nil, fmt.Errorf("eksfargate: %w: profile subnet %s is not one of the cluster's private subnets %v", ErrInvalidSpec, id, private)
+			}
+		}
+		return ids, nil
+	}).(pulumi.StringArrayOutput)
 }
 
 // addons creates coredns (computeType Fargate, after the profile that selects

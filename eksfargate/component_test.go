@@ -282,7 +282,7 @@ func TestProfileChainAndCoreDNSOrder(t *testing.T) {
 		t.Fatalf("%d profiles", len(profiles))
 	}
 	for i, p := range profiles {
-		if p.Name != "demo-profile-"+args.FargateProfiles[i].Name || p.InputString("fargateProfileName") != args.FargateProfiles[i].Name {
+		if p.Name != "demo-profile-"+args.FargateProfiles[i].Name || p.InputString("fargateProfileName") != sdk.ProfileName(args.FargateProfiles[i]) {
 			t.Errorf("profile %d is %s", i, p.Name)
 		}
 		if i == 0 {
@@ -349,20 +349,14 @@ func TestPartitionAwareness(t *testing.T) {
 	}
 }
 
-func TestExplicitLocationSkipsInvokes(t *testing.T) {
-	refuse := func(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
-		return nil, errors.New("invoked " + args.Token)
+func TestExplicitLocationChecked(t *testing.T) {
+	spec := ClusterSpec{
+		Region:    "eu-central-1",
+		AccountID: "111122223333",
+		VPC:       &VPCSpec{AvailabilityZones: []string{"eu-central-1b", "eu-central-1c"}},
 	}
-	g, fc := run(t, &FargateClusterArgs{
-		ClusterSpec: ClusterSpec{
-			Region:    "eu-central-1",
-			AccountID: "111122223333",
-			VPC:       &VPCSpec{AvailabilityZones: []string{"eu-central-1b", "eu-central-1c"}},
-		},
-	},
-		mockstack.WithCall("aws:index/getRegion:getRegion", refuse),
-		mockstack.WithCall("aws:index/getCallerIdentity:getCallerIdentity", refuse),
-		mockstack.WithCall("aws:index/getAvailabilityZones:getAvailabilityZones", refuse))
+	g, fc := run(t, &FargateClusterArgs{ClusterSpec: spec},
+		mockstack.WithRegion("eu-central-1"), mockstack.WithAccount("111122223333"))
 	if fc.PartitionID != "aws" {
 		t.Errorf("partition %s", fc.PartitionID)
 	}
@@ -371,6 +365,23 @@ func TestExplicitLocationSkipsInvokes(t *testing.T) {
 	}
 	if got := one(t, g, tProbe, "probe").InputString(`tags["region"]`); got != "eu-central-1" {
 		t.Errorf("region = %s", got)
+	}
+
+	// The provider elsewhere: refused before any child registers.
+	for _, opts := range [][]mockstack.Option{
+		{mockstack.WithRegion("eu-west-1"), mockstack.WithAccount("111122223333")},
+		{mockstack.WithRegion("eu-central-1"), mockstack.WithAccount("999999999999")},
+	} {
+		g, err := mockstack.Run(func(ctx *pulumi.Context) error {
+			_, err := NewFargateCluster(ctx, "demo", &FargateClusterArgs{ClusterSpec: spec})
+			return err
+		}, opts...)
+		if !errors.Is(err, sdk.ErrLocationMismatch) || !errors.Is(err, ErrInvalidSpec) {
+			t.Errorf("mismatch: err = %v", err)
+		}
+		if g.Len() != 1 || g.Resources[0].Type != TypeToken {
+			t.Errorf("mismatch registered:\n%s", g.Tree())
+		}
 	}
 }
 

@@ -41,8 +41,8 @@ type Resource struct {
 	// IgnoreChanges, ReplaceOnChanges and DeletedWith echo resource options.
 	IgnoreChanges, ReplaceOnChanges []string
 	DeletedWith                     string
-	// Protect and RetainOnDelete echo resource options.
-	Protect, RetainOnDelete bool
+	// Protect, RetainOnDelete and DeleteBeforeReplace echo resource options.
+	Protect, RetainOnDelete, DeleteBeforeReplace bool
 	// Read is true for a resource read with Get (ReadResource) rather than
 	// registered; ID is then the ID asked for.
 	Read bool
@@ -173,6 +173,7 @@ func (m *monitor) NewResource(args pulumi.MockResourceArgs) (string, resource.Pr
 		r.DeletedWith = rpc.GetDeletedWith()
 		r.Protect = rpc.GetProtect()
 		r.RetainOnDelete = rpc.GetRetainOnDelete()
+		r.DeleteBeforeReplace = rpc.GetDeleteBeforeReplace()
 	} else if rpc := args.ReadRPC; rpc != nil {
 		// A Get (ReadResource) of an existing resource: the SDK reports it as
 		// non-custom; WithOutputs supplies the state read.
@@ -327,7 +328,7 @@ func (m *monitor) clusterOutputs(r *Resource, out resource.PropertyMap) {
 	vpc["vpcId"] = "vpc-" + hexID(r.URN+"vpc", 17)
 	version := m.str(r, "version")
 	if version == "" {
-		version = "1.33"
+		version = "1.36"
 	}
 	for k, v := range map[string]any{
 		"endpoint":             "https://" + strings.ToUpper(hexID(r.URN, 32)) + ".gr7." + m.s.region + ".eks." + p.DNSSuffix,

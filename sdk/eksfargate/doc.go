@@ -22,6 +22,55 @@
 // Region, account and partition come from the AWS provider (Pulumi) or the
 // SDK's configuration and STS unless given; a region is never guessed.
 //
+// # AWS rules checked before anything is created
+//
+// Validate reports every rule below at once (errors.Join), each a
+// [*FieldError] wrapping [ErrInvalidSpec] and the named error, so that a
+// spec EKS would refuse 15 minutes into an apply is refused before the first
+// resource. The Pulumi component registers nothing for a refused spec.
+//
+//	rule                                                   error                            source
+//	≤ 10 Fargate profiles per cluster                       ErrTooManyProfiles               EKS service quotas (docs.aws.amazon.com/eks/latest/userguide/service-quotas.html)
+//	1-5 selectors per profile                               ErrTooManySelectors              same; CreateFargateProfile API reference
+//	≤ 5 labels per selector                                 ErrTooManyLabels                 same (service quotas, Fargate profile selector labels)
+//	profile name not starting with eks-                     ErrReservedProfileName           EKS user guide, Fargate profile (fargate-profile.html)
+//	no selector in two profiles (a pod would land on either) ErrDuplicateSelector             EKS user guide, Fargate profile ("EKS picks one of the matches at random")
+//	Kubernetes version one EKS offers                       ErrUnsupportedKubernetesVersion  EKS Kubernetes release calendar (kubernetes-versions.html), see KubernetesReleases
+//	explicit Region/AccountID equal to the provider's       ErrLocationMismatch              (ARNs and the pod-execution trust are built from them)
+//	restricted public-only endpoint allows the NAT addresses ErrPublicEndpointExcludesNAT     EKS user guide, cluster endpoint (cluster-endpoint.html) and Fargate considerations
+//	public access CIDRs are public blocks                   ErrPrivatePublicCIDR             EKS API UpdateClusterConfig / VpcConfigRequest.publicAccessCidrs
+//	zones EKS supports (not use1-az3, usw1-az2, cac1-az3)   ErrUnsupportedZone               EKS user guide, subnet requirements (network-reqs.html); eksctl skips the same IDs
+//	existing subnets distinct                               ErrDuplicateSubnet               CreateCluster/CreateFargateProfile refuse duplicates
+//	existing private subnets in ≥ 2 zones                   ErrSubnetZones                   EKS user guide, subnet requirements (network-reqs.html)
+//	Fargate profile subnets private (no IGW route)          ErrPublicSubnetForPods           EKS user guide, Fargate profile ("only private subnets are supported")
+//	existing subnets in the VPC                             ErrSubnetNotInVPC                CreateCluster (subnets of one VPC)
+//
+// The zone, VPC and route rules need EC2: [CheckExistingNetwork] applies
+// them ([DescribeExistingNetwork] + the pure [CheckSubnets], which Validate
+// runs on IDs alone). Zones are chosen by ID ([SelectZones], from
+// [ZonesFromEC2] or the Pulumi provider's getAvailabilityZones), skipping
+// [UnsupportedZoneIDs]. A private-only endpoint is allowed but warned about
+// ([ClusterSpec.Warnings]): the deployment's own Kubernetes client needs a
+// network path into the VPC.
+//
+// # Change without outage
+//
+// Profiles are immutable. [ProfileName] gives each a physical name with a
+// content hash (selectors and its own subnets), so a change is a new profile,
+// created before the old one is deleted, one at a time, as the
+// CreateFargateProfile reference prescribes ("create a new updated profile to
+// replace an existing profile and then delete the original"). Renaming
+// profiles this way replaces every profile of an existing cluster once
+// (create first, so without an outage).
+//
+// # Kubernetes versions
+//
+// An empty KubernetesVersion means [DefaultKubernetesVersion] (1.36, in
+// standard support on [KubernetesReleasesAsOf]); [VersionSupport] tells
+// standard from extended support (six times the price) for any day, and
+// UpgradePolicy (STANDARD or EXTENDED) chooses what EKS does at the end of
+// standard support.
+//
 // # Pure renderers
 //
 // [SubnetLayout] (the CIDR plan: big private subnets for pods, small public

@@ -123,11 +123,13 @@ type ClusterSpec struct {
 	// digit then letters, digits, '-' and '_'. The component defaults it to
 	// its own name.
 	ClusterName string `json:"clusterName,omitempty"`
-	// KubernetesVersion is "1.<minor>", e.g. "1.35"; empty lets EKS choose its default.
+	// KubernetesVersion is "1.<minor>", one EKS offers ([OfferedKubernetesVersions]);
+	// empty means [DefaultKubernetesVersion].
 	KubernetesVersion string `json:"kubernetesVersion,omitempty"`
 	// Region, AccountID and Partition are normally read from the AWS
-	// provider or the SDK's configuration. Set them to skip those lookups; a
-	// region is never guessed. Partition defaults to the region's.
+	// provider or the SDK's configuration; a region is never guessed. Given
+	// explicitly, Region and AccountID must equal the provider's
+	// ([ErrLocationMismatch]). Partition defaults to the region's.
 	Region    string `json:"region,omitempty"`
 	AccountID string `json:"accountId,omitempty"`
 	Partition string `json:"partition,omitempty"`
@@ -167,8 +169,63 @@ type ClusterSpec struct {
 	// Kubeconfig chooses how the rendered kubeconfig authenticates.
 	Kubeconfig KubeconfigOptions `json:"kubeconfig,omitzero"`
 
+	// PodExecutionRole configures the Fargate pod-execution role: a role
+	// made elsewhere, or the path and permissions boundary of the created one.
+	PodExecutionRole PodExecutionRoleSpec `json:"podExecutionRole,omitzero"`
+
+	// UpgradePolicy is the cluster's support type at the end of standard
+	// support: STANDARD (EKS upgrades the cluster) or EXTENDED (EKS's
+	// default; extended support costs six times the cluster-hour price).
+	// Empty leaves EKS's default.
+	UpgradePolicy string `json:"upgradePolicy,omitempty"`
+	// ZonalShift turns on ARC zonal shift for the cluster: traffic moves
+	// away from an impaired zone.
+	ZonalShift bool `json:"zonalShift,omitempty"`
+
 	// Tags are added to every taggable resource.
 	Tags map[string]string `json:"tags,omitempty"`
+}
+
+// Upgrade policies (the upgradePolicy.supportType values).
+const (
+	// UpgradeStandard: EKS upgrades the cluster at the end of standard support.
+	UpgradeStandard = "STANDARD"
+	// UpgradeExtended: the cluster enters extended support (EKS's default).
+	UpgradeExtended = "EXTENDED"
+)
+
+// PodExecutionRoleSpec configures the Fargate pod-execution role.
+type PodExecutionRoleSpec struct {
+	// ARN is an existing role to use instead of creating one. It must trust
+	// eks-fargate-pods.amazonaws.com (see [PodExecutionRoleTrust]) and carry
+	// AmazonEKSFargatePodExecutionRolePolicy.
+	ARN string `json:"arn,omitempty"`
+	// Path is the created role's IAM path, e.g. "/eks/" ("/" by default).
+	Path string `json:"path,omitempty"`
+	// PermissionsBoundary is a managed policy ARN set as the created role's
+	// permissions boundary.
+	PermissionsBoundary string `json:"permissionsBoundary,omitempty"`
+}
+
+func (r PodExecutionRoleSpec) validate() error {
+	var errs []error
+	if r.ARN != "" {
+		if _, err := partition.ParseARN(r.ARN, "iam", "role/"); err != nil {
+			errs = append(errs, fieldErr("PodExecutionRole.ARN", "%v", err))
+		}
+		if r.Path != "" || r.PermissionsBoundary != "" {
+			errs = append(errs, fieldErr("PodExecutionRole", "Path and PermissionsBoundary apply to a created role; not with ARN"))
+		}
+	}
+	if p := r.Path; p != "" && (!strings.HasPrefix(p, "/") || !strings.HasSuffix(p, "/") || len(p) > 512 || strings.ContainsAny(p, " \t\n")) {
+		errs = append(errs, fieldErr("PodExecutionRole.Path", "%q: an IAM path starts and ends with / (at most 512 characters)", p))
+	}
+	if b := r.PermissionsBoundary; b != "" {
+		if _, err := partition.ParseARN(b, "iam", "policy/"); err != nil {
+			errs = append(errs, fieldErr("PodExecutionRole.PermissionsBoundary", "%v", err))
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // VPCSpec describes the VPC the cluster gets: a public and a private subnet
@@ -231,13 +288,20 @@ type Selector struct {
 
 // FargateProfile is one Fargate profile: 1-5 selectors. Its pods run in the
 // cluster's private subnets with the cluster's pod-execution role.
+// Profiles are immutable in EKS: a changed profile gets a new physical name
+// ([ProfileName]) and is created before the old one is deleted.
 type FargateProfile struct {
-	// Name is unique in the cluster: 1-63 characters, letters, digits, '-'
-	// and '_', starting and ending with a letter or digit, so that it fits
-	// the eks.amazonaws.com/fargate-profile pod label.
+	// Name is unique in the cluster: 1-54 characters ([MaxProfileNameLength]),
+	// letters, digits, '-' and '_', starting and ending with a letter or
+	// digit, not starting with "eks-". The physical name adds a content hash
+	// and fits the eks.amazonaws.com/fargate-profile pod label.
 	Name string `json:"name"`
 	// Selectors are 1 to 5 pod selectors.
 	Selectors []Selector `json:"selectors"`
+	// SubnetIDs are this profile's private subnets; empty means the
+	// cluster's private subnets. They must be among the cluster's subnets
+	// (EKS refuses others) and private.
+	SubnetIDs []string `json:"subnetIds,omitempty"`
 	// Tags are added to the profile (on top of ClusterSpec.Tags).
 	Tags map[string]string `json:"tags,omitempty"`
 }
@@ -321,6 +385,9 @@ func (a ClusterSpec) WithDefaults() ClusterSpec {
 	if a.EndpointAccess == "" {
 		a.EndpointAccess = EndpointPublicAndPrivate
 	}
+	if a.KubernetesVersion == "" {
+		a.KubernetesVersion = DefaultKubernetesVersion
+	}
 	if a.AuthenticationMode == "" {
 		a.AuthenticationMode = AuthAPIAndConfigMap
 	}
@@ -354,12 +421,11 @@ func (a ClusterSpec) Validate() error {
 	if d.ClusterName != "" && !ValidClusterName(d.ClusterName) {
 		add(fieldErr("ClusterName", "%q: 1-100 characters, a letter or digit then letters, digits, '-' or '_'", d.ClusterName))
 	}
-	if d.KubernetesVersion != "" && !k8sVersionRE.MatchString(d.KubernetesVersion) {
-		add(fieldErr("KubernetesVersion", "%q is not of the form 1.<minor>", d.KubernetesVersion))
-	}
+	add(validateKubernetesVersion(d.KubernetesVersion))
 	add(validateLocation(d.Region, d.AccountID, d.Partition))
 	add(d.validateNetwork())
 	add(d.validateEndpoint())
+	add(d.validateEndpointRules())
 	add(validateLogTypes(d.LogTypes))
 	if e := d.SecretsEncryption; e != nil {
 		switch {
@@ -401,6 +467,13 @@ func (a ClusterSpec) Validate() error {
 			add(fieldErr("OIDCThumbprints", "%v", err))
 		}
 	}
+	add(d.PodExecutionRole.validate())
+	switch d.UpgradePolicy {
+	case "", UpgradeStandard, UpgradeExtended:
+	default:
+		add(fieldErr("UpgradePolicy", "%q is not %s or %s", d.UpgradePolicy, UpgradeStandard, UpgradeExtended))
+	}
+	add(d.validateProfileSubnets())
 	add(validateTags("Tags", d.Tags))
 	return errors.Join(errs...)
 }
@@ -447,19 +520,8 @@ func (a ClusterSpec) validateNetwork() error {
 		if x.VpcID == "" {
 			errs = append(errs, fieldErr("Existing.VpcID", "required"))
 		}
-		if len(x.PrivateSubnetIDs) < 2 {
-			errs = append(errs, fieldErr("Existing.PrivateSubnetIDs", "%d given; EKS needs at least 2, in different availability zones", len(x.PrivateSubnetIDs)))
-		}
-		for i, id := range x.PrivateSubnetIDs {
-			if id == "" {
-				errs = append(errs, fieldErr(fmt.Sprintf("Existing.PrivateSubnetIDs[%d]", i), "empty"))
-			}
-		}
-		for i, id := range x.PublicSubnetIDs {
-			if id == "" {
-				errs = append(errs, fieldErr(fmt.Sprintf("Existing.PublicSubnetIDs[%d]", i), "empty"))
-			}
-		}
+		// The ID rules; zones and routes need EC2 (CheckExistingNetwork).
+		errs = append(errs, CheckSubnets(x.VpcID, SubnetIDs(x.PrivateSubnetIDs), SubnetIDs(x.PublicSubnetIDs)))
 		return errors.Join(errs...)
 	}
 	_, err := a.VPC.Layout()
@@ -603,9 +665,10 @@ func validateTags(field string, tags map[string]string) error {
 }
 
 // ValidateProfiles checks a list of Fargate profiles the way EKS would, and
-// more: 1..n profiles with unique valid names, 1-5 selectors each, valid
-// namespaces and labels (wildcards allowed), and one profile that selects the
-// CoreDNS pods. It reports every problem at once.
+// more: 1 to 10 profiles with unique valid names not starting with eks-, 1-5
+// selectors each with at most 5 labels, valid namespaces and labels
+// (wildcards allowed), no selector in two profiles, and one profile that
+// selects the CoreDNS pods. It reports every problem at once.
 func ValidateProfiles(profiles []FargateProfile) error {
 	err := checkProfiles(profiles)
 	if _, ok := CoreDNSProfile(profiles); !ok && len(profiles) > 0 {
@@ -625,22 +688,23 @@ func checkProfiles(profiles []FargateProfile) error {
 	names := map[string]int{}
 	for i, p := range profiles {
 		f := fmt.Sprintf("FargateProfiles[%d]", i)
-		if len(p.Name) > 63 || !profileNameRE.MatchString(p.Name) {
-			errs = append(errs, fieldErr(f+".Name", "%q: 1-63 letters, digits, '-' or '_', starting and ending with a letter or digit", p.Name))
+		if len(p.Name) > MaxProfileNameLength || !profileNameRE.MatchString(p.Name) {
+			errs = append(errs, fieldErr(f+".Name", "%q: 1-%d letters, digits, '-' or '_', starting and ending with a letter or digit", p.Name, MaxProfileNameLength))
 		}
 		if j, dup := names[p.Name]; dup {
 			errs = append(errs, fieldErr(f+".Name", "%q repeats FargateProfiles[%d]", p.Name, j))
 		} else {
 			names[p.Name] = i
 		}
-		if n := len(p.Selectors); n < 1 || n > 5 {
-			errs = append(errs, fieldErr(f+".Selectors", "%d selectors; a profile has 1 to 5", n))
+		if n := len(p.Selectors); n < 1 || n > MaxSelectorsPerProfile {
+			errs = append(errs, kindErr(ErrTooManySelectors, f+".Selectors", "%d selectors; a profile has 1 to %d", n, MaxSelectorsPerProfile))
 		}
 		for j, s := range p.Selectors {
 			errs = append(errs, validateSelector(fmt.Sprintf("%s.Selectors[%d]", f, j), s))
 		}
 		errs = append(errs, validateTags(f+".Tags", p.Tags))
 	}
+	errs = append(errs, checkProfileRules(profiles))
 	return errors.Join(errs...)
 }
 

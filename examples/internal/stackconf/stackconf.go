@@ -65,7 +65,8 @@ func Tags(ctx *pulumi.Context, cfg *config.Config) (map[string]string, error) {
 type Cluster struct {
 	// Name is config clusterName, default "<project>-<stack>".
 	Name string
-	// KubernetesVersion is config kubernetesVersion ("" lets EKS choose).
+	// KubernetesVersion is config kubernetesVersion, default
+	// eksfargatesdk.DefaultKubernetesVersion (in standard support).
 	KubernetesVersion string
 	// SingleNATGateway is config singleNatGateway, default true (one NAT
 	// gateway is enough for an example and costs a third of three).
@@ -75,6 +76,9 @@ type Cluster struct {
 // ClusterSettings reads clusterName, kubernetesVersion and singleNatGateway.
 func ClusterSettings(ctx *pulumi.Context, cfg *config.Config) (Cluster, error) {
 	c := Cluster{Name: cfg.Get("clusterName"), KubernetesVersion: cfg.Get("kubernetesVersion")}
+	if c.KubernetesVersion == "" {
+		c.KubernetesVersion = eksfargatesdk.DefaultKubernetesVersion
+	}
 	if c.Name == "" {
 		c.Name = DefaultClusterName(ctx.Project(), ctx.Stack())
 	}
