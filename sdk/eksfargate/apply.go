@@ -23,6 +23,7 @@ type EKSAPI interface {
 	CreateFargateProfile(ctx context.Context, in *eks.CreateFargateProfileInput, optFns ...func(*eks.Options)) (*eks.CreateFargateProfileOutput, error)
 	DescribeFargateProfile(ctx context.Context, in *eks.DescribeFargateProfileInput, optFns ...func(*eks.Options)) (*eks.DescribeFargateProfileOutput, error)
 	ListFargateProfiles(ctx context.Context, in *eks.ListFargateProfilesInput, optFns ...func(*eks.Options)) (*eks.ListFargateProfilesOutput, error)
+	DeleteFargateProfile(ctx context.Context, in *eks.DeleteFargateProfileInput, optFns ...func(*eks.Options)) (*eks.DeleteFargateProfileOutput, error)
 }
 
 // ErrProfileMismatch is wrapped (through [*ProfileMismatchError]) when a
@@ -69,6 +70,10 @@ const (
 	EventBusy ProgressEvent = "busy"
 	// EventActive: the profile is ACTIVE.
 	EventActive ProgressEvent = "active"
+	// EventDeleting: DeleteFargateProfile was accepted for a replaced profile.
+	EventDeleting ProgressEvent = "deleting"
+	// EventDeleted: a replaced profile is gone.
+	EventDeleted ProgressEvent = "deleted"
 )
 
 // Progress is one step of EnsureFargateProfiles.
@@ -89,8 +94,13 @@ type Progress struct {
 
 // EnsureResult says what EnsureFargateProfiles did.
 type EnsureResult struct {
-	// Created and Unchanged list the wanted profiles, by what happened to them.
+	// Created and Unchanged list the wanted profiles' physical names
+	// ([ProfileName]), by what happened to them.
 	Created, Unchanged []string
+	// Deleted lists the replaced profiles deleted after their replacement
+	// became ACTIVE: earlier versions of a wanted profile (the same Name with
+	// another content hash, or the bare Name).
+	Deleted []string
 	// Unmanaged lists the cluster's other profiles, left alone.
 	Unmanaged []string
 }
@@ -114,7 +124,8 @@ func WithPodExecutionRole(arn string) EnsureOption {
 	return func(s *ensureSettings) { s.roleARN = arn }
 }
 
-// WithSubnets sets the private subnets of the profiles (required).
+// WithSubnets sets the private subnets of the profiles (required); a
+// profile's own SubnetIDs win.
 func WithSubnets(ids ...string) EnsureOption {
 	return func(s *ensureSettings) { s.subnets = slices.Clone(ids) }
 }
@@ -147,7 +158,12 @@ func WithProgress(f func(Progress)) EnsureOption { return func(s *ensureSettings
 
 // EnsureFargateProfiles makes the cluster have the given profiles, creating
 // the missing ones strictly one at a time, in order, each waited for until
-// ACTIVE with the SDK's FargateProfileActive waiter. EKS refuses a profile
+// ACTIVE with the SDK's FargateProfileActive waiter. Each profile's physical
+// name is [ProfileName] (the Name and a content hash), the name the Pulumi
+// component gives it too. A changed profile is therefore a new name: it is
+// created first, and once ACTIVE the earlier versions of it (the same Name
+// with another hash, or the bare Name) are deleted, one at a time, each
+// waited out; pods they ran always have a matching profile. EKS refuses a profile
 // while another one of the cluster is CREATING or DELETING (perhaps created by
 // another process): that ResourceInUseException is retried with backoff.
 // Profiles that exist with the same selectors, subnets and role are skipped; one
@@ -172,6 +188,8 @@ func EnsureFargateProfiles(ctx context.Context, api EKSAPI, cluster string, prof
 	e := &ensurer{ensureSettings: s, api: api, cluster: cluster}
 	var res EnsureResult
 	for _, p := range profiles {
+		logical := p.Name
+		p.Name = ProfileName(p)
 		created, err := e.ensure(ctx, p, existing[p.Name])
 		if err != nil {
 			return res, fmt.Errorf("eksfargate: EnsureFargateProfiles %s: %w", cluster, err)
@@ -182,6 +200,17 @@ func EnsureFargateProfiles(ctx context.Context, api EKSAPI, cluster string, prof
 			res.Unchanged = append(res.Unchanged, p.Name)
 		}
 		delete(existing, p.Name)
+		// Earlier versions of this profile go only now that the new one is ACTIVE.
+		for _, old := range slices.Sorted(maps.Keys(existing)) {
+			if l, ok := LogicalProfileName(old); old != logical && (!ok || l != logical) {
+				continue
+			}
+			if err := e.remove(ctx, old); err != nil {
+				return res, fmt.Errorf("eksfargate: EnsureFargateProfiles %s: replace %s: %w", cluster, old, err)
+			}
+			res.Deleted = append(res.Deleted, old)
+			delete(existing, old)
+		}
 	}
 	res.Unmanaged = slices.Sorted(maps.Keys(existing))
 	return res, nil
@@ -299,6 +328,46 @@ func (e *ensurer) ensure(ctx context.Context, p FargateProfile, exists bool) (cr
 	}
 }
 
+// remove deletes a replaced profile and waits until it is gone, retrying
+// while EKS answers ResourceInUseException (another profile is CREATING or
+// DELETING).
+func (e *ensurer) remove(ctx context.Context, name string) error {
+	ctx, cancel := context.WithTimeout(ctx, e.timeout)
+	defer cancel()
+	backoff := e.backoffMin
+	for attempt := 1; ; attempt++ {
+		_, err := e.api.DeleteFargateProfile(ctx, &eks.DeleteFargateProfileInput{ClusterName: aws.String(e.cluster), FargateProfileName: aws.String(name)})
+		var inUse *types.ResourceInUseException
+		var nf *types.ResourceNotFoundException
+		switch {
+		case err == nil:
+			e.report(Progress{Profile: name, Event: EventDeleting, Status: string(types.FargateProfileStatusDeleting)})
+			if err := e.waitGone(ctx, name); err != nil {
+				return err
+			}
+			e.report(Progress{Profile: name, Event: EventDeleted})
+			return nil
+		case errors.As(err, &nf):
+			return nil // gone already (someone else deleted it)
+		case !errors.As(err, &inUse):
+			return fmt.Errorf("delete Fargate profile %s: %w", name, err)
+		}
+		e.report(Progress{Profile: name, Event: EventBusy, Attempt: attempt, Retry: backoff, Message: inUse.ErrorMessage()})
+		if err := sleep(ctx, backoff); err != nil {
+			return fmt.Errorf("delete Fargate profile %s: still busy after %d attempts: %w", name, attempt, err)
+		}
+		backoff = min(2*backoff, e.backoffMax)
+	}
+}
+
+// subnetsOf returns the profile's own subnets, else the WithSubnets ones.
+func (e *ensurer) subnetsOf(p FargateProfile) []string {
+	if len(p.SubnetIDs) > 0 {
+		return slices.Clone(p.SubnetIDs)
+	}
+	return slices.Clone(e.subnets)
+}
+
 func (e *ensurer) createInput(p FargateProfile) *eks.CreateFargateProfileInput {
 	tags := maps.Clone(e.tags)
 	if tags == nil && len(p.Tags) > 0 {
@@ -309,7 +378,7 @@ func (e *ensurer) createInput(p FargateProfile) *eks.CreateFargateProfileInput {
 		ClusterName:         aws.String(e.cluster),
 		FargateProfileName:  aws.String(p.Name),
 		PodExecutionRoleArn: aws.String(e.roleARN),
-		Subnets:             slices.Clone(e.subnets),
+		Subnets:             e.subnetsOf(p),
 		Tags:                tags,
 	}
 	for _, s := range p.Selectors {
@@ -412,7 +481,7 @@ func (e *ensurer) compare(p FargateProfile, fp *types.FargateProfile) error {
 	if !slices.Equal(want, have) {
 		diffs = append(diffs, fmt.Sprintf("selectors %v, want %v", have, want))
 	}
-	ws, hs := slices.Sorted(slices.Values(e.subnets)), slices.Sorted(slices.Values(fp.Subnets))
+	ws, hs := slices.Sorted(slices.Values(e.subnetsOf(p))), slices.Sorted(slices.Values(fp.Subnets))
 	if !slices.Equal(slices.Compact(ws), slices.Compact(hs)) {
 		diffs = append(diffs, fmt.Sprintf("subnets %v, want %v", hs, ws))
 	}

@@ -17,6 +17,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/eks"
 	"github.com/aws/aws-sdk-go-v2/service/eks/types"
+
+	"github.com/fargatekit/fargatekit/internal/mototest"
 )
 
 // fakeEKS models the Fargate-profile part of EKS as documented: a created
@@ -43,6 +45,7 @@ type fakeEKS struct {
 	// maxTransitional is the most profiles ever CREATING at once.
 	maxTransitional int
 	created         []string
+	deleted         []string
 }
 
 type fakeProfile struct {
@@ -138,6 +141,33 @@ func (f *fakeEKS) CreateFargateProfile(_ context.Context, in *eks.CreateFargateP
 	return &eks.CreateFargateProfileOutput{FargateProfile: &fp}, nil
 }
 
+// DeleteFargateProfile starts a deletion (DELETING for ticks calls), and,
+// as EKS documents, refuses it while another profile of the cluster is
+// CREATING or DELETING.
+func (f *fakeEKS) DeleteFargateProfile(_ context.Context, in *eks.DeleteFargateProfileInput, _ ...func(*eks.Options)) (*eks.DeleteFargateProfileOutput, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.tick("Delete")
+	if err := f.checkCluster(in.ClusterName); err != nil {
+		return nil, err
+	}
+	name := aws.ToString(in.FargateProfileName)
+	p, ok := f.profiles[name]
+	if !ok {
+		return nil, &types.ResourceNotFoundException{Message: aws.String("No Fargate Profile found with name: " + name + ".")}
+	}
+	for _, other := range f.order {
+		if s := f.profiles[other].fp.Status; s == types.FargateProfileStatusCreating || s == types.FargateProfileStatusDeleting {
+			return nil, &types.ResourceInUseException{Message: aws.String(fmt.Sprintf(
+				"Cannot delete Fargate Profile %s because cluster %s currently has Fargate profile %s in status %s", name, f.cluster, other, s))}
+		}
+	}
+	p.fp.Status, p.remaining = types.FargateProfileStatusDeleting, f.ticks
+	f.deleted = append(f.deleted, name)
+	fp := p.fp
+	return &eks.DeleteFargateProfileOutput{FargateProfile: &fp}, nil
+}
+
 func (f *fakeEKS) DescribeFargateProfile(_ context.Context, in *eks.DescribeFargateProfileInput, _ ...func(*eks.Options)) (*eks.DescribeFargateProfileOutput, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -195,6 +225,9 @@ var threeProfiles = []FargateProfile{
 	{Name: "jobs", Selectors: []Selector{{Namespace: "jobs-*"}}, Tags: map[string]string{"cost": "batch"}},
 }
 
+// The physical names of threeProfiles (ProfileName).
+var pFP, pApps, pJobs = ProfileName(threeProfiles[0]), ProfileName(threeProfiles[1]), ProfileName(threeProfiles[2])
+
 func TestEnsureCreatesOneAtATimeAndIsIdempotent(t *testing.T) {
 	f := newFakeEKS("demo")
 	var events []string
@@ -203,7 +236,7 @@ func TestEnsureCreatesOneAtATimeAndIsIdempotent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !slices.Equal(res.Created, []string{"fp-default", "apps", "jobs"}) || len(res.Unchanged) != 0 || len(res.Unmanaged) != 0 {
+	if !slices.Equal(res.Created, []string{pFP, pApps, pJobs}) || len(res.Unchanged) != 0 || len(res.Unmanaged) != 0 {
 		t.Errorf("result = %+v", res)
 	}
 	if !slices.Equal(f.created, res.Created) || f.maxTransitional > 1 {
@@ -219,7 +252,7 @@ func TestEnsureCreatesOneAtATimeAndIsIdempotent(t *testing.T) {
 			}
 		}
 	}
-	jobs := f.profiles["jobs"].fp
+	jobs := f.profiles[pJobs].fp
 	if !maps.Equal(jobs.Tags, map[string]string{"team": "platform", "cost": "batch"}) || !slices.Equal(jobs.Subnets, testSubnets) {
 		t.Errorf("jobs = %+v", jobs)
 	}
@@ -234,10 +267,10 @@ func TestEnsureCreatesOneAtATimeAndIsIdempotent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if f.calls["Create"] != creates || len(res.Created) != 0 || !slices.Equal(res.Unchanged, []string{"fp-default", "apps", "jobs"}) {
+	if f.calls["Create"] != creates || len(res.Created) != 0 || !slices.Equal(res.Unchanged, []string{pFP, pApps, pJobs}) {
 		t.Errorf("second run: %d creates, result %+v", f.calls["Create"]-creates, res)
 	}
-	if !slices.Equal(events, []string{"fp-default:exists", "apps:exists", "jobs:exists"}) {
+	if !slices.Equal(events, []string{pFP + ":exists", pApps + ":exists", pJobs + ":exists"}) {
 		t.Errorf("second run events = %v", events)
 	}
 }
@@ -260,13 +293,13 @@ func TestEnsureRetriesWhileAnotherProfileIsCreating(t *testing.T) {
 		!strings.Contains(busy[0].Message, "currently has Fargate profile other-team in status CREATING") {
 		t.Errorf("busy events = %+v", busy)
 	}
-	if !slices.Equal(res.Created, []string{"fp-default"}) || !slices.Equal(res.Unmanaged, []string{"other-team"}) {
+	if !slices.Equal(res.Created, []string{pFP}) || !slices.Equal(res.Unmanaged, []string{"other-team"}) {
 		t.Errorf("result = %+v", res)
 	}
 	if f.maxTransitional > 1 {
 		t.Errorf("%d profiles CREATING at once", f.maxTransitional)
 	}
-	if log := buf.String(); !strings.Contains(log, "event=busy") || !strings.Contains(log, "profile=fp-default") || !strings.Contains(log, "event=active") {
+	if log := buf.String(); !strings.Contains(log, "event=busy") || !strings.Contains(log, "profile="+pFP) || !strings.Contains(log, "event=active") {
 		t.Errorf("log:\n%s", log)
 	}
 }
@@ -275,16 +308,16 @@ func TestEnsureSameNameCreatedConcurrently(t *testing.T) {
 	f := newFakeEKS("demo")
 	// Another process creates the very profile between our List and Create.
 	f.beforeCreate = func(f *fakeEKS, in *eks.CreateFargateProfileInput) {
-		if _, ok := f.profiles["apps"]; !ok {
-			f.add("apps", types.FargateProfileStatusCreating, 3, threeProfiles[1].Selectors, testSubnets, testRole)
+		if _, ok := f.profiles[pApps]; !ok {
+			f.add(pApps, types.FargateProfileStatusCreating, 3, threeProfiles[1].Selectors, testSubnets, testRole)
 		}
 	}
 	res, err := EnsureFargateProfiles(context.Background(), f, "demo", threeProfiles[1:2], fast()...)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(res.Created) != 0 || !slices.Equal(res.Unchanged, []string{"apps"}) || f.profiles["apps"].fp.Status != types.FargateProfileStatusActive {
-		t.Errorf("result %+v, status %s", res, f.profiles["apps"].fp.Status)
+	if len(res.Created) != 0 || !slices.Equal(res.Unchanged, []string{pApps}) || f.profiles[pApps].fp.Status != types.FargateProfileStatusActive {
+		t.Errorf("result %+v, status %s", res, f.profiles[pApps].fp.Status)
 	}
 }
 
@@ -295,8 +328,8 @@ func TestEnsurePagination(t *testing.T) {
 		f.add(fmt.Sprintf("team-%d", i), types.FargateProfileStatusActive, 0, []Selector{{Namespace: "t"}}, testSubnets, testRole)
 	}
 	// The wanted profiles exist, the selectors in another order, on the last page.
-	f.add("apps", types.FargateProfileStatusActive, 0, []Selector{threeProfiles[1].Selectors[1], threeProfiles[1].Selectors[0]}, []string{"subnet-b", "subnet-a"}, testRole)
-	f.add("fp-default", types.FargateProfileStatusActive, 0, DefaultProfile().Selectors, testSubnets, testRole)
+	f.add(pApps, types.FargateProfileStatusActive, 0, []Selector{threeProfiles[1].Selectors[1], threeProfiles[1].Selectors[0]}, []string{"subnet-b", "subnet-a"}, testRole)
+	f.add(pFP, types.FargateProfileStatusActive, 0, DefaultProfile().Selectors, testSubnets, testRole)
 	res, err := EnsureFargateProfiles(context.Background(), f, "demo", threeProfiles[:2], fast()...)
 	if err != nil {
 		t.Fatal(err)
@@ -304,21 +337,21 @@ func TestEnsurePagination(t *testing.T) {
 	if f.calls["List"] != 4 || f.calls["Create"] != 0 {
 		t.Errorf("calls = %v (7 profiles in pages of 2 is 4 pages)", f.calls)
 	}
-	if !slices.Equal(res.Unchanged, []string{"fp-default", "apps"}) || len(res.Unmanaged) != 5 || res.Unmanaged[0] != "team-0" {
+	if !slices.Equal(res.Unchanged, []string{pFP, pApps}) || len(res.Unmanaged) != 5 || res.Unmanaged[0] != "team-0" {
 		t.Errorf("result = %+v", res)
 	}
 }
 
 func TestEnsureMismatch(t *testing.T) {
 	f := newFakeEKS("demo")
-	f.add("apps", types.FargateProfileStatusActive, 0, []Selector{{Namespace: "apps", Labels: map[string]string{"x": "y"}}},
+	f.add(pApps, types.FargateProfileStatusActive, 0, []Selector{{Namespace: "apps", Labels: map[string]string{"x": "y"}}},
 		[]string{"subnet-a", "subnet-public"}, "arn:aws:iam::123456789012:role/other")
 	_, err := EnsureFargateProfiles(context.Background(), f, "demo", threeProfiles[1:2], fast()...)
 	var mm *ProfileMismatchError
 	if !errors.As(err, &mm) || !errors.Is(err, ErrProfileMismatch) {
 		t.Fatalf("err = %v", err)
 	}
-	if mm.Profile != "apps" || mm.Cluster != "demo" || len(mm.Differences) != 3 ||
+	if mm.Profile != pApps || mm.Cluster != "demo" || len(mm.Differences) != 3 ||
 		!strings.Contains(mm.Differences[0], "selectors [apps{x=y}], want [apps{} web{fargate=true,tier=front}]") ||
 		!strings.Contains(mm.Differences[1], "subnets [subnet-a subnet-public], want [subnet-a subnet-b]") ||
 		!strings.Contains(mm.Differences[2], "role/other") {
@@ -331,33 +364,33 @@ func TestEnsureMismatch(t *testing.T) {
 
 func TestEnsureCreateFailed(t *testing.T) {
 	f := newFakeEKS("demo")
-	f.failing["apps"] = true
+	f.failing[pApps] = true
 	res, err := EnsureFargateProfiles(context.Background(), f, "demo", threeProfiles, fast()...)
 	if !errors.Is(err, ErrProfileFailed) || !strings.Contains(err.Error(), "AccessDenied: the pod-execution role cannot be assumed") {
 		t.Fatalf("err = %v", err)
 	}
-	if !slices.Equal(res.Created, []string{"fp-default"}) || f.profiles["jobs"] != nil {
+	if !slices.Equal(res.Created, []string{pFP}) || f.profiles[pJobs] != nil {
 		t.Errorf("result %+v; the profile after the failed one must not be created", res)
 	}
 	// A profile left CREATE_FAILED is reported, not silently skipped.
 	_, err = EnsureFargateProfiles(context.Background(), f, "demo", threeProfiles[1:2], fast()...)
-	if !errors.Is(err, ErrProfileFailed) || !strings.Contains(err.Error(), "apps is CREATE_FAILED") {
+	if !errors.Is(err, ErrProfileFailed) || !strings.Contains(err.Error(), pApps+" is CREATE_FAILED") {
 		t.Errorf("second run err = %v", err)
 	}
 }
 
 func TestEnsureWaitsForTransitionalSameName(t *testing.T) {
 	f := newFakeEKS("demo")
-	f.add("apps", types.FargateProfileStatusCreating, 4, threeProfiles[1].Selectors, testSubnets, testRole)
-	f.add("jobs", types.FargateProfileStatusDeleting, 4, []Selector{{Namespace: "old"}}, testSubnets, testRole)
+	f.add(pApps, types.FargateProfileStatusCreating, 4, threeProfiles[1].Selectors, testSubnets, testRole)
+	f.add(pJobs, types.FargateProfileStatusDeleting, 4, []Selector{{Namespace: "old"}}, testSubnets, testRole)
 	res, err := EnsureFargateProfiles(context.Background(), f, "demo", threeProfiles[1:], fast()...)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !slices.Equal(res.Unchanged, []string{"apps"}) || !slices.Equal(res.Created, []string{"jobs"}) {
+	if !slices.Equal(res.Unchanged, []string{pApps}) || !slices.Equal(res.Created, []string{pJobs}) {
 		t.Errorf("result = %+v", res)
 	}
-	if got := selectorKeys([]Selector{{Namespace: aws.ToString(f.profiles["jobs"].fp.Selectors[0].Namespace)}}); got[0] != "jobs-*{}" {
+	if got := selectorKeys([]Selector{{Namespace: aws.ToString(f.profiles[pJobs].fp.Selectors[0].Namespace)}}); got[0] != "jobs-*{}" {
 		t.Errorf("jobs recreated with %v", got)
 	}
 }
@@ -398,5 +431,88 @@ func TestEnsureRefusesBadInput(t *testing.T) {
 	}
 	if _, err := EnsureFargateProfiles(context.Background(), f, "nope", threeProfiles[1:2], fast()...); err == nil {
 		t.Error("unknown cluster accepted")
+	}
+}
+
+// A changed profile is created under its new name first; the old one is
+// deleted once the new one is ACTIVE, and the next profile waits for that
+// deletion (one transitional profile at a time throughout).
+func TestEnsureReplacesCreateFirst(t *testing.T) {
+	f := newFakeEKS("demo")
+	if _, err := EnsureFargateProfiles(context.Background(), f, "demo", threeProfiles, fast()...); err != nil {
+		t.Fatal(err)
+	}
+	// The profile a release of fargatekit before content hashes made: the bare name.
+	f.add("jobs", types.FargateProfileStatusActive, 0, []Selector{{Namespace: "jobs-*"}}, testSubnets, testRole)
+	f.add("other-team", types.FargateProfileStatusActive, 0, []Selector{{Namespace: "other"}}, testSubnets, testRole)
+	changed := slices.Clone(threeProfiles)
+	changed[1] = FargateProfile{Name: "apps", Selectors: []Selector{{Namespace: "apps", Labels: map[string]string{"fargate": "true"}}}}
+	var events []string
+	res, err := EnsureFargateProfiles(context.Background(), f, "demo", changed,
+		fast(WithProgress(func(p Progress) { events = append(events, p.Profile+":"+string(p.Event)) }))...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	newApps := ProfileName(changed[1])
+	if !slices.Equal(res.Created, []string{newApps}) || !slices.Equal(res.Deleted, []string{pApps, "jobs"}) ||
+		!slices.Equal(res.Unchanged, []string{pFP, pJobs}) || !slices.Equal(res.Unmanaged, []string{"other-team"}) {
+		t.Errorf("result = %+v", res)
+	}
+	idx := func(ev string) int {
+		i := slices.Index(events, ev)
+		if i < 0 {
+			t.Errorf("no event %s in %v", ev, events)
+		}
+		return i
+	}
+	if !(idx(newApps+":active") < idx(pApps+":deleting") && idx(pApps+":deleted") < idx(pJobs+":exists") && idx(pJobs+":exists") < idx("jobs:deleting")) {
+		t.Errorf("order of operations: %v", events)
+	}
+	if f.maxTransitional > 1 || f.profiles[pApps] != nil || f.profiles["other-team"] == nil {
+		t.Errorf("transitional %d; old apps %v; other-team %v", f.maxTransitional, f.profiles[pApps], f.profiles["other-team"])
+	}
+}
+
+// The same against moto's EKS: a cluster, profiles, a change, the old
+// version gone and the new one there; a second run changes nothing.
+func TestEnsureFargateProfilesMoto(t *testing.T) {
+	s := mototest.New(t)
+	ctx := context.Background()
+	api := eks.NewFromConfig(s.Config("eu-west-1"))
+	if _, err := api.CreateCluster(ctx, &eks.CreateClusterInput{Name: aws.String("demo"), RoleArn: aws.String("arn:aws:iam::123456789012:role/demo-cluster"),
+		ResourcesVpcConfig: &types.VpcConfigRequest{SubnetIds: testSubnets}}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := EnsureFargateProfiles(ctx, api, "demo", threeProfiles, fast()...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(res.Created, []string{pFP, pApps, pJobs}) {
+		t.Errorf("first run = %+v", res)
+	}
+	changed := slices.Clone(threeProfiles)
+	changed[2] = FargateProfile{Name: "jobs", Selectors: []Selector{{Namespace: "batch"}}, SubnetIDs: []string{"subnet-a"}}
+	res, err = EnsureFargateProfiles(ctx, api, "demo", changed, fast()...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	newJobs := ProfileName(changed[2])
+	if !slices.Equal(res.Created, []string{newJobs}) || !slices.Equal(res.Deleted, []string{pJobs}) {
+		t.Errorf("change = %+v", res)
+	}
+	names, err := listProfiles(ctx, api, "demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := map[string]bool{pFP: true, pApps: true, newJobs: true}; !maps.Equal(names, want) {
+		t.Errorf("profiles in moto = %v, want %v", names, want)
+	}
+	out, err := api.DescribeFargateProfile(ctx, &eks.DescribeFargateProfileInput{ClusterName: aws.String("demo"), FargateProfileName: aws.String(newJobs)})
+	if err != nil || !slices.Equal(out.FargateProfile.Subnets, []string{"subnet-a"}) {
+		t.Errorf("new jobs profile: %+v, %v", out, err)
+	}
+	res, err = EnsureFargateProfiles(ctx, api, "demo", changed, fast()...)
+	if err != nil || len(res.Created)+len(res.Deleted) != 0 || len(res.Unchanged) != 3 {
+		t.Errorf("second run = %+v, %v", res, err)
 	}
 }

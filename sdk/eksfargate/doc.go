@@ -87,5 +87,9 @@
 // [EnsureFargateProfiles] creates profiles with aws-sdk-go-v2 one at a time,
 // waiting for each to become ACTIVE, retrying with backoff when EKS answers
 // ResourceInUseException, skipping profiles that already match, and returning
-// a [*ProfileMismatchError] when a profile of the same name differs.
+// a [*ProfileMismatchError] when a profile of the same name differs. Profiles
+// get their [ProfileName]; after a changed profile is ACTIVE, its earlier
+// versions (the same Name with another hash, or the bare Name an older
+// fargatekit used) are deleted, one at a time, each waited out.
+// [CheckExistingNetwork] checks a bring-your-own network against EC2.
 package eksfargate
