@@ -435,7 +435,7 @@ func (c *AwsAuthMapping) accessEntries(ctx *pulumi.Context, name string, args *A
 			return fmt.Errorf("access entry %s: %w", child, err)
 		}
 		c.AccessEntries = append(c.AccessEntries, entry)
-		if len(e.AccessPolicies) == 0 {
+		if len(e.Policies) == 0 {
 			return nil
 		}
 		assoc, err := eks.NewAccessPolicyAssociation(ctx, child+"-admin", &eks.AccessPolicyAssociationArgs{

@@ -11,6 +11,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/aws/aws-sdk-go-v2/service/eks"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"k8s.io/client-go/kubernetes"
 	typedcorev1 "k8s.io/client-go/kubernetes/typed/core/v1"
 	"k8s.io/client-go/tools/clientcmd"
@@ -331,7 +332,7 @@ func runAuthmapMigratePlan(ctx context.Context, e *env, args []string) error {
 	if cfg.Region == "" {
 		return fmt.Errorf("%w: no AWS region configured: pass --region or set AWS_REGION (fargatekit never guesses one)", errUsage)
 	}
-	plan, err := authmap.PlanMigration(ctx, eks.NewFromConfig(cfg), *cluster, current)
+	plan, err := authmap.PlanMigration(ctx, eks.NewFromConfig(cfg), iam.NewFromConfig(cfg), *cluster, current)
 	if err != nil {
 		return err
 	}

@@ -11,12 +11,15 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
 
 	"github.com/fargatekit/fargatekit/internal/kubetest"
+	"github.com/fargatekit/fargatekit/internal/mototest"
 	"github.com/fargatekit/fargatekit/sdk/authmap"
 )
 
@@ -199,8 +202,21 @@ func TestAuthmapMigratePlanAgainstEKS(t *testing.T) {
 	cfg := kubetest.Config(t)
 	ns := kubetest.Namespace(t, cfg)
 	srv := fakeAccessEntriesServer(t, map[string]map[string]any{
-		"arn:aws:iam::111122223333:user/alice": {"principalArn": "arn:aws:iam::111122223333:user/alice", "type": "STANDARD", "username": "alice", "kubernetesGroups": []string{"viewers"}},
+		"arn:aws:iam::123456789012:user/alice":     {"principalArn": "arn:aws:iam::123456789012:user/alice", "type": "STANDARD", "username": "alice", "kubernetesGroups": []string{"viewers"}},
+		"arn:aws:iam::123456789012:role/team/Lead": {"principalArn": "arn:aws:iam::123456789012:role/team/Lead", "type": "STANDARD", "username": "lead", "kubernetesGroups": []string{"leads"}},
 	})
+	// IAM is moto's: the path-less aws-auth ARNs are resolved to full ones.
+	moto := mototest.New(t)
+	ic := iam.NewFromConfig(moto.Config("eu-west-1"))
+	for _, r := range [][2]string{{"/", "Developer"}, {"/team/", "Lead"}} {
+		if _, err := ic.CreateRole(context.Background(), &iam.CreateRoleInput{RoleName: aws.String(r[1]), Path: aws.String(r[0]), AssumeRolePolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[]}`)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := ic.CreateUser(context.Background(), &iam.CreateUserInput{UserName: aws.String("alice")}); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("AWS_ENDPOINT_URL_IAM", moto.URL)
 	environ := isolatedAWSEnv(t, envCreds)
 	for k, v := range envCreds {
 		t.Setenv(k, v)
@@ -208,12 +224,14 @@ func TestAuthmapMigratePlanAgainstEKS(t *testing.T) {
 	t.Setenv("AWS_ENDPOINT_URL_EKS", srv.URL)
 	kc := kubetest.KubeconfigFile(t, cfg)
 	cli := authmapCLI{t: t, environ: environ, common: []string{"--kubeconfig", kc, "--namespace", ns}}
-	cli.run(0, "add-user", "--arn", "arn:aws:iam::111122223333:user/alice", "--username", "alice", "--group", "viewers")
-	cli.run(0, "add-role", "--arn", "arn:aws:iam::111122223333:role/Developer", "--username", "dev:{{SessionName}}", "--group", "developers")
+	cli.run(0, "add-user", "--arn", "arn:aws:iam::123456789012:user/alice", "--username", "alice", "--group", "viewers")
+	cli.run(0, "add-role", "--arn", "arn:aws:iam::123456789012:role/Developer", "--username", "dev:{{SessionName}}", "--group", "developers")
+	cli.run(0, "add-role", "--arn", "arn:aws:iam::123456789012:role/team/Lead", "--username", "lead", "--group", "leads")
 	out := cli.run(0, "migrate-plan", "--cluster", "demo", "--region", "eu-west-1")
 	for _, want := range []string{"access entries of demo (eu-west-1)",
-		"create     STANDARD arn:aws:iam::111122223333:role/Developer username=dev:{{SessionName}} groups=developers",
-		"ok         STANDARD arn:aws:iam::111122223333:user/alice username=alice groups=viewers"} {
+		"create     STANDARD arn:aws:iam::123456789012:role/Developer username=dev:{{SessionName}} groups=developers",
+		"ok         STANDARD arn:aws:iam::123456789012:role/team/Lead username=lead groups=leads",
+		"ok         STANDARD arn:aws:iam::123456789012:user/alice username=alice groups=viewers"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("plan lacks %q:\n%s", want, out)
 		}

@@ -38,14 +38,25 @@ type ExistingEntry struct {
 	// KubernetesGroups as DescribeAccessEntry returns them.
 	PrincipalARN, Type, Username string
 	KubernetesGroups             []string
-	// PolicyARNs are the access policies associated with cluster scope.
-	PolicyARNs []string
+	// Policies are the associated access policies (Policy holds the ARN)
+	// with their scopes.
+	Policies []PolicyAssociation
 }
 
-// Association is an access policy to associate with an entry, cluster scope.
+// Association is an access policy to associate with an entry.
 type Association struct {
 	// PrincipalARN names the entry; PolicyARN the access policy.
 	PrincipalARN, PolicyARN string
+	// Namespaces is the namespace scope; empty means cluster scope.
+	Namespaces []string
+}
+
+// scope renders the association's scope for plans.
+func (a Association) scope() string {
+	if len(a.Namespaces) == 0 {
+		return "cluster scope"
+	}
+	return "namespaces " + strings.Join(a.Namespaces, ",")
 }
 
 // MigrationPlan says what must change in a cluster's access entries so that
@@ -63,6 +74,9 @@ type MigrationPlan struct {
 	Conflicts []*Problem
 	// Manual are the mappings without an equivalent as written (ErrNotMigratable).
 	Manual []*Problem
+	// Shadowed are mappings a later mapping of the same identity overrides:
+	// they are skipped, as the authenticator skips them (informational).
+	Shadowed []*Problem
 }
 
 // Ready reports whether the access entries already grant everything the
@@ -76,15 +90,15 @@ func (p MigrationPlan) String() string {
 	var b strings.Builder
 	for _, e := range p.Create {
 		fmt.Fprintf(&b, "create     %s\n", describeEntry(e))
-		for _, a := range e.PolicyARNs() {
-			fmt.Fprintf(&b, "associate  %s %s (cluster scope)\n", e.PrincipalARN, a)
+		for _, a := range e.associations() {
+			fmt.Fprintf(&b, "associate  %s %s (%s)\n", e.PrincipalARN, a.PolicyARN, a.scope())
 		}
 	}
 	for _, e := range p.Update {
 		fmt.Fprintf(&b, "update     %s\n", describeEntry(e))
 	}
 	for _, a := range p.Associate {
-		fmt.Fprintf(&b, "associate  %s %s (cluster scope)\n", a.PrincipalARN, a.PolicyARN)
+		fmt.Fprintf(&b, "associate  %s %s (%s)\n", a.PrincipalARN, a.PolicyARN, a.scope())
 	}
 	for _, e := range p.Satisfied {
 		fmt.Fprintf(&b, "ok         %s\n", describeEntry(e))
@@ -94,6 +108,9 @@ func (p MigrationPlan) String() string {
 	}
 	for _, m := range p.Manual {
 		fmt.Fprintf(&b, "manual     %s\n", m)
+	}
+	for _, m := range p.Shadowed {
+		fmt.Fprintf(&b, "shadowed   %s\n", m)
 	}
 	if p.Ready() {
 		b.WriteString("ready: the access entries grant everything aws-auth grants\n")
@@ -109,8 +126,12 @@ func describeEntry(e AccessEntry) string {
 	if len(e.KubernetesGroups) > 0 {
 		s += " groups=" + strings.Join(e.KubernetesGroups, ",")
 	}
-	if len(e.AccessPolicies) > 0 {
-		s += " policies=" + strings.Join(e.AccessPolicies, ",")
+	if len(e.Policies) > 0 {
+		names := make([]string, len(e.Policies))
+		for i, a := range e.Policies {
+			names[i] = a.String()
+		}
+		s += " policies=" + strings.Join(names, ",")
 	}
 	return s
 }
@@ -121,7 +142,7 @@ func describeEntry(e AccessEntry) string {
 func PlanFor(m Mappings, existing []ExistingEntry) MigrationPlan {
 	want, err := AccessEntriesFor(m)
 	p := diffEntries(want, existing)
-	p.Manual = Problems(err)
+	p.Manual, p.Shadowed = Problems(err), Shadowed(m)
 	return p
 }
 
@@ -148,9 +169,11 @@ func diffEntries(want []AccessEntry, have []ExistingEntry) MigrationPlan {
 			p.Update = append(p.Update, w)
 			changed = true
 		}
-		for _, a := range w.PolicyARNs() {
-			if !slices.Contains(h.PolicyARNs, a) {
-				p.Associate = append(p.Associate, Association{PrincipalARN: h.PrincipalARN, PolicyARN: a})
+		for _, a := range w.associations() {
+			i := slices.IndexFunc(h.Policies, func(x PolicyAssociation) bool { return x.Policy == a.PolicyARN })
+			if i < 0 || !sameAssociation(h.Policies[i], PolicyAssociation{Namespaces: a.Namespaces}) {
+				a.PrincipalARN = h.PrincipalARN
+				p.Associate = append(p.Associate, a)
 				changed = true
 			}
 		}
@@ -171,15 +194,23 @@ func sameSet(a, b []string) bool {
 // PlanMigration reads the cluster's access entries (List, Describe and
 // ListAssociatedAccessPolicies: no writes) and returns what must be created,
 // updated or associated so that aws-auth can be retired, and what cannot be
-// migrated as it is written (see RoleMapping.AccessEntry).
-func PlanMigration(ctx context.Context, api EKSAPI, cluster string, current Mappings) (MigrationPlan, error) {
+// migrated as it is written (see RoleMapping.AccessEntry). With principals
+// (IAM; nil skips it) the path-less ARNs aws-auth holds are first resolved
+// to the full ARNs EKS wants (ResolvePrincipals).
+func PlanMigration(ctx context.Context, api EKSAPI, principals PrincipalAPI, cluster string, current Mappings) (MigrationPlan, error) {
 	want, notMigratable := AccessEntriesFor(current)
+	if principals != nil {
+		var err error
+		if want, err = ResolvePrincipals(ctx, principals, want); err != nil {
+			return MigrationPlan{}, err
+		}
+	}
 	have, err := observe(ctx, api, cluster, want)
 	if err != nil {
 		return MigrationPlan{}, err
 	}
 	p := diffEntries(want, have)
-	p.Manual = Problems(notMigratable)
+	p.Manual, p.Shadowed = Problems(notMigratable), Shadowed(current)
 	return p, nil
 }
 
@@ -206,7 +237,7 @@ func observe(ctx context.Context, api EKSAPI, cluster string, want []AccessEntry
 		if !ok {
 			continue
 		}
-		h, err := describe(ctx, api, cluster, stored, len(w.AccessPolicies) > 0)
+		h, err := describe(ctx, api, cluster, stored, len(w.Policies) > 0)
 		if isNotFound(err) {
 			continue // deleted since the list
 		}
@@ -231,9 +262,11 @@ func describe(ctx context.Context, api EKSAPI, cluster, principal string, polici
 			return ExistingEntry{}, fmt.Errorf("authmap: listing access policies of %s: %w", principal, err)
 		}
 		for _, a := range lp.AssociatedAccessPolicies {
-			if a.AccessScope != nil && a.AccessScope.Type == ekstypes.AccessScopeTypeCluster {
-				h.PolicyARNs = append(h.PolicyARNs, aws.ToString(a.PolicyArn))
+			pa := PolicyAssociation{Policy: aws.ToString(a.PolicyArn)}
+			if a.AccessScope != nil && a.AccessScope.Type == ekstypes.AccessScopeTypeNamespace {
+				pa.Namespaces = a.AccessScope.Namespaces
 			}
+			h.Policies = append(h.Policies, pa)
 		}
 		if next = lp.NextToken; next == nil || *next == "" {
 			break
@@ -252,11 +285,14 @@ func isInUse(err error) bool {
 	return errors.As(err, &iu)
 }
 
-// AccessEntryOptions adjust ApplyAccessEntries.
+// AccessEntryOptions adjust ApplyAccessEntries and ApplyEntries.
 type AccessEntryOptions struct {
 	// AllowSystemMasters lets system:masters mappings become
 	// ClusterAdminPolicy associations.
 	AllowSystemMasters bool
+	// Principals (IAM) resolves path-less role ARNs to the full ARN EKS
+	// wants (ResolvePrincipals); nil uses the ARNs as given.
+	Principals PrincipalAPI
 	// Logger receives each write; nil discards.
 	Logger *slog.Logger
 }
@@ -270,18 +306,11 @@ type AccessEntryResult struct {
 }
 
 // ApplyAccessEntries makes the cluster's access entries grant what m grants:
-// it validates m, converts it (AccessEntriesFor), reads the entries (as
-// PlanMigration) and creates, updates (groups, username) and associates what
-// is missing. Entries and associations of other principals are not touched,
-// and none is removed. It is idempotent: a second run makes no write call. A
-// mapping without an access-entry equivalent, or an existing entry of another
-// type, refuses the whole apply before any write. An entry created
-// concurrently (ResourceInUseException) is read and updated instead.
+// it validates m, converts it (AccessEntriesFor), resolves principals when
+// opts.Principals is set, and applies the entries with ApplyEntries. A
+// mapping without an access-entry equivalent refuses the whole apply before
+// any write.
 func ApplyAccessEntries(ctx context.Context, api EKSAPI, cluster string, m Mappings, opts AccessEntryOptions) (AccessEntryResult, error) {
-	log := opts.Logger
-	if log == nil {
-		log = slog.New(slog.NewTextHandler(io.Discard, nil))
-	}
 	var vopts []Option
 	if opts.AllowSystemMasters {
 		vopts = append(vopts, AllowSystemMasters())
@@ -292,6 +321,44 @@ func ApplyAccessEntries(ctx context.Context, api EKSAPI, cluster string, m Mappi
 	want, err := AccessEntriesFor(m)
 	if err != nil {
 		return AccessEntryResult{}, fmt.Errorf("authmap: access entries refused: %w", err)
+	}
+	return ApplyEntries(ctx, api, cluster, want, opts)
+}
+
+// ApplyEntries makes the cluster's access entries for the given principals
+// what want says: it validates every entry against EKS's rules (every
+// problem at once, before any write), resolves principals when
+// opts.Principals is set, reads the entries (as PlanMigration), and creates,
+// updates (groups, username) and associates what is missing. An entry that
+// already exists (made by EKS, by the cluster's creator, or by another tool)
+// is adopted and converged, never a failure; so is one created concurrently
+// (ResourceInUseException). Entries and associations of other principals are
+// not touched, and none is removed. A second run makes no write call. An
+// existing entry of another type refuses the apply (types cannot change).
+func ApplyEntries(ctx context.Context, api EKSAPI, cluster string, want []AccessEntry, opts AccessEntryOptions) (AccessEntryResult, error) {
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	var err error
+	if opts.Principals != nil {
+		if want, err = ResolvePrincipals(ctx, opts.Principals, want); err != nil {
+			return AccessEntryResult{}, err
+		}
+	}
+	var errs []error
+	for _, e := range want {
+		if err := e.Validate(); err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", e.PrincipalARN, err))
+		}
+	}
+	if len(errs) > 0 {
+		return AccessEntryResult{}, fmt.Errorf("authmap: access entries refused: %w", errors.Join(errs...))
+	}
+	for i := range want {
+		if want[i].Type == "" {
+			want[i].Type = EntryStandard
+		}
 	}
 	have, err := observe(ctx, api, cluster, want)
 	if err != nil {
@@ -350,7 +417,7 @@ func (x executor) create(e AccessEntry) error {
 	if isInUse(err) {
 		// Created since we listed: converge it like an existing one.
 		x.log.Info("authmap: access entry appeared concurrently; updating it instead", "principal", e.PrincipalARN)
-		h, err := describe(x.ctx, x.api, x.cluster, e.PrincipalARN, len(e.AccessPolicies) > 0)
+		h, err := describe(x.ctx, x.api, x.cluster, e.PrincipalARN, len(e.Policies) > 0)
 		if err != nil {
 			return err
 		}
@@ -374,8 +441,8 @@ func (x executor) create(e AccessEntry) error {
 		return fmt.Errorf("authmap: creating access entry %s: %w", e.PrincipalARN, err)
 	}
 	x.log.Info("authmap: created access entry", "entry", describeEntry(e))
-	for _, a := range e.PolicyARNs() {
-		if err := x.associate(Association{PrincipalARN: e.PrincipalARN, PolicyARN: a}); err != nil {
+	for _, a := range e.associations() {
+		if err := x.associate(a); err != nil {
 			return err
 		}
 	}
@@ -400,13 +467,16 @@ func (x executor) update(e AccessEntry) error {
 
 func (x executor) associate(a Association) error {
 	x.res.Writes++
+	scope := &ekstypes.AccessScope{Type: ekstypes.AccessScopeTypeCluster}
+	if len(a.Namespaces) > 0 {
+		scope = &ekstypes.AccessScope{Type: ekstypes.AccessScopeTypeNamespace, Namespaces: a.Namespaces}
+	}
 	_, err := x.api.AssociateAccessPolicy(x.ctx, &eks.AssociateAccessPolicyInput{ClusterName: aws.String(x.cluster),
-		PrincipalArn: aws.String(a.PrincipalARN), PolicyArn: aws.String(a.PolicyARN),
-		AccessScope: &ekstypes.AccessScope{Type: ekstypes.AccessScopeTypeCluster}})
+		PrincipalArn: aws.String(a.PrincipalARN), PolicyArn: aws.String(a.PolicyARN), AccessScope: scope})
 	if err != nil {
 		return fmt.Errorf("authmap: associating %s with %s: %w", a.PolicyARN, a.PrincipalARN, err)
 	}
-	x.log.Info("authmap: associated access policy", "principal", a.PrincipalARN, "policy", a.PolicyARN)
+	x.log.Info("authmap: associated access policy", "principal", a.PrincipalARN, "policy", a.PolicyARN, "scope", a.scope())
 	return nil
 }
 

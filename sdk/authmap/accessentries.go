@@ -3,6 +3,7 @@ package authmap
 import (
 	"errors"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -10,17 +11,6 @@ import (
 
 	"github.com/fargatekit/fargatekit/internal/partition"
 )
-
-// Access-entry types (the CreateAccessEntry type values fargatekit uses).
-const (
-	EntryStandard     = "STANDARD"
-	EntryEC2Linux     = "EC2_LINUX"
-	EntryEC2Windows   = "EC2_WINDOWS"
-	EntryFargateLinux = "FARGATE_LINUX"
-)
-
-// ClusterAdminPolicy is the EKS access policy that stands in for system:masters.
-const ClusterAdminPolicy = "AmazonEKSClusterAdminPolicy"
 
 // GroupKubeProxyWindows is the extra group of Windows node roles in aws-auth.
 const GroupKubeProxyWindows = "eks:kube-proxy-windows"
@@ -36,7 +26,7 @@ var reservedUsernamePrefixes = []string{"system:", "eks:", "aws:", "amazon:", "i
 type AccessEntry struct {
 	// PrincipalARN is the IAM role or user.
 	PrincipalARN string
-	// Type is EntryStandard, EntryEC2Linux, EntryEC2Windows or EntryFargateLinux.
+	// Type is one of EntryTypes(); "" means EntryStandard.
 	Type string
 	// Username is the Kubernetes username; "" lets EKS choose (the user's ARN,
 	// or arn:<p>:sts::<account>:assumed-role/<role>/{{SessionName}}).
@@ -44,9 +34,9 @@ type AccessEntry struct {
 	Username string
 	// KubernetesGroups are the groups (STANDARD entries only; never system:).
 	KubernetesGroups []string
-	// AccessPolicies are names of EKS access policies to associate with
-	// cluster scope, e.g. ClusterAdminPolicy.
-	AccessPolicies []string
+	// Policies are the access policies to associate, each at cluster or
+	// namespace scope (STANDARD entries; EC2 takes AutoNodePolicy).
+	Policies []PolicyAssociation
 }
 
 // AccessPolicyARN is the ARN of an EKS access policy in a partition:
@@ -55,15 +45,28 @@ func AccessPolicyARN(partitionID, name string) string {
 	return arn.ARN{Partition: partitionID, Service: "eks", AccountID: "aws", Resource: "cluster-access-policy/" + name}.String()
 }
 
+// partitionOf is the partition of an ARN, aws when it does not parse.
+func partitionOf(principal string) string {
+	if a, err := arn.Parse(principal); err == nil {
+		return a.Partition
+	}
+	return partition.AWS.ID
+}
+
 // PolicyARNs returns the ARNs of e's access policies, in the principal's partition.
 func (e AccessEntry) PolicyARNs() []string {
-	p := partition.AWS.ID
-	if a, err := arn.Parse(e.PrincipalARN); err == nil {
-		p = a.Partition
+	out := make([]string, len(e.Policies))
+	for i, a := range e.Policies {
+		out[i] = a.PolicyARN(partitionOf(e.PrincipalARN))
 	}
-	out := make([]string, len(e.AccessPolicies))
-	for i, name := range e.AccessPolicies {
-		out[i] = AccessPolicyARN(p, name)
+	return out
+}
+
+// associations returns e's policies as Associations addressed to its principal.
+func (e AccessEntry) associations() []Association {
+	out := make([]Association, len(e.Policies))
+	for i, a := range e.Policies {
+		out[i] = Association{PrincipalARN: e.PrincipalARN, PolicyARN: a.PolicyARN(partitionOf(e.PrincipalARN)), Namespaces: a.Namespaces}
 	}
 	return out
 }
@@ -143,7 +146,7 @@ func standardEntry(e AccessEntry, username string, groups []string, role bool) (
 	for _, g := range groups {
 		switch {
 		case g == GroupMasters:
-			e.AccessPolicies = append(e.AccessPolicies, ClusterAdminPolicy)
+			e.Policies = append(e.Policies, PolicyAssociation{Policy: ClusterAdminPolicy})
 		case strings.HasPrefix(g, "system:"):
 			errs = append(errs, fmt.Errorf("%w: group %s: EKS refuses system: groups in access entries; bind its permissions to a group of your own", ErrNotMigratable, g))
 		case templateRE.MatchString(g):
@@ -158,11 +161,17 @@ func standardEntry(e AccessEntry, username string, groups []string, role bool) (
 // AccessEntriesFor converts every mapping of m (see RoleMapping.AccessEntry).
 // It returns the entries that have an equivalent and, joined, a [*Problem]
 // (ErrNotMigratable) for each mapping that has none, mapAccounts included:
-// no access entry admits a whole account.
+// no access entry admits a whole account. An identity mapped more than once
+// is converted as the authenticator reads it: the last mapping wins, the
+// earlier ones are skipped (see Shadowed).
 func AccessEntriesFor(m Mappings) ([]AccessEntry, error) {
 	var out []AccessEntry
 	var errs []error
+	lastRole, lastUser := lastByIdentity(m)
 	collect := func(key string, i int, name string, e AccessEntry, err error) {
+		if (key == KeyMapRoles && lastRole[i]) || (key == KeyMapUsers && lastUser[i]) {
+			return // shadowed by a later mapping of the same identity
+		}
 		if err != nil {
 			for _, one := range splitJoined(err) {
 				errs = append(errs, &Problem{Key: key, Index: i, Entry: name, Err: one})
@@ -186,6 +195,45 @@ func AccessEntriesFor(m Mappings) ([]AccessEntry, error) {
 	return out, errors.Join(errs...)
 }
 
+// lastByIdentity marks the mappings a later one of the same identity shadows
+// (aws-iam-authenticator fills a map by identity in list order: the last wins).
+func lastByIdentity(m Mappings) (roles, users map[int]bool) {
+	roles, users = map[int]bool{}, map[int]bool{}
+	seen := map[string]int{}
+	for i, r := range m.Roles {
+		if prev, ok := seen[r.Identity()]; ok {
+			roles[prev] = true
+		}
+		seen[r.Identity()] = i
+	}
+	seen = map[string]int{}
+	for i, u := range m.Users {
+		if prev, ok := seen[u.Identity()]; ok {
+			users[prev] = true
+		}
+		seen[u.Identity()] = i
+	}
+	return roles, users
+}
+
+// Shadowed returns a [*Problem] (ErrShadowed) for each mapping of m that a
+// later mapping of the same identity overrides, naming the one that wins.
+func Shadowed(m Mappings) []*Problem {
+	roles, users := lastByIdentity(m)
+	var out []*Problem
+	for i, r := range m.Roles {
+		if roles[i] {
+			out = append(out, &Problem{Key: KeyMapRoles, Index: i, Entry: r.label(), Err: fmt.Errorf("%w: a later entry maps the same role; the authenticator uses the last one", ErrShadowed)})
+		}
+	}
+	for i, u := range m.Users {
+		if users[i] {
+			out = append(out, &Problem{Key: KeyMapUsers, Index: i, Entry: u.UserARN, Err: fmt.Errorf("%w: a later entry maps the same user; the authenticator uses the last one", ErrShadowed)})
+		}
+	}
+	return out
+}
+
 func splitJoined(err error) []error {
 	if j, ok := err.(interface{ Unwrap() []error }); ok {
 		return j.Unwrap()
@@ -193,6 +241,9 @@ func splitJoined(err error) []error {
 	return []error{err}
 }
 
-// principalKey compares principals as EKS and the authenticator would:
-// lower-case, roles path-less.
+// principalKey compares principals as the authenticator would: lower-case,
+// roles path-less. (EKS stores the full ARN; resolve path-less aws-auth
+// ARNs with ResolvePrincipals before creating entries.)
 func principalKey(a string) string { return strings.ToLower(pathlessOrSame(a)) }
+
+var namespaceRE = regexp.MustCompile(`^([a-z0-9][-a-z0-9]{0,62}\*?|\*)$`)

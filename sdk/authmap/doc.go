@@ -96,12 +96,38 @@
 // and may only use {{SessionName}} or {{SessionNameRaw}} after a colon; other
 // usernames cannot move as they are, and neither can mapAccounts (no access
 // entry auto-maps an account), SSO matchers (an access entry needs the role's
-// ARN) or templated groups. [ApplyAccessEntries] creates and updates entries
-// idempotently through the narrow [EKSAPI] (a second run makes no write; an
-// entry created concurrently is converged instead), [RemoveAccessEntries]
-// deletes some, and [PlanMigration] lists, without changing anything, what
-// must exist before aws-auth can be retired and what cannot be migrated as
-// it is ([PlanFor] does the same offline, against given entries).
+// ARN) or templated groups. An identity mapped twice is converted as the
+// authenticator reads it: the last mapping wins ([Shadowed] names the others).
+//
+// EKS's own rules ([AccessEntry.Validate], [ValidatePrincipalARN]; source:
+// https://docs.aws.amazon.com/eks/latest/APIReference/API_CreateAccessEntry.html
+// and https://docs.aws.amazon.com/eks/latest/userguide/creating-access-entries.html),
+// enforced before any write:
+//   - the principal is an IAM role or user ARN (ErrPrincipal), never an STS
+//     assumed-role session; node types take roles only;
+//   - a role's ARN carries its path: EKS refuses the path-less form aws-auth
+//     needs for a role that has a path (every IAM Identity Center role,
+//     /aws-reserved/sso.amazonaws.com/...), so [ResolvePrincipals] recovers
+//     the full ARN with iam:GetRole / iam:GetUser (ErrPrincipalNotFound when
+//     IAM has no such principal in the caller's account); [FindSSORoles]
+//     lists a permission set's roles under [SSORolePathPrefix];
+//   - the type is one of [EntryTypes] (STANDARD, EC2_LINUX, EC2_WINDOWS,
+//     FARGATE_LINUX, EC2, HYBRID_LINUX, HYPERPOD_LINUX), fixed once created;
+//     only STANDARD entries take a username, groups and access policies (EC2
+//     takes AmazonEKSAutoNodePolicy) (ErrEntryTypeInvalid);
+//   - access policies are the AWS managed ones, [AccessPolicies], after
+//     https://docs.aws.amazon.com/eks/latest/userguide/access-policy-permissions.html,
+//     each at cluster scope or namespace scope ([PolicyAssociation]); those
+//     the page reserves for service-linked roles are refused (ErrAccessPolicy).
+//
+// [ApplyEntries] (and [ApplyAccessEntries], from Mappings) creates, updates
+// and associates idempotently through the narrow [EKSAPI] (a second run
+// makes no write). An entry that already exists, the cluster creator's
+// bootstrap admin entry for one, or one created concurrently, is adopted and
+// converged: never a ResourceInUse failure. [RemoveAccessEntries] deletes
+// some, and [PlanMigration] lists, without changing anything, what must exist
+// before aws-auth can be retired and what cannot be migrated as it is
+// ([PlanFor] does the same offline, against given entries).
 //
 // # Pulumi
 //

@@ -1,7 +1,12 @@
 package authmap_test
 
 import (
+	"context"
+	"errors"
 	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
 
 	"github.com/fargatekit/fargatekit/sdk/authmap"
 )
@@ -137,4 +142,43 @@ func ExamplePlanFor() {
 	// associate  arn:aws:iam::111122223333:role/Admin arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy (cluster scope)
 	// ok         FARGATE_LINUX arn:aws:iam::111122223333:role/demo-pod-execution
 	// manual     mapRoles[2] arn:aws:iam::111122223333:role/Legacy: authmap: no access-entry equivalent: username "system:legacy": EKS reserves the prefix system:; choose another username (or none, for EKS's default) and rebind RBAC to it
+}
+
+// AccessEntry.Validate applies EKS's rules before anything is sent: here a
+// path-full SSO role with a namespace-scoped policy passes, and an STS
+// session with a service-linked-only policy is refused on both counts.
+func ExampleAccessEntry_Validate() {
+	ok := authmap.AccessEntry{
+		PrincipalARN:     "arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_Dev_0123abcd",
+		KubernetesGroups: []string{"developers"},
+		Policies:         []authmap.PolicyAssociation{{Policy: authmap.EditPolicy, Namespaces: []string{"team-a"}}},
+	}
+	fmt.Println(ok.Validate())
+	bad := authmap.AccessEntry{PrincipalARN: "arn:aws:sts::111122223333:assumed-role/Dev/alice",
+		Policies: []authmap.PolicyAssociation{{Policy: "AmazonEKSComputePolicy"}}}
+	err := bad.Validate()
+	fmt.Println(errors.Is(err, authmap.ErrPrincipal), errors.Is(err, authmap.ErrAccessPolicy))
+	// Output:
+	// <nil>
+	// true true
+}
+
+// AccessPolicies is the table of AWS managed access policies.
+func ExampleLookupAccessPolicy() {
+	p, _ := authmap.LookupAccessPolicy("arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy")
+	fmt.Println(p.Name, p.TypicalScope, p.ARN("aws-cn"))
+	// Output: AmazonEKSViewPolicy namespace arn:aws-cn:eks::aws:cluster-access-policy/AmazonEKSViewPolicy
+}
+
+// ResolvePrincipalARN turns the path-less role ARN of aws-auth into the full
+// ARN an access entry needs (iam:GetRole).
+func ExampleResolvePrincipalARN() {
+	ctx := context.Background()
+	cfg, err := config.LoadDefaultConfig(ctx)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	full, err := authmap.ResolvePrincipalARN(ctx, iam.NewFromConfig(cfg), "arn:aws:iam::111122223333:role/AWSReservedSSO_Admin_0123abcd")
+	fmt.Println(full, err) // arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_Admin_0123abcd
 }
