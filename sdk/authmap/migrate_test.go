@@ -1,0 +1,203 @@
+package authmap_test
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/eks"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/kubernetes"
+
+	"github.com/fargatekit/fargatekit/internal/accessfake"
+	"github.com/fargatekit/fargatekit/internal/kubetest"
+	"github.com/fargatekit/fargatekit/sdk/authmap"
+)
+
+// migrationFixture is a CONFIG_MAP cluster (moto + the fake) whose aws-auth,
+// on the real API server, maps a Fargate role, a node role, an SSO admin
+// (path-less, system:masters), a developer twice (the last wins) and a user.
+type migrationFixture struct {
+	awsEnv
+	kube                              kubernetes.Interface
+	ns                                string
+	fargate, node, admin, dev, alice string
+}
+
+func newMigration(t *testing.T, extra string) migrationFixture {
+	a := newAWS(t, accessfake.ModeConfigMap)
+	a.eks.UpdatePolls = 1
+	cfg := kubetest.Config(t)
+	f := migrationFixture{awsEnv: a, ns: kubetest.Namespace(t, cfg)}
+	var err error
+	if f.kube, err = kubernetes.NewForConfig(cfg); err != nil {
+		t.Fatal(err)
+	}
+	f.fargate = a.role("/", "demo-pod-execution")
+	f.node = a.role("/", "demo-nodes")
+	f.admin = a.role("/aws-reserved/sso.amazonaws.com/eu-west-1/", "AWSReservedSSO_Admin_0a1b")
+	f.dev = a.role("/teams/", "Developer")
+	f.alice = a.user("/", "alice")
+	r := func(n string) string { return "arn:aws:iam::" + acct + ":role/" + n }
+	data := map[string]string{
+		"mapRoles": `- rolearn: ` + f.fargate + `
+  username: system:node:{{SessionName}}
+  groups: [system:bootstrappers, system:nodes, system:node-proxier]
+- rolearn: ` + f.node + `
+  username: system:node:{{EC2PrivateDNSName}}
+  groups: [system:bootstrappers, system:nodes]
+- rolearn: ` + r("AWSReservedSSO_Admin_0a1b") + `
+  username: admin:{{SessionName}}
+  groups: [system:masters]
+- rolearn: ` + r("Developer") + `
+  username: dev:{{SessionName}}
+  groups: [old-developers]
+- rolearn: ` + r("Developer") + `
+  username: dev:{{SessionName}}
+  groups: [developers]
+` + extra,
+		"mapUsers": "- userarn: " + f.alice + "\n  username: alice\n  groups: [viewers]\n",
+		"other":    "kept",
+	}
+	if _, err := f.kube.CoreV1().ConfigMaps(f.ns).Create(a.ctx, &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "aws-auth"}, Data: data}, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+func (f migrationFixture) opts(apply bool) authmap.MigrateOptions {
+	return authmap.MigrateOptions{Apply: apply, Principals: f.iam, ConfigMap: authmap.ConfigMapOptions{Namespace: f.ns}, PollInterval: time.Millisecond}
+}
+
+func (f migrationFixture) mode() string {
+	out, err := f.eks.DescribeCluster(f.ctx, &eks.DescribeClusterInput{Name: aws.String("demo")})
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return string(out.Cluster.AccessConfig.AuthenticationMode)
+}
+
+// TestMigrate: the dry run writes nothing; the apply switches the mode
+// (waited), creates the entries under full ARNs (the last of the shadowed
+// developer mappings), removes the migrated aws-auth mappings only after,
+// keeps other keys, and ends in API; a second run has nothing to do.
+func TestMigrate(t *testing.T) {
+	f := newMigration(t, "")
+	rep, err := authmap.Migrate(f.ctx, f.eks, f.kube.CoreV1(), "demo", f.opts(false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := rep.String()
+	t.Log("\n" + out)
+	for _, want := range []string{
+		"authentication mode: CONFIG_MAP -> CONFIG_MAP",
+		"1. (would) switch authentication mode CONFIG_MAP -> API_AND_CONFIG_MAP",
+		"create access entry FARGATE_LINUX " + f.fargate,
+		"create access entry EC2_LINUX " + f.node,
+		"create access entry STANDARD " + f.admin + " username=admin:{{SessionName}} policies=AmazonEKSClusterAdminPolicy",
+		"create access entry STANDARD " + f.dev + " username=dev:{{SessionName}} groups=developers",
+		"remove from aws-auth, once the entries above exist",
+		"switch authentication mode API_AND_CONFIG_MAP -> API",
+		"note: mapRoles[3]",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("dry run lacks %q", want)
+		}
+	}
+	if writes(f.awsEnv) != 0 || f.mode() != "CONFIG_MAP" || len(readAuth(t, f)) != 6 {
+		t.Fatalf("the dry run changed something")
+	}
+
+	rep, err = authmap.Migrate(f.ctx, f.eks, f.kube.CoreV1(), "demo", f.opts(true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.mode() != "API" || rep.ModeAfter != "API" || !rep.Applied {
+		t.Errorf("mode %s, report %+v", f.mode(), rep)
+	}
+	if got := f.eks.Principals("demo"); !slices.Equal(got, []string{f.admin, f.node, f.fargate, f.dev, f.alice}) {
+		t.Errorf("entries %v", got)
+	}
+	if e, _ := f.eks.Entry("demo", f.dev); e == nil || !slices.Equal(e.KubernetesGroups, []string{"developers"}) {
+		t.Errorf("developer (last mapping wins): %+v", e)
+	}
+	if _, pol := f.eks.Entry("demo", f.admin); len(pol) != 1 || !strings.HasSuffix(aws.ToString(pol[0].PolicyArn), "/AmazonEKSClusterAdminPolicy") {
+		t.Errorf("admin policies %+v", pol)
+	}
+	cm, err := f.kube.CoreV1().ConfigMaps(f.ns).Get(f.ctx, "aws-auth", metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m, _ := authmap.Parse(cm.Data); m.Len() != 0 || cm.Data["other"] != "kept" {
+		t.Errorf("aws-auth after migration: %q", cm.Data)
+	}
+	// Order: the aws-auth write came after the entries (calls), the mode last.
+	calls := strings.Join(f.eks.Calls(), " ")
+	if i, j := strings.Index(calls, "CreateAccessEntry"), strings.LastIndex(calls, "UpdateClusterConfig"); i < 0 || j < i {
+		t.Errorf("call order %s", calls)
+	}
+	before := writes(f.awsEnv)
+	rep, err = authmap.Migrate(f.ctx, f.eks, f.kube.CoreV1(), "demo", f.opts(true))
+	if err != nil || len(rep.Steps) != 0 || writes(f.awsEnv) != before {
+		t.Errorf("second run: %v %+v", err, rep)
+	}
+}
+
+// TestMigrateRefuses: account mappings and custom system: groups are named
+// and nothing is written; a run to API_AND_CONFIG_MAP stops there.
+func TestMigrateRefuses(t *testing.T) {
+	f := newMigration(t, `- rolearn: arn:aws:iam::`+acct+`:role/demo-nodes-monitor
+  username: monitor
+  groups: [system:monitoring]
+`)
+	f.put("x", "STANDARD", "", nil) // makes the cluster known to the fake
+	_, err := authmap.Migrate(f.ctx, f.eks, f.kube.CoreV1(), "demo", f.opts(true))
+	if !errors.Is(err, authmap.ErrMigrationRefused) || !errors.Is(err, authmap.ErrNotMigratable) || !strings.Contains(err.Error(), "system:monitoring") {
+		t.Errorf("err = %v", err)
+	}
+	if writes(f.awsEnv) != 0 || f.mode() != "CONFIG_MAP" || len(readAuth(t, f)) != 7 {
+		t.Error("a refused migration wrote")
+	}
+	if _, err := f.kube.CoreV1().ConfigMaps(f.ns).Update(f.ctx, &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "aws-auth"},
+		Data: map[string]string{"mapAccounts": "- \"444455556666\"\n"}}, metav1.UpdateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := authmap.Migrate(f.ctx, f.eks, f.kube.CoreV1(), "demo", f.opts(true)); !errors.Is(err, authmap.ErrNotMigratable) || !strings.Contains(err.Error(), "444455556666") {
+		t.Errorf("account mapping: %v", err)
+	}
+	g := newMigration(t, "")
+	o := g.opts(true)
+	o.TargetMode = authmap.ModeAPIAndConfigMap
+	if _, err := authmap.Migrate(g.ctx, g.eks, g.kube.CoreV1(), "demo", o); err != nil || g.mode() != "API_AND_CONFIG_MAP" {
+		t.Errorf("to API_AND_CONFIG_MAP: %v, mode %s", err, g.mode())
+	}
+	if err := authmap.SetAuthMode(g.ctx, g.eks, "demo", authmap.ModeConfigMap, time.Millisecond, nil); err == nil || !strings.Contains(err.Error(), "cannot move it back") {
+		t.Errorf("moving back: %v", err)
+	}
+	ctx, cancel := context.WithCancel(g.ctx)
+	cancel()
+	if err := authmap.SetAuthMode(ctx, g.eks, "demo", authmap.ModeAPI, time.Millisecond, nil); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled wait: %v", err)
+	}
+}
+
+func readAuth(t *testing.T, f migrationFixture) []string {
+	t.Helper()
+	m, _, err := authmap.Read(f.ctx, f.kube.CoreV1(), authmap.ConfigMapOptions{Namespace: f.ns})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, r := range m.Roles {
+		out = append(out, r.RoleARN)
+	}
+	for _, u := range m.Users {
+		out = append(out, u.UserARN)
+	}
+	return out
+}
