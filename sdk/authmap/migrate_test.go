@@ -24,8 +24,8 @@ import (
 // (path-less, system:masters), a developer twice (the last wins) and a user.
 type migrationFixture struct {
 	awsEnv
-	kube                              kubernetes.Interface
-	ns                                string
+	kube                             kubernetes.Interface
+	ns                               string
 	fargate, node, admin, dev, alice string
 }
 
