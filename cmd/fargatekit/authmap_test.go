@@ -6,7 +6,9 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -17,6 +19,8 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
+	"k8s.io/client-go/tools/clientcmd"
+	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 
 	"github.com/fargatekit/fargatekit/internal/kubetest"
 	"github.com/fargatekit/fargatekit/internal/mototest"
@@ -46,7 +50,10 @@ func TestAuthmapCommandsRealServer(t *testing.T) {
 	// The kubeconfig comes from $KUBECONFIG here, from --kubeconfig below.
 	cli := authmapCLI{t: t, environ: map[string]string{"KUBECONFIG": kc}, common: []string{"--namespace", ns}}
 
-	out := cli.run(0, "add-role", "--arn", "arn:aws:iam::111122223333:role/team/Developer", "--username", "dev:{{SessionName}}", "--group", "developers", "--group", "viewers")
+	if out := cli.run(2, "add-role", "--arn", "arn:aws:iam::111122223333:role/team/Developer", "--username", "dev"); !strings.Contains(out, "--create") || strings.Contains(out, "usage:") {
+		t.Errorf("missing ConfigMap without --create: %s", out)
+	}
+	out := cli.run(0, "add-role", "--create", "--arn", "arn:aws:iam::111122223333:role/team/Developer", "--username", "dev:{{SessionName}}", "--group", "developers,viewers")
 	if !strings.Contains(out, "created the ConfigMap") {
 		t.Errorf("first add: %s", out)
 	}
@@ -55,14 +62,26 @@ func TestAuthmapCommandsRealServer(t *testing.T) {
 	}
 	cli.run(0, "add-user", "--arn", "arn:aws:iam::111122223333:user/alice", "--username", "alice", "--group", "viewers")
 	cli.run(0, "add-account", "444455556666")
-	cli.run(0, "add-role", "--sso-permission-set", "ReadOnly", "--sso-account", "111122223333", "--username", "ro:{{SessionName}}", "--group", "viewers")
-	if out := cli.run(2, "add-role", "--arn", "arn:aws:iam::111122223333:role/Admin", "--username", "admin", "--group", "system:masters"); !strings.Contains(out, "system:masters") {
+	if out := cli.run(0, "add-role", "--sso-permission-set", "ReadOnly", "--sso-matcher", "--sso-account", "111122223333", "--username", "ro:{{SessionName}}", "--group", "viewers"); !strings.Contains(out, "EKS does not enable") {
+		t.Errorf("sso matcher without a warning: %s", out)
+	}
+	if out := cli.run(2, "add-role", "--arn", "arn:aws:iam::111122223333:role/Admin", "--username", "admin", "--group", "system:masters"); !strings.Contains(out, "--allow-system-masters") ||
+		strings.Contains(out, "AllowSystemMasters") || strings.Contains(out, "usage:") {
 		t.Errorf("masters without opt-in: %s", out)
 	}
 	cli.run(0, "add-role", "--arn", "arn:aws:iam::111122223333:role/Admin", "--username", "admin", "--group", "system:masters", "--allow-system-masters")
-	cli.run(2, "add-role", "--arn", "arn:aws:iam::111122223333:user/bob", "--username", "bob")
-	cli.run(2, "add-account", "12345")
-	cli.run(2, "add-role", "--username", "x")
+	if out := cli.run(2, "add-role", "--arn", "arn:aws:iam::111122223333:user/bob", "--username", "bob"); !strings.Contains(out, "--arn: ") {
+		t.Errorf("a user as a role: %s", out)
+	}
+	if out := cli.run(2, "add-account", "12345"); !strings.Contains(out, "--account: ") {
+		t.Errorf("bad account: %s", out)
+	}
+	if out := cli.run(2, "add-role", "--username", "x"); !strings.Contains(out, "--arn: ") {
+		t.Errorf("no ARN: %s", out)
+	}
+	if out := cli.run(2, "add-user", "--arn", "arn:aws:iam::111122223333:user/x"); !strings.Contains(out, "--username: ") {
+		t.Errorf("no username: %s", out)
+	}
 
 	table := cli.run(0, "list")
 	for _, want := range []string{"ARN", "arn:aws:iam::111122223333:role/Developer", "dev:{{SessionName}}", "developers,viewers",
@@ -88,7 +107,7 @@ func TestAuthmapCommandsRealServer(t *testing.T) {
 	if len(m.Roles) != 2 || len(m.Users) != 1 || len(m.Accounts) != 0 {
 		t.Errorf("after remove: %+v", m)
 	}
-	cli.run(0, "add-role", "--sso-permission-set", "Ops", "--sso-account", "111122223333", "--username", "ops:{{SessionName}}")
+	cli.run(0, "add-role", "--sso-permission-set", "Ops", "--sso-matcher", "--sso-account", "111122223333", "--username", "ops:{{SessionName}}")
 	cli.run(0, "remove", "sso:111122223333/Ops")
 	cli.run(2, "remove", "--sso", "111122223333")
 	if m := readAwsAuth(t, cfg, ns); len(m.Roles) != 2 {
@@ -224,7 +243,7 @@ func TestAuthmapMigratePlanAgainstEKS(t *testing.T) {
 	t.Setenv("AWS_ENDPOINT_URL_EKS", srv.URL)
 	kc := kubetest.KubeconfigFile(t, cfg)
 	cli := authmapCLI{t: t, environ: environ, common: []string{"--kubeconfig", kc, "--namespace", ns}}
-	cli.run(0, "add-user", "--arn", "arn:aws:iam::123456789012:user/alice", "--username", "alice", "--group", "viewers")
+	cli.run(0, "add-user", "--create", "--arn", "arn:aws:iam::123456789012:user/alice", "--username", "alice", "--group", "viewers")
 	cli.run(0, "add-role", "--arn", "arn:aws:iam::123456789012:role/Developer", "--username", "dev:{{SessionName}}", "--group", "developers")
 	cli.run(0, "add-role", "--arn", "arn:aws:iam::123456789012:role/team/Lead", "--username", "lead", "--group", "leads")
 	out := cli.run(0, "migrate-plan", "--cluster", "demo", "--region", "eu-west-1")
@@ -241,5 +260,97 @@ func TestAuthmapMigratePlanAgainstEKS(t *testing.T) {
 	}
 	if out := cli.run(1, "migrate-plan", "--cluster", "nope", "--region", "eu-west-1"); !strings.Contains(out, "ResourceNotFoundException") {
 		t.Errorf("unknown cluster: %s", out)
+	}
+}
+
+// TestAuthmapHabitsRealServer: --group lists, EKS's Fargate and node
+// mappings guarded by --force, --context, aws-auth created with the Fargate
+// mapping, --sso-permission-set resolved to role ARNs (IAM on moto), and
+// examples in every subcommand's help.
+func TestAuthmapHabitsRealServer(t *testing.T) {
+	cfg := kubetest.Config(t)
+	ns := kubetest.Namespace(t, cfg)
+	kc := kubetest.KubeconfigFile(t, cfg)
+	// A kubeconfig whose current context is unreachable: --context picks the good one.
+	two := filepath.Join(t.TempDir(), "two")
+	raw, err := os.ReadFile(kc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kcfg, err := clientcmd.Load(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var good string
+	for name := range kcfg.Contexts {
+		good = name
+	}
+	kcfg.Clusters["dead"] = &clientcmdapi.Cluster{Server: "https://127.0.0.1:1"}
+	kcfg.Contexts["dead"] = &clientcmdapi.Context{Cluster: "dead", AuthInfo: kcfg.Contexts[good].AuthInfo}
+	kcfg.CurrentContext = "dead"
+	if err := clientcmd.WriteToFile(*kcfg, two); err != nil {
+		t.Fatal(err)
+	}
+	moto := mototest.New(t)
+	ic := iam.NewFromConfig(moto.Config("eu-west-1"))
+	for _, n := range []string{"AWSReservedSSO_ReadOnly_0123abcd", "AWSReservedSSO_ReadOnly_Extra_4567"} {
+		if _, err := ic.CreateRole(context.Background(), &iam.CreateRoleInput{RoleName: aws.String(n), Path: aws.String("/aws-reserved/sso.amazonaws.com/eu-west-1/"),
+			AssumeRolePolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[]}`)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	environ := isolatedAWSEnv(t, envCreds)
+	for k, v := range envCreds {
+		t.Setenv(k, v)
+	}
+	t.Setenv("AWS_ENDPOINT_URL_IAM", moto.URL)
+	cli := authmapCLI{t: t, environ: environ, common: []string{"--kubeconfig", two, "--context", good, "--namespace", ns}}
+	dead := authmapCLI{t: t, environ: environ, common: []string{"--kubeconfig", two, "--namespace", ns}}
+	dead.run(1, "list")
+
+	const pods = "arn:aws:iam::123456789012:role/demo-pods"
+	const nodes = "arn:aws:iam::123456789012:role/demo-nodes"
+	cli.run(0, "add-role", "--create", "--fargate-role", pods, "--arn", "arn:aws:iam::123456789012:role/ci", "--username", "ci", "--group", "deployers, ops", "--group", "viewers")
+	m := readAwsAuth(t, cfg, ns)
+	if len(m.Roles) != 2 || m.Roles[1].RoleARN != pods || m.Roles[1].Username != authmap.FargateUsername || !slices.Equal(m.Roles[0].Groups, []string{"deployers", "ops", "viewers"}) {
+		t.Fatalf("created aws-auth: %+v", m.Roles)
+	}
+	cli.run(0, "add-role", "--arn", nodes, "--username", authmap.NodeUsername, "--group", "system:bootstrappers,system:nodes")
+	for _, args := range [][]string{
+		{"add-role", "--arn", pods, "--username", "admin", "--group", "admins"},
+		{"add-role", "--arn", nodes, "--username", authmap.NodeUsername, "--group", "system:nodes"},
+		{"remove", "--arn", pods},
+		{"remove", nodes},
+	} {
+		out := cli.run(2, args...)
+		if !strings.Contains(out, "--force") || !(strings.Contains(out, "Fargate") || strings.Contains(out, "node mapping")) {
+			t.Errorf("%v: %s", args, out)
+		}
+	}
+	if m := readAwsAuth(t, cfg, ns); len(m.Roles) != 3 || m.Roles[1].Username != authmap.FargateUsername {
+		t.Fatalf("a refused write changed aws-auth: %+v", m.Roles)
+	}
+	cli.run(0, "remove", "--arn", nodes, "--force")
+
+	out := cli.run(0, "add-role", "--sso-permission-set", "ReadOnly", "--username", "ro:{{SessionName}}", "--group", "viewers", "--region", "eu-west-1")
+	if !strings.Contains(out, "AWSReservedSSO_ReadOnly_0123abcd") {
+		t.Errorf("sso: %s", out)
+	}
+	cm, err := kubernetes.NewForConfigOrDie(cfg).CoreV1().ConfigMaps(ns).Get(context.Background(), "aws-auth", metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := cm.Data["mapRoles"]; !strings.Contains(r, "rolearn: arn:aws:iam::123456789012:role/AWSReservedSSO_ReadOnly_0123abcd") || strings.Contains(r, "sso:") || strings.Contains(r, "Extra") {
+		t.Errorf("mapRoles after --sso-permission-set:\n%s", r)
+	}
+	if out := cli.run(2, "add-role", "--sso-permission-set", "Nobody", "--username", "x", "--region", "eu-west-1"); !strings.Contains(out, "--sso-permission-set: ") {
+		t.Errorf("unknown permission set: %s", out)
+	}
+
+	for _, sub := range []string{"add-role", "add-user", "add-account", "remove", "list", "migrate-plan", "migrate"} {
+		code, stdout, stderr := runCLI(t, environ, "authmap", sub, "-h")
+		if help := stdout + stderr; code != 0 || !strings.Contains(help, "examples:\n  fargatekit authmap "+sub) || !strings.Contains(help, "-context") {
+			t.Errorf("%s -h (exit %d):\n%s", sub, code, help)
+		}
 	}
 }
