@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"regexp"
 	"strconv"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws/arn"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/eks"
@@ -55,9 +56,15 @@ type RoleMappingArgs struct {
 	// Username and Groups as in sdk.RoleMapping (templates allowed).
 	Username string
 	Groups   []string
-	// Key names the role's children in AccessEntries mode (N-role-<Key>);
-	// "" means its index. Set it to keep names stable when the list changes.
+	// Key names the role's children in AccessEntries mode (N-role-<Key>).
+	// "" derives it from a plain ARN (pulumi.String): the role's name,
+	// lower-cased; an ARN that is another resource's output needs a Key.
+	// Child names never depend on list positions (children named by index
+	// before get an alias, so existing entries are kept).
 	Key string
+	// Policies are access policies to associate (AccessEntries mode), each
+	// at cluster or namespace scope: children N-role-<Key>-<policy, lower-case>.
+	Policies []PolicyAssociation
 }
 
 // UserMappingArgs is an IAM user to map (see RoleMappingArgs).
@@ -67,8 +74,11 @@ type UserMappingArgs struct {
 	// Username and Groups as in sdk.UserMapping.
 	Username string
 	Groups   []string
-	// Key names the user's children in AccessEntries mode (N-user-<Key>).
+	// Key names the user's children in AccessEntries mode (N-user-<Key>);
+	// "" derives it from a plain ARN, as for roles.
 	Key string
+	// Policies as in RoleMappingArgs.
+	Policies []PolicyAssociation
 }
 
 // AwsAuthMappingArgs configure [NewAwsAuthMapping].
@@ -203,6 +213,30 @@ func (a *AwsAuthMappingArgs) mode() (Mode, error) {
 
 var keyRE = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`)
 
+var nonKeyRE = regexp.MustCompile(`[^a-z0-9]+`)
+
+// childKey is the stable key of a mapping's children: its Key, or the
+// lower-case name of a plain ARN. An output ARN without a Key is refused:
+// its name is not known when the children are named.
+func childKey(kind string, i int, key string, in pulumi.StringInput) (string, error) {
+	if key == "" {
+		plain, ok := in.(pulumi.String)
+		if !ok {
+			return "", fmt.Errorf("%w: %ss[%d]: the ARN is another resource's output, so set Key (it names the children; a list index would move)", ErrInvalidArgs, kind, i)
+		}
+		a := string(plain)
+		key = strings.Trim(nonKeyRE.ReplaceAllString(strings.ToLower(a[strings.LastIndexAny(a, "/:")+1:]), "-"), "-")
+		if len(key) > 50 {
+			h := sha256.Sum256([]byte(a))
+			key = strings.Trim(key[:40], "-") + "-" + hex.EncodeToString(h[:4])
+		}
+	}
+	if !keyRE.MatchString(key) {
+		return "", fmt.Errorf("%w: %ss[%d] key %q: want a lower-case DNS label", ErrInvalidArgs, kind, i, key)
+	}
+	return key, nil
+}
+
 // Validate reports every problem of the plain parts of the args at once; the
 // ARNs are outputs and are checked when known.
 func (a *AwsAuthMappingArgs) Validate() error {
@@ -216,23 +250,31 @@ func (a *AwsAuthMappingArgs) Validate() error {
 		errs = append(errs, fmt.Errorf("%w: no mappings", ErrInvalidArgs))
 	}
 	keys := map[string]bool{}
-	checkKey := func(kind string, i int, key string, in pulumi.StringInput) {
+	checkKey := func(kind string, i int, key string, in pulumi.StringInput, policies []PolicyAssociation) {
 		if in == nil {
 			errs = append(errs, fmt.Errorf("%w: %ss[%d] has no ARN", ErrInvalidArgs, kind, i))
 		}
-		if key == "" {
-			key = strconv.Itoa(i)
+		if mode == ModeAccessEntries {
+			k, err := childKey(kind, i, key, in)
+			if err != nil {
+				errs = append(errs, err)
+			} else if keys[kind+k] {
+				errs = append(errs, fmt.Errorf("%w: %ss[%d] key %q: used twice; keys name the children", ErrInvalidArgs, kind, i, k))
+			}
+			keys[kind+k] = true
+		} else if len(policies) > 0 {
+			errs = append(errs, fmt.Errorf("%w: %ss[%d]: access policies need AccessEntries mode", ErrInvalidArgs, kind, i))
 		}
-		if !keyRE.MatchString(key) || keys[kind+key] {
-			errs = append(errs, fmt.Errorf("%w: %ss[%d] key %q: want a unique lower-case DNS label", ErrInvalidArgs, kind, i, key))
+		e := sdk.AccessEntry{PrincipalARN: placeholderARN(kind, i), Policies: policies}
+		if err := e.Validate(); err != nil {
+			errs = append(errs, fmt.Errorf("%ss[%d]: %w", kind, i, err))
 		}
-		keys[kind+key] = true
 	}
 	for i, r := range a.Roles {
-		checkKey("role", i, r.Key, r.RoleARN)
+		checkKey("role", i, r.Key, r.RoleARN, r.Policies)
 	}
 	for i, u := range a.Users {
-		checkKey("user", i, u.Key, u.UserARN)
+		checkKey("user", i, u.Key, u.UserARN, u.Policies)
 	}
 	plain := a.plain()
 	errs = append(errs, plain.Validate(a.validation()...))
@@ -396,8 +438,8 @@ func readID(ready []pulumi.Resource, id string) pulumi.IDOutput {
 	return pulumi.All(deps...).ApplyT(func([]any) pulumi.ID { return pulumi.ID(id) }).(pulumi.IDOutput)
 }
 
-// adminPolicyARN is sdk.ClusterAdminPolicy in the principal's partition.
-func adminPolicyARN(principal pulumi.StringOutput) pulumi.StringOutput {
+// policyARN is an access policy's ARN in the principal's partition.
+func policyARN(principal pulumi.StringOutput, pa sdk.PolicyAssociation) pulumi.StringOutput {
 	return principal.ApplyT(func(p string) (string, error) {
 		a, err := arn.Parse(p)
 		if err != nil {
@@ -406,20 +448,19 @@ func adminPolicyARN(principal pulumi.StringOutput) pulumi.StringOutput {
 		if _, err := partition.ByID(a.Partition); err != nil {
 			return "", fmt.Errorf("authmap: %w %q: %w", ErrInvalidARN, p, err)
 		}
-		return sdk.AccessPolicyARN(a.Partition, sdk.ClusterAdminPolicy), nil
+		return pa.PolicyARN(a.Partition), nil
 	}).(pulumi.StringOutput)
 }
 
 func (c *AwsAuthMapping) accessEntries(ctx *pulumi.Context, name string, args *AwsAuthMappingArgs) error {
 	plain := args.plain()
-	add := func(child string, principal pulumi.StringInput, e sdk.AccessEntry, kind string) error {
+	add := func(child, legacy string, principal pulumi.StringInput, e sdk.AccessEntry, kind string) error {
 		checked := principal.ToStringOutput().ApplyT(func(p string) (string, error) {
-			err := sdk.ValidateUserARN(p)
-			if kind == "role" {
-				err = sdk.ValidateRoleARN(p)
-			}
-			if err != nil {
+			if err := sdk.ValidatePrincipalARN(p, e.Type); err != nil {
 				return "", fmt.Errorf("authmap: %s: %w", child, err)
+			}
+			if kind == "role" && !strings.Contains(p, ":role/") || kind == "user" && !strings.Contains(p, ":user/") {
+				return "", fmt.Errorf("authmap: %s: %w: %s is not an IAM %s", child, ErrWrongResource, p, kind)
 			}
 			return p, nil
 		}).(pulumi.StringOutput)
@@ -430,39 +471,60 @@ func (c *AwsAuthMapping) accessEntries(ctx *pulumi.Context, name string, args *A
 		if len(e.KubernetesGroups) > 0 {
 			ea.KubernetesGroups = pulumi.ToStringArray(e.KubernetesGroups)
 		}
-		entry, err := eks.NewAccessEntry(ctx, child, ea, pulumi.Parent(c), pulumi.DependsOn(args.Cluster.Ref().Ready))
+		opts := []pulumi.ResourceOption{pulumi.Parent(c), pulumi.DependsOn(args.Cluster.Ref().Ready)}
+		if legacy != "" && legacy != child {
+			opts = append(opts, pulumi.Aliases([]pulumi.Alias{{Name: pulumi.String(legacy)}}))
+		}
+		entry, err := eks.NewAccessEntry(ctx, child, ea, opts...)
 		if err != nil {
 			return fmt.Errorf("access entry %s: %w", child, err)
 		}
 		c.AccessEntries = append(c.AccessEntries, entry)
-		if len(e.Policies) == 0 {
-			return nil
+		for _, pa := range e.Policies {
+			suffix, legacySuffix := "-"+strings.ToLower(pa.String()), ""
+			if pa.Policy == sdk.ClusterAdminPolicy && len(pa.Namespaces) == 0 {
+				suffix, legacySuffix = "-admin", "-admin"
+			}
+			suffix = strings.Trim(nonKeyRE.ReplaceAllString(suffix, "-"), "-")
+			aopts := []pulumi.ResourceOption{pulumi.Parent(c)}
+			if legacy != "" && legacySuffix != "" && legacy != child {
+				aopts = append(aopts, pulumi.Aliases([]pulumi.Alias{{Name: pulumi.String(legacy + legacySuffix)}}))
+			}
+			scope := &eks.AccessPolicyAssociationAccessScopeArgs{Type: pulumi.String(pa.Scope())}
+			if len(pa.Namespaces) > 0 {
+				scope.Namespaces = pulumi.ToStringArray(pa.Namespaces)
+			}
+			assoc, err := eks.NewAccessPolicyAssociation(ctx, child+"-"+suffix, &eks.AccessPolicyAssociationArgs{
+				ClusterName: entry.ClusterName, PrincipalArn: entry.PrincipalArn, PolicyArn: policyARN(entry.PrincipalArn, pa),
+				AccessScope: scope,
+			}, aopts...)
+			if err != nil {
+				return fmt.Errorf("policy association %s-%s: %w", child, suffix, err)
+			}
+			c.PolicyAssociations = append(c.PolicyAssociations, assoc)
 		}
-		assoc, err := eks.NewAccessPolicyAssociation(ctx, child+"-admin", &eks.AccessPolicyAssociationArgs{
-			ClusterName: entry.ClusterName, PrincipalArn: entry.PrincipalArn, PolicyArn: adminPolicyARN(entry.PrincipalArn),
-			AccessScope: &eks.AccessPolicyAssociationAccessScopeArgs{Type: pulumi.String("cluster")},
-		}, pulumi.Parent(c))
-		if err != nil {
-			return fmt.Errorf("policy association %s-admin: %w", child, err)
-		}
-		c.PolicyAssociations = append(c.PolicyAssociations, assoc)
 		return nil
 	}
-	key := func(k string, i int) string {
-		if k == "" {
-			return strconv.Itoa(i)
+	// legacy is the index name children had before keys were derived.
+	legacy := func(kind string, key string, i int) string {
+		if key != "" {
+			return ""
 		}
-		return k
+		return name + "-" + kind + "-" + strconv.Itoa(i)
 	}
 	for i, r := range args.Roles {
 		e, _ := plain.Roles[i].AccessEntry() // validated
-		if err := add(name+"-role-"+key(r.Key, i), r.RoleARN, e, "role"); err != nil {
+		e.Policies = append(e.Policies, r.Policies...)
+		k, _ := childKey("role", i, r.Key, r.RoleARN)
+		if err := add(name+"-role-"+k, legacy("role", r.Key, i), r.RoleARN, e, "role"); err != nil {
 			return err
 		}
 	}
 	for i, u := range args.Users {
 		e, _ := plain.Users[i].AccessEntry()
-		if err := add(name+"-user-"+key(u.Key, i), u.UserARN, e, "user"); err != nil {
+		e.Policies = append(e.Policies, u.Policies...)
+		k, _ := childKey("user", i, u.Key, u.UserARN)
+		if err := add(name+"-user-"+k, legacy("user", u.Key, i), u.UserARN, e, "user"); err != nil {
 			return err
 		}
 	}

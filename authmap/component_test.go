@@ -229,7 +229,8 @@ func TestAccessEntriesMode(t *testing.T) {
 		m, err := authmap.NewAwsAuthMapping(ctx, "auth", &authmap.AwsAuthMappingArgs{
 			Cluster: c,
 			Roles: []authmap.RoleMappingArgs{
-				{RoleARN: admin.Arn, Username: "admin:{{SessionName}}", Groups: []string{authmap.GroupMasters, "ops"}, Key: "admin"},
+				{RoleARN: admin.Arn, Username: "admin:{{SessionName}}", Groups: []string{authmap.GroupMasters, "ops"}, Key: "admin",
+					Policies: []authmap.PolicyAssociation{{Policy: authmap.EditPolicy, Namespaces: []string{"team-a", "team-b"}}}},
 				{RoleARN: pulumi.String("arn:aws:iam::123456789012:role/NodeInstanceRole"), Username: authmap.NodeUsername, Groups: []string{authmap.GroupBootstrappers, authmap.GroupNodes}},
 			},
 			Users:              []authmap.UserMappingArgs{{UserARN: pulumi.String("arn:aws:iam::123456789012:user/alice"), Username: "alice", Groups: []string{"viewers"}}},
@@ -238,7 +239,7 @@ func TestAccessEntriesMode(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		if m.Mode != authmap.ModeAccessEntries || len(m.AccessEntries) != 3 || len(m.PolicyAssociations) != 1 || m.Patch != nil {
+		if m.Mode != authmap.ModeAccessEntries || len(m.AccessEntries) != 3 || len(m.PolicyAssociations) != 2 || m.Patch != nil {
 			t.Errorf("mode %s: %d entries, %d associations", m.Mode, len(m.AccessEntries), len(m.PolicyAssociations))
 		}
 		return nil
@@ -248,8 +249,8 @@ func TestAccessEntriesMode(t *testing.T) {
 	}
 	comp := one(t, g, typeComponent, "auth")
 	admin := one(t, g, typeEntry, "auth-role-admin")
-	node := one(t, g, typeEntry, "auth-role-1")
-	alice := one(t, g, typeEntry, "auth-user-0")
+	node := one(t, g, typeEntry, "auth-role-nodeinstancerole") // keyed by its name, not its index
+	alice := one(t, g, typeEntry, "auth-user-alice")
 	assoc := one(t, g, typeAssoc, "auth-role-admin-admin")
 	for _, r := range []*mockstack.Resource{admin, node, alice, assoc} {
 		if g.ParentOf(r) != comp || r.InputString("clusterName") != "demo" {
@@ -274,6 +275,11 @@ func TestAccessEntriesMode(t *testing.T) {
 		!g.DependsOn(assoc, admin) {
 		t.Errorf("association %v (depends on entry: %v)", assoc.Inputs, g.DependsOn(assoc, admin))
 	}
+	edit := one(t, g, typeAssoc, "auth-role-admin-amazonekseditpolicy-team-a-team-b")
+	if edit.InputString("policyArn") != "arn:aws:eks::aws:cluster-access-policy/AmazonEKSEditPolicy" || edit.InputString("accessScope.type") != "namespace" ||
+		edit.InputString("accessScope.namespaces[1]") != "team-b" {
+		t.Errorf("namespace-scoped association %v", edit.Inputs)
+	}
 	if len(g.ByType(typePatch))+len(g.ByType(typeConfigMap)) != 0 {
 		t.Error("AccessEntries mode touched aws-auth")
 	}
@@ -296,6 +302,10 @@ func TestRefusedArgsRegisterNothing(t *testing.T) {
 		"nil ARN":                {eksfargate.AuthAPI, authmap.AwsAuthMappingArgs{Roles: []authmap.RoleMappingArgs{{Username: "a"}}}, authmap.ErrInvalidArgs},
 		"duplicate keys":         {eksfargate.AuthAPI, authmap.AwsAuthMappingArgs{Roles: []authmap.RoleMappingArgs{{RoleARN: arn, Username: "a", Key: "k"}, {RoleARN: arn, Username: "b", Key: "k"}}}, authmap.ErrInvalidArgs},
 		"nothing to map":         {eksfargate.AuthAPI, authmap.AwsAuthMappingArgs{}, authmap.ErrInvalidArgs},
+		"output ARN without Key": {eksfargate.AuthAPI, authmap.AwsAuthMappingArgs{Roles: []authmap.RoleMappingArgs{{RoleARN: arn.ToStringOutput(), Username: "a"}}}, authmap.ErrInvalidArgs},
+		"same derived key":       {eksfargate.AuthAPI, authmap.AwsAuthMappingArgs{Roles: []authmap.RoleMappingArgs{{RoleARN: arn, Username: "a"}, {RoleARN: pulumi.String("arn:aws:iam::123456789012:role/team/x"), Username: "b"}}}, authmap.ErrInvalidArgs},
+		"unknown policy":         {eksfargate.AuthAPI, authmap.AwsAuthMappingArgs{Roles: []authmap.RoleMappingArgs{{RoleARN: arn, Username: "a", Policies: []authmap.PolicyAssociation{{Policy: "AmazonEKSGodPolicy"}}}}}, sdk.ErrAccessPolicy},
+		"policy in ConfigMap":    {eksfargate.AuthConfigMap, authmap.AwsAuthMappingArgs{Roles: []authmap.RoleMappingArgs{{RoleARN: arn, Username: "a", Policies: []authmap.PolicyAssociation{{Policy: authmap.ViewPolicy}}}}}, authmap.ErrInvalidArgs},
 	} {
 		t.Run(name, func(t *testing.T) {
 			g, err := mockstack.Run(func(ctx *pulumi.Context) error {

@@ -49,3 +49,17 @@ var (
 	// ErrNotMigratable: a mapping access entries cannot express (AccessEntries mode).
 	ErrNotMigratable = sdk.ErrNotMigratable
 )
+
+// PolicyAssociation is an access policy at cluster or namespace scope (see
+// sdk.PolicyAssociation and sdk.AccessPolicies, the AWS managed policies).
+type PolicyAssociation = sdk.PolicyAssociation
+
+// The access policies people associate most (sdk.AccessPolicies lists all).
+const (
+	ClusterAdminPolicy = sdk.ClusterAdminPolicy
+	AdminPolicy        = sdk.AdminPolicy
+	AdminViewPolicy    = sdk.AdminViewPolicy
+	EditPolicy         = sdk.EditPolicy
+	ViewPolicy         = sdk.ViewPolicy
+	SecretReaderPolicy = sdk.SecretReaderPolicy
+)
