@@ -20,11 +20,15 @@ test: tools layers
 	$(GO) vet -race $(PKGS)
 	$(GO) test -race -count=1 -timeout 25m $(PKGS)
 
-## layers: the SDK layer (sdk/...), its tests included, links no Pulumi package.
+## layers: the SDK layer (sdk/...), its tests included, and the fargatekit CLI
+## link no Pulumi package (cmd/fargatekit-plan is the one command that does).
 layers:
 	@bad=$$($(GO) list -deps -test ./sdk/... | grep '^github.com/pulumi/' || true); \
 	if [ -n "$$bad" ]; then echo "layers: sdk/... links Pulumi packages:"; echo "$$bad"; exit 1; fi; \
 	echo "layers: sdk/... (tests included) links no github.com/pulumi/ package"
+	@bad=$$($(GO) list -deps ./cmd/fargatekit | grep '^github.com/pulumi/' || true); \
+	if [ -n "$$bad" ]; then echo "layers: cmd/fargatekit links Pulumi packages:"; echo "$$bad"; exit 1; fi; \
+	echo "layers: cmd/fargatekit links no github.com/pulumi/ package"
 
 ## test-short: unit and mock tests only, no servers.
 test-short:
@@ -46,8 +50,10 @@ fuzz:
 	  done; \
 	done
 
-## demo: the offline plan and the SDK against a local API server.
+## demo: part 1, the offline plan (cmd/fargatekit-plan links Pulumi); part 2,
+## the SDK against a local API server (cmd/fargatekit links no Pulumi).
 demo: tools
+	$(GO) run ./cmd/fargatekit-plan --demo
 	$(GO) run ./cmd/fargatekit demo
 
 clean-servers:

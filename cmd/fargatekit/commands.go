@@ -9,7 +9,6 @@ func extraCommands() []command {
 		{name: "authmap", summary: "aws-auth: add, remove and list IAM mappings safely; plan the move to access entries", run: runAuthmap},
 		{name: "irsa", summary: "IRSA: print a trust policy, or verify one against a real service-account token", run: runIRSA},
 		{name: "lbc", summary: "AWS Load Balancer Controller: versions, IAM policy, Helm values, subnet check, teardown", run: runLBC},
-		{name: "plan", summary: "plan an example offline: resource tree, documents, deploy-time estimate", run: runPlan},
-		{name: "demo", summary: "the offline demo: plan an example, then the SDK against a local API server", run: runDemo},
+		{name: "demo", summary: "part 2 of make demo: an EKS token, then the SDK against a local API server", run: runDemo},
 	}
 }

@@ -18,8 +18,8 @@ import (
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 
-	"github.com/fargatekit/fargatekit/examples/catalog"
 	"github.com/fargatekit/fargatekit/internal/localkube"
+	"github.com/fargatekit/fargatekit/internal/textout"
 	"github.com/fargatekit/fargatekit/sdk/authmap"
 	"github.com/fargatekit/fargatekit/sdk/irsa"
 	"github.com/fargatekit/fargatekit/sdk/kubeauth"
@@ -55,17 +55,16 @@ func (d *demo) step(s string) { fmt.Fprintf(d.w, "\n▶ %s\n", s) }
 
 func (d *demo) say(format string, a ...any) { fmt.Fprintf(d.w, "  "+format+"\n", a...) }
 
-// runDemo is `make demo`: (1) an offline plan of an example with its rendered
-// documents and deploy-time estimate; (2) the SDK against a local Kubernetes
-// API server: aws-auth merged by concurrent writers, an IRSA ServiceAccount
-// verified against a real token, and an EKS token minted natively. Part 1
-// needs nothing; part 2 needs the local server (integration/kube/up.sh) and
-// is skipped, with the reason, when it cannot start.
+// runDemo is part 2 of `make demo` (part 1, the offline plan, is
+// cmd/fargatekit-plan --demo, because it links Pulumi): the SDK against a
+// local Kubernetes API server: an EKS token minted natively, aws-auth merged
+// by concurrent writers, and an IRSA ServiceAccount verified against a real
+// token. The server steps need the local server (integration/kube/up.sh) and
+// are skipped, with the reason, when it cannot start.
 func runDemo(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "demo")
-	example := fs.String("example", defaultPlanExample, "example to plan offline: "+strings.Join(catalog.Names(), ", "))
 	kubeconfig := fs.String("kubeconfig", "", "API server for part 2 (default: $"+envTestKubeconfig+", else the local one integration/kube/up.sh starts)")
-	offline := fs.Bool("offline", false, "run part 1 (the offline plan) and the token step only; start no server")
+	offline := fs.Bool("offline", false, "run the token step only; start no server")
 	writers := fs.Int("writers", 16, "concurrent aws-auth writers")
 	perWriter := fs.Int("mappings", 10, "role mappings each writer adds")
 	if err := parseFlags(fs, args); err != nil {
@@ -74,18 +73,9 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	if *writers < 1 || *perWriter < 1 {
 		return fmt.Errorf("%w: --writers and --mappings must be at least 1", errUsage)
 	}
-	ex, err := catalog.Lookup(*example)
-	if err != nil {
-		return fmt.Errorf("%w: %v", errUsage, err)
-	}
 	d := &demo{w: e.stdout, e: e, started: time.Now()}
-	fmt.Fprintln(d.w, "fargatekit demo — no AWS account needed: part 1 plans offline, part 2 drives a local Kubernetes API server.")
-
-	if err := d.plan(ex); err != nil {
-		return err
-	}
-
 	d.title("Part 2 — the SDK, live: an EKS token, then a real Kubernetes API server")
+	d.say("(part 1, the offline plan, needs Pulumi and is its own command: `go run ./cmd/fargatekit-plan --demo`; `make demo` runs both)")
 	if err := d.token(ctx); err != nil {
 		return err
 	}
@@ -132,26 +122,6 @@ func (d *demo) done() error {
 	return nil
 }
 
-// plan is part 1.
-func (d *demo) plan(ex catalog.Example) error {
-	d.title("Part 1 — offline plan of examples/" + ex.Name)
-	t0 := time.Now()
-	g, err := ex.Plan()
-	if err != nil {
-		return fmt.Errorf("demo: planning examples/%s: %w", ex.Name, err)
-	}
-	d.say("(%d resources registered by the real components in %s)", g.Len(), time.Since(t0).Round(time.Millisecond))
-	fmt.Fprintln(d.w)
-	if err := writeTree(d.w, ex, g); err != nil {
-		return err
-	}
-	fmt.Fprintf(d.w, "\nRendered documents\n")
-	if err := writeDocuments(d.w, g); err != nil {
-		return err
-	}
-	return writeEstimate(d.w, g)
-}
-
 // token mints an EKS token with fake static credentials: presigning is
 // local, so no network is needed, and the token is checked the way EKS's
 // authenticator checks it before calling STS.
@@ -184,7 +154,7 @@ func (d *demo) token(ctx context.Context) error {
 	}
 	b, _ := json.MarshalIndent(cred, "", "  ")
 	d.say("as `fargatekit token` prints it for kubectl (token shortened):")
-	io.WriteString(d.w, indent(string(b)+"\n", "    "))
+	io.WriteString(d.w, textout.Indent(string(b)+"\n", "    "))
 	return nil
 }
 
@@ -323,7 +293,7 @@ func (d *demo) awsAuth(ctx context.Context, cs kubernetes.Interface, ns string, 
 	d.say("Fargate pod-execution role mapping kept byte for byte: %v; aws-auth now maps %d roles", kept, len(got.Roles))
 	lines := strings.SplitAfter(cm.Data[authmap.KeyMapRoles], "\n")
 	d.say("mapRoles begins:")
-	io.WriteString(d.w, indent(strings.Join(lines[:min(len(lines), 12)], ""), "    "))
+	io.WriteString(d.w, textout.Indent(strings.Join(lines[:min(len(lines), 12)], ""), "    "))
 	d.say("  … (%d lines)", len(lines))
 	if lost > 0 || !kept {
 		return fmt.Errorf("demo: aws-auth lost %d mappings (EKS entry kept: %v)", lost, kept)
@@ -358,7 +328,7 @@ func (d *demo) irsa(ctx context.Context, cs kubernetes.Interface, ns string) err
 	roleARN := fmt.Sprintf("arn:aws:iam::%s:role/demo-s3-reader", demoAccount)
 	d.say("issuer       %s (the local server's, as an IAM OIDC provider in demo account %s)", disc.Issuer, demoAccount)
 	d.say("trust policy admits %s only (irsa.TrustPolicy):", reader.Subject())
-	writePolicy(d.w, policy)
+	textout.Policy(d.w, policy)
 
 	sa, err := irsa.AnnotateServiceAccount(ctx, cs, reader, roleARN, irsa.AnnotateOptions{RegionalSTSEndpoints: true})
 	if err != nil {

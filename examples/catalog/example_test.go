@@ -6,7 +6,7 @@ import (
 	"github.com/fargatekit/fargatekit/examples/catalog"
 )
 
-// Plan an example offline, as `fargatekit plan` does: the real components
+// Plan an example offline, as cmd/fargatekit-plan does: the real components
 // register under the mock monitor and the graph says what a `pulumi up`
 // would create.
 func ExampleLookup() {

@@ -1,24 +1,23 @@
 package main
 
 import (
-	"context"
-	"encoding/json"
+	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"maps"
 	"slices"
 	"strings"
-
-	"sigs.k8s.io/yaml"
+	"time"
 
 	"github.com/fargatekit/fargatekit/examples/catalog"
 	"github.com/fargatekit/fargatekit/internal/deploytime"
-	"github.com/fargatekit/fargatekit/internal/iampolicy"
 	"github.com/fargatekit/fargatekit/internal/mockstack"
+	"github.com/fargatekit/fargatekit/internal/textout"
 	"github.com/fargatekit/fargatekit/sdk/authmap"
 )
 
-// defaultPlanExample is the example plan and demo show unless told otherwise.
+// defaultPlanExample is the example planned unless told otherwise.
 const defaultPlanExample = "fargate-alb"
 
 // treeKeys are the inputs the resource tree shows where a resource has them.
@@ -27,14 +26,42 @@ var treeKeys = []string{
 	"metadata.namespace", "metadata.name", "chart", "version", "spec.replicas",
 }
 
-// runPlan prints an example's resource tree and deploy-time estimate, planned
+// errUsage marks errors that are the caller's words being off (exit code 2).
+var errUsage = errors.New("usage")
+
+// run parses args, plans, and returns the process exit code.
+func run(args []string, stdout, stderr io.Writer) int {
+	err := plan(args, stdout, stderr)
+	switch {
+	case err == nil, errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.Is(err, errUsage):
+		fmt.Fprintln(stderr, "fargatekit-plan:", err)
+		return 2
+	default:
+		fmt.Fprintln(stderr, "fargatekit-plan:", err)
+		return 1
+	}
+}
+
+// plan prints an example's resource tree and deploy-time estimate, planned
 // offline under the mock monitor: nothing is deployed, no AWS account is used.
-func runPlan(_ context.Context, e *env, args []string) error {
-	fs := newFlags(e, "plan")
+func plan(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("fargatekit-plan", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: fargatekit-plan [--example NAME] [--documents] [--demo]\n\n"+
+			"Plans an example offline under a mock Pulumi monitor (the real components run; nothing is deployed).")
+		fs.PrintDefaults()
+	}
 	example := fs.String("example", defaultPlanExample, "example to plan: "+strings.Join(catalog.Names(), ", "))
 	docs := fs.Bool("documents", false, "also print the rendered documents (trust and permission policies, Helm values, aws-auth)")
-	if err := parseFlags(fs, args); err != nil {
-		return err
+	demo := fs.Bool("demo", false, "print as part 1 of `make demo`: a title, the planning time and the documents")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return fmt.Errorf("%w: %v", errUsage, err)
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("%w: unexpected arguments %q", errUsage, fs.Args())
@@ -43,15 +70,27 @@ func runPlan(_ context.Context, e *env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
+	w := stdout
+	if *demo {
+		title := "Part 1 — offline plan of examples/" + ex.Name
+		fmt.Fprintf(w, "fargatekit demo — no AWS account needed: part 1 plans offline, part 2 drives a local Kubernetes API server.\n")
+		fmt.Fprintf(w, "\n%s\n%s\n", title, strings.Repeat("═", len([]rune(title))))
+	}
+	t0 := time.Now()
 	g, err := ex.Plan()
 	if err != nil {
 		return fmt.Errorf("planning examples/%s: %w", ex.Name, err)
 	}
-	w := e.stdout
+	if *demo {
+		fmt.Fprintf(w, "  (%d resources registered by the real components in %s)\n\n", g.Len(), time.Since(t0).Round(time.Millisecond))
+	}
 	if err := writeTree(w, ex, g); err != nil {
 		return err
 	}
-	if *docs {
+	if *docs || *demo {
+		if *demo {
+			fmt.Fprintf(w, "\nRendered documents\n")
+		}
 		if err := writeDocuments(w, g); err != nil {
 			return err
 		}
@@ -71,7 +110,7 @@ func writeTree(w io.Writer, ex catalog.Example, g *mockstack.Graph) error {
 	fmt.Fprintf(w, "(offline: the real components ran under a mock Pulumi monitor in region %s, a demo value standing in\n"+
 		" for the stack's aws:region; nothing was deployed)\n\n", catalog.PlanRegion)
 	fmt.Fprintf(w, "Resource tree: %d resources (%d components), children indented under their parent\n", g.Len(), g.Len()-custom)
-	_, err := io.WriteString(w, indent(g.Tree(treeKeys...), "  "))
+	_, err := io.WriteString(w, textout.Indent(g.Tree(treeKeys...), "  "))
 	return err
 }
 
@@ -85,9 +124,6 @@ func writeEstimate(w io.Writer, g *mockstack.Graph) error {
 	return est.Format(w)
 }
 
-// longPolicy is the size above which a policy is summarised, not printed.
-const longPolicy = 1200
-
 // writeDocuments prints the documents the plan rendered: IAM trust and
 // permission policies, add-on configuration, Helm values, Ingress annotations
 // and aws-auth.
@@ -95,29 +131,29 @@ func writeDocuments(w io.Writer, g *mockstack.Graph) error {
 	section := func(title string) { fmt.Fprintf(w, "\n── %s\n", title) }
 	for _, r := range g.ByType("aws:iam/role:Role") {
 		section("Trust policy of IAM role " + r.Name)
-		writePolicy(w, r.InputString("assumeRolePolicy"))
+		textout.Policy(w, r.InputString("assumeRolePolicy"))
 	}
 	for _, typ := range []string{"aws:iam/policy:Policy", "aws:iam/rolePolicy:RolePolicy"} {
 		for _, r := range g.ByType(typ) {
 			section("Permission policy " + r.Name + " (" + typ + ")")
-			writePolicy(w, r.InputString("policy"))
+			textout.Policy(w, r.InputString("policy"))
 		}
 	}
 	for _, r := range g.ByType("aws:eks/addon:Addon") {
 		if v := r.InputString("configurationValues"); v != "" {
 			section("Configuration of EKS add-on " + r.InputString("addonName"))
-			writeJSON(w, v)
+			textout.JSON(w, v)
 		}
 	}
 	for _, r := range g.ByType("kubernetes:helm.sh/v3:Release") {
 		section(fmt.Sprintf("Helm values of release %s (chart %s %s)", r.Name, r.InputString("chart"), r.InputString("version")))
 		v, _ := r.Input("values")
-		writeYAML(w, v)
+		textout.YAML(w, v)
 	}
 	for _, r := range g.ByType("kubernetes:networking.k8s.io/v1:Ingress") {
 		section("Annotations of Ingress " + r.Name)
 		v, _ := r.Input("metadata.annotations")
-		writeYAML(w, v)
+		textout.YAML(w, v)
 	}
 	if entries := g.ByType("aws:eks/accessEntry:AccessEntry"); len(entries) > 0 {
 		section("EKS access entries")
@@ -171,71 +207,6 @@ func writeAwsAuth(w io.Writer, g *mockstack.Graph, section func(string)) error {
 func writeData(w io.Writer, v any) {
 	m, _ := v.(map[string]any)
 	for _, k := range slices.Sorted(maps.Keys(m)) {
-		fmt.Fprintf(w, "  %s: |\n%s", k, indent(fmt.Sprint(m[k]), "    "))
+		fmt.Fprintf(w, "  %s: |\n%s", k, textout.Indent(fmt.Sprint(m[k]), "    "))
 	}
-}
-
-// writePolicy prints an IAM policy indented, or a summary when it is long.
-func writePolicy(w io.Writer, text string) {
-	doc, err := iampolicy.Parse([]byte(text))
-	if err != nil {
-		fmt.Fprintf(w, "  (not a policy document: %v)\n", err)
-		return
-	}
-	size, _ := doc.Size()
-	if size <= longPolicy {
-		b, _ := doc.Indent()
-		io.WriteString(w, indent(string(b)+"\n", "  "))
-		return
-	}
-	actions := map[string]bool{}
-	for _, s := range doc.Statement {
-		for _, a := range s.Action {
-			actions[a] = true
-		}
-	}
-	fmt.Fprintf(w, "  %d statements, %d actions, %d characters as IAM counts them (managed-policy quota 6144); first statements:\n",
-		len(doc.Statement), len(actions), size)
-	for i, s := range doc.Statement[:min(3, len(doc.Statement))] {
-		acts := strings.Join(s.Action[:min(3, len(s.Action))], ", ")
-		if len(s.Action) > 3 {
-			acts += fmt.Sprintf(", … (%d)", len(s.Action))
-		}
-		fmt.Fprintf(w, "    %d. %s %s on %s\n", i+1, s.Effect, acts, strings.Join(s.Resource, ", "))
-	}
-	fmt.Fprintln(w, "    (a summary: the whole document is the policy input of that resource)")
-}
-
-// writeJSON prints JSON text indented.
-func writeJSON(w io.Writer, text string) {
-	var v any
-	if err := json.Unmarshal([]byte(text), &v); err != nil {
-		fmt.Fprintf(w, "  %s\n", text)
-		return
-	}
-	b, _ := json.MarshalIndent(v, "", "  ")
-	io.WriteString(w, indent(string(b)+"\n", "  "))
-}
-
-// writeYAML prints a value as YAML.
-func writeYAML(w io.Writer, v any) {
-	b, err := yaml.Marshal(v)
-	if err != nil {
-		fmt.Fprintf(w, "  %v\n", v)
-		return
-	}
-	io.WriteString(w, indent(string(b), "  "))
-}
-
-// indent prefixes every non-empty line of s.
-func indent(s, prefix string) string {
-	lines := strings.SplitAfter(s, "\n")
-	var b strings.Builder
-	for _, l := range lines {
-		if strings.TrimSpace(l) != "" {
-			b.WriteString(prefix)
-		}
-		b.WriteString(l)
-	}
-	return b.String()
 }
