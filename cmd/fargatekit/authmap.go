@@ -94,11 +94,7 @@ type authmapTarget struct {
 func newAuthmapFlags(e *env, name, synopsis, examples string) (*flag.FlagSet, *authmapTarget) {
 	fs := newFlags(e, "authmap "+name)
 	t := &authmapTarget{}
-	fs.StringVar(&t.kubeconfig, "kubeconfig", "", "kubeconfig file (default $KUBECONFIG, then ~/.kube/config)")
-	fs.StringVar(&t.context, "context", "", "kubeconfig context (default: the current context)")
-	fs.StringVar(&t.cluster, "cluster", "", "EKS cluster: connect with its endpoint and a native token (instead of a kubeconfig)")
-	fs.StringVar(&t.region, "region", "", "AWS region (default $AWS_REGION, then the profile's; never guessed)")
-	fs.StringVar(&t.profile, "profile", "", "AWS profile")
+	t.registerConnection(fs, "EKS cluster: connect with its endpoint and a native token (instead of a kubeconfig)")
 	fs.StringVar(&t.namespace, "namespace", authmap.DefaultNamespace, "namespace of the ConfigMap")
 	fs.StringVar(&t.name, "name", authmap.DefaultName, "name of the ConfigMap")
 	fs.Usage = func() {
@@ -106,6 +102,17 @@ func newAuthmapFlags(e *env, name, synopsis, examples string) (*flag.FlagSet, *a
 		fs.PrintDefaults()
 	}
 	return fs, t
+}
+
+// registerConnection adds the flags that say how to reach the cluster and
+// AWS: --kubeconfig, --context, --cluster (described by clusterUsage),
+// --region and --profile.
+func (t *authmapTarget) registerConnection(fs *flag.FlagSet, clusterUsage string) {
+	fs.StringVar(&t.kubeconfig, "kubeconfig", "", "kubeconfig file (default $KUBECONFIG, then ~/.kube/config)")
+	fs.StringVar(&t.context, "context", "", "kubeconfig context (default: the current context)")
+	fs.StringVar(&t.cluster, "cluster", "", clusterUsage)
+	fs.StringVar(&t.region, "region", "", "AWS region (default $AWS_REGION, then the profile's; never guessed)")
+	fs.StringVar(&t.profile, "profile", "", "AWS profile")
 }
 
 // aws loads the AWS configuration of --profile and --region, refusing no region.
@@ -124,6 +131,15 @@ func (t *authmapTarget) aws(ctx context.Context, e *env) (aws.Config, error) {
 // $KUBECONFIG, a path list, else ~/.kube/config: kubectl's rules), or, with
 // --cluster and neither, EKS's endpoint and CA with a native token.
 func (t *authmapTarget) client(ctx context.Context, e *env) (typedcorev1.ConfigMapsGetter, error) {
+	cs, err := t.clientset(ctx, e)
+	if err != nil {
+		return nil, err
+	}
+	return cs.CoreV1(), nil
+}
+
+// clientset connects to the cluster as client does.
+func (t *authmapTarget) clientset(ctx context.Context, e *env) (kubernetes.Interface, error) {
 	var cfg *rest.Config
 	if t.cluster != "" && t.kubeconfig == "" && t.context == "" {
 		awsCfg, err := t.aws(ctx, e)
@@ -155,11 +171,7 @@ func (t *authmapTarget) client(ctx context.Context, e *env) (typedcorev1.ConfigM
 			return nil, fmt.Errorf("kubeconfig: %w", err)
 		}
 	}
-	cs, err := kubernetes.NewForConfig(cfg)
-	if err != nil {
-		return nil, err
-	}
-	return cs.CoreV1(), nil
+	return kubernetes.NewForConfig(cfg)
 }
 
 func (t *authmapTarget) options(e *env, allowMasters bool) authmap.ConfigMapOptions {

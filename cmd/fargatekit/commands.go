@@ -7,7 +7,7 @@ func extraCommands() []command {
 		{name: "token", summary: "print an EKS token as an ExecCredential (like aws eks get-token)", run: runToken},
 		{name: "kubeconfig", summary: "write or merge a kubeconfig entry for an EKS cluster", run: runKubeconfig},
 		{name: "authmap", summary: "aws-auth: add, remove and list IAM mappings safely; plan the move to access entries", run: runAuthmap},
-		{name: "irsa", summary: "IRSA: print a trust policy, or verify one against a real service-account token", run: runIRSA},
+		{name: "irsa", summary: "IRSA: print a trust policy, create a role and its annotated ServiceAccount in one step, verify the whole chain", run: runIRSA},
 		{name: "lbc", summary: "AWS Load Balancer Controller: versions, IAM policy, Helm values, subnet check, teardown", run: runLBC},
 		{name: "demo", summary: "part 2 of make demo: an EKS token, then the SDK against a local API server", run: runDemo},
 	}

@@ -97,9 +97,14 @@ var ErrRoleConflict = errors.New("existing role conflicts with the spec")
 // defaultMaxSession is the MaxSessionDuration IAM applies when none is given.
 const defaultMaxSession = 3600
 
-// RoleSpec is an IAM role for [EnsureRole]. The role's policies are
-// authoritative: EnsureRole detaches managed policies and deletes inline
-// policies that the spec does not list, and removes tags it does not list.
+// RoleSpec is an IAM role for [EnsureRole]. By default EnsureRole merges:
+// it converges only what the spec names (its trust policy, the description,
+// max session duration and boundary when set, its tags, attachments and
+// inline policies) and keeps tags, attachments, inline policies and a
+// boundary that other tools added; what the caller itself no longer wants is
+// named in Remove. Authoritative makes the spec the whole role: EnsureRole
+// then detaches, deletes and untags everything the spec does not list, and
+// resets an empty description or boundary.
 type RoleSpec struct {
 	// Name is the role name (1..64 of letters, digits, +=,.@_-).
 	Name string
@@ -116,6 +121,23 @@ type RoleSpec struct {
 	PolicyARNs []string
 	// InlinePolicies maps inline policy names to their JSON documents.
 	InlinePolicies map[string]string
+	// Authoritative makes the spec the role's whole configuration (see RoleSpec).
+	Authoritative bool
+	// Remove names what EnsureRole takes off the role even when it merges:
+	// what the caller attached, put or tagged before and no longer wants.
+	Remove RoleRemovals
+}
+
+// RoleRemovals are the attachments, inline policies and tags that a merging
+// [EnsureRole] removes (those that the spec also lists are kept). Absent ones
+// are no change.
+type RoleRemovals struct {
+	// PolicyARNs are managed policies to detach.
+	PolicyARNs []string
+	// InlinePolicies are inline policy names to delete.
+	InlinePolicies []string
+	// TagKeys are tag keys to remove.
+	TagKeys []string
 }
 
 // Validate reports every problem of the spec at once.
@@ -288,7 +310,8 @@ type roleState struct {
 
 // EnsureRole creates the role or converges it to the spec: trust policy,
 // description, max session duration, permissions boundary, tags, managed
-// policy attachments and inline policies. It reads before it writes, so a
+// policy attachments and inline policies, merging with what other tools
+// added unless spec.Authoritative (see [RoleSpec]). It reads before it writes, so a
 // second run on an unchanged role makes no write call. Calls that fail on
 // IAM's eventual consistency (the role just created, the trust policy's
 // principal just created) are retried per opts. A trust policy over the
@@ -413,10 +436,16 @@ func convergeRoleAttributes(ctx context.Context, api RoleAPI, spec RoleSpec, tru
 		}
 	}
 	wantSession := int32(cmp(spec.MaxSessionDuration, defaultMaxSession))
-	if aws.ToString(role.Description) != spec.Description || aws.ToInt32(role.MaxSessionDuration) != wantSession {
+	wantDescription := spec.Description
+	if !spec.Authoritative { // keep what the spec does not name
+		wantSession = cmp(int32(spec.MaxSessionDuration), aws.ToInt32(role.MaxSessionDuration))
+		wantDescription = cmp(spec.Description, aws.ToString(role.Description))
+		wantSession = cmp(wantSession, defaultMaxSession)
+	}
+	if aws.ToString(role.Description) != wantDescription || aws.ToInt32(role.MaxSessionDuration) != wantSession {
 		// UpdateRole resets an omitted MaxSessionDuration to one hour: send both.
 		err := write("UpdateRole", nil, func() error {
-			_, err := api.UpdateRole(ctx, &iam.UpdateRoleInput{RoleName: &spec.Name, Description: &spec.Description, MaxSessionDuration: &wantSession})
+			_, err := api.UpdateRole(ctx, &iam.UpdateRoleInput{RoleName: &spec.Name, Description: &wantDescription, MaxSessionDuration: &wantSession})
 			return err
 		})
 		if err != nil {
@@ -429,6 +458,7 @@ func convergeRoleAttributes(ctx context.Context, api RoleAPI, spec RoleSpec, tru
 	}
 	switch {
 	case gotBoundary == spec.PermissionsBoundary:
+	case spec.PermissionsBoundary == "" && !spec.Authoritative: // another tool's boundary stays
 	case spec.PermissionsBoundary == "":
 		if err := write("DeleteRolePermissionsBoundary", nil, func() error {
 			_, err := api.DeleteRolePermissionsBoundary(ctx, &iam.DeleteRolePermissionsBoundaryInput{RoleName: &spec.Name})
@@ -445,6 +475,9 @@ func convergeRoleAttributes(ctx context.Context, api RoleAPI, spec RoleSpec, tru
 		}
 	}
 	set, remove := diffTags(role.Tags, spec.Tags)
+	if !spec.Authoritative {
+		remove = removable(remove, spec.Remove.TagKeys)
+	}
 	if len(set) > 0 {
 		if err := write("TagRole", nil, func() error {
 			_, err := api.TagRole(ctx, &iam.TagRoleInput{RoleName: &spec.Name, Tags: set})
@@ -479,7 +512,7 @@ func convergePolicies(ctx context.Context, api RoleAPI, spec RoleSpec, st roleSt
 		}
 	}
 	for _, a := range st.attached {
-		if slices.Contains(spec.PolicyARNs, a) {
+		if slices.Contains(spec.PolicyARNs, a) || !spec.Authoritative && !slices.Contains(spec.Remove.PolicyARNs, a) {
 			continue
 		}
 		if err := write("DetachRolePolicy "+a, nil, func() error {
@@ -512,7 +545,7 @@ func convergePolicies(ctx context.Context, api RoleAPI, spec RoleSpec, st roleSt
 		}
 	}
 	for _, name := range st.inline {
-		if _, ok := spec.InlinePolicies[name]; ok {
+		if _, ok := spec.InlinePolicies[name]; ok || !spec.Authoritative && !slices.Contains(spec.Remove.InlinePolicies, name) {
 			continue
 		}
 		if err := write("DeleteRolePolicy "+name, nil, func() error {
@@ -603,6 +636,17 @@ func diffTags(have []types.Tag, want map[string]string) ([]types.Tag, []string) 
 	return set, remove
 }
 
+// removable keeps the keys of candidates that the caller asked to remove.
+func removable(candidates, asked []string) []string {
+	var out []string
+	for _, k := range candidates {
+		if slices.Contains(asked, k) {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
 func cmp[T comparable](v, def T) T {
 	var zero T
 	if v == zero {
@@ -648,9 +692,11 @@ func DeleteRole(ctx context.Context, api RoleAPI, name string, opts Options) err
 }
 
 // EnsureOIDCProvider creates the IAM OIDC provider of an issuer or converges
-// an existing one: client IDs (exactly the spec's), thumbprints (only when the
-// spec gives some: IAM fills them in itself otherwise) and tags. A second run
-// makes no write call.
+// an existing one: it adds the spec's client IDs, thumbprints (only when the
+// spec gives some: IAM fills them in itself otherwise) and tags, keeping the
+// client IDs, thumbprints and tags other tools added, unless
+// spec.Authoritative makes them exactly the spec's. A second run makes no
+// write call.
 func EnsureOIDCProvider(ctx context.Context, api OIDCProviderAPI, spec OIDCProviderSpec, opts Options) (*Result, error) {
 	fail := func(err error) (*Result, error) {
 		return nil, fmt.Errorf("irsa: EnsureOIDCProvider %s: %w", spec.IssuerURL, err)
@@ -704,20 +750,31 @@ func EnsureOIDCProvider(ctx context.Context, api OIDCProviderAPI, spec OIDCProvi
 		}
 	}
 	for _, c := range cur.ClientIDList {
-		if !slices.Contains(spec.EffectiveClientIDs(), c) {
+		if spec.Authoritative && !slices.Contains(spec.EffectiveClientIDs(), c) {
 			_, err := api.RemoveClientIDFromOpenIDConnectProvider(ctx, &iam.RemoveClientIDFromOpenIDConnectProviderInput{OpenIDConnectProviderArn: &arn, ClientID: &c})
 			if err := record("RemoveClientIDFromOpenIDConnectProvider "+c, err); err != nil {
 				return fail(err)
 			}
 		}
 	}
-	if len(spec.Thumbprints) > 0 && !sameFold(cur.ThumbprintList, spec.Thumbprints) {
-		_, err := api.UpdateOpenIDConnectProviderThumbprint(ctx, &iam.UpdateOpenIDConnectProviderThumbprintInput{OpenIDConnectProviderArn: &arn, ThumbprintList: spec.Thumbprints})
+	thumbprints := spec.Thumbprints
+	if !spec.Authoritative && len(thumbprints) > 0 {
+		thumbprints = unionFold(cur.ThumbprintList, spec.Thumbprints)
+		if len(thumbprints) > 5 {
+			return fail(fmt.Errorf("%w: the provider has thumbprints %q; adding %q would make more than IAM's 5 (set Authoritative to replace them)",
+				ErrInvalidIssuer, cur.ThumbprintList, spec.Thumbprints))
+		}
+	}
+	if len(thumbprints) > 0 && !sameFold(cur.ThumbprintList, thumbprints) {
+		_, err := api.UpdateOpenIDConnectProviderThumbprint(ctx, &iam.UpdateOpenIDConnectProviderThumbprintInput{OpenIDConnectProviderArn: &arn, ThumbprintList: thumbprints})
 		if err := record("UpdateOpenIDConnectProviderThumbprint", err); err != nil {
 			return fail(err)
 		}
 	}
 	set, remove := diffTags(cur.Tags, spec.Tags)
+	if !spec.Authoritative {
+		remove = nil
+	}
 	if len(set) > 0 {
 		_, err := api.TagOpenIDConnectProvider(ctx, &iam.TagOpenIDConnectProviderInput{OpenIDConnectProviderArn: &arn, Tags: set})
 		if err := record("TagOpenIDConnectProvider", err); err != nil {
@@ -749,6 +806,17 @@ func findProvider(ctx context.Context, api OIDCProviderAPI, hostPath string) (st
 		}
 	}
 	return "", nil
+}
+
+// unionFold returns have plus the thumbprints of add it lacks, ignoring case.
+func unionFold(have, add []string) []string {
+	out := slices.Clone(have)
+	for _, a := range add {
+		if !slices.ContainsFunc(out, func(h string) bool { return strings.EqualFold(h, a) }) {
+			out = append(out, a)
+		}
+	}
+	return out
 }
 
 // sameFold reports whether two thumbprint lists hold the same set, ignoring case.

@@ -43,6 +43,7 @@ func testRoleSpec() RoleSpec {
 		PermissionsBoundary: policyBoundary,
 		PolicyARNs:          []string{policyRO, policyLBC},
 		InlinePolicies:      map[string]string{"s3": inlineS3},
+		Authoritative:       true,
 	}
 }
 
@@ -416,7 +417,7 @@ func TestEnsureOIDCProvider(t *testing.T) {
 	}
 	// Converge client IDs, thumbprints, tags.
 	spec := OIDCProviderSpec{IssuerURL: testIssuerURL, ClientIDs: []string{"other"}, Thumbprints: []string{"0000000000000000000000000000000000000000"},
-		Tags: map[string]string{"new": "1"}}
+		Tags: map[string]string{"new": "1"}, Authoritative: true}
 	res, err = EnsureOIDCProvider(ctx, f, spec, Options{})
 	if err != nil {
 		t.Fatal(err)

@@ -21,13 +21,22 @@
 //     [DeleteOIDCProvider] converge IAM through narrow interfaces over the
 //     aws-sdk-go-v2 IAM client ([RoleAPI], [OIDCProviderAPI]); a second run
 //     makes no write call, and calls that meet IAM's eventual consistency are
-//     retried with an injectable backoff ([Options]). [GetTrustPolicy] reads a
-//     role's trust policy back.
+//     retried with an injectable backoff ([Options]). They merge by default:
+//     tags, attachments, inline policies, client IDs and thumbprints that
+//     other tools added stay ([RoleSpec.Remove] names what the caller no
+//     longer wants; Authoritative makes the spec the whole role or provider).
+//     [EnsureServiceAccountRole] is eksctl's create iamserviceaccount in one
+//     call: role, trust, attachments and the annotated ServiceAccount.
+//     [GetTrustPolicy] reads a role's trust policy back.
 //   - Kubernetes (client-go): [AnnotateServiceAccount] applies the role
 //     annotation with server-side apply (field manager "fargatekit"), and
 //     [Verify] asks the API server for a real projected token (TokenRequest,
 //     audience sts.amazonaws.com), checks its signature against the server's
 //     published keys ([VerifySignature]) and evaluates a trust policy against
 //     its claims with [Evaluate], the pure part, which reports which element or
-//     condition fails.
+//     condition fails. [VerifyChain] checks the whole chain and names the
+//     broken link ([Link]): the ServiceAccount exists and is annotated with
+//     the role, the role exists, its trust admits the real token, and the
+//     IAM OIDC provider of the token's issuer exists with client ID
+//     sts.amazonaws.com.
 package irsa

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"log"
 
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/clientcmd"
 
@@ -142,4 +144,65 @@ func ExampleVerify() {
 		log.Fatal(err)
 	}
 	fmt.Println(res) // "admitted: ..." or the failing conditions
+}
+
+// VerifyChain names the broken link of a service account's IRSA chain: the
+// ServiceAccount, its annotation, the role, the trust against a real token,
+// the OIDC provider and its sts.amazonaws.com client ID.
+func ExampleVerifyChain() {
+	cfg, err := clientcmd.BuildConfigFromFlags("", "/path/to/kubeconfig")
+	if err != nil {
+		log.Fatal(err)
+	}
+	cs, err := kubernetes.NewForConfig(cfg)
+	if err != nil {
+		log.Fatal(err)
+	}
+	awsCfg, err := config.LoadDefaultConfig(context.Background(), config.WithRegion("eu-west-1"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	res, err := irsa.VerifyChain(context.Background(), cs, iam.NewFromConfig(awsCfg), irsa.ServiceAccount{Namespace: "apps", Name: "web"},
+		irsa.ChainOptions{RoleARN: "arn:aws:iam::123456789012:role/web"})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(res) // one line per link: ok, broken or skipped
+	if err := res.Err(); err != nil {
+		fmt.Println(err) // e.g. "apps/web: annotation link broken: no eks.amazonaws.com/role-arn annotation ..."
+	}
+}
+
+// EnsureServiceAccountRole is eksctl's create iamserviceaccount in one call:
+// the role, its trust, its attachments and the annotated ServiceAccount. It
+// merges with what other tools added to the role unless Authoritative.
+func ExampleEnsureServiceAccountRole() {
+	cfg, err := clientcmd.BuildConfigFromFlags("", "/path/to/kubeconfig")
+	if err != nil {
+		log.Fatal(err)
+	}
+	cs, err := kubernetes.NewForConfig(cfg)
+	if err != nil {
+		log.Fatal(err)
+	}
+	awsCfg, err := config.LoadDefaultConfig(context.Background(), config.WithRegion("us-west-2"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	res, err := irsa.EnsureServiceAccountRole(context.Background(), iam.NewFromConfig(awsCfg), cs, irsa.ServiceAccountRoleSpec{
+		ServiceAccount: irsa.ServiceAccount{Namespace: "reports", Name: "writer"},
+		ProviderARN:    providerARN,
+		PolicyARNs:     []string{"arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"},
+	}, irsa.Options{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(res.Role.ARN, res.Role.Changes) // a second run: no changes
+}
+
+// DefaultRoleName is the role name of a service account when the spec gives none.
+func ExampleDefaultRoleName() {
+	fmt.Println(irsa.DefaultRoleName(irsa.ServiceAccount{Namespace: "reports", Name: "writer"}))
+	// Output:
+	// irsa-reports-writer
 }

@@ -329,6 +329,10 @@ type OIDCProviderSpec struct {
 	ClientIDs []string
 	// Tags are the provider's tags.
 	Tags map[string]string
+	// Authoritative makes the client IDs, thumbprints and tags exactly the
+	// spec's; by default EnsureOIDCProvider adds the spec's and keeps those
+	// other tools added (several clusters' tools share one provider).
+	Authoritative bool
 }
 
 // Validate reports every problem of the spec at once.
