@@ -3,9 +3,9 @@ package eksfargate
 import (
 	"errors"
 	"fmt"
-	"maps"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
@@ -27,9 +27,8 @@ const TypeToken = "fargatekit:eksfargate:FargateCluster"
 
 // Managed policies attached to the two roles.
 const (
-	ClusterPolicy             = "AmazonEKSClusterPolicy"
-	PodExecutionRolePolicy    = "AmazonEKSFargatePodExecutionRolePolicy"
-	resolveConflictsOverwrite = "OVERWRITE"
+	ClusterPolicy          = sdk.ClusterPolicy
+	PodExecutionRolePolicy = sdk.PodExecutionRolePolicy
 )
 
 // FargateCluster is a Fargate-only EKS cluster and everything around it. Its
@@ -86,6 +85,7 @@ type FargateCluster struct {
 	Provider *kubernetes.Provider
 
 	spec      ClusterSpec // defaulted
+	res       *sdk.Resolved
 	natIPs    pulumi.StringArray
 	netArgs   *NetworkArgs
 	keyARN    pulumi.StringInput
@@ -148,7 +148,7 @@ func (c *FargateCluster) build(ctx *pulumi.Context, name string) error {
 	c.OIDC, err = irsa.NewOIDCProvider(ctx, name+"-oidc", &irsa.OIDCProviderArgs{
 		IssuerURL:   c.Cluster.Identities.ApplyT(OIDCIssuer).(pulumi.StringOutput),
 		Thumbprints: c.spec.OIDCThumbprints,
-		Tags:        c.spec.Tags,
+		Tags:        sdk.ResourceTags(c.spec.ClusterName, c.spec.Tags, sdk.PartOIDCProvider),
 	}, parent)
 	if err != nil {
 		return err
@@ -195,10 +195,6 @@ func (c *FargateCluster) locate(ctx *pulumi.Context) error {
 	if err != nil {
 		return fmt.Errorf("getCallerIdentity: %w", err)
 	}
-	if err := c.spec.CheckLocation(r.Name, id.AccountId); err != nil {
-		return err
-	}
-	c.Region, c.AccountID = r.Name, id.AccountId
 	pid := c.spec.Partition
 	if pid == "" {
 		p, err := aws.GetPartition(ctx, nil, parent)
@@ -207,41 +203,23 @@ func (c *FargateCluster) locate(ctx *pulumi.Context) error {
 		}
 		pid = p.Partition
 	}
-	p, err := partition.ByID(pid)
+	loc, err := sdk.Locate(c.spec, r.Name, id.AccountId, pid)
 	if err != nil {
 		return err
 	}
-	rp, err := partition.ForRegion(c.Region)
-	if err != nil {
-		return err
-	}
-	if rp.ID != p.ID {
-		return fmt.Errorf("%w: region %q is in partition %q, the provider reports %q", ErrInvalidSpec, c.Region, rp.ID, p.ID)
-	}
-	if !partition.ValidAccount(c.AccountID) {
-		return fmt.Errorf("%w: account %q is not 12 digits", ErrInvalidSpec, c.AccountID)
-	}
-	c.partition, c.PartitionID = p, p.ID
+	c.res = &sdk.Resolved{Location: loc, Spec: c.spec}
+	c.Region, c.AccountID, c.partition, c.PartitionID = loc.Region, loc.AccountID, loc.Partition, loc.Partition.ID
 	return nil
 }
 
-// tagMap returns the spec's tags plus extra (extra wins).
-func (c *FargateCluster) tagMap(extra map[string]string) map[string]string {
-	out := maps.Clone(c.spec.Tags)
-	if out == nil {
-		out = map[string]string{}
-	}
-	maps.Copy(out, extra)
-	return out
+// tags are the tags of one part of the cluster (sdk.ResourceTags).
+func (c *FargateCluster) tags(part string) pulumi.StringMap {
+	return pulumi.ToStringMap(sdk.ResourceTags(c.spec.ClusterName, c.spec.Tags, part))
 }
 
-// tags is tagMap as a Pulumi input.
-func (c *FargateCluster) tags(extra map[string]string) pulumi.StringMap {
-	return pulumi.ToStringMap(c.tagMap(extra))
-}
-
-func (c *FargateCluster) nameTag(suffix string) map[string]string {
-	return map[string]string{"Name": c.spec.ClusterName + "-" + suffix}
+// netTags are the tags of one part of the network (sdk.NetworkTags: with Name).
+func (c *FargateCluster) netTags(part string) pulumi.StringMap {
+	return pulumi.ToStringMap(sdk.NetworkTags(c.spec.ClusterName, c.spec.Tags, part))
 }
 
 // network creates the VPC or adopts the existing one, and returns the
@@ -297,20 +275,20 @@ func (c *FargateCluster) network(ctx *pulumi.Context, name string) ([]pulumi.Res
 		CidrBlock:          pulumi.String(layout.VPC),
 		EnableDnsHostnames: pulumi.Bool(true),
 		EnableDnsSupport:   pulumi.Bool(true),
-		Tags:               c.tags(c.nameTag("vpc")),
+		Tags:               c.netTags(sdk.PartVPC),
 	}, parent)
 	if err != nil {
 		return nil, err
 	}
 	c.VpcID = c.VPC.ID().ToStringOutput()
 	c.InternetGateway, err = ec2.NewInternetGateway(ctx, name+"-igw", &ec2.InternetGatewayArgs{
-		VpcId: c.VPC.ID(), Tags: c.tags(c.nameTag("igw")),
+		VpcId: c.VPC.ID(), Tags: c.netTags(sdk.PartInternetGateway),
 	}, parent)
 	if err != nil {
 		return nil, err
 	}
 	publicRT, err := ec2.NewRouteTable(ctx, name+"-public", &ec2.RouteTableArgs{
-		VpcId: c.VPC.ID(), Tags: c.tags(c.nameTag("public")),
+		VpcId: c.VPC.ID(), Tags: c.netTags(sdk.PartPublicRoutes),
 	}, parent)
 	if err != nil {
 		return nil, err
@@ -336,13 +314,13 @@ func (c *FargateCluster) network(ctx *pulumi.Context, name string) ([]pulumi.Res
 		}
 		if i == 0 || !v.SingleNATGateway {
 			eip, err := ec2.NewEip(ctx, name+"-nat-"+n, &ec2.EipArgs{
-				Domain: pulumi.String("vpc"), Tags: c.tags(c.nameTag("nat-" + zone)),
+				Domain: pulumi.String("vpc"), Tags: c.netTags(sdk.NATPart(zone)),
 			}, parent)
 			if err != nil {
 				return nil, err
 			}
 			nat, err := ec2.NewNatGateway(ctx, name+"-nat-"+n, &ec2.NatGatewayArgs{
-				AllocationId: eip.ID(), SubnetId: s.ID(), Tags: c.tags(c.nameTag("nat-" + zone)),
+				AllocationId: eip.ID(), SubnetId: s.ID(), Tags: c.netTags(sdk.NATPart(zone)),
 			}, parent, pulumi.DependsOn([]pulumi.Resource{c.InternetGateway}))
 			if err != nil {
 				return nil, err
@@ -361,7 +339,7 @@ func (c *FargateCluster) network(ctx *pulumi.Context, name string) ([]pulumi.Res
 		c.PrivateSubnets = append(c.PrivateSubnets, s)
 		privateIDs = append(privateIDs, s.ID())
 		rt, err := ec2.NewRouteTable(ctx, name+"-private-"+n, &ec2.RouteTableArgs{
-			VpcId: c.VPC.ID(), Tags: c.tags(c.nameTag("private-" + zone)),
+			VpcId: c.VPC.ID(), Tags: c.netTags(sdk.PrivateSubnetPart(zone)),
 		}, parent)
 		if err != nil {
 			return nil, err
@@ -386,7 +364,7 @@ func (c *FargateCluster) network(ctx *pulumi.Context, name string) ([]pulumi.Res
 }
 
 func (c *FargateCluster) subnet(ctx *pulumi.Context, name, zone, cidr string, tier sdk.Tier) (*ec2.Subnet, error) {
-	tags := c.tagMap(c.nameTag(string(tier) + "-" + zone))
+	tags := sdk.NetworkTags(c.spec.ClusterName, c.spec.Tags, string(tier)+"-"+zone) // sdk.PublicSubnetPart, sdk.PrivateSubnetPart
 	return ec2.NewSubnet(ctx, name, &ec2.SubnetArgs{
 		VpcId:            c.VPC.ID(),
 		AvailabilityZone: pulumi.String(zone),
@@ -437,51 +415,47 @@ func (c *FargateCluster) tagExisting(ctx *pulumi.Context, name string) error {
 // managed-policy attachments, and returns the attachments.
 func (c *FargateCluster) roles(ctx *pulumi.Context, name string) (clusterPolicy, podPolicy pulumi.Resource, err error) {
 	parent := pulumi.Parent(c)
-	podTrust, err := sdk.PodExecutionRoleTrust(c.partition, c.Region, c.AccountID, c.spec.ClusterName)
+	models := []sdk.RoleModel{c.res.ClusterRole()}
+	outs := []**iam.Role{&c.ClusterRole}
+	podRole, created, err := c.res.PodExecutionRole()
 	if err != nil {
 		return nil, nil, err
 	}
+	if created {
+		models, outs = append(models, podRole), append(outs, &c.PodExecutionRole)
+	}
 	var attachments []pulumi.Resource
-	clusterTrust := sdk.ClusterRoleTrust(c.partition)
-	type roleSpec struct {
-		suffix, policy string
-		trust          string
-		role           **iam.Role
-		path, boundary string
-	}
-	specs := []roleSpec{{"-cluster-role", ClusterPolicy, clusterTrust.String(), &c.ClusterRole, "", ""}}
-	pr := c.spec.PodExecutionRole
-	if pr.ARN == "" {
-		specs = append(specs, roleSpec{"-pod-execution-role", PodExecutionRolePolicy, podTrust.String(), &c.PodExecutionRole, pr.Path, pr.PermissionsBoundary})
-	}
-	for _, r := range specs {
+	for i, m := range models {
+		// Pulumi names the roles (m.Name is the SDK's name).
 		args := &iam.RoleArgs{
-			AssumeRolePolicy: pulumi.String(r.trust),
-			Description:      pulumi.String(fmt.Sprintf("EKS %s of cluster %s (fargatekit)", r.suffix[1:], c.spec.ClusterName)),
-			Tags:             c.tags(nil),
+			AssumeRolePolicy: pulumi.String(m.Trust.String()),
+			Description:      pulumi.String(m.Description),
+			Tags:             pulumi.ToStringMap(m.Tags),
 		}
-		if r.path != "" {
-			args.Path = pulumi.String(r.path)
+		if m.Path != "" {
+			args.Path = pulumi.String(m.Path)
 		}
-		if r.boundary != "" {
-			args.PermissionsBoundary = pulumi.String(r.boundary)
+		if m.PermissionsBoundary != "" {
+			args.PermissionsBoundary = pulumi.String(m.PermissionsBoundary)
 		}
-		role, err := iam.NewRole(ctx, name+r.suffix, args, parent)
+		role, err := iam.NewRole(ctx, name+"-"+m.Part, args, parent)
 		if err != nil {
 			return nil, nil, err
 		}
-		att, err := iam.NewRolePolicyAttachment(ctx, name+r.suffix+"-"+r.policy, &iam.RolePolicyAttachmentArgs{
-			Role: role.Name, PolicyArn: pulumi.String(c.partition.ManagedPolicyARN(r.policy)),
-		}, parent)
-		if err != nil {
-			return nil, nil, err
+		for _, arn := range m.PolicyARNs {
+			att, err := iam.NewRolePolicyAttachment(ctx, name+"-"+m.Part+"-"+arn[strings.LastIndexByte(arn, '/')+1:], &iam.RolePolicyAttachmentArgs{
+				Role: role.Name, PolicyArn: pulumi.String(arn),
+			}, parent)
+			if err != nil {
+				return nil, nil, err
+			}
+			attachments = append(attachments, att)
 		}
-		*r.role = role
-		attachments = append(attachments, att)
+		*outs[i] = role
 	}
-	if pr.ARN != "" {
+	if !created {
 		// A role made elsewhere: nothing to create or wait for.
-		c.PodExecutionRoleArn = pulumi.String(pr.ARN).ToStringOutput()
+		c.PodExecutionRoleArn = pulumi.String(c.spec.PodExecutionRole.ARN).ToStringOutput()
 		return attachments[0], nil, nil
 	}
 	c.PodExecutionRoleArn = c.PodExecutionRole.Arn
@@ -500,9 +474,9 @@ func (c *FargateCluster) cluster(ctx *pulumi.Context, name string, clusterPolicy
 		}
 		if e.CreateKey {
 			key, err := kms.NewKey(ctx, name+"-secrets", &kms.KeyArgs{
-				Description:       pulumi.String("Envelope encryption of Kubernetes secrets of EKS cluster " + s.ClusterName + " (fargatekit)"),
+				Description:       pulumi.String(sdk.SecretsKeyDescription(s.ClusterName)),
 				EnableKeyRotation: pulumi.Bool(true),
-				Tags:              c.tags(nil),
+				Tags:              c.tags(sdk.PartSecretsKey),
 			}, parent)
 			if err != nil {
 				return err
@@ -519,7 +493,7 @@ func (c *FargateCluster) cluster(ctx *pulumi.Context, name string, clusterPolicy
 	subnets := c.PrivateSubnetIDs
 	if c.spec.Existing == nil || len(c.spec.Existing.PublicSubnetIDs) > 0 {
 		subnets = pulumi.All(c.PrivateSubnetIDs, c.PublicSubnetIDs).ApplyT(func(v []any) []string {
-			return append(append([]string{}, v[0].([]string)...), v[1].([]string)...)
+			return sdk.ClusterSubnets(v[0].([]string), v[1].([]string))
 		}).(pulumi.StringArrayOutput)
 	}
 	vpc := eks.ClusterVpcConfigArgs{
@@ -533,12 +507,8 @@ func (c *FargateCluster) cluster(ctx *pulumi.Context, name string, clusterPolicy
 			// Pods reach a public-only endpoint through the NAT gateways:
 			// their addresses join the allowed blocks (an existing network
 			// with this setting is refused by Validate).
-			vpc.PublicAccessCidrs = pulumi.All(pulumi.ToStringArray(s.PublicAccessCIDRs), c.natIPs).ApplyT(func(v []any) []string {
-				out := append([]string{}, v[0].([]string)...)
-				for _, ip := range v[1].([]string) {
-					out = append(out, ip+"/32")
-				}
-				return out
+			vpc.PublicAccessCidrs = c.natIPs.ToStringArrayOutput().ApplyT(func(ips []string) []string {
+				return sdk.PublicAccessCIDRs(s, ips)
 			}).(pulumi.StringArrayOutput)
 		}
 	}
@@ -554,7 +524,7 @@ func (c *FargateCluster) cluster(ctx *pulumi.Context, name string, clusterPolicy
 		// annotated for EC2) is ever installed.
 		BootstrapSelfManagedAddons: pulumi.Bool(false),
 		EncryptionConfig:           encryption,
-		Tags:                       c.tags(nil),
+		Tags:                       c.tags(sdk.PartCluster),
 	}
 	if s.KubernetesVersion != "" {
 		cargs.Version = pulumi.String(s.KubernetesVersion)
@@ -621,7 +591,7 @@ func (c *FargateCluster) profiles(ctx *pulumi.Context, name string, first []pulu
 			PodExecutionRoleArn: c.PodExecutionRoleArn,
 			SubnetIds:           subnets,
 			Selectors:           sels,
-			Tags:                c.tags(p.Tags),
+			Tags:                pulumi.ToStringMap(sdk.ProfileTags(c.spec.ClusterName, c.spec.Tags, p)),
 		}, pulumi.Parent(c), pulumi.DependsOn(prev), pulumi.DeleteBeforeReplace(false))
 		if err != nil {
 			return err
@@ -645,39 +615,39 @@ func (c *FargateCluster) profileSubnets(ids []string) pulumi.StringArrayOutput {
 	}).(pulumi.StringArrayOutput)
 }
 
-// addons creates coredns (computeType Fargate, after the profile that selects
-// its pods), kube-proxy and vpc-cni, overwriting conflicting fields.
+// addons creates the add-ons of sdk.Resolved.Addons: coredns (computeType
+// Fargate, after the profile that selects its pods), kube-proxy and vpc-cni,
+// overwriting conflicting fields.
 func (c *FargateCluster) addons(ctx *pulumi.Context, name string) error {
-	values, err := sdk.CoreDNSConfigurationValues(c.spec.Addons.CoreDNS)
+	models, err := c.res.Addons()
 	if err != nil {
 		return err
 	}
-	k, _ := sdk.CoreDNSProfile(c.spec.FargateProfiles) // checked by Validate
-	for _, a := range []struct {
-		addon, version, values string
-		deps                   []pulumi.Resource
-		out                    **eks.Addon
-	}{
-		{"coredns", c.spec.Addons.CoreDNSVersion, values, []pulumi.Resource{c.Profiles[k]}, &c.CoreDNS},
-		{"kube-proxy", c.spec.Addons.KubeProxyVersion, "", nil, &c.KubeProxy},
-		{"vpc-cni", c.spec.Addons.VpcCNIVersion, "", nil, &c.VpcCNI},
-	} {
+	outs := map[string]**eks.Addon{sdk.AddonCoreDNS: &c.CoreDNS, sdk.AddonKubeProxy: &c.KubeProxy, sdk.AddonVpcCNI: &c.VpcCNI}
+	for _, a := range models {
 		args := &eks.AddonArgs{
 			ClusterName:              c.Cluster.Name,
-			AddonName:                pulumi.String(a.addon),
-			ResolveConflictsOnCreate: pulumi.String(resolveConflictsOverwrite),
-			ResolveConflictsOnUpdate: pulumi.String(resolveConflictsOverwrite),
-			Tags:                     c.tags(nil),
+			AddonName:                pulumi.String(a.Name),
+			ResolveConflictsOnCreate: pulumi.String(a.ResolveConflicts),
+			ResolveConflictsOnUpdate: pulumi.String(a.ResolveConflicts),
+			Tags:                     pulumi.ToStringMap(a.Tags),
 		}
-		if a.version != "" {
-			args.AddonVersion = pulumi.String(a.version)
+		if a.Version != "" {
+			args.AddonVersion = pulumi.String(a.Version)
 		}
-		if a.values != "" {
-			args.ConfigurationValues = pulumi.String(a.values)
+		if a.ConfigurationValues != "" {
+			args.ConfigurationValues = pulumi.String(a.ConfigurationValues)
 		}
-		*a.out, err = eks.NewAddon(ctx, name+"-"+a.addon, args, pulumi.Parent(c), pulumi.DependsOn(a.deps))
+		var deps []pulumi.Resource
+		if a.AfterProfile >= 0 {
+			deps = []pulumi.Resource{c.Profiles[a.AfterProfile]}
+		}
+		addon, err := eks.NewAddon(ctx, name+"-"+a.Name, args, pulumi.Parent(c), pulumi.DependsOn(deps))
 		if err != nil {
 			return err
+		}
+		if out := outs[a.Name]; out != nil {
+			*out = addon
 		}
 	}
 	return nil

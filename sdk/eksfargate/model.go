@@ -1,0 +1,243 @@
+package eksfargate
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"maps"
+
+	"github.com/fargatekit/fargatekit/internal/iampolicy"
+)
+
+// The pure models of the resources a cluster is made of, shared by the SDK's
+// Apply, Plan and Delete and by the Pulumi component: tags, roles, add-ons,
+// the KMS key. No context, no I/O.
+
+// Ownership tags: every resource Apply or the component creates carries
+// TagCluster=<cluster name> and TagPart=<part>, so that Delete finds what
+// belongs to a cluster by its tags and tells its parts apart.
+const (
+	// TagCluster is the owner tag; its value is the cluster's name.
+	TagCluster = "fargatekit.io/cluster"
+	// TagPart names which part of the cluster a resource is (PartVPC, ...).
+	TagPart = "fargatekit.io/part"
+)
+
+// Parts of a cluster, the values of [TagPart]. Per-zone parts are made by
+// [PublicSubnetPart], [PrivateSubnetPart] and [NATPart]; profiles and add-ons
+// by [ProfilePart] and [AddonPart].
+const (
+	PartVPC              = "vpc"
+	PartInternetGateway  = "igw"
+	PartPublicRoutes     = "public"
+	PartClusterRole      = "cluster-role"
+	PartPodExecutionRole = "pod-execution-role"
+	PartSecretsKey       = "secrets"
+	PartCluster          = "cluster"
+	PartOIDCProvider     = "oidc"
+)
+
+// PublicSubnetPart is the part of the public subnet in zone.
+func PublicSubnetPart(zone string) string { return string(Public) + "-" + zone }
+
+// PrivateSubnetPart is the part of the private subnet in zone, and of its route table.
+func PrivateSubnetPart(zone string) string { return string(Private) + "-" + zone }
+
+// NATPart is the part of the NAT gateway in zone and of its elastic IP.
+func NATPart(zone string) string { return "nat-" + zone }
+
+// ProfilePart is the part of the Fargate profile with the given Name.
+func ProfilePart(name string) string { return "profile-" + name }
+
+// AddonPart is the part of an EKS add-on.
+func AddonPart(addon string) string { return "addon-" + addon }
+
+// ResourceTags returns the tags of one resource of the cluster: tags (the
+// spec's), then TagCluster=clusterName and TagPart=part, which win.
+func ResourceTags(clusterName string, tags map[string]string, part string) map[string]string {
+	out := maps.Clone(tags)
+	if out == nil {
+		out = map[string]string{}
+	}
+	out[TagCluster] = clusterName
+	out[TagPart] = part
+	return out
+}
+
+// NetworkTags are [ResourceTags] plus Name=<cluster>-<part>, for the EC2
+// resources (VPC, subnets, gateways, route tables, elastic IPs), which the
+// console lists by Name.
+func NetworkTags(clusterName string, tags map[string]string, part string) map[string]string {
+	out := ResourceTags(clusterName, tags, part)
+	out["Name"] = clusterName + "-" + part
+	return out
+}
+
+// ProfileTags are the tags of a Fargate profile: the spec's, the profile's
+// own (which win) and the ownership tags.
+func ProfileTags(clusterName string, tags map[string]string, p FargateProfile) map[string]string {
+	merged := maps.Clone(tags)
+	if merged == nil {
+		merged = map[string]string{}
+	}
+	maps.Copy(merged, p.Tags)
+	return ResourceTags(clusterName, merged, ProfilePart(p.Name))
+}
+
+// Managed policies of the two created roles.
+const (
+	// ClusterPolicy is attached to the cluster role.
+	ClusterPolicy = "AmazonEKSClusterPolicy"
+	// PodExecutionRolePolicy is attached to the pod-execution role.
+	PodExecutionRolePolicy = "AmazonEKSFargatePodExecutionRolePolicy"
+)
+
+// RoleModel is an IAM role of the cluster.
+type RoleModel struct {
+	// Part is PartClusterRole or PartPodExecutionRole.
+	Part string
+	// Name is the role name the SDK gives it ([RoleName]); the Pulumi
+	// component lets Pulumi name it.
+	Name string
+	// Description, Path and PermissionsBoundary are the role's settings
+	// (empty Path means "/").
+	Description, Path, PermissionsBoundary string
+	// Trust is the trust policy.
+	Trust iampolicy.Document
+	// PolicyARNs are the managed policies attached, in order.
+	PolicyARNs []string
+	// Tags are the role's tags.
+	Tags map[string]string
+}
+
+// maxRoleName is IAM's limit on role names.
+const maxRoleName = 64
+
+// RoleName returns the SDK's name of a role of the cluster:
+// <cluster>-<part>, or, when that exceeds IAM's 64 characters, the cluster
+// name cut short, '-', 8 hex digits of its SHA-256 and -<part>.
+func RoleName(clusterName, part string) string {
+	name := clusterName + "-" + part
+	if len(name) <= maxRoleName {
+		return name
+	}
+	h := sha256.Sum256([]byte(clusterName))
+	keep := maxRoleName - len(part) - 2 - profileHashLength
+	return clusterName[:keep] + "-" + hex.EncodeToString(h[:])[:profileHashLength] + "-" + part
+}
+
+func roleDescription(clusterName, part string) string {
+	return "EKS " + part + " of cluster " + clusterName + " (fargatekit)"
+}
+
+// ClusterRole returns the model of the cluster role: the EKS service may
+// assume it ([ClusterRoleTrust]); it carries [ClusterPolicy].
+func (r *Resolved) ClusterRole() RoleModel {
+	n := r.Name()
+	return RoleModel{
+		Part: PartClusterRole, Name: RoleName(n, PartClusterRole), Description: roleDescription(n, PartClusterRole),
+		Trust:      ClusterRoleTrust(r.Partition),
+		PolicyARNs: []string{r.Partition.ManagedPolicyARN(ClusterPolicy)},
+		Tags:       ResourceTags(n, r.Spec.Tags, PartClusterRole),
+	}
+}
+
+// PodExecutionRole returns the model of the created pod-execution role
+// ([PodExecutionRoleTrust], [PodExecutionRolePolicy], the spec's Path and
+// PermissionsBoundary), and false when the spec brings its own role
+// (PodExecutionRole.ARN): nothing is created then.
+func (r *Resolved) PodExecutionRole() (RoleModel, bool, error) {
+	if r.Spec.PodExecutionRole.ARN != "" {
+		return RoleModel{}, false, nil
+	}
+	n := r.Name()
+	trust, err := PodExecutionRoleTrust(r.Partition, r.Region, r.AccountID, n)
+	if err != nil {
+		return RoleModel{}, false, err
+	}
+	return RoleModel{
+		Part: PartPodExecutionRole, Name: RoleName(n, PartPodExecutionRole), Description: roleDescription(n, PartPodExecutionRole),
+		Path: r.Spec.PodExecutionRole.Path, PermissionsBoundary: r.Spec.PodExecutionRole.PermissionsBoundary,
+		Trust:      trust,
+		PolicyARNs: []string{r.Partition.ManagedPolicyARN(PodExecutionRolePolicy)},
+		Tags:       ResourceTags(n, r.Spec.Tags, PartPodExecutionRole),
+	}, true, nil
+}
+
+// SecretsKeyDescription is the description of the KMS key created for
+// secrets encryption.
+func SecretsKeyDescription(clusterName string) string {
+	return "Envelope encryption of Kubernetes secrets of EKS cluster " + clusterName + " (fargatekit)"
+}
+
+// EKS add-on names.
+const (
+	AddonCoreDNS   = "coredns"
+	AddonKubeProxy = "kube-proxy"
+	AddonVpcCNI    = "vpc-cni"
+)
+
+// ResolveConflictsOverwrite is the add-ons' resolveConflicts: the add-on's
+// settings win over fields changed in the cluster.
+const ResolveConflictsOverwrite = "OVERWRITE"
+
+// AddonModel is one EKS add-on of the cluster.
+type AddonModel struct {
+	// Name is the add-on name (AddonCoreDNS, ...).
+	Name string
+	// Version pins the add-on version; empty lets EKS choose its default.
+	Version string
+	// ConfigurationValues is the add-on's configuration (JSON), or empty.
+	ConfigurationValues string
+	// ResolveConflicts is ResolveConflictsOverwrite, on create and update.
+	ResolveConflicts string
+	// AfterProfile is the index of the Fargate profile the add-on must wait
+	// for (CoreDNS: the profile selecting its pods), or -1.
+	AfterProfile int
+	// Tags are the add-on's tags.
+	Tags map[string]string
+}
+
+// Addons returns the add-ons of the cluster, in creation order: CoreDNS
+// (computeType Fargate, [CoreDNSConfigurationValues], after the profile
+// that selects its pods), kube-proxy and vpc-cni.
+func (r *Resolved) Addons() ([]AddonModel, error) {
+	values, err := CoreDNSConfigurationValues(r.Spec.Addons.CoreDNS)
+	if err != nil {
+		return nil, err
+	}
+	k, ok := CoreDNSProfile(r.Spec.FargateProfiles)
+	if !ok {
+		k = -1
+	}
+	n, a := r.Name(), r.Spec.Addons
+	model := func(name, version, values string, after int) AddonModel {
+		return AddonModel{Name: name, Version: version, ConfigurationValues: values, ResolveConflicts: ResolveConflictsOverwrite,
+			AfterProfile: after, Tags: ResourceTags(n, r.Spec.Tags, AddonPart(name))}
+	}
+	return []AddonModel{
+		model(AddonCoreDNS, a.CoreDNSVersion, values, k),
+		model(AddonKubeProxy, a.KubeProxyVersion, "", -1),
+		model(AddonVpcCNI, a.VpcCNIVersion, "", -1),
+	}, nil
+}
+
+// PublicAccessCIDRs returns the public endpoint's allowed blocks: the
+// spec's, plus natIPs as /32s when pods reach a restricted public-only
+// endpoint through the NAT gateways ([ClusterSpec.NeedsNATAddressesInPublicCIDRs]).
+// Empty means EKS's default (0.0.0.0/0).
+func PublicAccessCIDRs(spec ClusterSpec, natIPs []string) []string {
+	out := append([]string{}, spec.PublicAccessCIDRs...)
+	if spec.NeedsNATAddressesInPublicCIDRs() {
+		for _, ip := range natIPs {
+			out = append(out, ip+"/32")
+		}
+	}
+	return out
+}
+
+// ClusterSubnets returns the subnets given to the cluster: the private
+// ones, then the public ones (so that internet-facing load balancers can
+// use them).
+func ClusterSubnets(private, public []string) []string {
+	return append(append([]string{}, private...), public...)
+}
