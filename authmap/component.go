@@ -9,12 +9,14 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws/arn"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/eks"
 	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"k8s.io/client-go/kubernetes"
 
 	"github.com/fargatekit/fargatekit/eksfargate/clusterref"
 	"github.com/fargatekit/fargatekit/internal/partition"
@@ -61,6 +63,12 @@ type RoleMappingArgs struct {
 	// lower-cased; an ARN that is another resource's output needs a Key.
 	// Child names never depend on list positions (children named by index
 	// before get an alias, so existing entries are kept).
+	//
+	// Caveat of those index aliases: the alias N-role-<i> goes to the mapping
+	// at position i now. Upgrade to key names with the list in its old order,
+	// and reorder or remove a middle mapping in a later update; done in the
+	// same update, a moved mapping's entry is matched with another's old
+	// entry and replaced (deleted and created again: a moment without access).
 	Key string
 	// Policies are access policies to associate (AccessEntries mode), each
 	// at cluster or namespace scope: children N-role-<Key>-<policy, lower-case>.
@@ -120,6 +128,38 @@ type UserMappingArgs struct {
 // with optimistic concurrency. The ConfigMap must exist (EKS creates it with
 // the first Fargate profile or managed node group); the read fails otherwise.
 //
+// ConfigMap mode with Kubeconfig (hooks mode, recommended): the component
+// no longer writes aws-auth's data with a forced patch. Its one child,
+//
+//	kubernetes:core/v1:ConfigMapPatch   N-aws-auth    the component's record: one annotation, no data
+//
+// carries resource hooks (pulumi.ResourceHooks) that call the SDK with the
+// kubeconfig: before create and update, [sdk.ReconcileOwned] merges the
+// record's mappings into aws-auth in one read-modify-write with optimistic
+// concurrency, retried on conflict, removing what the previous record owned
+// and the new one does not; before delete, [sdk.RevokeOwned] removes exactly
+// the identities the record owned. So pulumi destroy, and removing the
+// component from the program, revoke the component's entries and nothing
+// else (not the Fargate mapping, not other writers' entries), and two
+// components on one cluster never lose each other's entries: each write is a
+// merge of the live content. Delete hooks run only when the program runs:
+// destroy with
+//
+//	pulumi destroy --run-program
+//
+// (without it the engine deletes the patch, which drops only the record
+// annotation, and the entries stay). The record's annotation key derives from
+// OwnerKey, or from project/stack/N: renaming the component with an alias
+// (pulumi.Aliases) keeps its children and, through the old record in the
+// update's old inputs, its entries; OwnerKey keeps the key itself stable.
+// CreateAwsAuth creates a missing aws-auth (with the Fargate mapping) in the
+// first hook; without it a missing aws-auth fails the write.
+//
+// AccessEntries mode needs no hooks for its lifecycle: each entry and
+// association is its own resource, which pulumi destroy deletes (revoking
+// exactly those entries; entries the component did not create are not in its
+// state and stay).
+//
 // AccessEntries mode does not create the Fargate pod-execution role's entry:
 // EKS manages it (in aws-auth on API_AND_CONFIG_MAP clusters, as a
 // FARGATE_LINUX entry for profiles created under the access-entry modes), and
@@ -144,6 +184,22 @@ type AwsAuthMappingArgs struct {
 	KubernetesProvider pulumi.ProviderResource
 	// Namespace and Name of the ConfigMap; kube-system/aws-auth by default.
 	Namespace, Name string
+	// Kubeconfig, when set, switches ConfigMap mode to hooks (see
+	// "ConfigMap mode with Kubeconfig" above): resource hooks write aws-auth
+	// through the SDK with this kubeconfig (the one of KubernetesProvider,
+	// often a secret output) and revoke the component's entries on delete.
+	Kubeconfig pulumi.StringInput
+	// OwnerKey is the stable name of the component's record on aws-auth; ""
+	// means the Pulumi project, stack and component name. Set it to keep
+	// ownership across renames without aliases (two components must not share one).
+	OwnerKey string
+	// CreateAwsAuth creates aws-auth when it is missing, with the Fargate
+	// pod-execution mapping when the cluster has Fargate profiles (hooks
+	// mode only). Off by default: EKS creates aws-auth with the first node
+	// group or Fargate profile, and a write then fails on a missing one.
+	CreateAwsAuth bool
+	// connect builds the hooks' client from the kubeconfig (tests).
+	connect func(kubeconfig string) (kubernetes.Interface, error)
 }
 
 // AwsAuthMapping maps IAM roles and users to Kubernetes users and groups on
@@ -162,6 +218,11 @@ type AwsAuthMapping struct {
 	// PolicyAssociations the sdk.ClusterAdminPolicy associations (AccessEntries mode).
 	AccessEntries      []*eks.AccessEntry
 	PolicyAssociations []*eks.AccessPolicyAssociation
+	// Record is the JSON the hooks-mode patch records on aws-auth: the
+	// mappings the component owns and those it ensures (ConfigMap mode with Kubeconfig).
+	Record pulumi.StringOutput
+
+	conn *hookConn // the hooks' connection (hooks mode)
 }
 
 // placeholderARN stands in for an ARN output during validation.
@@ -282,7 +343,13 @@ func (a *AwsAuthMappingArgs) Validate() error {
 		_, err := sdk.AccessEntriesFor(plain)
 		errs = append(errs, err)
 	}
-	if mode == ModeConfigMap && kubeProvider(a) == nil {
+	if a.CreateAwsAuth && (mode != ModeConfigMap || a.Kubeconfig == nil) {
+		errs = append(errs, fmt.Errorf("%w: CreateAwsAuth needs ConfigMap mode with Kubeconfig (the hooks create it)", ErrInvalidArgs))
+	}
+	if a.OwnerKey != "" && mode != ModeConfigMap {
+		errs = append(errs, fmt.Errorf("%w: OwnerKey names the record on aws-auth: ConfigMap mode only (access entries are keyed by Key)", ErrInvalidArgs))
+	}
+	if mode == ModeConfigMap && a.Kubeconfig == nil && kubeProvider(a) == nil {
 		errs = append(errs, fmt.Errorf("%w: ConfigMap mode needs a Kubernetes provider: set KubernetesProvider or a Cluster with one", ErrInvalidArgs))
 	}
 	return errors.Join(errs...)
@@ -310,10 +377,13 @@ func NewAwsAuthMapping(ctx *pulumi.Context, name string, args *AwsAuthMappingArg
 	}
 	var err error
 	outputs := pulumi.Map{"mode": pulumi.String(string(mode))}
-	if mode == ModeConfigMap {
+	switch {
+	case mode == ModeConfigMap && args.Kubeconfig != nil:
+		err = comp.configMapHooks(ctx, name, args)
+	case mode == ModeConfigMap:
 		err = comp.configMap(ctx, name, args)
 		outputs["data"] = comp.Data
-	} else {
+	default:
 		err = comp.accessEntries(ctx, name, args)
 	}
 	if err != nil {
@@ -328,8 +398,22 @@ func NewAwsAuthMapping(ctx *pulumi.Context, name string, args *AwsAuthMappingArg
 // OwnedAnnotation is the annotation in which the component named name, in
 // the given Pulumi project and stack, records the identities it wrote.
 func OwnedAnnotation(project, stack, name string) string {
-	h := sha256.Sum256([]byte(project + "/" + stack + "/" + name))
+	return OwnerKeyAnnotation(project + "/" + stack + "/" + name)
+}
+
+// OwnerKeyAnnotation is the annotation of the component whose
+// AwsAuthMappingArgs.OwnerKey is key.
+func OwnerKeyAnnotation(key string) string {
+	h := sha256.Sum256([]byte(key))
 	return AnnotationOwnedPrefix + hex.EncodeToString(h[:8])
+}
+
+// annotation is the component's record annotation.
+func (a *AwsAuthMappingArgs) annotation(ctx *pulumi.Context, name string) string {
+	if a.OwnerKey != "" {
+		return OwnerKeyAnnotation(a.OwnerKey)
+	}
+	return OwnedAnnotation(ctx.Project(), ctx.Stack(), name)
 }
 
 // reconcileInput is everything the ConfigMap rendering depends on.
@@ -341,28 +425,11 @@ type reconcileInput struct {
 
 // reconcile renders what ConfigMap mode writes.
 func (a *AwsAuthMappingArgs) reconcile(in reconcileInput, annotation string) (sdk.Reconciled, error) {
-	var owned, ensured sdk.Mappings
-	for i, r := range a.Roles {
-		owned.Roles = append(owned.Roles, sdk.RoleMapping{RoleARN: in.roleARNs[i], Username: r.Username, Groups: r.Groups})
-	}
-	for i, u := range a.Users {
-		owned.Users = append(owned.Users, sdk.UserMapping{UserARN: in.userARNs[i], Username: u.Username, Groups: u.Groups})
-	}
-	owned.Accounts = a.Accounts
-	if err := owned.Validate(a.validation()...); err != nil {
+	owned, ensured, err := a.ownedAndEnsured(in.roleARNs, in.userARNs, in.podExecutionRole)
+	if err != nil {
 		return sdk.Reconciled{}, err
 	}
-	if a.Cluster.Ref().HasFargateProfiles {
-		if in.podExecutionRole == "" {
-			return sdk.Reconciled{}, fmt.Errorf("%w: the cluster has Fargate profiles but no pod-execution role ARN", ErrInvalidArgs)
-		}
-		ensured.Roles = []sdk.RoleMapping{sdk.FargateRoleMapping(in.podExecutionRole)}
-	}
-	var prev []string
-	if v := in.annotations[annotation]; v != "" {
-		_ = json.Unmarshal([]byte(v), &prev) // unreadable: nothing to remove, the safe side
-	}
-	return sdk.Reconcile(in.live, prev, owned, ensured)
+	return sdk.Reconcile(in.live, ownedIdentities(in.annotations[annotation]), owned, ensured)
 }
 
 func (c *AwsAuthMapping) configMap(ctx *pulumi.Context, name string, args *AwsAuthMappingArgs) error {
@@ -386,7 +453,7 @@ func (c *AwsAuthMapping) configMap(ctx *pulumi.Context, name string, args *AwsAu
 	for _, u := range args.Users {
 		inputs = append(inputs, u.UserARN)
 	}
-	annotation := OwnedAnnotation(ctx.Project(), ctx.Stack(), name)
+	annotation := args.annotation(ctx, name)
 	rendered := pulumi.All(inputs...).ApplyT(func(xs []any) (map[string]any, error) {
 		in := reconcileInput{podExecutionRole: xs[2].(string)}
 		in.live, _ = xs[0].(map[string]string)
@@ -419,6 +486,86 @@ func (c *AwsAuthMapping) configMap(ctx *pulumi.Context, name string, args *AwsAu
 	}, pulumi.Parent(c), pulumi.Provider(k8s), pulumi.RetainOnDelete(true), ready)
 	if err != nil {
 		return fmt.Errorf("patching %s/%s: %w", ns, cmName, err)
+	}
+	return nil
+}
+
+// owned returns the mappings the component owns and the ones it ensures,
+// from the resolved ARNs.
+func (a *AwsAuthMappingArgs) ownedAndEnsured(roleARNs, userARNs []string, podExecutionRole string) (sdk.Mappings, sdk.Mappings, error) {
+	var owned, ensured sdk.Mappings
+	for i, r := range a.Roles {
+		owned.Roles = append(owned.Roles, sdk.RoleMapping{RoleARN: roleARNs[i], Username: r.Username, Groups: r.Groups})
+	}
+	for i, u := range a.Users {
+		owned.Users = append(owned.Users, sdk.UserMapping{UserARN: userARNs[i], Username: u.Username, Groups: u.Groups})
+	}
+	owned.Accounts = a.Accounts
+	if err := owned.Validate(a.validation()...); err != nil {
+		return owned, ensured, err
+	}
+	if a.Cluster.Ref().HasFargateProfiles {
+		if podExecutionRole == "" {
+			return owned, ensured, fmt.Errorf("%w: the cluster has Fargate profiles but no pod-execution role ARN", ErrInvalidArgs)
+		}
+		ensured.Roles = []sdk.RoleMapping{sdk.FargateRoleMapping(podExecutionRole)}
+	}
+	return owned, ensured, nil
+}
+
+// configMapHooks is ConfigMap mode with Kubeconfig: the patch records the
+// component's mappings in its annotation, and the hooks write aws-auth.
+func (c *AwsAuthMapping) configMapHooks(ctx *pulumi.Context, name string, args *AwsAuthMappingArgs) error {
+	ns, cmName := args.Namespace, args.Name
+	if ns == "" {
+		ns = DefaultNamespace
+	}
+	if cmName == "" {
+		cmName = DefaultName
+	}
+	annotation := args.annotation(ctx, name)
+	conn := &hookConn{connect: args.connect, annotation: annotation, timeout: 5 * time.Minute,
+		opts: sdk.ConfigMapOptions{Namespace: ns, Name: cmName, AllowSystemMasters: args.AllowSystemMasters, MustExist: !args.CreateAwsAuth}}
+	if conn.connect == nil {
+		conn.connect = clientFromKubeconfig
+	}
+	c.conn = conn
+	hooks, err := conn.hooks(ctx, name)
+	if err != nil {
+		return fmt.Errorf("registering the hooks: %w", err)
+	}
+	inputs := []any{args.Kubeconfig.ToStringOutput(), clusterref.String(args.Cluster.Ref().PodExecutionRoleARN)}
+	for _, r := range args.Roles {
+		inputs = append(inputs, r.RoleARN)
+	}
+	for _, u := range args.Users {
+		inputs = append(inputs, u.UserARN)
+	}
+	record := pulumi.All(inputs...).ApplyT(func(xs []any) (string, error) {
+		conn.set(xs[0].(string))
+		var roles, users []string
+		for i := range args.Roles {
+			roles = append(roles, xs[2+i].(string))
+		}
+		for i := range args.Users {
+			users = append(users, xs[2+len(args.Roles)+i].(string))
+		}
+		owned, ensured, err := args.ownedAndEnsured(roles, users, xs[1].(string))
+		if err != nil {
+			return "", fmt.Errorf("authmap: %s/%s: %w", ns, cmName, err)
+		}
+		b, err := json.Marshal(ownerRecord{Owned: owned, Ensured: ensured})
+		return string(b), err
+	}).(pulumi.StringOutput)
+	c.Record = record
+	c.Patch, err = corev1.NewConfigMapPatch(ctx, name+"-aws-auth", &corev1.ConfigMapPatchArgs{
+		Metadata: &metav1.ObjectMetaPatchArgs{
+			Name: pulumi.String(cmName), Namespace: pulumi.String(ns),
+			Annotations: pulumi.StringMap{AnnotationPatchForce: pulumi.String("true"), annotation: record},
+		},
+	}, pulumi.Parent(c), pulumi.Provider(kubeProvider(args)), pulumi.ResourceHooks(hooks), pulumi.DependsOn(args.Cluster.Ref().Ready))
+	if err != nil {
+		return fmt.Errorf("recording on %s/%s: %w", ns, cmName, err)
 	}
 	return nil
 }

@@ -14,6 +14,22 @@
 // forced server-side-apply patch kept on delete. [AwsAuthMappingArgs] states
 // the design, its children and its one trade-off.
 //
+// With AwsAuthMappingArgs.Kubeconfig, ConfigMap mode writes through Pulumi
+// resource hooks instead (pulumi.ResourceHooks on its one child, a patch
+// recording the component's mappings in an annotation): before create and
+// update the hooks merge the mappings into aws-auth with the SDK layer's
+// ReconcileOwned (one read-modify-write, retried on conflict, so several
+// components on one cluster never lose each other's entries), and before
+// delete RevokeOwned removes exactly the entries the component added. So
+// pulumi destroy, and removing the component, revoke its entries and nothing
+// else; a missing aws-auth is created when CreateAwsAuth says so. Delete
+// hooks need the program to run on destroy:
+//
+//	pulumi destroy --run-program
+//
+// Entries survive renames: children get aliases from the old names, and the
+// hooks find the previous record under its old key; OwnerKey fixes the key.
+//
 // Parsing, merging and rendering aws-auth, its client-go apply functions and
 // the access-entry SDK live in the Pulumi-free layer,
 // github.com/fargatekit/fargatekit/sdk/authmap, which the component calls.

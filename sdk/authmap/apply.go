@@ -34,7 +34,14 @@ type ConfigMapOptions struct {
 	// Logger receives retries and warnings about entries others wrote; nil
 	// discards them.
 	Logger *slog.Logger
+	// MustExist makes a write to an absent ConfigMap fail with
+	// [ErrNoConfigMap] instead of creating it (for clusters where EKS
+	// creates aws-auth with the first node group or Fargate profile).
+	MustExist bool
 }
+
+// ErrNoConfigMap: the ConfigMap does not exist and ConfigMapOptions.MustExist forbids creating it.
+var ErrNoConfigMap = errors.New("the aws-auth ConfigMap does not exist")
 
 // DefaultBackoff is the retry pacing of Update: waits from 10ms growing by
 // 1.5 up to 1s each, with full jitter, for at most 100 rounds (a couple of
@@ -158,6 +165,9 @@ func Update(ctx context.Context, client typedcorev1.ConfigMapsGetter, opts Confi
 		if maps.Equal(newData, data) || (absent && len(newData) == 0) {
 			return nil
 		}
+		if absent && o.MustExist {
+			return fmt.Errorf("%w (EKS creates it with the first node group or Fargate profile; allow creating it to write it now)", ErrNoConfigMap)
+		}
 		if res.Attempts == 1 {
 			warnForeign(o.Logger, next, o.Namespace+"/"+o.Name)
 		}
@@ -228,4 +238,33 @@ func Read(ctx context.Context, client typedcorev1.ConfigMapsGetter, opts ConfigM
 		return Mappings{}, cm, fmt.Errorf("authmap: ConfigMap %s/%s: %w", o.Namespace, o.Name, err)
 	}
 	return m, cm, nil
+}
+
+// ReconcileOwned is [Reconcile] as a read-modify-write of the ConfigMap with
+// [Update]'s optimistic concurrency, for one declarative owner (the Pulumi
+// component's hooks): it removes the identities in previouslyOwned that owned
+// no longer maps, upserts owned and ensured (the Fargate pod-execution
+// mapping: present, never owned), and keeps every other entry as written.
+// Several owners writing at once each retry on conflict, so none loses the
+// others' entries. owned is validated first (opts.AllowSystemMasters).
+func ReconcileOwned(ctx context.Context, client typedcorev1.ConfigMapsGetter, previouslyOwned []string, owned, ensured Mappings, opts ConfigMapOptions) (Result, error) {
+	if err := owned.Validate(opts.validation()...); err != nil {
+		return Result{}, fmt.Errorf("authmap: reconcile refused: %w", err)
+	}
+	return Update(ctx, client, opts, func(cur Mappings) (Mappings, error) {
+		next, _, err := cur.reconcileOwner(previouslyOwned, owned, ensured)
+		return next, err
+	})
+}
+
+// RevokeOwned removes the identities an owner wrote (its previous
+// [Reconciled.Owned]) and nothing else: what a destroyed Pulumi component
+// leaves behind is what others wrote. No identities, or an absent ConfigMap,
+// is no change.
+func RevokeOwned(ctx context.Context, client typedcorev1.ConfigMapsGetter, owned []string, opts ConfigMapOptions) (Result, error) {
+	if len(owned) == 0 {
+		return Result{}, nil
+	}
+	opts.MustExist = false // removing creates nothing
+	return RemoveFrom(ctx, client, owned, opts)
 }

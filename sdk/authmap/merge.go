@@ -205,25 +205,8 @@ func Reconcile(live map[string]string, previouslyOwned []string, owned, ensured 
 	if err != nil {
 		return Reconciled{}, err
 	}
-	norm, err := Mappings{}.Merge(owned)
+	cur, ownedIDs, err := cur.reconcileOwner(previouslyOwned, owned, ensured)
 	if err != nil {
-		return Reconciled{}, err
-	}
-	keep := map[string]bool{}
-	for _, id := range append(norm.Identities(), ensured.Identities()...) {
-		keep[strings.ToLower(id)] = true
-	}
-	var stale []string
-	for _, id := range previouslyOwned {
-		if !keep[strings.ToLower(id)] && !keep[strings.ToLower(pathlessOrSame(id))] {
-			stale = append(stale, id)
-		}
-	}
-	cur, _ = cur.Remove(stale...)
-	if cur, err = cur.Merge(norm); err != nil {
-		return Reconciled{}, err
-	}
-	if cur, err = cur.Merge(ensured); err != nil {
 		return Reconciled{}, err
 	}
 	full, err := cur.ApplyTo(live)
@@ -238,5 +221,33 @@ func Reconcile(live map[string]string, previouslyOwned []string, owned, ensured 
 			data[kd.key] = ""
 		}
 	}
-	return Reconciled{Data: data, Owned: norm.Identities(), Mappings: cur}, nil
+	return Reconciled{Data: data, Owned: ownedIDs, Mappings: cur}, nil
+}
+
+// reconcileOwner is the content part of [Reconcile]: m without what the owner
+// wrote before and no longer wants, with owned and ensured merged in; and the
+// identities the owner now owns.
+func (m Mappings) reconcileOwner(previouslyOwned []string, owned, ensured Mappings) (Mappings, []string, error) {
+	norm, err := Mappings{}.Merge(owned)
+	if err != nil {
+		return Mappings{}, nil, err
+	}
+	keep := map[string]bool{}
+	for _, id := range append(norm.Identities(), ensured.Identities()...) {
+		keep[strings.ToLower(id)] = true
+	}
+	var stale []string
+	for _, id := range previouslyOwned {
+		if !keep[strings.ToLower(id)] && !keep[strings.ToLower(pathlessOrSame(id))] {
+			stale = append(stale, id)
+		}
+	}
+	cur, _ := m.Remove(stale...)
+	if cur, err = cur.Merge(norm); err != nil {
+		return Mappings{}, nil, err
+	}
+	if cur, err = cur.Merge(ensured); err != nil {
+		return Mappings{}, nil, err
+	}
+	return cur, norm.Identities(), nil
 }

@@ -1,0 +1,205 @@
+package authmap
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/tools/clientcmd"
+
+	sdk "github.com/fargatekit/fargatekit/sdk/authmap"
+)
+
+// ErrNoKubeconfig is returned by the component's resource hooks when the
+// kubeconfig they write with is not known: under pulumi destroy without
+// --run-program the program, and so the hooks' connection, does not run.
+var ErrNoKubeconfig = errors.New("authmap: the hooks' kubeconfig is not known (run pulumi destroy --run-program)")
+
+// ownerRecord is what the hooks-mode patch records in the component's
+// annotation on aws-auth: the mappings it owns and the ones it ensures. The
+// record is the hooks' input: old and new inputs say what to remove and add.
+type ownerRecord struct {
+	Owned   sdk.Mappings `json:"owned"`
+	Ensured sdk.Mappings `json:"ensured"`
+}
+
+// owned returns the identities a record (or the older form, a JSON list of
+// identities) names; "" and unreadable values name none.
+func ownedIdentities(v string) []string {
+	if v == "" {
+		return nil
+	}
+	var rec ownerRecord
+	if err := json.Unmarshal([]byte(v), &rec); err == nil {
+		return rec.Owned.Identities()
+	}
+	var ids []string
+	_ = json.Unmarshal([]byte(v), &ids) // unreadable: nothing to remove, the safe side
+	return ids
+}
+
+// recordValue reads the record from a patch's inputs: the annotation key,
+// else (old inputs from before a rename changed the key) the one annotation
+// with AnnotationOwnedPrefix.
+func recordValue(props resource.PropertyMap, key string) string {
+	if v := annotationValue(props, key); v != "" {
+		return v
+	}
+	for _, k := range annotationKeys(props) {
+		if strings.HasPrefix(k, AnnotationOwnedPrefix) {
+			return annotationValue(props, k)
+		}
+	}
+	return ""
+}
+
+// annotationKeys lists the metadata.annotations keys of a patch's inputs, sorted.
+func annotationKeys(props resource.PropertyMap) []string {
+	ann, ok := annotations(props)
+	if !ok {
+		return nil
+	}
+	var out []string
+	for k := range ann {
+		out = append(out, string(k))
+	}
+	slices.Sort(out)
+	return out
+}
+
+// unsecret unwraps secret values.
+func unsecret(v resource.PropertyValue) resource.PropertyValue {
+	for v.IsSecret() {
+		v = v.SecretValue().Element
+	}
+	return v
+}
+
+// annotations returns metadata.annotations of a patch's inputs.
+func annotations(props resource.PropertyMap) (resource.PropertyMap, bool) {
+	md, ok := props[resource.PropertyKey("metadata")]
+	if !ok || !unsecret(md).IsObject() {
+		return nil, false
+	}
+	ann, ok := unsecret(md).ObjectValue()[resource.PropertyKey("annotations")]
+	if !ok || !unsecret(ann).IsObject() {
+		return nil, false
+	}
+	return unsecret(ann).ObjectValue(), true
+}
+
+// annotationValue reads metadata.annotations[key] from a patch's inputs.
+func annotationValue(props resource.PropertyMap, key string) string {
+	ann, ok := annotations(props)
+	if !ok {
+		return ""
+	}
+	v, ok := ann[resource.PropertyKey(key)]
+	if !ok || !unsecret(v).IsString() {
+		return ""
+	}
+	return unsecret(v).StringValue()
+}
+
+// hookConn is the connection the hooks write with: the kubeconfig, captured
+// when the program resolves it, and the ConfigMap's options.
+type hookConn struct {
+	mu         sync.Mutex
+	kubeconfig string
+	connect    func(kubeconfig string) (kubernetes.Interface, error)
+	opts       sdk.ConfigMapOptions
+	annotation string
+	timeout    time.Duration
+}
+
+func (h *hookConn) set(kubeconfig string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.kubeconfig = kubeconfig
+}
+
+func (h *hookConn) client() (kubernetes.Interface, error) {
+	h.mu.Lock()
+	kc := h.kubeconfig
+	h.mu.Unlock()
+	if kc == "" {
+		return nil, ErrNoKubeconfig
+	}
+	return h.connect(kc)
+}
+
+// clientFromKubeconfig is the default connect: a clientset for a kubeconfig's
+// current context.
+func clientFromKubeconfig(kubeconfig string) (kubernetes.Interface, error) {
+	cfg, err := clientcmd.RESTConfigFromKubeConfig([]byte(kubeconfig))
+	if err != nil {
+		return nil, fmt.Errorf("authmap: hooks' kubeconfig: %w", err)
+	}
+	return kubernetes.NewForConfig(cfg)
+}
+
+// apply is the before-create and before-update hook: one merge of the
+// record's mappings into aws-auth with conflict retries (sdk.ReconcileOwned),
+// removing what the old record owned and the new one does not.
+func (h *hookConn) apply(args *pulumi.ResourceHookArgs) error {
+	var rec ownerRecord
+	if err := json.Unmarshal([]byte(recordValue(args.NewInputs, h.annotation)), &rec); err != nil {
+		return fmt.Errorf("authmap: %s: reading the component's record: %w", args.Name, err)
+	}
+	cs, err := h.client()
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), h.timeout)
+	defer cancel()
+	prev := ownedIdentities(recordValue(args.OldInputs, h.annotation))
+	if _, err := sdk.ReconcileOwned(ctx, cs.CoreV1(), prev, rec.Owned, rec.Ensured, h.opts); err != nil {
+		return fmt.Errorf("authmap: %s: %w", args.Name, err)
+	}
+	return nil
+}
+
+// revoke is the before-delete hook: it removes exactly the identities the
+// record owned (sdk.RevokeOwned), never the ensured Fargate mapping or what
+// others wrote.
+func (h *hookConn) revoke(args *pulumi.ResourceHookArgs) error {
+	owned := ownedIdentities(recordValue(args.OldInputs, h.annotation))
+	if len(owned) == 0 {
+		return nil
+	}
+	cs, err := h.client()
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), h.timeout)
+	defer cancel()
+	if _, err := sdk.RevokeOwned(ctx, cs.CoreV1(), owned, h.opts); err != nil {
+		return fmt.Errorf("authmap: %s: revoking on delete: %w", args.Name, err)
+	}
+	return nil
+}
+
+// hooks registers the apply and revoke hooks of the component named name.
+func (h *hookConn) hooks(ctx *pulumi.Context, name string) (*pulumi.ResourceHookBinding, error) {
+	apply, err := ctx.RegisterResourceHook(name+"-apply", h.apply, nil)
+	if err != nil {
+		return nil, err
+	}
+	revoke, err := ctx.RegisterResourceHook(name+"-revoke", h.revoke, nil)
+	if err != nil {
+		return nil, err
+	}
+	return &pulumi.ResourceHookBinding{
+		BeforeCreate: []*pulumi.ResourceHook{apply},
+		BeforeUpdate: []*pulumi.ResourceHook{apply},
+		BeforeDelete: []*pulumi.ResourceHook{revoke},
+	}, nil
+}
