@@ -83,6 +83,8 @@ type FargateCluster struct {
 	CoreDNS, KubeProxy, VpcCNI *eks.Addon
 	// Provider is a Kubernetes provider for the cluster, built from Kubeconfig.
 	Provider *kubernetes.Provider
+	// Logging are the Fargate logging children (nil without ClusterSpec.Logging).
+	Logging *FargateLogging
 
 	spec      ClusterSpec // defaulted
 	res       *sdk.Resolved
@@ -160,10 +162,13 @@ func (c *FargateCluster) build(ctx *pulumi.Context, name string) error {
 	if err := c.profiles(ctx, name, networkReady); err != nil {
 		return err
 	}
-	if err := c.addons(ctx, name); err != nil {
+	if err := c.kubeconfig(ctx, name); err != nil {
 		return err
 	}
-	if err := c.kubeconfig(ctx, name); err != nil {
+	if err := c.logging(ctx, name); err != nil {
+		return err
+	}
+	if err := c.addons(ctx, name); err != nil {
 		return err
 	}
 	return ctx.RegisterResourceOutputs(c, pulumi.Map{
@@ -641,6 +646,9 @@ func (c *FargateCluster) addons(ctx *pulumi.Context, name string) error {
 		var deps []pulumi.Resource
 		if a.AfterProfile >= 0 {
 			deps = []pulumi.Resource{c.Profiles[a.AfterProfile]}
+		}
+		if a.Name == sdk.AddonCoreDNS {
+			deps = append(deps, c.Logging.ready()...) // its pods log from their first line
 		}
 		addon, err := eks.NewAddon(ctx, name+"-"+a.Name, args, pulumi.Parent(c), pulumi.DependsOn(deps))
 		if err != nil {

@@ -71,6 +71,34 @@
 // UpgradePolicy (STANDARD or EXTENDED) chooses what EKS does at the end of
 // standard support.
 //
+// # Fargate logging
+//
+// Fargate's built-in log router (Fluent Bit) is configured by the aws-logging
+// ConfigMap in the aws-observability namespace, labelled
+// aws-observability=enabled (EKS user guide, "Start AWS Fargate logging for
+// your cluster", https://docs.aws.amazon.com/eks/latest/userguide/fargate-logging.html).
+// [LoggingSpec] (ClusterSpec.Logging) is typed: CloudWatch Logs, Firehose,
+// Kinesis and OpenSearch outputs, the kubernetes filter, extra filters and
+// parsers, flb_log_cw. [RenderLoggingConfig] renders the ConfigMap's data and
+// [ValidateLoggingConfig] checks it with the page's rules (only output.conf,
+// filters.conf, parsers.conf and flb_log_cw; each section under its key;
+// Name/Match and Name/Format required; the supported filters and outputs; no
+// ${ENV}; one indentation per value; the kubernetes filter's service-owned
+// keys; at most 5300 characters), each a [*LoggingConfigError] wrapping
+// [ErrInvalidLoggingConfig]. [LoggingPolicy] is the pod-execution role's
+// policy for exactly the configured destinations; [ApplyLogging] applies
+// the namespace and the ConfigMap by server-side apply. Fargate reads the
+// ConfigMap when a pod starts.
+//
+// # Rolling Fargate pods
+//
+// EKS upgrades the control plane, not the Fargate pods: each pod keeps the
+// node and kubelet it started with. [RollDeployments] restarts deployments
+// one at a time (the restartedAt annotation of "kubectl rollout restart"),
+// waits for each rollout as "kubectl rollout status" does, and starts the
+// next only when the PodDisruptionBudgets of its pods allow a disruption.
+// The CLI is "fargatekit roll pods".
+//
 // # Pure renderers
 //
 // [SubnetLayout] (the CIDR plan: big private subnets for pods, small public

@@ -182,6 +182,11 @@ type ClusterSpec struct {
 	// away from an impaired zone.
 	ZonalShift bool `json:"zonalShift,omitempty"`
 
+	// Logging turns on Fargate logging (the aws-observability namespace,
+	// the aws-logging ConfigMap, the log group and the logs policy on the
+	// pod-execution role); nil leaves it off.
+	Logging *LoggingSpec `json:"logging,omitempty"`
+
 	// Tags are added to every taggable resource.
 	Tags map[string]string `json:"tags,omitempty"`
 }
@@ -474,6 +479,9 @@ func (a ClusterSpec) Validate() error {
 		add(fieldErr("UpgradePolicy", "%q is not %s or %s", d.UpgradePolicy, UpgradeStandard, UpgradeExtended))
 	}
 	add(d.validateProfileSubnets())
+	if d.Logging != nil {
+		add(d.Logging.Validate())
+	}
 	add(validateTags("Tags", d.Tags))
 	return errors.Join(errs...)
 }
