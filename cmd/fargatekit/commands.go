@@ -9,6 +9,7 @@ func extraCommands() []command {
 		{name: "authmap", summary: "aws-auth: add, remove and list IAM mappings safely; plan the move to access entries", run: runAuthmap},
 		{name: "irsa", summary: "IRSA: print a trust policy, create a role and its annotated ServiceAccount in one step, verify the whole chain", run: runIRSA},
 		{name: "lbc", summary: "AWS Load Balancer Controller: versions, IAM policy, Helm values, subnet check, teardown", run: runLBC},
+		{name: "roll", summary: "roll Fargate pods onto the new version after a control-plane upgrade, one deployment at a time", run: runRoll},
 		{name: "demo", summary: "part 2 of make demo: an EKS token, then the SDK against a local API server", run: runDemo},
 	}
 }
