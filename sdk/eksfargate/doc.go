@@ -120,4 +120,25 @@
 // versions (the same Name with another hash, or the bare Name an older
 // fargatekit used) are deleted, one at a time, each waited out.
 // [CheckExistingNetwork] checks a bring-your-own network against EC2.
+//
+// # The whole cluster: Apply, Plan and Delete
+//
+// [Apply] converges everything the Pulumi component builds, with the
+// aws-sdk-go-v2 clients ([NewClients], or any [Clients] of the narrow
+// interfaces [NetworkAPI], [IAMAPI], [ClusterAPI], [STSAPI], [KMSAPI]): the
+// VPC or a checked existing network, the two roles, the optional KMS key,
+// the cluster (waited for until ACTIVE), the OIDC provider, the Fargate
+// profiles one at a time, the add-ons (CoreDNS on Fargate after its
+// profile) and the kubeconfig, returning [Outputs]. It resolves the spec
+// once ([Locate], [NewResolved]: region, account, partition, zones) and
+// renders every resource with the models the component uses
+// ([ResourceTags], [NetworkTags], [Resolved.ClusterRole],
+// [Resolved.PodExecutionRole], [Resolved.Addons], [SecretsKeyDescription],
+// [PublicAccessCIDRs]). Each resource carries [TagCluster] and [TagPart]:
+// Apply finds what exists by them (a second run writes nothing) and
+// [Delete] removes what they mark, in reverse order, reporting what it
+// could not remove in a [*DeleteIncompleteError]. [Plan] is Apply with
+// [DryRun]: the same code, reads only. EKS refusing a role IAM has not
+// propagated yet is retried, bounded, then [ErrIAMNotReady]. Progress of
+// every step and wait goes to [LogTo] and [OnProgress].
 package eksfargate
