@@ -10,6 +10,9 @@ func extraCommands() []command {
 		{name: "irsa", summary: "IRSA: print a trust policy, create a role and its annotated ServiceAccount in one step, verify the whole chain", run: runIRSA},
 		{name: "lbc", summary: "AWS Load Balancer Controller: versions, IAM policy, Helm values, subnet check, teardown", run: runLBC},
 		{name: "roll", summary: "roll Fargate pods onto the new version after a control-plane upgrade, one deployment at a time", run: runRoll},
+		{name: "create", summary: "create cluster: a Fargate-only EKS cluster, from flags or -f cluster.yaml (converges; safe to re-run)", run: runCreate},
+		{name: "plan", summary: "plan cluster: what create cluster would do, without writing", run: runPlan},
+		{name: "delete", summary: "delete cluster: remove what create cluster made, found by its tags", run: runDelete},
 		{name: "demo", summary: "part 2 of make demo: an EKS token, then the SDK against a local API server", run: runDemo},
 	}
 }

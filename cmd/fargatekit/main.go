@@ -14,6 +14,10 @@ import (
 	"os/signal"
 	"sort"
 	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+
+	"github.com/fargatekit/fargatekit/sdk/eksfargate"
 )
 
 // env is what a command may touch of the outside world, so tests can run
@@ -22,6 +26,9 @@ type env struct {
 	stdout, stderr io.Writer
 	getenv         func(string) string
 	log            *slog.Logger
+	// clients, when set, makes the AWS clients of the cluster verbs (tests
+	// put the EKS add-on fake in front of moto); nil means the real ones.
+	clients func(aws.Config) *eksfargate.Clients
 }
 
 // command is one subcommand. run gets the arguments after the command name.

@@ -64,6 +64,8 @@ type deleter struct {
 	*runner
 	name string
 	left []Leftover
+	// natENIs are the network interfaces of the cluster's NAT gateways.
+	natENIs []string
 }
 
 func (d *deleter) leftover(resource, id string, err error) {
@@ -353,7 +355,7 @@ func (d *deleter) network(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("DescribeNatGateways: %w", err)
 	}
-	var waitNATs, natENIs []string
+	var waitNATs []string
 	for _, n := range nats.NatGateways {
 		t := tagMap(n.Tags)
 		if !owned(t, d.name, "") || n.State == ec2types.NatGatewayStateDeleted {
@@ -362,7 +364,7 @@ func (d *deleter) network(ctx context.Context) error {
 		id := aws.ToString(n.NatGatewayId)
 		for _, a := range n.NatGatewayAddresses {
 			if a.NetworkInterfaceId != nil {
-				natENIs = append(natENIs, aws.ToString(a.NetworkInterfaceId))
+				d.natENIs = append(d.natENIs, aws.ToString(a.NetworkInterfaceId))
 			}
 		}
 		if n.State != ec2types.NatGatewayStateDeleting {
@@ -384,7 +386,7 @@ func (d *deleter) network(ctx context.Context) error {
 		}
 		// AWS deletes a NAT gateway's network interface with it; moto keeps
 		// it. One still there once the gateway is deleted is deleted too.
-		for _, eni := range natENIs {
+		for _, eni := range d.natENIs {
 			out, err := d.c.EC2.DescribeNetworkInterfaces(ctx, &ec2.DescribeNetworkInterfacesInput{NetworkInterfaceIds: []string{eni}})
 			if err != nil || len(out.NetworkInterfaces) == 0 {
 				continue // gone
@@ -488,7 +490,7 @@ func (d *deleter) vpc(ctx context.Context, vpcID string) {
 			if err == nil {
 				// A dry run has not deleted the NAT gateways, whose interfaces these are.
 				enis.NetworkInterfaces = slices.DeleteFunc(enis.NetworkInterfaces, func(n ec2types.NetworkInterface) bool {
-					return d.dry && n.InterfaceType == ec2types.NetworkInterfaceTypeNatGateway
+					return d.dry && (n.InterfaceType == ec2types.NetworkInterfaceTypeNatGateway || slices.Contains(d.natENIs, aws.ToString(n.NetworkInterfaceId)))
 				})
 			}
 			if err == nil && len(enis.NetworkInterfaces) > 0 {
