@@ -15,10 +15,11 @@ tools:
 
 ## test: every test with the race detector, including the real API server.
 ## vet runs with -race too, so that both build the dependencies the same way
-## (pulumi-aws compiles once, not twice, on a fresh machine).
+## (pulumi-aws compiles once, not twice, on a fresh machine). The test binaries
+## share one API server that with.sh starts and stops: none is left running.
 test: tools layers
 	$(GO) vet -race $(PKGS)
-	$(GO) test -race -count=1 -timeout 25m $(PKGS)
+	bash integration/kube/with.sh $(GO) test -race -count=1 -timeout 25m $(PKGS)
 
 ## layers: the SDK layer (sdk/...), its tests included, and the fargatekit CLI
 ## link no Pulumi package (cmd/fargatekit-plan is the one command that does).
@@ -51,7 +52,8 @@ fuzz:
 	done
 
 ## demo: part 1, the offline plan (cmd/fargatekit-plan links Pulumi); part 2,
-## the SDK against a local API server (cmd/fargatekit links no Pulumi).
+## the SDK against a local API server (cmd/fargatekit links no Pulumi), which
+## `fargatekit demo` starts and stops again.
 demo: tools
 	$(GO) run ./cmd/fargatekit-plan --demo
 	$(GO) run ./cmd/fargatekit demo

@@ -3,6 +3,7 @@ package eksfargate
 import (
 	"errors"
 	"fmt"
+	"os/exec"
 	"slices"
 	"strconv"
 	"strings"
@@ -115,6 +116,17 @@ func NewFargateCluster(ctx *pulumi.Context, name string, args *FargateClusterArg
 	if !sdk.ValidClusterName(spec.ClusterName) {
 		return nil, fmt.Errorf("eksfargate: NewFargateCluster %s: %w", name, &FieldError{Field: "ClusterName",
 			Problem: fmt.Sprintf("%q (the component's name) is not a valid EKS cluster name; set ClusterName", spec.ClusterName)})
+	}
+	// The component's Kubernetes provider runs the kubeconfig's exec plugin:
+	// without it on PATH, the first Kubernetes resource fails ~20 minutes into
+	// the deploy. Checked at preview (and up), before anything registers.
+	// Under mocks no provider runs the plugin, so the check is skipped there
+	// (kubeauth.CheckExec is tested on its own).
+	if !ctx.RunningWithMocks() {
+		probe := kubeauth.KubeconfigSpec{ClusterName: spec.ClusterName, Exec: spec.Kubeconfig.Exec}
+		if err := kubeauth.CheckExec(probe, exec.LookPath); err != nil {
+			return nil, fmt.Errorf("eksfargate: NewFargateCluster %s: %w", name, err)
+		}
 	}
 	c := &FargateCluster{spec: spec, netArgs: args.Network, keyARN: args.SecretsKeyARN, AuthenticationMode: spec.AuthenticationMode}
 	if err := ctx.RegisterComponentResource(TypeToken, name, c, opts...); err != nil {

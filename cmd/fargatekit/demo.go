@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -45,6 +47,16 @@ type demo struct {
 	w       io.Writer
 	e       *env
 	started time.Time
+	// stop, when not nil, stops the API server the demo started for itself.
+	stop func()
+}
+
+// stopServer stops the demo's own API server, if it started one (once).
+func (d *demo) stopServer() {
+	if d.stop != nil {
+		d.stop()
+		d.stop = nil
+	}
 }
 
 func (d *demo) title(s string) {
@@ -65,6 +77,7 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "demo")
 	kubeconfig := fs.String("kubeconfig", "", "API server for part 2 (default: $"+envTestKubeconfig+", else the local one integration/kube/up.sh starts)")
 	offline := fs.Bool("offline", false, "run the token step only; start no server")
+	keep := fs.Bool("keep-server", false, "start (or reuse) the shared local server and leave it running (default: a server of the demo's own, stopped at the end)")
 	writers := fs.Int("writers", 16, "concurrent aws-auth writers")
 	perWriter := fs.Int("mappings", 10, "role mappings each writer adds")
 	if err := parseFlags(fs, args); err != nil {
@@ -83,7 +96,8 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 		d.say("(--offline: no API server started; the aws-auth and IRSA steps need one)")
 		return d.done()
 	}
-	cfg, where, why := d.server(ctx, *kubeconfig)
+	cfg, where, why := d.server(ctx, *kubeconfig, *keep)
+	defer d.stopServer() // on the error paths; done() stops it first otherwise
 	if cfg == nil {
 		d.say("The aws-auth and IRSA steps are skipped: %s", why)
 		d.say("(start it by hand with `bash integration/kube/up.sh`, or pass --kubeconfig)")
@@ -118,6 +132,7 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 }
 
 func (d *demo) done() error {
+	d.stopServer()
 	fmt.Fprintf(d.w, "\nDemo finished in %s.\n", time.Since(d.started).Round(100*time.Millisecond))
 	return nil
 }
@@ -161,7 +176,7 @@ func (d *demo) token(ctx context.Context) error {
 // server returns a client config for part 2: --kubeconfig, else
 // $FARGATEKIT_TEST_KUBECONFIG, else the local server integration/kube/up.sh
 // starts (or reuses). On failure it returns nil and why.
-func (d *demo) server(ctx context.Context, kubeconfig string) (*rest.Config, string, string) {
+func (d *demo) server(ctx context.Context, kubeconfig string, keep bool) (*rest.Config, string, string) {
 	if kubeconfig == "" {
 		kubeconfig = d.e.getenv(envTestKubeconfig)
 	}
@@ -171,7 +186,7 @@ func (d *demo) server(ctx context.Context, kubeconfig string) (*rest.Config, str
 			return nil, "", fmt.Sprintf("no --kubeconfig and %v (run the demo from the repository, e.g. `make demo`)", err)
 		}
 		d.step("Starting the local API server (integration/kube/up.sh: kube-apiserver + etcd on 127.0.0.1)")
-		kubeconfig, err = d.up(ctx, root)
+		kubeconfig, err = d.up(ctx, root, keep)
 		if err != nil {
 			return nil, "", err.Error()
 		}
@@ -187,14 +202,41 @@ func (d *demo) server(ctx context.Context, kubeconfig string) (*rest.Config, str
 
 // up runs integration/kube/up.sh (internal/localkube), showing its
 // progress, and returns the kubeconfig path it prints.
-func (d *demo) up(ctx context.Context, root string) (string, error) {
+//
+// With keep, it is the shared server of the checkout (localkube.StateDir),
+// reused when running and left running. Otherwise the demo starts a server of
+// its own, in a state directory of its own, and stops it when it ends.
+func (d *demo) up(ctx context.Context, root string, keep bool) (string, error) {
 	ctx, cancel := context.WithTimeout(ctx, serverStartTimeout)
 	defer cancel()
+	state := localkube.StateDir(root)
+	if !keep {
+		cache := filepath.Join(root, "integration", "kube", ".cache")
+		if err := os.MkdirAll(cache, 0o755); err != nil {
+			return "", fmt.Errorf("the local API server could not start: %w", err)
+		}
+		dir, err := os.MkdirTemp(cache, "demo.")
+		if err != nil {
+			return "", fmt.Errorf("the local API server could not start: %w", err)
+		}
+		state = dir
+		d.stop = func() {
+			stopCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+			defer cancel()
+			if err := localkube.Down(stopCtx, root, dir); err != nil {
+				d.say("could not stop the demo's API server: %v (stop it with `bash integration/kube/down.sh %s`)", err, dir)
+				return
+			}
+			_ = os.RemoveAll(dir)
+			d.say("stopped the demo's API server (kube-apiserver and etcd; --keep-server leaves one running)")
+		}
+	}
 	t0 := time.Now()
-	path, err := localkube.Up(ctx, root, func(line string) {
+	path, err := localkube.UpIn(ctx, root, state, func(line string) {
 		fmt.Fprintf(d.w, "    │ %5.1fs %s\n", time.Since(t0).Seconds(), line)
 	})
 	if err != nil {
+		d.stopServer() // up.sh stops what it started on failure; this removes the directory
 		return "", fmt.Errorf("the local API server could not start: %w", err)
 	}
 	d.say("ready in %s", time.Since(t0).Round(100*time.Millisecond))

@@ -1,10 +1,15 @@
 package main
 
 import (
+	"net"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/fargatekit/fargatekit/internal/localkube"
 )
 
 // wantAll fails the test for every fragment out lacks.
@@ -68,5 +73,37 @@ func TestDemoLocalServer(t *testing.T) {
 	)
 	if strings.Contains(out, "steps are skipped") {
 		t.Errorf("the server steps were skipped:\n%s", out)
+	}
+}
+
+// TestDemoStopsItsServer runs the demo with no server named: it starts an API
+// server of its own and, when it ends, leaves none running and no state
+// directory behind.
+func TestDemoStopsItsServer(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: the local API server is not used")
+	}
+	root, err := localkube.RepoRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := runCLI(t, map[string]string{}, "demo", "--writers", "2", "--mappings", "2")
+	if code != 0 {
+		t.Fatalf("exit %d: %s\n%s", code, errs, out)
+	}
+	wantAll(t, out, "stopped the demo's API server", "Demo finished")
+	m := regexp.MustCompile(`API server (https://127\.0\.0\.1:\d+) `).FindStringSubmatch(out)
+	if m == nil {
+		t.Fatalf("no API server address in the output:\n%s", out)
+	}
+	if conn, err := net.DialTimeout("tcp", strings.TrimPrefix(m[1], "https://"), time.Second); err == nil {
+		conn.Close()
+		t.Errorf("%s still answers after the demo", m[1])
+	}
+	left, _ := filepath.Glob(filepath.Join(root, "integration", "kube", ".cache", "demo.*"))
+	for _, dir := range left {
+		if pid, err := os.ReadFile(filepath.Join(dir, "kube-apiserver.pid")); err == nil {
+			t.Errorf("state directory %s left behind (kube-apiserver pid %s)", dir, pid)
+		}
 	}
 }

@@ -19,6 +19,7 @@ func runToken(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "token")
 	cluster, region := clusterFlags(fs)
 	roleARN := fs.String("role-arn", "", "IAM role to assume before signing the token")
+	profile := fs.String("profile", "", "AWS profile to sign with; wins over AWS_ACCESS_KEY_ID in the environment (default: AWS_PROFILE)")
 	noCache := fs.Bool("no-cache", false, "neither read nor write the token cache")
 	if err := parseClusterFlags(fs, args, cluster); err != nil {
 		return err
@@ -28,7 +29,7 @@ func runToken(ctx context.Context, e *env, args []string) error {
 		_, err := e.stdout.Write(kubeauth.MarshalExecCredential(tok, apiVersion))
 		return err
 	}
-	local := kubeauth.ResolveLocal(ctx, e.getenv)
+	local := kubeauth.ResolveLocalProfile(ctx, e.getenv, *profile)
 	if *region == "" {
 		*region = local.Region
 	}
@@ -55,6 +56,9 @@ func runToken(ctx context.Context, e *env, args []string) error {
 		creds = aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) { return static, nil })
 	} else {
 		var opts []func(*config.LoadOptions) error
+		if *profile != "" {
+			opts = append(opts, config.WithSharedConfigProfile(*profile))
+		}
 		if *region != "" {
 			opts = append(opts, config.WithRegion(*region))
 		}

@@ -203,6 +203,33 @@ func TestTokenCommandProfile(t *testing.T) {
 	}
 }
 
+// TestTokenCommandProfileFlag: --profile, as the kubeconfigs pass it, wins
+// over static keys in the environment (AWS_PROFILE alone would not), on the
+// uncached path and in the cache key.
+func TestTokenCommandProfileFlag(t *testing.T) {
+	environ := isolatedAWSEnv(t, envCreds) // ambient static keys: AKIDEXAMPLE
+	os.WriteFile(environ["AWS_CONFIG_FILE"], []byte("[profile dev]\nregion = ca-central-1\n"), 0o600)
+	os.WriteFile(environ["AWS_SHARED_CREDENTIALS_FILE"], []byte("[dev]\naws_access_key_id = AKIDPROFILE\naws_secret_access_key = s\n"), 0o600)
+	for _, run := range []string{"uncached", "cached"} {
+		code, out, errs := runCLI(t, environ, "token", "--cluster-name", "demo", "--profile", "dev")
+		if code != 0 {
+			t.Fatalf("%s: exit %d: %s", run, code, errs)
+		}
+		u, err := kubeauth.ParseToken(parseExecCredential(t, out).Status.Token)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if u.Host != "sts.ca-central-1.amazonaws.com" || !strings.HasPrefix(u.Query().Get("X-Amz-Credential"), "AKIDPROFILE/20") {
+			t.Errorf("%s: token URL %s: not signed by the --profile's key in its region", run, u)
+		}
+	}
+	code, out, _ := runCLI(t, environ, "token", "--cluster-name", "demo", "--region", "ca-central-1")
+	if u, _ := kubeauth.ParseToken(parseExecCredential(t, out).Status.Token); code != 0 || u == nil ||
+		!strings.HasPrefix(u.Query().Get("X-Amz-Credential"), "AKIDEXAMPLE/20") {
+		t.Errorf("without --profile the environment's keys sign (exit %d, %v)", code, u)
+	}
+}
+
 func TestTokenCommandErrors(t *testing.T) {
 	environ := isolatedAWSEnv(t, envCreds)
 	tests := []struct {

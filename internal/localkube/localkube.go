@@ -62,8 +62,14 @@ func StateDir(root string) string {
 // progress, if not nil, receives each line up.sh logs, as it comes. The
 // context bounds the run.
 func Up(ctx context.Context, root string, progress func(line string)) (string, error) {
+	return UpIn(ctx, root, StateDir(root), progress)
+}
+
+// UpIn is [Up] with the servers' state in stateDir: a directory of the
+// caller's own gives a server no other process reuses, which [Down] stops.
+func UpIn(ctx context.Context, root, stateDir string, progress func(line string)) (string, error) {
 	script := filepath.Join(root, "integration", "kube", "up.sh")
-	cmd := exec.CommandContext(ctx, "bash", script, StateDir(root))
+	cmd := exec.CommandContext(ctx, "bash", script, stateDir)
 	cmd.Dir = root
 	var stdout strings.Builder
 	cmd.Stdout = &stdout
@@ -97,4 +103,16 @@ func kubeconfigPath(script, stdout string) (string, error) {
 		return "", fmt.Errorf("localkube: up: %s printed no kubeconfig path (%q)", script, path)
 	}
 	return path, nil
+}
+
+// Down runs integration/kube/down.sh of the checkout at root for stateDir:
+// it stops the kube-apiserver and etcd that [UpIn] started there (TERM, then
+// KILL) and is a no-op when none runs. The context bounds the run.
+func Down(ctx context.Context, root, stateDir string) error {
+	script := filepath.Join(root, "integration", "kube", "down.sh")
+	out, err := exec.CommandContext(ctx, "bash", script, stateDir).CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("localkube: down: %s failed: %w\n%s", script, err, out)
+	}
+	return nil
 }

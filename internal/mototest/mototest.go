@@ -32,6 +32,10 @@ import (
 // command (default: moto_server on PATH).
 const EnvBinary = "FARGATEKIT_MOTO_SERVER"
 
+// startTimeout bounds a moto_server's start: it imports every moto service
+// (seconds on an idle machine, tens of seconds under a parallel make test).
+const startTimeout = 2 * time.Minute
+
 // AccountID is the account moto answers for (its default, 123456789012).
 const AccountID = "123456789012"
 
@@ -64,7 +68,7 @@ func Binary() (string, error) {
 
 // New starts a moto_server for this test and stops it when the test ends.
 // It skips the test under -short and fails it when moto_server is missing or
-// does not come up within 30 seconds.
+// does not come up within 2 minutes (a loaded CI machine starts Python slowly).
 func New(t testing.TB) *Server {
 	t.Helper()
 	if testing.Short() {
@@ -109,7 +113,7 @@ func Start(ctx context.Context, dir string) (*Server, error) {
 	exited := make(chan error, 1)
 	go func() { exited <- cmd.Wait() }()
 	s := &Server{URL: "http://127.0.0.1:" + strconv.Itoa(port), Log: logPath, pid: cmd.Process.Pid, exited: exited}
-	deadline := time.Now().Add(30 * time.Second)
+	deadline := time.Now().Add(startTimeout)
 	for {
 		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, s.URL+"/moto-api/", nil)
 		if resp, err := http.DefaultClient.Do(req); err == nil {
@@ -127,7 +131,7 @@ func Start(ctx context.Context, dir string) (*Server, error) {
 		}
 		if time.Now().After(deadline) {
 			_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-			return nil, errors.New("mototest: moto_server did not answer within 30s; log in " + logPath)
+			return nil, errors.New("mototest: moto_server did not answer within " + startTimeout.String() + "; log in " + logPath)
 		}
 	}
 }

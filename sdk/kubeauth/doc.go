@@ -51,10 +51,13 @@
 // exec plugin is "fargatekit token --cluster-name N --region R [--role-arn A]"
 // ([ExecFargatekit], the default) or, as "aws eks update-kubeconfig" writes it,
 // "aws --region R eks get-token --cluster-name N --output json [--role-arn A]"
-// ([ExecAWS]); AWS_PROFILE is set in the plugin's environment when a profile
-// is given; interactiveMode is Never and provideClusterInfo false. Entries are
+// ([ExecAWS]); a profile is passed as --profile P (which wins over static keys
+// in the environment, as AWS_PROFILE alone does not) and as AWS_PROFILE in the
+// plugin's environment; interactiveMode is Never and provideClusterInfo false. Entries are
 // named by the cluster ARN when known ([KubeconfigSpec].ClusterARN), else
-// "fargatekit_<region>_<cluster>"; Alias renames the context.
+// "fargatekit_<region>_<cluster>"; Alias renames the context. [CheckExec]
+// tells, before a kubeconfig is used, whether its exec command is on PATH,
+// with an error naming the install command ([ErrExecNotFound]).
 // [UpdateKubeconfigFile] merges such an entry into a kubeconfig file, keeping
 // every other entry, like "aws eks update-kubeconfig". The Pulumi FargateCluster
 // component calls RenderKubeconfig inside ApplyT for its kubeconfig output.

@@ -3,6 +3,7 @@ package kubeauth_test
 import (
 	"context"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"os"
 	"sort"
@@ -67,10 +68,22 @@ func ExampleRenderKubeconfig() {
 // The aws CLI as exec plugin, with a profile, as "aws eks update-kubeconfig"
 // writes it.
 func ExampleExecCommand() {
-	cmd, args := kubeauth.ExecCommand(kubeauth.KubeconfigSpec{ClusterName: "demo", Region: "us-east-1", Exec: kubeauth.ExecAWS})
+	cmd, args := kubeauth.ExecCommand(kubeauth.KubeconfigSpec{ClusterName: "demo", Region: "us-east-1", Exec: kubeauth.ExecAWS, Profile: "dev"})
 	fmt.Println(cmd, args)
 	// Output:
-	// aws [--region us-east-1 eks get-token --cluster-name demo --output json]
+	// aws [--region us-east-1 eks get-token --cluster-name demo --output json --profile dev]
+}
+
+// Before handing a kubeconfig to kubectl or a Kubernetes provider, check that
+// its exec plugin is installed (here a PATH that has no fargatekit).
+func ExampleCheckExec() {
+	lookPath := func(file string) (string, error) { return "", errors.New("not found in $PATH") }
+	err := kubeauth.CheckExec(kubeauth.KubeconfigSpec{ClusterName: "demo", Region: "us-east-1"}, lookPath)
+	fmt.Println(errors.Is(err, kubeauth.ErrExecNotFound))
+	fmt.Println(err)
+	// Output:
+	// true
+	// kubeauth: the kubeconfig's exec command is not on PATH: "fargatekit" (not found in $PATH); install it with: go install github.com/fargatekit/fargatekit/cmd/fargatekit@latest
 }
 
 // A token made with fixed credentials and clock, decoded again: the

@@ -41,8 +41,13 @@ func ContextName(spec KubeconfigSpec) string {
 }
 
 // ExecCommand returns the exec plugin command and arguments a kubeconfig for
-// spec runs: "fargatekit token --cluster-name N --region R [--role-arn A]" or
-// "aws --region R eks get-token --cluster-name N --output json [--role-arn A]".
+// spec runs: "fargatekit token --cluster-name N --region R [--role-arn A]
+// [--profile P]" or "aws --region R eks get-token --cluster-name N --output
+// json [--role-arn A] [--profile P]". The profile is a flag, not only
+// AWS_PROFILE in the plugin's environment: with AWS_PROFILE alone, static
+// keys in the environment (AWS_ACCESS_KEY_ID) win over the profile and the
+// token is silently signed by another identity; a --profile flag wins over
+// them in both plugins.
 func ExecCommand(spec KubeconfigSpec) (command string, args []string) {
 	if spec.Exec == ExecAWS {
 		command = "aws"
@@ -53,6 +58,9 @@ func ExecCommand(spec KubeconfigSpec) (command string, args []string) {
 	}
 	if spec.RoleARN != "" {
 		args = append(args, "--role-arn", spec.RoleARN)
+	}
+	if spec.Profile != "" {
+		args = append(args, "--profile", spec.Profile)
 	}
 	return command, args
 }

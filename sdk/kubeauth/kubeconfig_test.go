@@ -109,10 +109,10 @@ func TestRenderKubeconfigLoads(t *testing.T) {
 			t.Fatalf("%q: no exec plugin", mode)
 		}
 		wantCmd, wantArgs := "fargatekit", []string{"token", "--cluster-name", "demo", "--region", "eu-west-1",
-			"--role-arn", spec.RoleARN}
+			"--role-arn", spec.RoleARN, "--profile", "ops"}
 		if mode == ExecAWS {
 			wantCmd, wantArgs = "aws", []string{"--region", "eu-west-1", "eks", "get-token", "--cluster-name", "demo",
-				"--output", "json", "--role-arn", spec.RoleARN}
+				"--output", "json", "--role-arn", spec.RoleARN, "--profile", "ops"}
 		}
 		if ex.Command != wantCmd || !reflect.DeepEqual(ex.Args, wantArgs) {
 			t.Errorf("%q: exec %s %q, want %s %q", mode, ex.Command, ex.Args, wantCmd, wantArgs)

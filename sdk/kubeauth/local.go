@@ -34,9 +34,21 @@ type LocalCredentials struct {
 // and credentials files (AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE or
 // their defaults) for the profile, in the SDK's order of precedence.
 func ResolveLocal(ctx context.Context, getenv func(string) string) LocalCredentials {
-	lc := LocalCredentials{Region: getenv("AWS_REGION"), Profile: getenv("AWS_PROFILE")}
+	return ResolveLocalProfile(ctx, getenv, "")
+}
+
+// ResolveLocalProfile is [ResolveLocal] for an explicit profile (a --profile
+// flag), which the SDK's chain puts before the environment: when profile is
+// not "", environment credentials (static keys, web identity) are ignored and
+// the profile decides, as config.WithSharedConfigProfile does. With "" it is
+// ResolveLocal.
+func ResolveLocalProfile(ctx context.Context, getenv func(string) string, profile string) LocalCredentials {
+	lc := LocalCredentials{Region: getenv("AWS_REGION"), Profile: profile}
 	if lc.Region == "" {
 		lc.Region = getenv("AWS_DEFAULT_REGION")
+	}
+	if lc.Profile == "" {
+		lc.Profile = getenv("AWS_PROFILE")
 	}
 	if lc.Profile == "" {
 		lc.Profile = getenv("AWS_DEFAULT_PROFILE")
@@ -44,11 +56,13 @@ func ResolveLocal(ctx context.Context, getenv func(string) string) LocalCredenti
 	if lc.Profile == "" {
 		lc.Profile = "default"
 	}
-	if id, secret := getenv("AWS_ACCESS_KEY_ID"), getenv("AWS_SECRET_ACCESS_KEY"); id != "" && secret != "" {
+	// An explicit profile wins over the environment's credentials.
+	envCreds := profile == ""
+	if id, secret := getenv("AWS_ACCESS_KEY_ID"), getenv("AWS_SECRET_ACCESS_KEY"); envCreds && id != "" && secret != "" {
 		lc.Static = &aws.Credentials{AccessKeyID: id, SecretAccessKey: secret,
 			SessionToken: getenv("AWS_SESSION_TOKEN"), Source: "EnvConfigCredentials"}
 		lc.Identity = id
-	} else if f, role := getenv("AWS_WEB_IDENTITY_TOKEN_FILE"), getenv("AWS_ROLE_ARN"); f != "" && role != "" {
+	} else if f, role := getenv("AWS_WEB_IDENTITY_TOKEN_FILE"), getenv("AWS_ROLE_ARN"); envCreds && f != "" && role != "" {
 		lc.Identity = "web-identity:" + role
 	}
 	if lc.Identity != "" && lc.Region != "" {

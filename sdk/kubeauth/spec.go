@@ -43,8 +43,8 @@ type KubeconfigSpec struct {
 	Region string
 	// RoleARN is an IAM role the exec plugin assumes before signing the token.
 	RoleARN string
-	// Profile is an AWS shared-config profile the exec plugin runs with
-	// (AWS_PROFILE in the exec environment).
+	// Profile is an AWS shared-config profile the exec plugin signs with:
+	// passed as its --profile flag (and AWS_PROFILE in its environment).
 	Profile string
 	// Exec chooses the exec plugin; "" means ExecFargatekit.
 	Exec ExecMode
