@@ -277,7 +277,7 @@ func TestComponentRefused(t *testing.T) {
 		want string
 	}{
 		{"instance on fargate", LBCReleaseArgs{ReleaseSpec: ReleaseSpec{Settings: Settings{DefaultTargetType: TargetInstance}}}, ErrInstanceOnFargate, "impossible on Fargate"},
-		{"unknown version", LBCReleaseArgs{ReleaseSpec: ReleaseSpec{Settings: Settings{Version: "v2.16.0"}}}, ErrUnknownVersion, "needs PolicyJSON and ChartVersion"},
+		{"unknown version", LBCReleaseArgs{ReleaseSpec: ReleaseSpec{Settings: Settings{Version: "v2.12.0"}}}, ErrUnknownVersion, "needs PolicyJSON and ChartVersion"},
 		{"role arn", LBCReleaseArgs{ReleaseSpec: ReleaseSpec{Settings: Settings{ServiceAccountRoleARN: "arn:aws:iam::123456789012:role/x"}}}, ErrInvalidSpec, "creates the controller's role"},
 		{"namespace", LBCReleaseArgs{ReleaseSpec: ReleaseSpec{Namespace: "Kube_System"}}, ErrInvalidSpec, "Kube_System"},
 		{"bad custom policy", LBCReleaseArgs{ReleaseSpec: ReleaseSpec{PolicyJSON: "{}"}}, ErrInvalidSpec, "custom policy"},

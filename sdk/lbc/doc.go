@@ -24,18 +24,14 @@
 // # Versions
 //
 // [Releases] is the version table: controller version, eks-charts chart
-// version and IAM policy, v2.13.0 through v3.5.0 ([DefaultVersion]). Chart
-// 1.MINOR.PATCH installs v2.MINOR.PATCH; from 3.0.0 the chart version equals
-// the controller version. The pairs were checked against public records:
-// the eks-charts index.yaml for 1.13.0-1.13.4; the eks-charts "Helm chart
-// version 1.15.0 release" issue for v2.15.0; Helm release listings and chart
-// archives naming both versions for 1.14.0, 1.14.1, 1.17.0, 1.17.1, 3.1.0,
-// 3.2.1, 3.2.2, 3.4.0, 3.4.1, 3.4.2 and 3.5.0; the controller's "cut v3.0.0
-// release, also bump helm version to 3.0.0" change for 3.0.0; and, for v3.3.0
-// and v3.4.3 (whose images and release changes are published), the
-// chart-equals-controller rule from 3.0.0. Releases not confirmed (v2.16.x,
-// v3.2.0) are not in the table: pass your own policy ([PolicySpec].Custom,
-// [ReleaseSpec].PolicyJSON) and chart version to use them.
+// version, IAM policy and whether the chart can keep its webhook
+// certificate, for every published chart from 1.13.0 (v2.13.0) to 3.5.0
+// ([DefaultVersion]), 1.16.0 (v2.16.0) and 3.2.0 (v3.2.0) included: 22 rows.
+// Chart 1.MINOR.PATCH installs v2.MINOR.PATCH; from 3.0.0 the chart version
+// equals the controller version. Each pair is checked against the archive
+// itself (its Chart.yaml appVersion) by the real-chart tests, which also
+// install every row on a real API server. Other versions work with your own
+// policy ([PolicySpec].Custom, [ReleaseSpec].PolicyJSON) and chart version.
 //
 // The official IAM policy is unchanged from v2.13.0 to v3.5.0, so one embedded
 // document (policy/iam_policy_v2.13.0-v3.5.0.json, equivalent to the official

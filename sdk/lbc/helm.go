@@ -23,6 +23,7 @@ import (
 	"k8s.io/cli-runtime/pkg/genericclioptions"
 	"k8s.io/client-go/discovery"
 	"k8s.io/client-go/discovery/cached/memory"
+	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/restmapper"
 	"k8s.io/client-go/tools/clientcmd"
@@ -74,6 +75,16 @@ type HelmOptions struct {
 	CreateNamespace bool
 	// CacheDir holds downloaded charts; "" means <user cache dir>/fargatekit/helm.
 	CacheDir string
+	// SkipCRDs leaves the CustomResourceDefinitions alone: neither applied
+	// before the chart (the default, see ApplyCRDs) nor created by Helm.
+	SkipCRDs bool
+	// ExtraCRDs are applied with the chart's (for example GatewayCRDs).
+	ExtraCRDs []CRD
+	// ChartWebhookTLS leaves the controller chart's webhook certificate to the
+	// chart. By default Install and Upgrade pass the installed certificate (or
+	// a new one) as webhookTLS, so that it never changes (see
+	// EnsureWebhookCertificate); values that set webhookTLS.caCert win.
+	ChartWebhookTLS bool
 	// Logger receives progress and Helm's debug output; nil discards them.
 	Logger *slog.Logger
 }
@@ -122,26 +133,32 @@ func validateRelease(name, namespace string, timeout time.Duration) error {
 }
 
 // Install installs a chart as a new release, like helm install; an existing
-// release of that name is an error (use Upgrade to converge).
+// release of that name is an error (use Upgrade to converge). Before the
+// chart it server-side applies the chart's CRDs and ExtraCRDs (see
+// ApplyCRDs), and for the controller's chart passes the webhook certificate
+// (see HelmOptions.ChartWebhookTLS).
 func Install(ctx context.Context, cfg *rest.Config, opts HelmOptions) (*release.Release, error) {
 	return helmRun(ctx, cfg, opts, "install", func(ac *action.Configuration, o HelmOptions, ch *chart.Chart) (*release.Release, error) {
-		return newInstall(ac, o).RunWithContext(ctx, ch, MergeValues(nil, o.Values))
+		return newInstall(ac, o).RunWithContext(ctx, ch, o.Values)
 	})
 }
 
 // Upgrade upgrades the release to the chart and values, installing it when it
 // does not exist yet (helm upgrade --install): calling it again converges.
+// Like Install it first applies the CRDs of the chart it upgrades to, which
+// Helm itself never does, and keeps the controller's webhook certificate.
 func Upgrade(ctx context.Context, cfg *rest.Config, opts HelmOptions) (*release.Release, error) {
 	return helmRun(ctx, cfg, opts, "upgrade", func(ac *action.Configuration, o HelmOptions, ch *chart.Chart) (*release.Release, error) {
 		if _, err := action.NewHistory(ac).Run(o.ReleaseName); errors.Is(err, driver.ErrReleaseNotFound) {
 			o.Logger.Info("lbc: release not installed yet: installing", "release", o.ReleaseName, "namespace", o.Namespace)
-			return newInstall(ac, o).RunWithContext(ctx, ch, MergeValues(nil, o.Values))
+			return newInstall(ac, o).RunWithContext(ctx, ch, o.Values)
 		} else if err != nil {
 			return nil, err
 		}
 		up := action.NewUpgrade(ac)
 		up.Namespace, up.Wait, up.Timeout = o.Namespace, o.Wait, o.Timeout
-		return up.RunWithContext(ctx, o.ReleaseName, ch, MergeValues(nil, o.Values))
+		up.SkipCRDs = true // applied before, or left alone
+		return up.RunWithContext(ctx, o.ReleaseName, ch, o.Values)
 	})
 }
 
@@ -149,7 +166,45 @@ func newInstall(ac *action.Configuration, o HelmOptions) *action.Install {
 	in := action.NewInstall(ac)
 	in.ReleaseName, in.Namespace, in.CreateNamespace = o.ReleaseName, o.Namespace, o.CreateNamespace
 	in.Wait, in.Timeout = o.Wait, o.Timeout
+	in.SkipCRDs = true // applied before, or left alone
 	return in
+}
+
+// prepare applies the chart's CRDs (unless SkipCRDs) and, for the
+// controller's chart, sets the webhook certificate in the values (unless
+// ChartWebhookTLS or the values set one); it returns the values to install.
+func prepare(ctx context.Context, cfg *rest.Config, o HelmOptions, ch *chart.Chart) (map[string]any, error) {
+	vals := MergeValues(nil, o.Values)
+	if !o.SkipCRDs {
+		crds, err := ChartCRDs(ch)
+		if err != nil {
+			return nil, err
+		}
+		if err := ApplyCRDs(ctx, cfg, append(crds, o.ExtraCRDs...), o.Logger); err != nil {
+			return nil, err
+		}
+	}
+	if ch.Metadata.Name != ChartName || o.ChartWebhookTLS {
+		return vals, nil
+	}
+	if _, ok := ch.Values["webhookTLS"]; !ok {
+		return vals, nil // a chart that cannot take a certificate
+	}
+	if tls, _ := vals["webhookTLS"].(map[string]any); tls != nil && tls["caCert"] != nil && tls["caCert"] != "" {
+		return vals, nil
+	}
+	cs, err := kubernetes.NewForConfig(cfg)
+	if err != nil {
+		return nil, err
+	}
+	if err := ensureNamespace(ctx, cs, o.Namespace, o.CreateNamespace); err != nil {
+		return nil, err
+	}
+	cert, err := EnsureWebhookCertificate(ctx, cs, o.Namespace, WebhookNamePrefix(vals))
+	if err != nil {
+		return nil, err
+	}
+	return MergeValues(vals, map[string]any{"webhookTLS": cert.values()}), nil
 }
 
 // helmRun validates the options, loads the chart and runs one Helm action
@@ -169,6 +224,9 @@ func helmRun(ctx context.Context, cfg *rest.Config, opts HelmOptions, verb strin
 	}
 	ch, err := loadChart(opts)
 	if err != nil {
+		return nil, fmt.Errorf("lbc: %s: %w", verb, err)
+	}
+	if opts.Values, err = prepare(ctx, cfg, opts, ch); err != nil {
 		return nil, fmt.Errorf("lbc: %s: %w", verb, err)
 	}
 	opts.Logger.Info("lbc: "+verb, "release", opts.ReleaseName, "namespace", opts.Namespace,

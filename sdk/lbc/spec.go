@@ -68,6 +68,11 @@ type Settings struct {
 	ImageTag string
 	// DefaultTags are tags the controller puts on every AWS resource it creates.
 	DefaultTags map[string]string
+	// WebhookTLS, when set, is the webhook certificate the chart uses
+	// (webhookTLS values) instead of one it generates: the way to keep the
+	// certificate on charts without keepTLSSecret (3.0.0). The SDK's Install
+	// and Upgrade set it themselves (see EnsureWebhookCertificate).
+	WebhookTLS *WebhookCertificate
 	// ExtraValues are further chart values, deep-merged over the rendered ones last.
 	ExtraValues map[string]any
 }
@@ -125,6 +130,11 @@ func (s Settings) Validate() error {
 		}
 	default:
 		bad("image source %q is neither public nor regional", s.Image)
+	}
+	if s.WebhookTLS != nil {
+		if err := s.WebhookTLS.Validate(); err != nil {
+			errs = append(errs, err)
+		}
 	}
 	for k := range s.DefaultTags {
 		if k == "" {

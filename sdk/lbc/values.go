@@ -11,7 +11,9 @@ const IRSARoleAnnotation = "eks.amazonaws.com/role-arn"
 //     owns the ServiceAccount, else the chart's own one with the IRSA annotation;
 //   - defaultTargetType ip on Fargate;
 //   - keepTLSSecret true, so that the webhook certificate the chart generates
-//     is reused on every render instead of changing (a perpetual diff);
+//     is reused on every render instead of changing (a perpetual diff), on
+//     every chart that has the value (all but 3.0.0, see Release.KeepTLSSecret);
+//   - webhookTLS.caCert, cert and key when Settings.WebhookTLS is set;
 //   - replicaCount and, with more than one replica, podDisruptionBudget;
 //   - enableServiceMutatorWebhook, always explicit;
 //   - image.repository (public ECR, the region's EKS registry, or yours) and
@@ -45,10 +47,15 @@ func Values(spec ValuesSpec) (map[string]any, error) {
 		"clusterName":                 spec.ClusterName,
 		"region":                      spec.Region,
 		"vpcId":                       spec.VpcID,
-		"keepTLSSecret":               true,
 		"replicaCount":                spec.replicas(),
 		"enableServiceMutatorWebhook": !spec.DisableServiceMutatorWebhook,
 		"image":                       map[string]any{"repository": repo, "tag": tag},
+	}
+	if keepTLSSecret(v) {
+		out["keepTLSSecret"] = true
+	}
+	if spec.WebhookTLS != nil {
+		out["webhookTLS"] = spec.WebhookTLS.values()
 	}
 	if spec.ServiceAccountName != "" {
 		out["serviceAccount"] = map[string]any{"create": false, "name": spec.ServiceAccountName}
@@ -121,4 +128,14 @@ func deepCopy(v any) any {
 		return out
 	}
 	return v
+}
+
+// keepTLSSecret reports whether the chart of a controller version has the
+// keepTLSSecret value: the table's answer, and true outside the table (only
+// 3.0.0 lacks it).
+func keepTLSSecret(v Version) bool {
+	if r, err := LookupRelease(v.String()); err == nil {
+		return r.KeepTLSSecret
+	}
+	return true
 }

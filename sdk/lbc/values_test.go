@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"sigs.k8s.io/yaml"
 
@@ -77,40 +78,66 @@ func inChart(chart map[string]any, path string) bool {
 	return true
 }
 
-func TestValuesKeysExistInChart(t *testing.T) {
-	chart := chartValues(t)
-	specs := map[string]ValuesSpec{"fargate": fargateSpec()}
+// valuesVariants are specs that, together, make Values write every key it
+// can, for a controller version.
+func valuesVariants(t *testing.T, version string) map[string]ValuesSpec {
+	t.Helper()
+	specs := map[string]ValuesSpec{}
 	s := fargateSpec()
+	s.Version = version
+	specs["fargate"] = s
 	s.ServiceAccountName, s.ServiceAccountRoleARN = "", "arn:aws:iam::123456789012:role/lbc"
 	s.Image, s.Replicas, s.PDBMaxUnavailable, s.DisableServiceMutatorWebhook = ImageRegional, 3, 2, true
-	specs["chart-sa-regional"] = s
+	cert, err := NewWebhookCertificate("kube-system", "", time.Unix(1e9, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.WebhookTLS = &cert
+	specs["chart-sa-regional-tls"] = s
 	s = fargateSpec()
+	s.Version = version
 	s.Fargate, s.DefaultTargetType, s.Replicas = false, TargetInstance, 1
 	specs["ec2-single"] = s
-	seen := map[string]bool{}
-	for name, spec := range specs {
-		vals, err := Values(spec)
-		if err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		for _, p := range keyPaths("", vals) {
-			seen[p] = true
-			if !inChart(chart, p) {
-				t.Errorf("%s: value %s is not a key of the chart's values.yaml (v3.5.0)", name, p)
-			}
-		}
-	}
+	return specs
+}
+
+// TestValuesKeysExistInChart checks that every value the renderer writes is
+// a key of the chart's values.yaml: for v3.5.0 from the testdata copy, and
+// for every row of the table from its real archive when the reference
+// directory is there (TestRealChartsValuesKeys).
+func TestValuesKeysExistInChart(t *testing.T) {
+	seen := checkValuesKeys(t, DefaultVersion, chartValues(t))
 	// The test covers every key the renderer can write.
 	for _, p := range []string{"clusterName", "region", "vpcId", "keepTLSSecret", "replicaCount", "enableServiceMutatorWebhook",
 		"image.repository", "image.tag", "serviceAccount.create", "serviceAccount.name", "serviceAccount.annotations.eks.amazonaws.com/role-arn",
-		"defaultTargetType", "podDisruptionBudget.maxUnavailable", "defaultTags.team"} {
+		"defaultTargetType", "podDisruptionBudget.maxUnavailable", "defaultTags.team", "webhookTLS.caCert", "webhookTLS.cert", "webhookTLS.key"} {
 		if !seen[p] {
 			t.Errorf("no spec renders %s", p)
 		}
 	}
-	if inChart(chart, "noSuchKey") || inChart(chart, "image.nope") {
+	if inChart(chartValues(t), "noSuchKey") || inChart(chartValues(t), "image.nope") {
 		t.Error("inChart accepts keys the chart does not have")
 	}
+}
+
+// checkValuesKeys renders the variants for a version and reports every key
+// path missing from the chart values; it returns the paths rendered.
+func checkValuesKeys(t *testing.T, version string, chart map[string]any) map[string]bool {
+	t.Helper()
+	seen := map[string]bool{}
+	for name, spec := range valuesVariants(t, version) {
+		vals, err := Values(spec)
+		if err != nil {
+			t.Fatalf("%s %s: %v", version, name, err)
+		}
+		for _, p := range keyPaths("", vals) {
+			seen[p] = true
+			if !inChart(chart, p) {
+				t.Errorf("%s %s: value %s is not a key of the chart's values.yaml", version, name, p)
+			}
+		}
+	}
+	return seen
 }
 
 func TestValuesFargate(t *testing.T) {

@@ -33,6 +33,11 @@ type Release struct {
 	Version string
 	// Chart is the aws-load-balancer-controller chart version in ChartRepo.
 	Chart string
+	// KeepTLSSecret reports whether the chart has the keepTLSSecret value
+	// (reuse the webhook certificate of the installed release). Every chart
+	// of the table has it except 3.0.0, whose webhook certificate is
+	// regenerated on every render unless passed in webhookTLS (see WebhookTLS).
+	KeepTLSSecret bool
 	// policy names the embedded policy document.
 	policy string
 }
@@ -41,30 +46,33 @@ type Release struct {
 // through v3.5.0 (docs/install/iam_policy.json of each release).
 const policyV213 = "policy/iam_policy_v2.13.0-v3.5.0.json"
 
-// releases is the version table, oldest first. Every pair was checked against a
-// public record of the chart (see doc.go, "Versions"); releases whose chart
-// version could not be confirmed are left out rather than guessed.
+// releases is the version table, oldest first: every published
+// aws-load-balancer-controller chart from 1.13.0 to 3.5.0 and the controller
+// version it installs (its Chart.yaml appVersion; TestRealCharts checks each
+// pair and each row's values against the archive itself).
 var releases = []Release{
-	{"v2.13.0", "1.13.0", policyV213},
-	{"v2.13.1", "1.13.1", policyV213},
-	{"v2.13.2", "1.13.2", policyV213},
-	{"v2.13.3", "1.13.3", policyV213},
-	{"v2.13.4", "1.13.4", policyV213},
-	{"v2.14.0", "1.14.0", policyV213},
-	{"v2.14.1", "1.14.1", policyV213},
-	{"v2.15.0", "1.15.0", policyV213},
-	{"v2.17.0", "1.17.0", policyV213},
-	{"v2.17.1", "1.17.1", policyV213},
-	{"v3.0.0", "3.0.0", policyV213},
-	{"v3.1.0", "3.1.0", policyV213},
-	{"v3.2.1", "3.2.1", policyV213},
-	{"v3.2.2", "3.2.2", policyV213},
-	{"v3.3.0", "3.3.0", policyV213},
-	{"v3.4.0", "3.4.0", policyV213},
-	{"v3.4.1", "3.4.1", policyV213},
-	{"v3.4.2", "3.4.2", policyV213},
-	{"v3.4.3", "3.4.3", policyV213},
-	{"v3.5.0", "3.5.0", policyV213},
+	{Version: "v2.13.0", Chart: "1.13.0", KeepTLSSecret: true, policy: policyV213},
+	{Version: "v2.13.1", Chart: "1.13.1", KeepTLSSecret: true, policy: policyV213},
+	{Version: "v2.13.2", Chart: "1.13.2", KeepTLSSecret: true, policy: policyV213},
+	{Version: "v2.13.3", Chart: "1.13.3", KeepTLSSecret: true, policy: policyV213},
+	{Version: "v2.13.4", Chart: "1.13.4", KeepTLSSecret: true, policy: policyV213},
+	{Version: "v2.14.0", Chart: "1.14.0", KeepTLSSecret: true, policy: policyV213},
+	{Version: "v2.14.1", Chart: "1.14.1", KeepTLSSecret: true, policy: policyV213},
+	{Version: "v2.15.0", Chart: "1.15.0", KeepTLSSecret: true, policy: policyV213},
+	{Version: "v2.16.0", Chart: "1.16.0", KeepTLSSecret: true, policy: policyV213},
+	{Version: "v2.17.0", Chart: "1.17.0", KeepTLSSecret: true, policy: policyV213},
+	{Version: "v2.17.1", Chart: "1.17.1", KeepTLSSecret: true, policy: policyV213},
+	{Version: "v3.0.0", Chart: "3.0.0", KeepTLSSecret: false, policy: policyV213},
+	{Version: "v3.1.0", Chart: "3.1.0", KeepTLSSecret: true, policy: policyV213},
+	{Version: "v3.2.0", Chart: "3.2.0", KeepTLSSecret: true, policy: policyV213},
+	{Version: "v3.2.1", Chart: "3.2.1", KeepTLSSecret: true, policy: policyV213},
+	{Version: "v3.2.2", Chart: "3.2.2", KeepTLSSecret: true, policy: policyV213},
+	{Version: "v3.3.0", Chart: "3.3.0", KeepTLSSecret: true, policy: policyV213},
+	{Version: "v3.4.0", Chart: "3.4.0", KeepTLSSecret: true, policy: policyV213},
+	{Version: "v3.4.1", Chart: "3.4.1", KeepTLSSecret: true, policy: policyV213},
+	{Version: "v3.4.2", Chart: "3.4.2", KeepTLSSecret: true, policy: policyV213},
+	{Version: "v3.4.3", Chart: "3.4.3", KeepTLSSecret: true, policy: policyV213},
+	{Version: "v3.5.0", Chart: "3.5.0", KeepTLSSecret: true, policy: policyV213},
 }
 
 // Releases returns the version table, oldest first.
