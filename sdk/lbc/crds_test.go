@@ -109,7 +109,9 @@ func TestCRDUpgrade(t *testing.T) {
 	deleteControllerCRDs(t, ctx, cfg)
 	from, _ := LookupRelease("v2.13.0")
 	to, _ := LookupRelease("v3.5.0")
-	t.Cleanup(func() { _ = Uninstall(context.Background(), cfg, UninstallOptions{ReleaseName: "lbc-crds", Namespace: ns}) })
+	t.Cleanup(func() {
+		_ = Uninstall(context.Background(), cfg, UninstallOptions{ReleaseName: "lbc-crds", Namespace: ns})
+	})
 	for _, r := range []Release{from, to} {
 		vals := rowValues(t, r)
 		vals["nameOverride"], vals["ingressClass"] = "lbc-crds", "lbc-crds"
