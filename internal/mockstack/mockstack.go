@@ -43,6 +43,8 @@ type Resource struct {
 	DeletedWith                     string
 	// Protect, RetainOnDelete and DeleteBeforeReplace echo resource options.
 	Protect, RetainOnDelete, DeleteBeforeReplace bool
+	// BeforeDelete names the resource hooks bound to run before its deletion.
+	BeforeDelete []string
 	// Read is true for a resource read with Get (ReadResource) rather than
 	// registered; ID is then the ID asked for.
 	Read bool
@@ -169,6 +171,7 @@ func (m *monitor) NewResource(args pulumi.MockResourceArgs) (string, resource.Pr
 			r.PropertyDeps[k] = slices.Clone(v.GetUrns())
 		}
 		r.IgnoreChanges = rpc.GetIgnoreChanges()
+		r.BeforeDelete = slices.Clone(rpc.GetHooks().GetBeforeDelete())
 		r.ReplaceOnChanges = rpc.GetReplaceOnChanges()
 		r.DeletedWith = rpc.GetDeletedWith()
 		r.Protect = rpc.GetProtect()

@@ -143,6 +143,29 @@ func Install(ctx context.Context, cfg *rest.Config, opts HelmOptions) (*release.
 	})
 }
 
+// Template renders a chart client-side, like helm template: no API server,
+// no CRDs applied, no certificate looked up (the chart's lookup calls see
+// nothing), the values as given. It returns the rendered manifests, CRDs
+// excluded, as one YAML stream.
+func Template(opts HelmOptions) (string, error) {
+	opts = opts.defaults()
+	if err := opts.validate(); err != nil {
+		return "", fmt.Errorf("lbc: template: %w", err)
+	}
+	ch, err := loadChart(opts)
+	if err != nil {
+		return "", fmt.Errorf("lbc: template: %w", err)
+	}
+	in := action.NewInstall(&action.Configuration{})
+	in.ReleaseName, in.Namespace = opts.ReleaseName, opts.Namespace
+	in.DryRun, in.ClientOnly, in.Replace, in.SkipCRDs = true, true, true, true
+	rel, err := in.Run(ch, MergeValues(nil, opts.Values))
+	if err != nil {
+		return "", fmt.Errorf("lbc: template %s: %w: %w", opts.ReleaseName, ErrHelm, err)
+	}
+	return rel.Manifest, nil
+}
+
 // Upgrade upgrades the release to the chart and values, installing it when it
 // does not exist yet (helm upgrade --install): calling it again converges.
 // Like Install it first applies the CRDs of the chart it upgrades to, which
@@ -313,6 +336,20 @@ func actionConfig(cfg *rest.Config, namespace string, log *slog.Logger) (*action
 		return nil, fmt.Errorf("%w: %w", ErrHelm, err)
 	}
 	return ac, nil
+}
+
+// LoadChart loads a local chart (src.Path), or downloads it from its
+// repository into cacheDir first ("" means <user cache dir>/fargatekit/helm).
+func LoadChart(src ChartSource, cacheDir string, log *slog.Logger) (*chart.Chart, error) {
+	o := HelmOptions{Chart: src, CacheDir: cacheDir, Logger: log}.defaults()
+	if err := o.validate(); err != nil {
+		return nil, fmt.Errorf("lbc: load chart: %w", err)
+	}
+	ch, err := loadChart(o)
+	if err != nil {
+		return nil, fmt.Errorf("lbc: load chart: %w", err)
+	}
+	return ch, nil
 }
 
 // loadChart loads a local chart, or downloads it from its repository into the

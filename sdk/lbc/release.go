@@ -20,6 +20,9 @@ type ReleaseSpec struct {
 	ChartVersion string
 	// ChartRepo overrides ChartRepo (a mirror of eks-charts).
 	ChartRepo string
+	// ChartPath is a local copy of the chart (directory or .tgz archive),
+	// used instead of ChartRepo; its version must be the chart version.
+	ChartPath string
 	// PolicyJSON is your own IAM policy, required with a Version outside the
 	// table, optional otherwise.
 	PolicyJSON string
@@ -36,6 +39,11 @@ type Resolved struct {
 	// Namespace, ChartVersion, ChartRepo and Version are never empty; Version
 	// is canonical (vX.Y.Z).
 	Namespace, ChartVersion, ChartRepo, Version string
+	// ChartPath is the spec's ChartPath.
+	ChartPath string
+	// KeepTLSSecret reports whether the chart keeps its webhook certificate
+	// by itself (see Release.KeepTLSSecret; true outside the table).
+	KeepTLSSecret bool
 	// Timeout is positive.
 	Timeout time.Duration
 	// Policy is the IAM policy to render, without partition or scope (the
@@ -50,7 +58,7 @@ type Resolved struct {
 func (a ReleaseSpec) Resolve() (Resolved, error) {
 	var errs []error
 	r := Resolved{Settings: a.Settings, Namespace: a.Namespace, ChartRepo: a.ChartRepo, ChartVersion: a.ChartVersion,
-		Timeout: a.Timeout, ScopedPolicy: a.ScopedPolicy}
+		Timeout: a.Timeout, ScopedPolicy: a.ScopedPolicy, ChartPath: a.ChartPath, KeepTLSSecret: true}
 	if r.Settings.ServiceAccountName == "" {
 		r.Settings.ServiceAccountName = DefaultServiceAccount
 	}
@@ -79,6 +87,7 @@ func (a ReleaseSpec) Resolve() (Resolved, error) {
 	if v, err := ParseVersion(r.Version); err == nil {
 		r.Version = v.String()
 		if rel, err := LookupRelease(r.Version); err == nil {
+			r.KeepTLSSecret = rel.KeepTLSSecret
 			if r.ChartVersion == "" {
 				r.ChartVersion = rel.Chart
 			}
@@ -90,6 +99,9 @@ func (a ReleaseSpec) Resolve() (Resolved, error) {
 		if _, err := ParseVersion(a.ChartVersion); err != nil {
 			errs = append(errs, fmt.Errorf("chart version: %w", err))
 		}
+	}
+	if a.ChartPath != "" && a.ChartRepo != "" {
+		errs = append(errs, fmt.Errorf("%w: ChartPath and ChartRepo exclude each other", ErrInvalidSpec))
 	}
 	r.Policy = PolicySpec{Version: r.Version, Custom: a.PolicyJSON}
 	if a.PolicyJSON != "" {

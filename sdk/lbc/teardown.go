@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -14,6 +15,7 @@ import (
 	networkingv1 "k8s.io/api/networking/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/dynamic"
@@ -41,13 +43,58 @@ const (
 // TargetGroupBindingResource is the controller's TargetGroupBinding custom resource.
 var TargetGroupBindingResource = schema.GroupVersionResource{Group: "elbv2.k8s.aws", Version: "v1beta1", Resource: "targetgroupbindings"}
 
+// The Gateway API names the controller (v2.13+, GA in v3.0.0) answers to.
+const (
+	// GatewayControllerALB is the GatewayClass spec.controllerName of the ALB gateway controller.
+	GatewayControllerALB = "gateway.k8s.aws/alb"
+	// GatewayControllerNLB is the GatewayClass spec.controllerName of the NLB gateway controller.
+	GatewayControllerNLB = "gateway.k8s.aws/nlb"
+	// GatewayFinalizerPrefix starts the controller's finalizers on Gateway API objects.
+	GatewayFinalizerPrefix = "gateway.k8s.aws/"
+)
+
+// Gateway API resources Teardown knows.
+var (
+	// GatewayClassResource is gateway.networking.k8s.io/v1 gatewayclasses.
+	GatewayClassResource = schema.GroupVersionResource{Group: "gateway.networking.k8s.io", Version: "v1", Resource: "gatewayclasses"}
+	// GatewayResource is gateway.networking.k8s.io/v1 gateways.
+	GatewayResource = schema.GroupVersionResource{Group: "gateway.networking.k8s.io", Version: "v1", Resource: "gateways"}
+)
+
+// routeResources are the Gateway API route kinds the controller attaches to
+// its Gateways (the versions the Gateway API v1.6 CRDs serve).
+var routeResources = map[string]schema.GroupVersionResource{
+	"HTTPRoute": {Group: "gateway.networking.k8s.io", Version: "v1", Resource: "httproutes"},
+	"GRPCRoute": {Group: "gateway.networking.k8s.io", Version: "v1", Resource: "grpcroutes"},
+	"TLSRoute":  {Group: "gateway.networking.k8s.io", Version: "v1alpha2", Resource: "tlsroutes"},
+	"TCPRoute":  {Group: "gateway.networking.k8s.io", Version: "v1alpha2", Resource: "tcproutes"},
+	"UDPRoute":  {Group: "gateway.networking.k8s.io", Version: "v1alpha2", Resource: "udproutes"},
+}
+
+// dynamicKinds maps the kinds Teardown handles through the dynamic client
+// to their resources.
+func dynamicKinds() map[string]schema.GroupVersionResource {
+	m := map[string]schema.GroupVersionResource{"TargetGroupBinding": TargetGroupBindingResource, "Gateway": GatewayResource}
+	for k, v := range routeResources {
+		m[k] = v
+	}
+	return m
+}
+
+// ErrManagedObjectsRemain is wrapped when Teardown would uninstall the
+// controller while objects it manages remain in some namespace (one that a
+// namespace-scoped Teardown did not cover): their load balancers would be
+// orphaned and the objects stuck deleting.
+var ErrManagedObjectsRemain = errors.New("lbc: teardown: the controller still manages objects: not uninstalling")
+
 // ErrTeardownIncomplete is wrapped when objects still carry the controller's
 // finalizers when the context ends; the controller is then left installed.
 var ErrTeardownIncomplete = errors.New("lbc: teardown incomplete")
 
 // ManagedObject is an object whose AWS resources the controller manages.
 type ManagedObject struct {
-	// Kind is Ingress, Service or TargetGroupBinding.
+	// Kind is Ingress, Service, TargetGroupBinding, Gateway or a route kind
+	// (HTTPRoute, GRPCRoute, TLSRoute, TCPRoute, UDPRoute).
 	Kind, Namespace, Name string
 	// UID tells a deleted object from a new one of the same name.
 	UID types.UID
@@ -87,7 +134,11 @@ type TeardownOptions struct {
 // kubernetes.io/ingress.class annotation) or carrying its finalizers; Services
 // of type LoadBalancer with spec.loadBalancerClass service.k8s.aws/nlb, the
 // aws-load-balancer-type annotation external or nlb-ip, or its finalizer; and
-// TargetGroupBindings, when their resource is served.
+// TargetGroupBindings, when their resource is served; and, when the Gateway
+// API is served, Gateways of a GatewayClass whose controllerName is
+// GatewayControllerALB or GatewayControllerNLB (or carrying a gateway.k8s.aws/
+// finalizer) and the routes (HTTPRoute, GRPCRoute, TLSRoute, TCPRoute,
+// UDPRoute) attached to them.
 func Managed(ctx context.Context, cfg *rest.Config, namespaces ...string) ([]ManagedObject, error) {
 	cs, dyn, err := clients(cfg)
 	if err != nil {
@@ -156,6 +207,71 @@ func managed(ctx context.Context, cs kubernetes.Interface, dyn dynamic.Interface
 				out = append(out, ManagedObject{"TargetGroupBinding", tgb.GetNamespace(), tgb.GetName(), tgb.GetUID(), tgb.GetFinalizers()})
 			}
 		}
+		gws, err := managedGateways(ctx, dyn, ns)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, gws...)
+	}
+	return out, nil
+}
+
+// managedGateways lists the controller's Gateways in ns and the routes
+// attached to them (nothing when the Gateway API is not served).
+func managedGateways(ctx context.Context, dyn dynamic.Interface, ns string) ([]ManagedObject, error) {
+	classes := map[string]bool{}
+	gcs, err := dyn.Resource(GatewayClassResource).List(ctx, metav1.ListOptions{})
+	if apierrors.IsNotFound(err) {
+		return nil, nil // no Gateway API
+	} else if err != nil {
+		return nil, fmt.Errorf("listing GatewayClasses: %w", err)
+	}
+	for _, gc := range gcs.Items {
+		if c, _, _ := unstructured.NestedString(gc.Object, "spec", "controllerName"); c == GatewayControllerALB || c == GatewayControllerNLB {
+			classes[gc.GetName()] = true
+		}
+	}
+	gws, err := dyn.Resource(GatewayResource).Namespace(ns).List(ctx, metav1.ListOptions{})
+	if apierrors.IsNotFound(err) {
+		return nil, nil
+	} else if err != nil {
+		return nil, fmt.Errorf("listing Gateways: %w", err)
+	}
+	var out []ManagedObject
+	mine := map[string]bool{} // namespace/name of the controller's Gateways
+	for _, gw := range gws.Items {
+		class, _, _ := unstructured.NestedString(gw.Object, "spec", "gatewayClassName")
+		if classes[class] || slices.ContainsFunc(gw.GetFinalizers(), func(f string) bool { return strings.HasPrefix(f, GatewayFinalizerPrefix) }) {
+			mine[gw.GetNamespace()+"/"+gw.GetName()] = true
+			out = append(out, ManagedObject{"Gateway", gw.GetNamespace(), gw.GetName(), gw.GetUID(), gw.GetFinalizers()})
+		}
+	}
+	if len(mine) == 0 {
+		return out, nil
+	}
+	kinds := slices.Sorted(maps.Keys(routeResources))
+	for _, kind := range kinds {
+		routes, err := dyn.Resource(routeResources[kind]).Namespace(metav1.NamespaceAll).List(ctx, metav1.ListOptions{})
+		if apierrors.IsNotFound(err) {
+			continue // this route kind is not served
+		} else if err != nil {
+			return nil, fmt.Errorf("listing %ss: %w", kind, err)
+		}
+		for _, rt := range routes.Items {
+			parents, _, _ := unstructured.NestedSlice(rt.Object, "spec", "parentRefs")
+			for _, p := range parents {
+				m, _ := p.(map[string]any)
+				name, _ := m["name"].(string)
+				pns, _ := m["namespace"].(string)
+				if pns == "" {
+					pns = rt.GetNamespace()
+				}
+				if k, _ := m["kind"].(string); (k == "" || k == "Gateway") && mine[pns+"/"+name] {
+					out = append(out, ManagedObject{kind, rt.GetNamespace(), rt.GetName(), rt.GetUID(), rt.GetFinalizers()})
+					break
+				}
+			}
+		}
 	}
 	return out, nil
 }
@@ -190,13 +306,17 @@ func serviceManaged(svc *corev1.Service) bool {
 }
 
 // Teardown removes what the controller manages, then the controller: it
-// deletes the managed Ingresses, Services and TargetGroupBindings (see
-// Managed), waits, logging progress, until the controller has deleted their
-// load balancers and removed their finalizers, and then uninstalls the
-// controller's release, waiting for its objects to go. If the context ends
-// first, it returns an error wrapping ErrTeardownIncomplete and the context's
-// error that lists the objects left, and does not uninstall (the controller
-// is still needed to finish).
+// deletes the managed Ingresses, Services, TargetGroupBindings, Gateways and
+// routes (see Managed) in opts.Namespaces (all when none), waits, logging
+// progress, until the controller has deleted their load balancers and
+// removed their finalizers, and then uninstalls the controller's release,
+// waiting for its objects to go. It uninstalls only when nothing the
+// controller manages remains in any namespace: after a namespace-scoped run
+// that left managed objects elsewhere it returns an error wrapping
+// ErrManagedObjectsRemain that lists them, and the controller stays. If the
+// context ends first, it returns an error wrapping ErrTeardownIncomplete and
+// the context's error that lists the objects left, and does not uninstall
+// (the controller is still needed to finish).
 func Teardown(ctx context.Context, cfg *rest.Config, opts TeardownOptions) error {
 	log := opts.Logger
 	if log == nil {
@@ -245,6 +365,20 @@ func Teardown(ctx context.Context, cfg *rest.Config, opts TeardownOptions) error
 	if opts.SkipUninstall {
 		return nil
 	}
+	if len(opts.Namespaces) > 0 {
+		rest, err := managed(ctx, cs, dyn, nil)
+		if err != nil {
+			return fmt.Errorf("lbc: teardown: %w", err)
+		}
+		if len(rest) > 0 {
+			names := make([]string, len(rest))
+			for i, o := range rest {
+				names[i] = o.String()
+			}
+			return fmt.Errorf("%w: %d outside namespaces %s: %s", ErrManagedObjectsRemain, len(rest),
+				strings.Join(opts.Namespaces, ","), strings.Join(names, "; "))
+		}
+	}
 	return Uninstall(ctx, cfg, UninstallOptions{ReleaseName: opts.ReleaseName, Namespace: opts.ReleaseNamespace,
 		Wait: true, Timeout: opts.UninstallTimeout, Logger: log})
 }
@@ -257,10 +391,12 @@ func deleteObject(ctx context.Context, cs kubernetes.Interface, dyn dynamic.Inte
 		err = cs.NetworkingV1().Ingresses(o.Namespace).Delete(ctx, o.Name, pre)
 	case "Service":
 		err = cs.CoreV1().Services(o.Namespace).Delete(ctx, o.Name, pre)
-	case "TargetGroupBinding":
-		err = dyn.Resource(TargetGroupBindingResource).Namespace(o.Namespace).Delete(ctx, o.Name, pre)
 	default:
-		return fmt.Errorf("unknown kind %s", o.Kind)
+		gvr, ok := dynamicKinds()[o.Kind]
+		if !ok {
+			return fmt.Errorf("unknown kind %s", o.Kind)
+		}
+		err = dyn.Resource(gvr).Namespace(o.Namespace).Delete(ctx, o.Name, pre)
 	}
 	if apierrors.IsNotFound(err) || apierrors.IsConflict(err) {
 		return nil // gone already, or replaced by a new object we did not list
@@ -282,8 +418,8 @@ func stillThere(ctx context.Context, cs kubernetes.Interface, dyn dynamic.Interf
 			meta, err = cs.NetworkingV1().Ingresses(o.Namespace).Get(ctx, o.Name, metav1.GetOptions{})
 		case "Service":
 			meta, err = cs.CoreV1().Services(o.Namespace).Get(ctx, o.Name, metav1.GetOptions{})
-		case "TargetGroupBinding":
-			meta, err = dyn.Resource(TargetGroupBindingResource).Namespace(o.Namespace).Get(ctx, o.Name, metav1.GetOptions{})
+		default:
+			meta, err = dyn.Resource(dynamicKinds()[o.Kind]).Namespace(o.Namespace).Get(ctx, o.Name, metav1.GetOptions{})
 		}
 		if apierrors.IsNotFound(err) {
 			continue

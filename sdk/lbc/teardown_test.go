@@ -134,8 +134,8 @@ func (f fixture) clearFinalizers(ctx context.Context, o ManagedObject) error {
 		_, err = f.cs.NetworkingV1().Ingresses(o.Namespace).Patch(ctx, o.Name, types.MergePatchType, patch, metav1.PatchOptions{})
 	case "Service":
 		_, err = f.cs.CoreV1().Services(o.Namespace).Patch(ctx, o.Name, types.MergePatchType, patch, metav1.PatchOptions{})
-	case "TargetGroupBinding":
-		_, err = f.dyn.Resource(TargetGroupBindingResource).Namespace(o.Namespace).Patch(ctx, o.Name, types.MergePatchType, patch, metav1.PatchOptions{})
+	default:
+		_, err = f.dyn.Resource(dynamicKinds()[o.Kind]).Namespace(o.Namespace).Patch(ctx, o.Name, types.MergePatchType, patch, metav1.PatchOptions{})
 	}
 	if apierrors.IsNotFound(err) {
 		return nil
@@ -154,8 +154,8 @@ func (f fixture) deleting(ctx context.Context, o ManagedObject) (bool, error) {
 		m, err = f.cs.NetworkingV1().Ingresses(o.Namespace).Get(ctx, o.Name, metav1.GetOptions{})
 	case "Service":
 		m, err = f.cs.CoreV1().Services(o.Namespace).Get(ctx, o.Name, metav1.GetOptions{})
-	case "TargetGroupBinding":
-		m, err = f.dyn.Resource(TargetGroupBindingResource).Namespace(o.Namespace).Get(ctx, o.Name, metav1.GetOptions{})
+	default:
+		m, err = f.dyn.Resource(dynamicKinds()[o.Kind]).Namespace(o.Namespace).Get(ctx, o.Name, metav1.GetOptions{})
 	}
 	if err != nil {
 		return false, err
@@ -333,5 +333,137 @@ func TestTeardownStuck(t *testing.T) {
 	ing, err := f.cs.NetworkingV1().Ingresses(f.ns).Get(context.Background(), "stuck", metav1.GetOptions{})
 	if err != nil || ing.DeletionTimestamp == nil {
 		t.Errorf("stuck Ingress not being deleted: %v", err)
+	}
+}
+
+// ensureGatewayAPICRDs serves gatewayclasses, gateways and httproutes of
+// gateway.networking.k8s.io/v1 unless the server already does: minimal
+// definitions (any fields), enough for Teardown, which reads only
+// spec.controllerName, spec.gatewayClassName and spec.parentRefs.
+func ensureGatewayAPICRDs(t *testing.T, ctx context.Context, cfg *rest.Config) {
+	t.Helper()
+	var crds []CRD
+	for _, k := range []struct{ kind, plural, scope string }{
+		{"GatewayClass", "gatewayclasses", "Cluster"}, {"Gateway", "gateways", "Namespaced"}, {"HTTPRoute", "httproutes", "Namespaced"},
+	} {
+		name := k.plural + ".gateway.networking.k8s.io"
+		if _, err := dynamic.NewForConfigOrDie(cfg).Resource(CRDResource).Get(ctx, name, metav1.GetOptions{}); err == nil {
+			continue
+		}
+		crds = append(crds, CRD{Name: name, Object: &unstructured.Unstructured{Object: map[string]any{
+			"apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
+			"metadata": map[string]any{"name": name},
+			"spec": map[string]any{
+				"group": "gateway.networking.k8s.io", "scope": k.scope,
+				"names": map[string]any{"kind": k.kind, "listKind": k.kind + "List", "plural": k.plural, "singular": strings.ToLower(k.kind)},
+				"versions": []any{map[string]any{"name": "v1", "served": true, "storage": true,
+					"schema": map[string]any{"openAPIV3Schema": map[string]any{"type": "object", "x-kubernetes-preserve-unknown-fields": true}}}},
+			},
+		}}})
+	}
+	if err := ApplyCRDs(ctx, cfg, crds, nil); err != nil {
+		t.Fatal(err)
+	}
+	// Established is not yet served: wait until the resources list.
+	for _, gvr := range []schema.GroupVersionResource{GatewayClassResource, GatewayResource, routeResources["HTTPRoute"]} {
+		for {
+			if _, err := dynamic.NewForConfigOrDie(cfg).Resource(gvr).List(ctx, metav1.ListOptions{Limit: 1}); err == nil {
+				break
+			} else if ctx.Err() != nil {
+				t.Fatalf("%s not served: %v", gvr.Resource, err)
+			}
+			time.Sleep(200 * time.Millisecond)
+		}
+	}
+}
+
+func (f fixture) create(t *testing.T, gvr schema.GroupVersionResource, ns string, obj map[string]any) {
+	t.Helper()
+	u := &unstructured.Unstructured{Object: obj}
+	var err error
+	if ns == "" {
+		_, err = f.dyn.Resource(gvr).Create(context.Background(), u, metav1.CreateOptions{})
+	} else {
+		_, err = f.dyn.Resource(gvr).Namespace(ns).Create(context.Background(), u, metav1.CreateOptions{})
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestTeardownAllNamespaces: a Teardown scoped to the controller's namespace
+// refuses to uninstall while a Gateway (of an ALB GatewayClass), its
+// HTTPRoute and an Ingress with the controller's finalizer remain in another
+// namespace; a cluster-wide Teardown deletes them, waits for their
+// finalizers, and only then uninstalls.
+func TestTeardownAllNamespaces(t *testing.T) {
+	f := newFixture(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	ensureGatewayAPICRDs(t, ctx, f.cfg)
+	f.installController(t)
+	other := kubetest.Namespace(t, f.cfg)
+	g := fixture{cs: f.cs, dyn: f.dyn, cfg: f.cfg, ns: other}
+	class := other + "-alb"
+	f.create(t, GatewayClassResource, "", map[string]any{"apiVersion": "gateway.networking.k8s.io/v1", "kind": "GatewayClass",
+		"metadata": map[string]any{"name": class}, "spec": map[string]any{"controllerName": GatewayControllerALB}})
+	t.Cleanup(func() { _ = f.dyn.Resource(GatewayClassResource).Delete(context.Background(), class, metav1.DeleteOptions{}) })
+	f.create(t, GatewayResource, other, map[string]any{"apiVersion": "gateway.networking.k8s.io/v1", "kind": "Gateway",
+		"metadata": map[string]any{"name": "gw", "finalizers": []any{GatewayFinalizerPrefix + "alb"}},
+		"spec":     map[string]any{"gatewayClassName": class}})
+	f.create(t, routeResources["HTTPRoute"], other, map[string]any{"apiVersion": "gateway.networking.k8s.io/v1", "kind": "HTTPRoute",
+		"metadata": map[string]any{"name": "route"}, "spec": map[string]any{"parentRefs": []any{map[string]any{"name": "gw"}}}})
+	f.create(t, routeResources["HTTPRoute"], other, map[string]any{"apiVersion": "gateway.networking.k8s.io/v1", "kind": "HTTPRoute",
+		"metadata": map[string]any{"name": "elsewhere"}, "spec": map[string]any{"parentRefs": []any{map[string]any{"name": "nginx-gw"}}}})
+	g.ingress(t, "web", ptr(IngressClassName), nil, IngressFinalizer)
+	for _, o := range []ManagedObject{{Kind: "Gateway", Namespace: other, Name: "gw"}, {Kind: "Ingress", Namespace: other, Name: "web"}} {
+		t.Cleanup(func() { _ = f.clearFinalizers(context.Background(), o) })
+	}
+
+	err := Teardown(ctx, f.cfg, TeardownOptions{Namespaces: []string{f.ns}, ReleaseName: "controller", ReleaseNamespace: f.ns, PollInterval: 100 * time.Millisecond})
+	if !errors.Is(err, ErrManagedObjectsRemain) {
+		t.Fatalf("namespace-scoped teardown: %v", err)
+	}
+	for _, want := range []string{"Gateway " + other + "/gw", "HTTPRoute " + other + "/route", "Ingress " + other + "/web"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error does not list %s: %v", want, err)
+		}
+	}
+	if strings.Contains(err.Error(), "elsewhere") {
+		t.Errorf("a route of another controller's Gateway is listed: %v", err)
+	}
+	if _, err := Status(f.cfg, "controller", f.ns); err != nil {
+		t.Fatalf("controller uninstalled while objects remain: %v", err)
+	}
+
+	// The "controller" clears finalizers of what is being deleted.
+	stop := make(chan struct{})
+	defer close(stop)
+	go func() {
+		for {
+			select {
+			case <-stop:
+				return
+			case <-time.After(100 * time.Millisecond):
+			}
+			for _, o := range []ManagedObject{{Kind: "Gateway", Namespace: other, Name: "gw"}, {Kind: "Ingress", Namespace: other, Name: "web"}} {
+				if del, err := f.deleting(ctx, o); err == nil && del {
+					_ = f.clearFinalizers(ctx, o)
+				}
+			}
+		}
+	}()
+	if err := Teardown(ctx, f.cfg, TeardownOptions{ReleaseName: "controller", ReleaseNamespace: f.ns, PollInterval: 100 * time.Millisecond}); err != nil {
+		t.Fatal(err)
+	}
+	left, err := Managed(ctx, f.cfg, other)
+	if err != nil || len(left) != 0 {
+		t.Errorf("left: %v %v", left, err)
+	}
+	if _, err := f.dyn.Resource(routeResources["HTTPRoute"]).Namespace(other).Get(ctx, "elsewhere", metav1.GetOptions{}); err != nil {
+		t.Errorf("another controller's route was deleted: %v", err)
+	}
+	if _, err := Status(f.cfg, "controller", f.ns); !errors.Is(err, driver.ErrReleaseNotFound) {
+		t.Errorf("controller still installed: %v", err)
 	}
 }

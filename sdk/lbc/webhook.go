@@ -32,6 +32,12 @@ const (
 	WebhookCertValidity = 3650 * 24 * time.Hour
 )
 
+// ErrWebhookTLSRequired is wrapped by the Pulumi component when the chart
+// cannot keep its webhook certificate (3.0.0, without keepTLSSecret) and
+// Settings.WebhookTLS is not set: its certificate would change on every
+// upgrade. (The SDK's Install and Upgrade pass the installed one themselves.)
+var ErrWebhookTLSRequired = errors.New("lbc: this chart regenerates the webhook certificate on every upgrade: set Settings.WebhookTLS (see NewWebhookCertificate)")
+
 // WebhookCertificate is the webhook's TLS material, PEM-encoded: the chart's
 // webhookTLS.caCert, webhookTLS.cert and webhookTLS.key values. When all three
 // are given the chart uses them instead of generating a certificate on every
