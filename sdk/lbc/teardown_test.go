@@ -407,7 +407,9 @@ func TestTeardownAllNamespaces(t *testing.T) {
 	class := other + "-alb"
 	f.create(t, GatewayClassResource, "", map[string]any{"apiVersion": "gateway.networking.k8s.io/v1", "kind": "GatewayClass",
 		"metadata": map[string]any{"name": class}, "spec": map[string]any{"controllerName": GatewayControllerALB}})
-	t.Cleanup(func() { _ = f.dyn.Resource(GatewayClassResource).Delete(context.Background(), class, metav1.DeleteOptions{}) })
+	t.Cleanup(func() {
+		_ = f.dyn.Resource(GatewayClassResource).Delete(context.Background(), class, metav1.DeleteOptions{})
+	})
 	f.create(t, GatewayResource, other, map[string]any{"apiVersion": "gateway.networking.k8s.io/v1", "kind": "Gateway",
 		"metadata": map[string]any{"name": "gw", "finalizers": []any{GatewayFinalizerPrefix + "alb"}},
 		"spec":     map[string]any{"gatewayClassName": class}})
