@@ -352,7 +352,8 @@ func ensureGatewayAPICRDs(t *testing.T, ctx context.Context, cfg *rest.Config) {
 		}
 		crds = append(crds, CRD{Name: name, Object: &unstructured.Unstructured{Object: map[string]any{
 			"apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
-			"metadata": map[string]any{"name": name},
+			// *.k8s.io groups need the approval annotation (the upstream CRDs carry it).
+			"metadata": map[string]any{"name": name, "annotations": map[string]any{"api-approved.kubernetes.io": "https://github.com/kubernetes-sigs/gateway-api/pull/2466"}},
 			"spec": map[string]any{
 				"group": "gateway.networking.k8s.io", "scope": k.scope,
 				"names": map[string]any{"kind": k.kind, "listKind": k.kind + "List", "plural": k.plural, "singular": strings.ToLower(k.kind)},
