@@ -114,6 +114,8 @@ type ensureSettings struct {
 	timeout                time.Duration
 	log                    *slog.Logger
 	progress               func(Progress)
+	// beforeDelete runs before an earlier version old of replacement is deleted.
+	beforeDelete func(ctx context.Context, replacement FargateProfile, old string) error
 }
 
 // EnsureOption configures EnsureFargateProfiles.
@@ -204,6 +206,11 @@ func EnsureFargateProfiles(ctx context.Context, api EKSAPI, cluster string, prof
 		for _, old := range slices.Sorted(maps.Keys(existing)) {
 			if l, ok := LogicalProfileName(old); old != logical && (!ok || l != logical) {
 				continue
+			}
+			if s.beforeDelete != nil {
+				if err := s.beforeDelete(ctx, p, old); err != nil {
+					return res, fmt.Errorf("eksfargate: EnsureFargateProfiles %s: replace %s: %w", cluster, old, err)
+				}
 			}
 			if err := e.remove(ctx, old); err != nil {
 				return res, fmt.Errorf("eksfargate: EnsureFargateProfiles %s: replace %s: %w", cluster, old, err)

@@ -97,7 +97,12 @@
 // one at a time (the restartedAt annotation of "kubectl rollout restart"),
 // waits for each rollout as "kubectl rollout status" does, and starts the
 // next only when the PodDisruptionBudgets of its pods allow a disruption.
-// The CLI is "fargatekit roll pods".
+// The CLI is "fargatekit roll pods". [WithRollOntoReplacement] makes
+// [EnsureFargateProfiles] move CoreDNS (and named deployments) onto a
+// changed profile's replacement, pinned with [LabelFargateProfile], before
+// the old profile is deleted; [RollOntoProfile] does it alone. A pinned pod
+// template names its profile: a later replacement must re-pin it (this
+// option does), or its new pods match no profile.
 //
 // # Pure renderers
 //
