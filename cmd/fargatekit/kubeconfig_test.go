@@ -178,7 +178,7 @@ func TestKubeconfigCommandProfile(t *testing.T) {
 	}
 	ex := cfg.AuthInfos["arn:aws:eks:eu-west-1:123456789012:cluster/demo"].Exec
 	if len(ex.Env) != 1 || ex.Env[0].Name != "AWS_PROFILE" || ex.Env[0].Value != "dev" ||
-		!reflect.DeepEqual(ex.Args, []string{"token", "--cluster-name", "demo", "--region", "eu-west-1"}) {
+		!reflect.DeepEqual(ex.Args, []string{"token", "--cluster-name", "demo", "--region", "eu-west-1", "--profile", "dev"}) {
 		t.Errorf("exec env %v args %q", ex.Env, ex.Args)
 	}
 }
