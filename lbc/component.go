@@ -109,6 +109,13 @@ func (a *LBCReleaseArgs) resolve() (resolved, error) {
 	return r, errors.Join(errs...)
 }
 
+// Validate reports every problem of the args at once, as NewLBCRelease
+// would before registering anything.
+func (a *LBCReleaseArgs) Validate() error {
+	_, err := a.resolve()
+	return err
+}
+
 // NewLBCRelease installs the AWS Load Balancer Controller: its IAM policy
 // (rendered by [RenderPolicy] for the cluster's partition, optionally scoped),
 // its IRSA role and ServiceAccount (through [irsa.NewIRSARole]), and the Helm

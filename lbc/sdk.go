@@ -16,6 +16,8 @@ type (
 	TargetType = sdk.TargetType
 	// ImageSource says where the controller image comes from.
 	ImageSource = sdk.ImageSource
+	// WebhookCertificate is the webhook server's certificate (Settings.WebhookTLS).
+	WebhookCertificate = sdk.WebhookCertificate
 )
 
 // Target types and image sources (see the SDK layer for their meaning).
