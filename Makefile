@@ -9,6 +9,7 @@ PKGS := ./...
 build:
 	$(GO) build $(PKGS)
 	cd provider && $(GO) build ./...
+	cd provider/yamlcheck && $(GO) vet ./...
 
 ## tools: build the real test servers (kube-apiserver, etcd) once per machine.
 tools:
@@ -29,10 +30,12 @@ test: tools layers
 ## through the plugin under mocks, check the schema golden, generate the
 ## SDKs, type-check the TypeScript SDK and example with tsc (npm fetches the
 ## compiler once; the test skips without npm) and the YAML example with
-## pulumi-yaml. No API server needed.
+## pulumi-yaml (provider/yamlcheck, a module of its own: pulumi-yaml needs
+## an older pkg/v3 than pulumi-go-provider). No API server needed.
 provider:
 	cd provider && $(GO) vet -race ./...
 	cd provider && $(GO) test -race -count=1 -timeout 20m ./...
+	cd provider/yamlcheck && $(GO) vet -race ./... && $(GO) test -race -count=1 ./...
 
 ## layers: the SDK layer (sdk/...), its tests included, and the fargatekit CLI
 ## link no Pulumi package (cmd/fargatekit-plan is the one command that does).
@@ -48,6 +51,7 @@ layers:
 test-short:
 	$(GO) test -race -short -count=1 $(PKGS)
 	cd provider && $(GO) test -race -short -count=1 ./...
+	cd provider/yamlcheck && $(GO) test -race -short -count=1 ./...
 
 lint:
 	$(GO) vet $(PKGS)

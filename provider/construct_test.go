@@ -455,7 +455,8 @@ func TestRefusedSpecs(t *testing.T) {
 		sentinel: authmap.ErrSystemMasters,
 	}} {
 		t.Run(tc.name, func(t *testing.T) {
-			goGraph, goErr := viaGo(t, tc.goProgram)
+			var goErr error // the component's error (RunErr wraps it)
+			goGraph, _ := viaGo(t, func(ctx *pulumi.Context) error { goErr = tc.goProgram(ctx); return goErr })
 			if !errors.Is(goErr, tc.sentinel) {
 				t.Fatalf("Go: %v, want %v", goErr, tc.sentinel)
 			}

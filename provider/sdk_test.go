@@ -119,7 +119,7 @@ func TestTypeScript(t *testing.T) {
 	if err := os.Symlink(sdk, filepath.Join(nm, "@fargatekit", "fargatekit")); err != nil {
 		t.Fatal(err)
 	}
-	tsc(t, modules, sdk, "-p", "tsconfig.json") // writes bin/, which package.json's types name
+	tsc(t, modules, sdk, "--pretty", "false", "-p", "tsconfig.json") // writes bin/, which package.json's types name
 
 	example := filepath.Join("..", "examples", "fargate-alb-ts")
 	for _, f := range []string{"index.ts", "tsconfig.json"} {
@@ -131,7 +131,7 @@ func TestTypeScript(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	tsc(t, modules, work, "--noEmit", "-p", "tsconfig.json")
+	tsc(t, modules, work, "--pretty", "false", "--noEmit", "-p", "tsconfig.json")
 }
 
 // TestPythonAndGoSDKs generates the Python and Go SDKs and checks that

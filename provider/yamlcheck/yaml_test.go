@@ -51,9 +51,10 @@ func (l loader) LoadPackageReferenceV2(_ context.Context, d *schema.PackageDescr
 // TestYAMLExample parses examples/fargate-alb-yaml with pulumi-yaml and
 // type-checks it against the fargatekit schema (the checked-in golden): every fargatekit resource,
 // property and output it uses exists with the right type. The Kubernetes
-// package's schema cannot be fetched here (its plugin and provider module
-// are not downloadable), so its resources are checked only for syntax: the
-// test accepts exactly the diagnostics that say so, and nothing else.
+// package's schema cannot be fetched here (neither its plugin nor its
+// provider module is downloadable), so the loader refuses it: the test
+// expects exactly one diagnostic per Kubernetes resource saying so, and
+// fails on any other.
 func TestYAMLExample(t *testing.T) {
 	b, err := os.ReadFile(filepath.Join("..", "testdata", "schema.json"))
 	if err != nil {
@@ -88,11 +89,21 @@ func TestYAMLExample(t *testing.T) {
 	if fargatekit != 2 {
 		t.Errorf("%d fargatekit resources in the example, want 2", fargatekit)
 	}
+	var kubernetes, noSchema int
+	for _, r := range tmpl.Resources.Entries {
+		if strings.HasPrefix(r.Value.Type.Value, "kubernetes:") || r.Value.Type.Value == "pulumi:providers:kubernetes" {
+			kubernetes++
+		}
+	}
 	for _, d := range diags {
 		msg := d.Summary + " " + d.Detail
-		if strings.Contains(msg, "kubernetes") && strings.Contains(msg, errUnknownPackage.Error()) {
-			continue // no Kubernetes schema here (see above)
+		if strings.Contains(msg, `loading package "kubernetes"`) && strings.Contains(msg, errUnknownPackage.Error()) {
+			noSchema++ // no Kubernetes schema here (see above)
+			continue
 		}
 		t.Errorf("%v", d)
+	}
+	if noSchema != kubernetes {
+		t.Errorf("%d diagnostics about the Kubernetes schema for %d Kubernetes resources", noSchema, kubernetes)
 	}
 }
