@@ -153,7 +153,6 @@ func TestEveryGoInputIsReachable(t *testing.T) {
 		fill(t, reflect.ValueOf(&fc).Elem())
 		check(t, "FargateClusterArgs", goClusterArgs(fc))
 
-
 		// With providerKubeconfig the Go KubernetesProvider is set and the
 		// cluster's is not made (the override wins, as in Go); without it,
 		// the cluster's is.

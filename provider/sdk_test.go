@@ -92,7 +92,7 @@ func generate(t *testing.T, language, dir string) []string {
 
 // TestTypeScript generates the TypeScript SDK, compiles it with tsc as
 // `npm install` of the SDK does, and type-checks the TypeScript example
-// (examples/fargate-alb-ts) against it.
+// (examples/fargate-alb-ts) and the README's TypeScript against it.
 func TestTypeScript(t *testing.T) {
 	modules := nodeModules(t)
 	work := t.TempDir()
@@ -132,6 +132,24 @@ func TestTypeScript(t *testing.T) {
 		}
 	}
 	tsc(t, modules, work, "--pretty", "false", "--noEmit", "-p", "tsconfig.json")
+
+	// The README's TypeScript is code too.
+	readme, err := os.ReadFile(filepath.Join("..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var blocks []string
+	for _, part := range strings.Split(string(readme), "```typescript\n")[1:] {
+		blocks = append(blocks, strings.SplitN(part, "```", 2)[0])
+	}
+	if len(blocks) == 0 {
+		t.Fatal("README.md has no typescript block")
+	}
+	if err := os.WriteFile(filepath.Join(work, "readme.ts"), []byte(strings.Join(blocks, "\n")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tsc(t, modules, work, "--pretty", "false", "--noEmit", "--strict", "--target", "es2020", "--module", "commonjs",
+		"--moduleResolution", "node", "readme.ts")
 }
 
 // TestPythonAndGoSDKs generates the Python and Go SDKs and checks that
