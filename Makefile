@@ -9,7 +9,7 @@ PKGS := ./...
 build:
 	$(GO) build $(PKGS)
 	cd provider && $(GO) build ./...
-	cd provider/yamlcheck && $(GO) vet ./...
+	cd provider/langcheck && $(GO) vet ./...
 
 ## tools: build the real test servers (kube-apiserver, etcd) once per machine.
 tools:
@@ -29,13 +29,14 @@ test: tools layers
 ## pulumi-go-provider or pulumi/pkg/v3). Its tests run the components
 ## through the plugin under mocks, check the schema golden, generate the
 ## SDKs, type-check the TypeScript SDK and example with tsc (npm fetches the
-## compiler once; the test skips without npm) and the YAML example with
-## pulumi-yaml (provider/yamlcheck, a module of its own: pulumi-yaml needs
-## an older pkg/v3 than pulumi-go-provider). No API server needed.
+## compiler once; the test skips without npm). provider/langcheck, a module
+## of its own (pulumi-yaml, pulumi-java and the C# generator need an older
+## pkg/v3 than pulumi-go-provider), type-checks the YAML example with
+## pulumi-yaml and generates the .NET and Java SDKs. No API server needed.
 provider:
 	cd provider && $(GO) vet -race ./...
 	cd provider && $(GO) test -race -count=1 -timeout 20m ./...
-	cd provider/yamlcheck && $(GO) vet -race ./... && $(GO) test -race -count=1 ./...
+	cd provider/langcheck && $(GO) vet -race ./... && $(GO) test -race -count=1 ./...
 
 ## layers: the SDK layer (sdk/...), its tests included, and the fargatekit CLI
 ## link no Pulumi package (cmd/fargatekit-plan is the one command that does).
@@ -51,7 +52,7 @@ layers:
 test-short:
 	$(GO) test -race -short -count=1 $(PKGS)
 	cd provider && $(GO) test -race -short -count=1 ./...
-	cd provider/yamlcheck && $(GO) test -race -short -count=1 ./...
+	cd provider/langcheck && $(GO) test -race -short -count=1 ./...
 
 lint:
 	$(GO) vet $(PKGS)

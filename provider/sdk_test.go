@@ -185,7 +185,8 @@ func TestPythonAndGoSDKs(t *testing.T) {
 	}
 }
 
-// TestOtherLanguages: .NET and Java have no generator in pkg/v3.
+// TestOtherLanguages: .NET and Java have no generator in this module's
+// pkg/v3 (provider/langcheck generates those SDKs).
 func TestOtherLanguages(t *testing.T) {
 	for _, lang := range []string{"dotnet", "java"} {
 		if _, err := sdkgen.Generate([]byte(`{"name":"fargatekit"}`), lang, t.TempDir()); !errors.Is(err, sdkgen.ErrLanguage) {

@@ -20,7 +20,8 @@ import (
 // is in github.com/pulumi/pulumi/pkg/v3. .NET's generator is in
 // github.com/pulumi/pulumi-dotnet and Java's in github.com/pulumi/pulumi-java;
 // `pulumi package add` and `pulumi package gen-sdk` use them through the
-// language plugins.
+// language plugins. Both need an older pkg/v3 than this module's, so the
+// module provider/langcheck generates and checks those two SDKs.
 var Languages = []string{"nodejs", "python", "go"}
 
 // ErrLanguage is wrapped when Generate is asked for a language it lacks.

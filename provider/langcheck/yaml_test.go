@@ -1,4 +1,4 @@
-package yamlcheck
+package langcheck
 
 import (
 	"context"
@@ -17,7 +17,7 @@ import (
 
 // errUnknownPackage is what the loader answers for any package but
 // fargatekit.
-var errUnknownPackage = errors.New("yamlcheck: the loader serves only the fargatekit package")
+var errUnknownPackage = errors.New("langcheck: the loader serves only the fargatekit package")
 
 // loader serves the fargatekit package and no other.
 type loader struct{ pkg *schema.Package }
@@ -48,14 +48,11 @@ func (l loader) LoadPackageReferenceV2(_ context.Context, d *schema.PackageDescr
 	return l.ref(d.Name)
 }
 
-// TestYAMLExample parses examples/fargate-alb-yaml with pulumi-yaml and
-// type-checks it against the fargatekit schema (the checked-in golden): every fargatekit resource,
-// property and output it uses exists with the right type. The Kubernetes
-// package's schema cannot be fetched here (neither its plugin nor its
-// provider module is downloadable), so the loader refuses it: the test
-// expects exactly one diagnostic per Kubernetes resource saying so, and
-// fails on any other.
-func TestYAMLExample(t *testing.T) {
+// bindSchema binds the fargatekit schema, the checked-in golden
+// provider/testdata/schema.json (which the provider module's tests hold
+// equal to what the plugin serves).
+func bindSchema(t *testing.T) *schema.Package {
+	t.Helper()
 	b, err := os.ReadFile(filepath.Join("..", "testdata", "schema.json"))
 	if err != nil {
 		t.Fatal(err)
@@ -64,10 +61,22 @@ func TestYAMLExample(t *testing.T) {
 	if err := json.Unmarshal(b, &spec); err != nil {
 		t.Fatal(err)
 	}
-	pkg, bindDiags, err := schema.BindSpec(spec, loader{}, schema.ValidationOptions{})
-	if err != nil || bindDiags.HasErrors() {
-		t.Fatalf("bind schema: %v %v", err, bindDiags)
+	pkg, diags, err := schema.BindSpec(spec, loader{}, schema.ValidationOptions{})
+	if err != nil || diags.HasErrors() {
+		t.Fatalf("bind schema: %v %v", err, diags)
 	}
+	return pkg
+}
+
+// TestYAMLExample parses examples/fargate-alb-yaml with pulumi-yaml and
+// type-checks it against the fargatekit schema (the checked-in golden): every fargatekit resource,
+// property and output it uses exists with the right type. The Kubernetes
+// package's schema cannot be fetched here (neither its plugin nor its
+// provider module is downloadable), so the loader refuses it: the test
+// expects exactly one diagnostic per Kubernetes resource saying so, and
+// fails on any other.
+func TestYAMLExample(t *testing.T) {
+	pkg := bindSchema(t)
 	tmpl, diags, err := pulumiyaml.LoadDir(filepath.Join("..", "..", "examples", "fargate-alb-yaml"))
 	if err != nil {
 		t.Fatal(err)
