@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/eks"
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
 	networkingv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/networking/v1"
@@ -33,19 +32,15 @@ const (
 // with the DependsOn() option, one with dependsOn Ready().
 func program(args LBCReleaseArgs, ctl **LBCRelease) pulumi.RunFunc {
 	return func(ctx *pulumi.Context) error {
-		k8s, err := kubernetes.NewProvider(ctx, "k8s", &kubernetes.ProviderArgs{Kubeconfig: pulumi.String("{}")})
+		cluster, err := standInCluster(ctx, clusterref.Cluster{
+			OIDCIssuerURL: pulumi.String("https://oidc.eks.us-west-2.amazonaws.com/id/ABCDEF0123456789"),
+			FargateOnly:   true, HasFargateProfiles: true,
+		})
 		if err != nil {
 			return err
 		}
-		coredns, err := eks.NewAddon(ctx, "coredns", &eks.AddonArgs{ClusterName: pulumi.String("demo"), AddonName: pulumi.String("coredns")})
-		if err != nil {
-			return err
-		}
-		args.Cluster = clusterref.Cluster{
-			Name: pulumi.String("demo"), Region: pulumi.String("us-west-2"), VpcID: pulumi.String(testVpc),
-			OIDCProviderARN: pulumi.String(testProviderARN), OIDCIssuerURL: pulumi.String("https://oidc.eks.us-west-2.amazonaws.com/id/ABCDEF0123456789"),
-			KubernetesProvider: k8s, FargateOnly: true, HasFargateProfiles: true, Ready: []pulumi.Resource{coredns},
-		}
+		k8s := cluster.KubernetesProvider
+		args.Cluster = cluster
 		c, err := NewLBCRelease(ctx, "lbc", &args)
 		if err != nil {
 			return err

@@ -36,21 +36,32 @@ func clusterProgram(t *testing.T, cluster clusterref.Cluster, args LBCReleaseArg
 	t.Helper()
 	var ctl *LBCRelease
 	g, err := mockstack.Run(func(ctx *pulumi.Context) error {
-		k8s, err := kubernetes.NewProvider(ctx, "k8s", &kubernetes.ProviderArgs{Kubeconfig: pulumi.String("{}")})
+		c, err := standInCluster(ctx, cluster)
 		if err != nil {
 			return err
 		}
-		coredns, err := eks.NewAddon(ctx, "coredns", &eks.AddonArgs{ClusterName: pulumi.String("demo"), AddonName: pulumi.String("coredns")})
-		if err != nil {
-			return err
-		}
-		cluster.Name, cluster.Region, cluster.VpcID = pulumi.String("demo"), pulumi.String("us-west-2"), pulumi.String(testVpc)
-		cluster.OIDCProviderARN, cluster.KubernetesProvider, cluster.Ready = pulumi.String(testProviderARN), k8s, []pulumi.Resource{coredns}
-		args.Cluster = cluster
+		args.Cluster = c
 		ctl, err = NewLBCRelease(ctx, "lbc", &args)
 		return err
 	})
 	return g, ctl, err
+}
+
+// standInCluster registers a stand-in cluster's Kubernetes provider and
+// CoreDNS add-on (its Ready resource) and fills cluster's Name, Region,
+// VpcID, OIDC provider, provider and Ready.
+func standInCluster(ctx *pulumi.Context, cluster clusterref.Cluster) (clusterref.Cluster, error) {
+	k8s, err := kubernetes.NewProvider(ctx, "k8s", &kubernetes.ProviderArgs{Kubeconfig: pulumi.String("{}")})
+	if err != nil {
+		return cluster, err
+	}
+	coredns, err := eks.NewAddon(ctx, "coredns", &eks.AddonArgs{ClusterName: pulumi.String("demo"), AddonName: pulumi.String("coredns")})
+	if err != nil {
+		return cluster, err
+	}
+	cluster.Name, cluster.Region, cluster.VpcID = pulumi.String("demo"), pulumi.String("us-west-2"), pulumi.String(testVpc)
+	cluster.OIDCProviderARN, cluster.KubernetesProvider, cluster.Ready = pulumi.String(testProviderARN), k8s, []pulumi.Resource{coredns}
+	return cluster, nil
 }
 
 // A custom namespace is created before the ServiceAccount and the release;
