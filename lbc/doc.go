@@ -43,8 +43,12 @@
 // (sdk.SourceCRDs: the chart's crds/ directory), loaded when the program
 // runs: the embedded archive for the default version, ChartPath, or a
 // download from ChartRepo. The children are retained on delete, as Helm
-// leaves CRDs: deleting a CRD deletes every object of its kind. SkipCRDs
-// leaves the CRDs to someone else.
+// leaves CRDs: deleting a CRD deletes every object of its kind. A downgrade
+// whose CRD lacks a version the server has stored is refused by the API
+// server on that child (the SDK's ApplyCRDs skips such a CRD instead; the
+// component cannot read the server at plan time): keep the newer CRDs with
+// SkipCRDs, or migrate the stored objects first. SkipCRDs leaves the CRDs
+// to someone else.
 //
 // # Destroy
 //
