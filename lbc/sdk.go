@@ -52,4 +52,6 @@ var (
 	ErrInstanceOnFargate = sdk.ErrInstanceOnFargate
 	// ErrUnknownVersion: a controller version outside the table without PolicyJSON and ChartVersion.
 	ErrUnknownVersion = sdk.ErrUnknownVersion
+	// ErrNoFargateProfile: on a Fargate-only cluster, no profile selects the controller's pods.
+	ErrNoFargateProfile = sdk.ErrNoFargateProfile
 )

@@ -30,6 +30,12 @@ type ReleaseSpec struct {
 	ScopedPolicy bool
 	// Timeout bounds the wait for the release to be ready; 0 means DefaultTimeout.
 	Timeout time.Duration
+	// SkipCRDs leaves the controller's CustomResourceDefinitions to someone
+	// else (as HelmOptions.SkipCRDs): they are neither applied before the
+	// chart nor created by Helm. By default the chart's CRDs are applied by
+	// server-side apply before every install and upgrade, which Helm itself
+	// never does for upgrades.
+	SkipCRDs bool
 }
 
 // Resolved is a validated ReleaseSpec with its defaults filled in.
@@ -51,6 +57,8 @@ type Resolved struct {
 	Policy PolicySpec
 	// ScopedPolicy is the spec's ScopedPolicy.
 	ScopedPolicy bool
+	// SkipCRDs is the spec's SkipCRDs.
+	SkipCRDs bool
 }
 
 // Resolve validates the spec, reporting every problem at once, and fills in
@@ -58,7 +66,7 @@ type Resolved struct {
 func (a ReleaseSpec) Resolve() (Resolved, error) {
 	var errs []error
 	r := Resolved{Settings: a.Settings, Namespace: a.Namespace, ChartRepo: a.ChartRepo, ChartVersion: a.ChartVersion,
-		Timeout: a.Timeout, ScopedPolicy: a.ScopedPolicy, ChartPath: a.ChartPath, KeepTLSSecret: true}
+		Timeout: a.Timeout, ScopedPolicy: a.ScopedPolicy, ChartPath: a.ChartPath, KeepTLSSecret: true, SkipCRDs: a.SkipCRDs}
 	if r.Settings.ServiceAccountName == "" {
 		r.Settings.ServiceAccountName = DefaultServiceAccount
 	}

@@ -16,8 +16,10 @@ const IRSARoleAnnotation = "eks.amazonaws.com/role-arn"
 //   - webhookTLS.caCert, cert and key when Settings.WebhookTLS is set;
 //   - replicaCount and, with more than one replica, podDisruptionBudget;
 //   - enableServiceMutatorWebhook, always explicit;
-//   - image.repository (public ECR, the region's EKS registry, or yours) and
-//     image.tag (the controller version);
+//   - image.repository (ImageRepository: ECR Public in the aws partition,
+//     the region's Amazon EKS registry in aws-cn and aws-us-gov or when
+//     regional is chosen, or your ImageRepository) and image.tag (the
+//     controller version);
 //   - defaultTags when given;
 //   - then ExtraValues, deep-merged last.
 //
@@ -36,12 +38,8 @@ func Values(spec ValuesSpec) (map[string]any, error) {
 		tag = v.String()
 	}
 	repo := spec.ImageRepository
-	switch {
-	case repo != "":
-	case spec.Image == ImageRegional:
-		repo, _ = RegionalImageRepository(spec.Region) // validated
-	default:
-		repo = PublicImageRepository
+	if repo == "" {
+		repo, _ = ImageRepository(spec.Image, spec.Region) // validated
 	}
 	out := map[string]any{
 		"clusterName":                 spec.ClusterName,
