@@ -627,4 +627,6 @@ func (s ListenerRuleConfigurationSpec) render() (*unstructured.Unstructured, err
 
 // Object renders the configuration as an unstructured gateway.k8s.aws/v1
 // ListenerRuleConfiguration. It is pure.
-func (s ListenerRuleConfigurationSpec) Object() (*unstructured.Unstructured, error) { return s.render() }
+func (s ListenerRuleConfigurationSpec) Object() (*unstructured.Unstructured, error) {
+	return s.render()
+}
