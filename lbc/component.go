@@ -27,6 +27,17 @@ const TypeToken = "fargatekit:lbc:LBCRelease"
 //	aws:iam/policy:Policy                      N-policy   the controller's IAM policy
 //	fargatekit:irsa:IRSARole                   N-irsa     its role, trust and ServiceAccount
 //	kubernetes:helm.sh/v3:Release              N          the chart, waited for
+//
+// With AdditionalPolicies (or the feature gates that need them), one policy
+// each, attached to the role; with GatewayAPI, one child per Gateway API CRD
+// (before the release) and per GatewayClass (after it), named by CRD or
+// class name:
+//
+//	aws:iam/policy:Policy                      N-policy-<policy>        e.g. N-policy-global-accelerator
+//	kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition
+//	                                           N-gatewayapi-<CRD name>  e.g. N-gatewayapi-httproutes.gateway.networking.k8s.io
+//	kubernetes:gateway.networking.k8s.io/v1:GatewayClass
+//	                                           N-gatewayclass-<class>   e.g. N-gatewayclass-alb
 type LBCReleaseArgs struct {
 	// Cluster is the cluster to install into; required. Its Ready resources
 	// (CoreDNS on Fargate) come before the release, its Kubernetes provider
@@ -40,6 +51,10 @@ type LBCReleaseArgs struct {
 	ReleaseSpec
 	// KubernetesProvider overrides the cluster's Kubernetes provider.
 	KubernetesProvider pulumi.ProviderResource
+	// GatewayAPI, when set, installs the Gateway API: its CRDs (unless
+	// SkipCRDs) before the release and the controller's GatewayClasses
+	// (DefaultGatewayClasses unless Classes says otherwise) after it.
+	GatewayAPI *GatewayAPISpec
 }
 
 // LBCRelease is the AWS Load Balancer Controller installed on a cluster.
@@ -60,6 +75,10 @@ type LBCRelease struct {
 	Version, ChartVersion string
 	// Namespace and ServiceAccountName locate the controller.
 	Namespace, ServiceAccountName string
+	// AdditionalPolicies are the optional IAM policies attached to the role.
+	AdditionalPolicies map[AdditionalPolicy]*iam.Policy
+	// GatewayAPI are the Gateway API children (nil without Args.GatewayAPI).
+	GatewayAPI *GatewayAPIResources
 }
 
 // Ready returns the resources that must exist before anything the controller
@@ -99,6 +118,9 @@ func (a *LBCReleaseArgs) resolve() (resolved, error) {
 	}
 	res, err := spec.Resolve()
 	errs = append(errs, err)
+	if a.GatewayAPI != nil {
+		errs = append(errs, a.GatewayAPI.Validate(res.Settings))
+	}
 	r := resolved{Resolved: res, provider: a.KubernetesProvider}
 	if r.provider == nil && a.Cluster != nil {
 		r.provider = a.Cluster.Ref().KubernetesProvider
@@ -155,10 +177,14 @@ func NewLBCRelease(ctx *pulumi.Context, name string, args *LBCReleaseArgs, opts 
 	}
 	comp.PolicyArn = comp.Policy.Arn
 
+	extraARNs, err := additionalPolicies(ctx, name, comp, r, region, clusterName)
+	if err != nil {
+		return fail(err)
+	}
 	comp.Role, err = irsa.NewIRSARole(ctx, name+"-irsa", &irsa.IRSARoleArgs{
 		Cluster:            cluster,
 		ServiceAccounts:    []irsa.ServiceAccount{{Namespace: r.Namespace, Name: r.Settings.ServiceAccountName}},
-		PolicyARNs:         []pulumi.StringInput{comp.Policy.Arn},
+		PolicyARNs:         append([]pulumi.StringInput{comp.Policy.Arn}, extraARNs...),
 		KubernetesProvider: r.provider,
 		Description:        "AWS Load Balancer Controller " + r.Version,
 		ServiceAccountLabels: map[string]string{
@@ -179,6 +205,11 @@ func NewLBCRelease(ctx *pulumi.Context, name string, args *LBCReleaseArgs, opts 
 	// dependency on a component only into the children it has registered so
 	// far, which is racy.
 	deps := append(comp.Role.Ready(), cluster.Ready...)
+	gatewayAPICRDs, err := gatewayCRDs(ctx, name, comp, args.GatewayAPI, r)
+	if err != nil {
+		return fail(err)
+	}
+	deps = append(deps, gatewayAPICRDs...)
 	comp.Release, err = helmv3.NewRelease(ctx, name, &helmv3.ReleaseArgs{
 		Name:           pulumi.String(ReleaseName),
 		Chart:          pulumi.String(ChartName),
@@ -191,6 +222,9 @@ func NewLBCRelease(ctx *pulumi.Context, name string, args *LBCReleaseArgs, opts 
 		CleanupOnFail:  pulumi.Bool(true),
 	}, pulumi.Parent(comp), pulumi.Provider(r.provider), pulumi.DependsOn(deps))
 	if err != nil {
+		return fail(err)
+	}
+	if err := gatewayClasses(ctx, name, comp, args.GatewayAPI, r, gatewayAPICRDs); err != nil {
 		return fail(err)
 	}
 	if err := ctx.RegisterResourceOutputs(comp, pulumi.Map{
