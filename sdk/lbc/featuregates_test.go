@@ -57,7 +57,7 @@ func TestFeatureGatesMatchCharts(t *testing.T) {
 		documented := slices.DeleteFunc(chartFeatureGates(t, r.Chart), func(g string) bool { return g == "AGAController" })
 		var allowed []string
 		for _, g := range FeatureGates() {
-			if FeatureGateSettings{g.Gate: true}.Validate(r.Version) == nil {
+			if (FeatureGateSettings{g.Gate: true}).Validate(r.Version) == nil {
 				allowed = append(allowed, string(g.Gate))
 			}
 		}

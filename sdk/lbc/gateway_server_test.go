@@ -151,7 +151,10 @@ func TestGatewayAPIOnServer(t *testing.T) {
 		{"stickiness", 2, int64(0), []any{"spec", "actions", 0, "forwardConfig", "targetGroupStickinessConfig", "durationSeconds"},
 			ListenerRuleConfigurationSpec{Name: "x", Namespace: ns, Stickiness: &stick0}.Validate()},
 		{"listener port 0", 3, int64(0), []any{"spec", "listeners", 0, "port"},
-			func() error { _, err := Gateway(GatewaySpec{Name: "x", Namespace: ns, Class: "alb", Listeners: []GatewayPort{{Protocol: "HTTP"}}}); return err }()},
+			func() error {
+				_, err := Gateway(GatewaySpec{Name: "x", Namespace: ns, Class: "alb", Listeners: []GatewayPort{{Protocol: "HTTP"}}})
+				return err
+			}()},
 		{"path prefix", 4, "game", []any{"spec", "rules", 0, "matches", 0, "path", "value"},
 			func() error {
 				_, err := HTTPRoute(HTTPRouteSpec{Name: "x", Namespace: ns, Gateway: "g", Rules: []HTTPRouteRule{{PathPrefix: "game", Service: "s", Port: 80}}})
