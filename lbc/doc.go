@@ -28,4 +28,15 @@
 // Depend on [LBCRelease.Ready] (or use [LBCRelease.DependsOn]) rather than on
 // the component: the Go SDK expands a dependency on a component into the
 // children it has registered so far, and it registers them asynchronously.
+//
+// # Gateway API
+//
+// With LBCReleaseArgs.GatewayAPI the component installs the Gateway API: one
+// child per Gateway API CRD (named <name>-gatewayapi-<CRD name>) before the
+// Helm release, which depends on them, and one per GatewayClass
+// (<name>-gatewayclass-<class>) after it. Register your Gateways, routes and
+// the controller's gateway configurations with [NewObject] from what the SDK
+// layer renders, depending on [LBCRelease.DependsOn] and on the class
+// (LBCRelease.GatewayAPI.Classes), so that they are deleted while the
+// controller still runs; examples/fargate-gateway does exactly that.
 package lbc
