@@ -136,7 +136,7 @@ func GatewayAPICRDs() ([]CRD, error) {
 //
 // The controller's own gateway CRDs (group ControllerGatewayGroup) are not
 // among them: every chart of the version table from 1.13.4 (v2.13.4) ships
-// them in its crds/ directory, so they come with the chart's CRDs (ChartCRDs),
+// them in its crds/ directory (ListenerRuleConfiguration from 1.14.0), so they come with the chart's CRDs (ChartCRDs),
 // which Install and Upgrade apply before the chart, at the chart's version.
 func GatewayCRDs(version string) ([]CRD, error) {
 	req, err := GatewayAPIFor(version)
@@ -351,7 +351,9 @@ func ApplyGatewayAPI(ctx context.Context, cfg *rest.Config, settings Settings, s
 
 // ApplyObjects server-side applies objects (GatewayClasses, Gateways, routes,
 // the controller's gateway configurations) with field manager
-// GatewayFieldManager, forcing ownership of the fields it sets. The resource
+// GatewayFieldManager, forcing ownership of the fields it sets. An object
+// whose live copy already has every field as given is left alone, so a
+// second run writes nothing. The resource
 // of each object is its kind's, lower-cased and pluralized the Kubernetes way
 // (policies, classes, ...), in its apiVersion; namespaced objects need
 // metadata.namespace. The API server validates each against its CRD schema;
@@ -378,6 +380,9 @@ func ApplyObjects(ctx context.Context, cfg *rest.Config, objs []*unstructured.Un
 		if ns := o.GetNamespace(); ns != "" {
 			ri = dyn.Resource(gvr).Namespace(ns)
 		}
+		if live, err := ri.Get(ctx, o.GetName(), metav1.GetOptions{}); err == nil && subsetOf(o.Object, live.Object) {
+			continue // nothing to change: an apply would still write (defaulted fields), so none is sent
+		}
 		if _, err := ri.Patch(ctx, o.GetName(), types.ApplyPatchType, body,
 			metav1.PatchOptions{FieldManager: GatewayFieldManager, Force: &force}); err != nil {
 			return fmt.Errorf("lbc: apply %s %s: %w", o.GetKind(), o.GetName(), err)
@@ -387,12 +392,45 @@ func ApplyObjects(ctx context.Context, cfg *rest.Config, objs []*unstructured.Un
 	return nil
 }
 
-// pluralize is the resource name of a kind: lower case, "y" -> "ies",
-// "s"/"x" -> "es", else "s" (true of every kind this package renders).
+// subsetOf reports whether every field of want has the same value in got
+// (maps compared key by key, lists element by element, numbers as JSON
+// numbers).
+func subsetOf(want, got any) bool {
+	switch w := want.(type) {
+	case map[string]any:
+		g, ok := got.(map[string]any)
+		if !ok {
+			return false
+		}
+		for k, v := range w {
+			if !subsetOf(v, g[k]) {
+				return false
+			}
+		}
+		return true
+	case []any:
+		g, ok := got.([]any)
+		if !ok || len(g) != len(w) {
+			return false
+		}
+		for i := range w {
+			if !subsetOf(w[i], g[i]) {
+				return false
+			}
+		}
+		return true
+	}
+	a, err1 := json.Marshal(want)
+	b, err2 := json.Marshal(got)
+	return err1 == nil && err2 == nil && string(a) == string(b)
+}
+
+// pluralize is the resource name of a kind: lower case, consonant + "y" ->
+// "ies", "s"/"x" -> "es", else "s" (true of every kind this package renders).
 func pluralize(kind string) string {
 	k := strings.ToLower(kind)
 	switch {
-	case strings.HasSuffix(k, "y"):
+	case strings.HasSuffix(k, "y") && len(k) > 1 && !strings.ContainsRune("aeiou", rune(k[len(k)-2])):
 		return strings.TrimSuffix(k, "y") + "ies"
 	case strings.HasSuffix(k, "s"), strings.HasSuffix(k, "x"):
 		return k + "es"

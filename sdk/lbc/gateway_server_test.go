@@ -165,7 +165,7 @@ func TestGatewayAPIOnServer(t *testing.T) {
 		t.Run("rejected/"+tt.name, func(t *testing.T) {
 			o := gatewayFixtures(t, ns)[tt.obj]
 			setPath(t, o.Object, tt.value, tt.path...)
-			o.SetName("bad-" + strings.ReplaceAll(tt.name, " ", "-"))
+			o.SetName("bad-" + strings.ToLower(strings.ReplaceAll(tt.name, " ", "-")))
 			err := ApplyObjects(ctx, cfg, []*unstructured.Unstructured{o}, nil)
 			if !apierrors.IsInvalid(err) {
 				t.Errorf("server: %v, want Invalid", err)
@@ -196,7 +196,7 @@ func TestGatewayAPIOnServer(t *testing.T) {
 		t.Run("aws-only/"+tt.name, func(t *testing.T) {
 			o := gatewayFixtures(t, ns)[tt.obj]
 			setPath(t, o.Object, tt.value, tt.path...)
-			o.SetName("aws-" + strings.ReplaceAll(tt.name, " ", "-"))
+			o.SetName("aws-" + strings.ToLower(strings.ReplaceAll(tt.name, " ", "-")))
 			if err := ApplyObjects(ctx, cfg, []*unstructured.Unstructured{o}, nil); err != nil {
 				t.Errorf("server refused what only AWS refuses: %v", err)
 			}

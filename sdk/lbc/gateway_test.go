@@ -80,7 +80,8 @@ func TestGatewayAPICRDsMatchModule(t *testing.T) {
 }
 
 // TestControllerGatewayCRDsShipWithTheCharts: every chart of the table from
-// 1.13.4 ships the controller's three gateway.k8s.aws CRDs (which is why
+// 1.14.0 ships the controller's three gateway.k8s.aws CRDs (1.13.4 the
+// LoadBalancer and TargetGroup ones, earlier charts none) (which is why
 // GatewayCRDs does not add them), and chart 3.5.0's are the reference
 // crds-v3.5.0/gateway-crds.yaml, byte for byte.
 func TestControllerGatewayCRDsShipWithTheCharts(t *testing.T) {
@@ -98,8 +99,19 @@ func TestControllerGatewayCRDsShipWithTheCharts(t *testing.T) {
 				got = append(got, c.Name)
 			}
 		}
-		if ships := v.Compare(Version{2, 13, 4}) >= 0; ships != slices.Equal(got, want) {
-			t.Errorf("chart %s: gateway CRDs %v (want them from 1.13.4 on)", r.Chart, got)
+		switch {
+		case v.Compare(Version{2, 13, 4}) < 0:
+			if len(got) != 0 {
+				t.Errorf("chart %s: gateway CRDs %v, want none", r.Chart, got)
+			}
+		case v.Compare(Version{2, 14, 0}) < 0:
+			if !slices.Equal(got, want[1:]) {
+				t.Errorf("chart %s: gateway CRDs %v, want %v", r.Chart, got, want[1:])
+			}
+		default:
+			if !slices.Equal(got, want) {
+				t.Errorf("chart %s: gateway CRDs %v, want %v", r.Chart, got, want)
+			}
 		}
 		err = GatewayAPISpec{SkipCRDs: true}.Validate(Settings{Version: r.Version})
 		if refused := errors.Is(err, ErrGatewayAPIVersion); refused != (v.Compare(Version{2, 13, 4}) < 0) {
