@@ -38,6 +38,17 @@ const TypeToken = "fargatekit:lbc:LBCRelease"
 // The CRD children are named by the CRD's name (e.g.
 // N-targetgroupbindings.elbv2.k8s.aws), so that an upgrade keeps the CRDs
 // both versions ship and adds the new ones.
+//
+// With AdditionalPolicies (or the feature gates that need them), one policy
+// each, attached to the role; with GatewayAPI, one child per Gateway API CRD
+// (before the release) and per GatewayClass (after it), named by CRD or
+// class name:
+//
+//	aws:iam/policy:Policy                      N-policy-<policy>        e.g. N-policy-global-accelerator
+//	kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition
+//	                                           N-gatewayapi-<CRD name>  e.g. N-gatewayapi-httproutes.gateway.networking.k8s.io
+//	kubernetes:gateway.networking.k8s.io/v1:GatewayClass
+//	                                           N-gatewayclass-<class>   e.g. N-gatewayclass-alb
 type LBCReleaseArgs struct {
 	// Cluster is the cluster to install into; required. Its Ready resources
 	// (CoreDNS on Fargate) come before the release, its Kubernetes provider
@@ -60,6 +71,10 @@ type LBCReleaseArgs struct {
 	loadCRDs func(sdk.ChartSource) ([]sdk.CRD, error)
 	// connect builds the hook's REST config from the kubeconfig (tests).
 	connect func(kubeconfig string) (*rest.Config, error)
+	// GatewayAPI, when set, installs the Gateway API: its CRDs (unless
+	// SkipCRDs) before the release and the controller's GatewayClasses
+	// (DefaultGatewayClasses unless Classes says otherwise) after it.
+	GatewayAPI *GatewayAPISpec
 }
 
 // LBCRelease is the AWS Load Balancer Controller installed on a cluster.
@@ -86,6 +101,10 @@ type LBCRelease struct {
 	Namespace, ServiceAccountName string
 
 	hook *teardownHook // the destroy hook (nil without a kubeconfig)
+	// AdditionalPolicies are the optional IAM policies attached to the role.
+	AdditionalPolicies map[AdditionalPolicy]*iam.Policy
+	// GatewayAPI are the Gateway API children (nil without Args.GatewayAPI).
+	GatewayAPI *GatewayAPIResources
 }
 
 // Ready returns the resources that must exist before anything the controller
@@ -127,6 +146,9 @@ func (a *LBCReleaseArgs) resolve() (resolved, error) {
 	}
 	res, err := spec.Resolve()
 	errs = append(errs, err)
+	if a.GatewayAPI != nil {
+		errs = append(errs, a.GatewayAPI.Validate(res.Settings))
+	}
 	r := resolved{Resolved: res, provider: a.KubernetesProvider}
 	if r.provider == nil && a.Cluster != nil {
 		r.provider = a.Cluster.Ref().KubernetesProvider
@@ -245,10 +267,14 @@ func NewLBCRelease(ctx *pulumi.Context, name string, args *LBCReleaseArgs, opts 
 	}
 	comp.PolicyArn = comp.Policy.Arn
 
+	extraARNs, err := additionalPolicies(ctx, name, comp, r, region, clusterName)
+	if err != nil {
+		return fail(err)
+	}
 	comp.Role, err = irsa.NewIRSARole(ctx, name+"-irsa", &irsa.IRSARoleArgs{
 		Cluster:            cluster,
 		ServiceAccounts:    []irsa.ServiceAccount{{Namespace: r.Namespace, Name: r.Settings.ServiceAccountName}},
-		PolicyARNs:         []pulumi.StringInput{comp.Policy.Arn},
+		PolicyARNs:         append([]pulumi.StringInput{comp.Policy.Arn}, extraARNs...),
 		KubernetesProvider: r.provider,
 		Description:        "AWS Load Balancer Controller " + r.Version,
 		ServiceAccountLabels: map[string]string{
@@ -274,7 +300,11 @@ func NewLBCRelease(ctx *pulumi.Context, name string, args *LBCReleaseArgs, opts 
 	// The concrete resources, not the irsa component: the SDK expands a
 	// dependency on a component only into the children it has registered so
 	// far, which is racy.
-	deps := slices.Concat(comp.Role.Ready(), cluster.Ready, nsDeps, crds)
+	gatewayAPICRDs, err := gatewayCRDs(ctx, name, comp, args.GatewayAPI, r)
+	if err != nil {
+		return fail(err)
+	}
+	deps := slices.Concat(comp.Role.Ready(), cluster.Ready, nsDeps, crds, gatewayAPICRDs)
 	relOpts := []pulumi.ResourceOption{pulumi.Parent(comp), pulumi.Provider(r.provider), pulumi.DependsOn(deps)}
 	teardownOnDestroy := pulumi.Bool(false).ToBoolOutput()
 	if r.kubeconfig != nil {
@@ -303,6 +333,9 @@ func NewLBCRelease(ctx *pulumi.Context, name string, args *LBCReleaseArgs, opts 
 	}
 	comp.Release, err = helmv3.NewRelease(ctx, name, rel, relOpts...)
 	if err != nil {
+		return fail(err)
+	}
+	if err := gatewayClasses(ctx, name, comp, args.GatewayAPI, r, gatewayAPICRDs); err != nil {
 		return fail(err)
 	}
 	if err := ctx.RegisterResourceOutputs(comp, pulumi.Map{

@@ -86,4 +86,15 @@
 // wraps ErrNoFargateProfile and names the profiles. A namespace other than
 // kube-system is created (child N-namespace) before the ServiceAccount and
 // the release, and deleted after them.
+//
+// # Gateway API
+//
+// With LBCReleaseArgs.GatewayAPI the component installs the Gateway API: one
+// child per Gateway API CRD (named <name>-gatewayapi-<CRD name>) before the
+// Helm release, which depends on them, and one per GatewayClass
+// (<name>-gatewayclass-<class>) after it. Register your Gateways, routes and
+// the controller's gateway configurations with [NewObject] from what the SDK
+// layer renders, depending on [LBCRelease.DependsOn] and on the class
+// (LBCRelease.GatewayAPI.Classes), so that they are deleted while the
+// controller still runs; examples/fargate-gateway does exactly that.
 package lbc

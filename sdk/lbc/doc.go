@@ -168,4 +168,52 @@
 // cluster's Fargate profiles through EKS; [Teardown] removes what the
 // controller manages, then the controller; [Sweep] reports (and deletes) the
 // load balancers and target groups still tagged for the cluster.
+//
+// # Gateway API
+//
+// [GatewayCRDs] returns the standard-channel Gateway API CRDs of the
+// sigs.k8s.io/gateway-api module ([GatewayAPIBundleVersion], embedded and
+// checked byte for byte against the module) when the controller version is
+// built for that Gateway API: [GatewayAPIRequirements] pairs controller
+// versions with the Gateway API they need, each with its source (v3.5.0:
+// v1.6, whose standard channel serves the L4 routes in v1 only). The
+// controller's own gateway.k8s.aws CRDs (LoadBalancerConfiguration,
+// TargetGroupConfiguration, ListenerRuleConfiguration) ship in its chart's
+// crds/ from chart 1.13.4 on, so [ChartCRDs] and Install/Upgrade bring them.
+// [ApplyGatewayAPI] applies a [GatewayAPISpec]: the CRDs through [ApplyCRDs],
+// then the GatewayClasses ([GatewayControllerALB], [GatewayControllerNLB]).
+// The typed builders ([LoadBalancerConfigurationSpec],
+// [TargetGroupConfigurationSpec], [ListenerRuleConfigurationSpec]) and the
+// Gateway and HTTPRoute helpers ([Gateway], [HTTPRoute], on the gateway-api Go
+// types) validate before rendering; the tests apply their output to a real
+// API server. The controller's feature gates are typed ([FeatureGateSettings],
+// rendered as controllerConfig.featureGates and checked against what each
+// chart documents), and its optional IAM policies ([AdditionalPolicyDocument]:
+// Global Accelerator, ACM certificates) are pinned to the official documents.
+//
+// Rules AWS enforces only at deploy time, checked by the builders before
+// apply (the CRD schemas accept these values; each refusal is a
+// [*GatewayConfigError] naming the field):
+//
+//   - load balancer name: at most 32 letters, digits and hyphens, not starting
+//     or ending with a hyphen nor with "internal-" (API_CreateLoadBalancer,
+//     https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateLoadBalancer.html);
+//   - target group name (same characters, 32 at most), health-check interval
+//     5-300 s, timeout 2-120 s, thresholds 2-10 (API_CreateTargetGroup,
+//     https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateTargetGroup.html),
+//     and a timeout below the interval;
+//   - deregistration_delay.timeout_seconds 0-3600 (API_TargetGroupAttribute,
+//     https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_TargetGroupAttribute.html);
+//   - ip targets on Fargate: pods there have no EC2 node to register
+//     (https://docs.aws.amazon.com/eks/latest/userguide/alb-ingress.html), so
+//     instance targets wrap [ErrInstanceOnFargate];
+//   - fixed-response body at most 1024 characters
+//     (https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_FixedResponseActionConfig.html);
+//     OIDC endpoints full https:// URLs
+//     (https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_AuthenticateOidcActionConfig.html);
+//   - tags: keys at most 128 characters, values 256, no aws: prefix
+//     (https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_Tag.html);
+//   - Global Accelerator has no Region in aws-cn or aws-us-gov
+//     (https://docs.aws.amazon.com/global-accelerator/latest/dg/preserve-client-ip-address.regions.html):
+//     its policy wraps [ErrUnavailableInPartition] there.
 package lbc

@@ -28,6 +28,10 @@ type ReleaseSpec struct {
 	PolicyJSON string
 	// ScopedPolicy narrows the policy to the cluster's region and VPC (see Scope).
 	ScopedPolicy bool
+	// AdditionalPolicies are optional IAM policies attached to the
+	// controller's role besides its own; those the feature gates need are
+	// added (see ResolveAdditionalPolicies).
+	AdditionalPolicies []AdditionalPolicy
 	// Timeout bounds the wait for the release to be ready; 0 means DefaultTimeout.
 	Timeout time.Duration
 	// SkipCRDs leaves the controller's CustomResourceDefinitions to someone
@@ -59,6 +63,8 @@ type Resolved struct {
 	ScopedPolicy bool
 	// SkipCRDs is the spec's SkipCRDs.
 	SkipCRDs bool
+	// AdditionalPolicies are the optional policies to attach, sorted.
+	AdditionalPolicies []AdditionalPolicy
 }
 
 // Resolve validates the spec, reporting every problem at once, and fills in
@@ -111,6 +117,8 @@ func (a ReleaseSpec) Resolve() (Resolved, error) {
 	if a.ChartPath != "" && a.ChartRepo != "" {
 		errs = append(errs, fmt.Errorf("%w: ChartPath and ChartRepo exclude each other", ErrInvalidSpec))
 	}
+	additional, err := ResolveAdditionalPolicies(a.AdditionalPolicies, r.Settings)
+	r.AdditionalPolicies, errs = additional, append(errs, err)
 	r.Policy = PolicySpec{Version: r.Version, Custom: a.PolicyJSON}
 	if a.PolicyJSON != "" {
 		if err := (PolicySpec{Custom: a.PolicyJSON}).Validate(); err != nil {

@@ -75,6 +75,9 @@ type Settings struct {
 	// certificate on charts without keepTLSSecret (3.0.0). The SDK's Install
 	// and Upgrade set it themselves (see EnsureWebhookCertificate).
 	WebhookTLS *WebhookCertificate
+	// FeatureGates are the controller's feature gates set explicitly
+	// (controllerConfig.featureGates); the others keep their defaults.
+	FeatureGates FeatureGateSettings
 	// ExtraValues are further chart values, deep-merged over the rendered ones last.
 	ExtraValues map[string]any
 }
@@ -142,6 +145,9 @@ func (s Settings) Validate() error {
 		if k == "" {
 			bad("default tag with an empty key")
 		}
+	}
+	if err := s.FeatureGates.Validate(s.Version); err != nil {
+		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
 }

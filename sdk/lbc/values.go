@@ -21,6 +21,7 @@ const IRSARoleAnnotation = "eks.amazonaws.com/role-arn"
 //     regional is chosen, or your ImageRepository) and image.tag (the
 //     controller version);
 //   - defaultTags when given;
+//   - controllerConfig.featureGates, the gates set in FeatureGates;
 //   - then ExtraValues, deep-merged last.
 //
 // It is pure: the same spec always gives the same values.
@@ -84,6 +85,7 @@ func Values(spec ValuesSpec) (map[string]any, error) {
 		}
 		out["defaultTags"] = tags
 	}
+	out = MergeValues(out, spec.FeatureGates.values())
 	return MergeValues(out, spec.ExtraValues), nil
 }
 
