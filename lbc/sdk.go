@@ -18,6 +18,24 @@ type (
 	ImageSource = sdk.ImageSource
 	// WebhookCertificate is the webhook server's certificate (Settings.WebhookTLS).
 	WebhookCertificate = sdk.WebhookCertificate
+	// GatewayAPISpec turns on the Gateway API (LBCReleaseArgs.GatewayAPI).
+	GatewayAPISpec = sdk.GatewayAPISpec
+	// GatewayClassSpec is one GatewayClass of the controller.
+	GatewayClassSpec = sdk.GatewayClassSpec
+	// FeatureGate is one of the controller's feature gates.
+	FeatureGate = sdk.FeatureGate
+	// FeatureGateSettings are feature gates set explicitly (Settings.FeatureGates).
+	FeatureGateSettings = sdk.FeatureGateSettings
+	// AdditionalPolicy is an optional IAM policy (ReleaseSpec.AdditionalPolicies).
+	AdditionalPolicy = sdk.AdditionalPolicy
+)
+
+// Optional policies and gateway controllers (see the SDK layer).
+const (
+	PolicyGlobalAccelerator     = sdk.PolicyGlobalAccelerator
+	PolicyCertificateManagement = sdk.PolicyCertificateManagement
+	ALBGateway                  = sdk.ALBGateway
+	NLBGateway                  = sdk.NLBGateway
 )
 
 // Target types and image sources (see the SDK layer for their meaning).
@@ -54,4 +72,6 @@ var (
 	ErrInstanceOnFargate = sdk.ErrInstanceOnFargate
 	// ErrUnknownVersion: a controller version outside the table without PolicyJSON and ChartVersion.
 	ErrUnknownVersion = sdk.ErrUnknownVersion
+	// ErrNoFargateProfile: on a Fargate-only cluster, no profile selects the controller's pods.
+	ErrNoFargateProfile = sdk.ErrNoFargateProfile
 )
