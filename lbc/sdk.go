@@ -22,6 +22,8 @@ type (
 	GatewayAPISpec = sdk.GatewayAPISpec
 	// GatewayClassSpec is one GatewayClass of the controller.
 	GatewayClassSpec = sdk.GatewayClassSpec
+	// GatewayControllerName is a GatewayClass's controller (ALBGateway, NLBGateway).
+	GatewayControllerName = sdk.GatewayControllerName
 	// FeatureGate is one of the controller's feature gates.
 	FeatureGate = sdk.FeatureGate
 	// FeatureGateSettings are feature gates set explicitly (Settings.FeatureGates).

@@ -46,6 +46,25 @@ type ClusterRef struct {
 	HasFargateProfiles bool `pulumi:"hasFargateProfiles,optional"`
 	// AuthenticationMode is CONFIG_MAP, API_AND_CONFIG_MAP or API.
 	AuthenticationMode string `pulumi:"authenticationMode,optional"`
+	// FargateProfiles are the selectors of the cluster's Fargate profiles.
+	FargateProfiles []ProfileSelectors `pulumi:"fargateProfiles,optional"`
+}
+
+// ProfileSelectors are a Fargate profile's name and pod selectors, as a
+// [ClusterRef] gives them (Go: [clusterref.FargateProfile]).
+type ProfileSelectors struct {
+	// Name is the profile's name.
+	Name string `pulumi:"name"`
+	// Selectors are the profile's pod selectors.
+	Selectors []Selector `pulumi:"selectors"`
+}
+
+// Annotate documents ProfileSelectors.
+func (s *ProfileSelectors) Annotate(a infer.Annotator) {
+	a.SetToken("eksfargate", "ProfileSelectors")
+	a.Describe(s, "A Fargate profile of a cluster, by name and pod selectors.")
+	a.Describe(&s.Name, "The profile's name.")
+	a.Describe(&s.Selectors, "The profile's pod selectors (namespace and labels; both may use * and ?).")
 }
 
 // Annotate documents ClusterRef for the schema (and so for every SDK).
@@ -74,6 +93,9 @@ func (c *ClusterRef) Annotate(a infer.Annotator) {
 	a.Describe(&c.HasFargateProfiles, "The cluster has Fargate profiles, whose pod-execution role must stay mapped in aws-auth.")
 	a.Describe(&c.AuthenticationMode, "CONFIG_MAP, API_AND_CONFIG_MAP or API; empty means API_AND_CONFIG_MAP. "+
 		"AwsAuthMapping picks its mode from it.")
+	a.Describe(&c.FargateProfiles, "The selectors of the cluster's Fargate profiles, when known (FargateCluster's "+
+		"clusterRef has them). On a Fargate-only cluster LBCRelease then checks, before registering anything, that one "+
+		"selects the controller's pods; without them the check is skipped.")
 }
 
 // ClusterRefInput is an input of a [ClusterRef]: a [ClusterRefArgs] or a
@@ -99,6 +121,8 @@ type ClusterRefArgs struct {
 	FargateOnly          pulumi.BoolInput   `pulumi:"fargateOnly"`
 	HasFargateProfiles   pulumi.BoolInput   `pulumi:"hasFargateProfiles"`
 	AuthenticationMode   pulumi.StringInput `pulumi:"authenticationMode"`
+	// FargateProfiles is plain: it is known when the cluster is declared.
+	FargateProfiles []ProfileSelectors `pulumi:"fargateProfiles"`
 }
 
 // ElementType implements pulumi.Input.
@@ -158,6 +182,8 @@ type clusterFacts struct {
 	// hasKubeconfig: the cluster gives a kubeconfig, or an endpoint and a
 	// CA, or is not known yet (a preview): a Kubernetes provider is made.
 	hasKubeconfig bool
+	// fargateProfiles are nil when not given or not known.
+	fargateProfiles []clusterref.FargateProfile
 }
 
 // plainFacts reads the plain fields of the raw input key (a ClusterRef).
@@ -180,8 +206,53 @@ func plainFacts(ctx *pulumi.Context, key string) clusterFacts {
 	set := func(k string) bool { x := m.Get(k); return x.IsComputed() || (x.IsString() && x.AsString() != "") }
 	return clusterFacts{
 		fargateOnly: b("fargateOnly"), hasFargateProfiles: b("hasFargateProfiles"), authenticationMode: s("authenticationMode"),
-		hasKubeconfig: set("kubeconfig") || (set("endpoint") && set("certificateAuthority")),
+		hasKubeconfig:   set("kubeconfig") || (set("endpoint") && set("certificateAuthority")),
+		fargateProfiles: plainProfiles(m.Get("fargateProfiles")),
 	}
+}
+
+// plainProfiles reads ClusterRef.fargateProfiles from a raw input: nil when
+// absent or not wholly known (a check that needs them is then skipped, as
+// for a clusterref.Cluster without them).
+func plainProfiles(v property.Value) []clusterref.FargateProfile {
+	if !v.IsArray() || v.HasComputed() {
+		return nil
+	}
+	str := func(m property.Map, k string) string {
+		if x := m.Get(k); x.IsString() {
+			return x.AsString()
+		}
+		return ""
+	}
+	profiles := []clusterref.FargateProfile{}
+	for _, pv := range v.AsArray().All {
+		if !pv.IsMap() {
+			continue
+		}
+		pm := pv.AsMap()
+		fp := clusterref.FargateProfile{Name: str(pm, "name")}
+		if sels := pm.Get("selectors"); sels.IsArray() {
+			for _, sv := range sels.AsArray().All {
+				if !sv.IsMap() {
+					continue
+				}
+				sel := clusterref.FargateSelector{Namespace: str(sv.AsMap(), "namespace")}
+				if labels := sv.AsMap().Get("labels"); labels.IsMap() {
+					for k, lv := range labels.AsMap().All {
+						if lv.IsString() {
+							if sel.Labels == nil {
+								sel.Labels = map[string]string{}
+							}
+							sel.Labels[k] = lv.AsString()
+						}
+					}
+				}
+				fp.Selectors = append(fp.Selectors, sel)
+			}
+		}
+		profiles = append(profiles, fp)
+	}
+	return profiles
 }
 
 // kubeconfigOf is the cluster's kubeconfig, or one rendered by kubeauth from
@@ -253,11 +324,17 @@ func clusterInputs(ctx *pulumi.Context, name string, in ClusterRefInput, provide
 		FargateOnly:         facts.fargateOnly,
 		HasFargateProfiles:  facts.hasFargateProfiles,
 		AuthenticationMode:  facts.authenticationMode,
+		FargateProfiles:     facts.fargateProfiles,
 	}
-	if override == nil && facts.hasKubeconfig {
-		kubeconfig := ref.ApplyT(kubeconfigOf).(pulumi.StringOutput)
-		if c.KubernetesProvider, err = newProvider(ctx, name, kubeconfig, opts); err != nil {
-			return nil, nil, err
+	if facts.hasKubeconfig {
+		// The cluster's kubeconfig: its Kubernetes provider's unless
+		// providerKubeconfig overrides it, and the one resource hooks use
+		// (lbc's teardown).
+		c.Kubeconfig = ref.ApplyT(kubeconfigOf).(pulumi.StringOutput)
+		if override == nil {
+			if c.KubernetesProvider, err = newProvider(ctx, name, c.Kubeconfig, opts); err != nil {
+				return nil, nil, err
+			}
 		}
 	}
 	return c, override, nil

@@ -19,6 +19,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
 	"github.com/pulumi/pulumi/sdk/v3/go/property"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"k8s.io/apimachinery/pkg/types"
 
 	"github.com/fargatekit/fargatekit/authmap"
 	"github.com/fargatekit/fargatekit/eksfargate"
@@ -185,6 +186,12 @@ func clusterInputs(mode string) map[string]any {
 	}
 }
 
+// withProfiles adds fargateProfiles to clusterInputs.
+func withProfiles(cluster map[string]any, profiles ...any) map[string]any {
+	cluster["fargateProfiles"] = profiles
+	return cluster
+}
+
 // goCluster is clusterInputs for a Go program: the provider makes the
 // Kubernetes provider <component>-k8s from the kubeconfig, so the Go
 // program makes the same one.
@@ -196,7 +203,7 @@ func goCluster(ctx *pulumi.Context, component, mode string) (clusterref.Cluster,
 	return clusterref.Cluster{
 		Name: pulumi.String(clusterName), Region: pulumi.String(region), VpcID: pulumi.String(vpcID),
 		OIDCProviderARN: pulumi.String(oidcARN), OIDCIssuerURL: pulumi.String(issuer),
-		PodExecutionRoleARN: pulumi.String(podRole), KubernetesProvider: k, FargateOnly: true, HasFargateProfiles: true,
+		PodExecutionRoleARN: pulumi.String(podRole), KubernetesProvider: k, FargateOnly: true, HasFargateProfiles: true, Kubeconfig: pulumi.String(kubeconfig),
 		AuthenticationMode: mode,
 	}, nil
 }
@@ -327,22 +334,38 @@ func TestIRSARoleConstruct(t *testing.T) {
 	}
 }
 
+// TestLBCReleaseConstruct compares the graphs with the Kubernetes provider
+// given as providerKubeconfig and a cluster without a kubeconfig: with one,
+// the Go component registers its teardown hook (BeforeDelete), and
+// pulumi-go-provider's integration server's fake monitor has no
+// RegisterResourceHook (the hook's kubeconfig reaching the Go args is
+// TestEveryGoInputIsReachable's; the hook is lbc's).
 func TestLBCReleaseConstruct(t *testing.T) {
+	cluster := clusterInputs("")
+	delete(cluster, "kubeconfig")
 	inputs := map[string]any{
-		"cluster": clusterInputs(""), "version": "v2.13.0", "replicas": 3, "pdbMaxUnavailable": 1,
+		"cluster": cluster, "providerKubeconfig": kubeconfig, "replicas": 3, "pdbMaxUnavailable": 1,
 		"defaultTags": map[string]any{"env": "test"}, "scopedPolicy": true, "timeoutSeconds": 900,
-		"extraValues": map[string]any{"podLabels": map[string]any{"team": "platform"}},
+		"extraValues":        map[string]any{"podLabels": map[string]any{"team": "platform"}},
+		"featureGates":       map[string]any{"ALBGatewayAPI": true, "EnableCertificateManagement": true},
+		"additionalPolicies": []any{"certificate-management"},
+		"gatewayApi": map[string]any{"classes": []any{map[string]any{"name": "alb-public", "controller": "gateway.k8s.aws/alb",
+			"loadBalancerConfiguration": map[string]any{"namespace": "games", "name": "web"}}}},
 	}
 	goGraph, err := viaGo(t, func(ctx *pulumi.Context) error {
 		c, err := goCluster(ctx, "lbc", "")
 		if err != nil {
 			return err
 		}
-		_, err = lbc.NewLBCRelease(ctx, "lbc", &lbc.LBCReleaseArgs{Cluster: c, ReleaseSpec: lbc.ReleaseSpec{
-			Settings: lbc.Settings{Version: "v2.13.0", Replicas: 3, PDBMaxUnavailable: 1, DefaultTags: map[string]string{"env": "test"},
-				ExtraValues: map[string]any{"podLabels": map[string]any{"team": "platform"}}},
-			ScopedPolicy: true, Timeout: 900 * time.Second,
-		}})
+		k := c.KubernetesProvider
+		c.KubernetesProvider, c.Kubeconfig = nil, nil
+		_, err = lbc.NewLBCRelease(ctx, "lbc", &lbc.LBCReleaseArgs{Cluster: c, KubernetesProvider: k, ReleaseSpec: lbc.ReleaseSpec{
+			Settings: lbc.Settings{Replicas: 3, PDBMaxUnavailable: 1, DefaultTags: map[string]string{"env": "test"},
+				ExtraValues:  map[string]any{"podLabels": map[string]any{"team": "platform"}},
+				FeatureGates: lbc.FeatureGateSettings{"ALBGatewayAPI": true, "EnableCertificateManagement": true}},
+			ScopedPolicy: true, Timeout: 900 * time.Second, AdditionalPolicies: []lbc.AdditionalPolicy{lbc.PolicyCertificateManagement},
+		}, GatewayAPI: &lbc.GatewayAPISpec{Classes: []lbc.GatewayClassSpec{{Name: "alb-public", Controller: lbc.ALBGateway,
+			LoadBalancerConfiguration: &types.NamespacedName{Namespace: "games", Name: "web"}}}}})
 		return err
 	})
 	if err != nil {
@@ -441,6 +464,17 @@ func TestRefusedSpecs(t *testing.T) {
 			return err
 		},
 		sentinel: lbc.ErrInstanceOnFargate,
+	}, {
+		name: "no Fargate profile for the controller", typ: lbc.TypeToken,
+		inputs: map[string]any{"cluster": withProfiles(clusterInputs(""), map[string]any{"name": "app",
+			"selectors": []any{map[string]any{"namespace": "shop"}}})},
+		goProgram: func(ctx *pulumi.Context) error {
+			c := clusterref.Cluster{FargateOnly: true, KubernetesProvider: &kubernetes.Provider{},
+				FargateProfiles: []clusterref.FargateProfile{{Name: "app", Selectors: []clusterref.FargateSelector{{Namespace: "shop"}}}}}
+			_, err := lbc.NewLBCRelease(ctx, "app", &lbc.LBCReleaseArgs{Cluster: c})
+			return err
+		},
+		sentinel: lbc.ErrNoFargateProfile,
 	}, {
 		name: "system:masters", typ: authmap.TypeToken,
 		inputs: map[string]any{"cluster": clusterInputs(eksfargate.AuthConfigMap), "roles": []any{map[string]any{

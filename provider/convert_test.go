@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	"github.com/pulumi/pulumi/sdk/v3/go/property"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
@@ -145,9 +146,19 @@ func TestEveryGoInputIsReachable(t *testing.T) {
 		facts := property.New(property.NewMap(map[string]property.Value{
 			"fargateOnly": property.New(true), "hasFargateProfiles": property.New(true),
 			"authenticationMode": property.New("x"), "kubeconfig": property.New("x"),
+			"fargateProfiles": property.New(property.NewArray([]property.Value{property.New(property.NewMap(map[string]property.Value{
+				"name": property.New("x"), "selectors": property.New(property.NewArray([]property.Value{property.New(property.NewMap(
+					map[string]property.Value{"namespace": property.New("x"), "labels": property.New(property.NewMap(
+						map[string]property.Value{"k": property.New("x")}))}))})),
+			}))})),
 		}))
 		ctx = ctx.WithValue(rawInputsKey{}, property.NewMap(map[string]property.Value{"cluster": facts}))
-		opt := pulumi.Composite()
+		// The component's dependsOn is what reaches IRSA's ServiceAccountDependsOn.
+		dep, err := kubernetes.NewProvider(ctx, "namespace-stand-in", &kubernetes.ProviderArgs{})
+		if err != nil {
+			return err
+		}
+		opt := pulumi.Composite(pulumi.DependsOn([]pulumi.Resource{dep}))
 
 		var fc FargateClusterArgs
 		fill(t, reflect.ValueOf(&fc).Elem())

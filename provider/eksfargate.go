@@ -5,6 +5,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/fargatekit/fargatekit/eksfargate"
+	"github.com/fargatekit/fargatekit/eksfargate/clusterref"
 )
 
 // FargateClusterArgs are the cross-language inputs of FargateCluster: Go's
@@ -524,6 +525,21 @@ func newFargateCluster(ctx *pulumi.Context, name string, args FargateClusterArgs
 		Kubeconfig:  pulumi.Unsecret(c.Kubeconfig).(pulumi.StringOutput),
 		FargateOnly: pulumi.Bool(ref.FargateOnly), HasFargateProfiles: pulumi.Bool(ref.HasFargateProfiles),
 		AuthenticationMode: pulumi.String(ref.AuthenticationMode),
+		FargateProfiles:    profileSelectors(ref.FargateProfiles),
 	}.ToClusterRefOutputWithContext(ctx.Context())
 	return out, nil
+}
+
+// profileSelectors converts the Go cluster view's Fargate profiles into
+// ClusterRef's.
+func profileSelectors(profiles []clusterref.FargateProfile) []ProfileSelectors {
+	var out []ProfileSelectors
+	for _, p := range profiles {
+		ps := ProfileSelectors{Name: p.Name, Selectors: []Selector{}}
+		for _, s := range p.Selectors {
+			ps.Selectors = append(ps.Selectors, Selector{Namespace: s.Namespace, Labels: s.Labels})
+		}
+		out = append(out, ps)
+	}
+	return out
 }

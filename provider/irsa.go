@@ -107,7 +107,8 @@ func (r *IRSARole) Annotate(a infer.Annotator) {
 	a.SetToken("irsa", "IRSARole")
 	a.Describe(r, "An IAM role for Kubernetes service accounts (IRSA): the role with its web-identity trust policy "+
 		"(sub and aud conditions, exact or wildcard), its managed and inline policies, and the ServiceAccounts "+
-		"annotated with its ARN. The Go component irsa.NewIRSARole serves every language.")
+		"annotated with its ARN. The Go component irsa.NewIRSARole serves every language. Its dependsOn also orders "+
+		"the ServiceAccounts (Go's ServiceAccountDependsOn): give it the namespace when the program creates it.")
 	a.Describe(&r.RoleArn, "The role's ARN.")
 	a.Describe(&r.RoleName, "The role's name.")
 	a.Describe(&r.TrustPolicy, "The rendered trust policy (canonical JSON).")
@@ -127,13 +128,20 @@ func goIRSAArgs(ctx *pulumi.Context, name string, a IRSARoleArgs, newProvider pr
 	if err != nil {
 		return nil, err
 	}
+	// The component's dependsOn (any language's resource option) also
+	// orders its ServiceAccounts: Go's ServiceAccountDependsOn, for a
+	// namespace the program creates.
+	ro, err := pulumi.NewResourceOptions(opts)
+	if err != nil {
+		return nil, err
+	}
 	out := &irsa.IRSARoleArgs{
 		Cluster: cluster, OIDCProviderARN: a.OIDCProviderArn, ServiceAccounts: goServiceAccounts(a.ServiceAccounts),
 		AllowCrossNamespaceWildcard: a.AllowCrossNamespaceWildcard, MaxTrustPolicySize: a.MaxTrustPolicySize,
 		RoleName: a.RoleName, Path: a.Path, Description: a.Description, MaxSessionDuration: a.MaxSessionDuration,
 		Tags: a.Tags, PermissionsBoundary: a.PermissionsBoundary, PolicyARNs: a.PolicyArns, InlinePolicies: a.InlinePolicies,
 		RoleOnly: a.RoleOnly, KubernetesProvider: override, RegionalSTSEndpoints: a.RegionalSTSEndpoints,
-		ServiceAccountLabels: a.ServiceAccountLabels,
+		ServiceAccountLabels: a.ServiceAccountLabels, ServiceAccountDependsOn: ro.DependsOn,
 	}
 	for _, p := range a.ExtraProviders {
 		out.ExtraProviders = append(out.ExtraProviders, irsa.ExtraProvider{OIDCProviderARN: p.OIDCProviderArn,

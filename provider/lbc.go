@@ -5,6 +5,7 @@ import (
 
 	"github.com/pulumi/pulumi-go-provider/infer"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"k8s.io/apimachinery/pkg/types"
 
 	"github.com/fargatekit/fargatekit/lbc"
 )
@@ -33,6 +34,11 @@ type LBCReleaseArgs struct {
 	PolicyJSON                   string              `pulumi:"policyJson,optional"`
 	ScopedPolicy                 bool                `pulumi:"scopedPolicy,optional"`
 	TimeoutSeconds               int                 `pulumi:"timeoutSeconds,optional"`
+	FeatureGates                 map[string]bool     `pulumi:"featureGates,optional"`
+	AdditionalPolicies           []string            `pulumi:"additionalPolicies,optional"`
+	SkipCRDs                     bool                `pulumi:"skipCrds,optional"`
+	GatewayAPI                   *GatewayAPI         `pulumi:"gatewayApi,optional"`
+	Kubeconfig                   pulumi.StringInput  `pulumi:"kubeconfig,optional" provider:"secret"`
 	ProviderKubeconfig           pulumi.StringInput  `pulumi:"providerKubeconfig,optional" provider:"secret"`
 }
 
@@ -67,6 +73,19 @@ func (a *LBCReleaseArgs) Annotate(an infer.Annotator) {
 	an.Describe(&a.PolicyJSON, "Your own IAM policy for the controller; required with a version outside the table.")
 	an.Describe(&a.ScopedPolicy, "Narrows the IAM policy to the cluster's region, account and VPC.")
 	an.Describe(&a.TimeoutSeconds, "How long the release may take to become ready, in seconds; 0 means fargatekit's default.")
+	an.Describe(&a.FeatureGates, "The controller's feature gates set explicitly (e.g. ALBGatewayAPI: true), rendered "+
+		"as controllerConfig.featureGates; a gate the chart does not document is refused. Gates that need an optional "+
+		"IAM policy (GlobalAcceleratorController, EnableCertificateManagement) add it.")
+	an.Describe(&a.AdditionalPolicies, "Optional IAM policies attached to the controller's role besides its own: "+
+		`"global-accelerator" (aws partition only) and "certificate-management" (the official documents of the pinned version).`)
+	an.Describe(&a.SkipCRDs, "Leaves the controller's CustomResourceDefinitions to someone else. By default they are "+
+		"children of the component, server-side applied before the release (so an upgrade brings new CRDs) and kept on delete.")
+	an.Describe(&a.GatewayAPI, "Installs the Gateway API for the controller: the Gateway API CRDs (unless skipCrds) "+
+		"before the release and the controller's GatewayClasses after it. Turn the matching feature gates on "+
+		"(ALBGatewayAPI, NLBGatewayAPI).")
+	an.Describe(&a.Kubeconfig, "The kubeconfig the destroy hook tears down with (every Ingress, LoadBalancer Service, "+
+		"TargetGroupBinding, Gateway and route the controller manages is deleted before the controller, with "+
+		"`pulumi destroy --run-program`); overrides the cluster's. Without either, no hook is registered.")
 	describeProviderKubeconfig(an, &a.ProviderKubeconfig, "installs the chart and its ServiceAccount")
 }
 
@@ -85,6 +104,73 @@ func (w *WebhookCertificate) Annotate(a infer.Annotator) {
 	a.Describe(&w.CACert, "The CA that signs cert (PEM); it becomes the webhooks' caBundle.")
 	a.Describe(&w.Cert, "The webhook server's certificate (PEM).")
 	a.Describe(&w.Key, "The webhook server's private key (PEM).")
+}
+
+// GatewayAPI is Go's lbc.GatewayAPISpec.
+type GatewayAPI struct {
+	Classes  []GatewayClass `pulumi:"classes,optional"`
+	SkipCRDs bool           `pulumi:"skipCrds,optional"`
+}
+
+// Annotate documents GatewayAPI.
+func (g *GatewayAPI) Annotate(a infer.Annotator) {
+	a.SetToken("lbc", "GatewayAPI")
+	a.Describe(g, "The Gateway API for the load balancer controller.")
+	a.Describe(&g.Classes, "The GatewayClasses to create; absent means fargatekit's defaults (one ALB and one NLB "+
+		"class), an empty list none.")
+	a.Describe(&g.SkipCRDs, "Leaves the Gateway API CRDs to someone else (another implementation, or another version "+
+		"than the embedded one).")
+}
+
+// GatewayClass is Go's lbc.GatewayClassSpec.
+type GatewayClass struct {
+	Name                      string          `pulumi:"name"`
+	Controller                string          `pulumi:"controller"`
+	LoadBalancerConfiguration *NamespacedName `pulumi:"loadBalancerConfiguration,optional"`
+}
+
+// Annotate documents GatewayClass.
+func (g *GatewayClass) Annotate(a infer.Annotator) {
+	a.SetToken("lbc", "GatewayClass")
+	a.Describe(g, "A GatewayClass of the controller (cluster-scoped).")
+	a.Describe(&g.Name, "The GatewayClass's name, a DNS subdomain; also the child's name.")
+	a.Describe(&g.Controller, "Its spec.controllerName: gateway.k8s.aws/alb or gateway.k8s.aws/nlb.")
+	a.Describe(&g.LoadBalancerConfiguration, "A LoadBalancerConfiguration applied to every Gateway of the class "+
+		"(spec.parametersRef).")
+}
+
+// NamespacedName names a namespaced Kubernetes object.
+type NamespacedName struct {
+	Namespace string `pulumi:"namespace,optional"`
+	Name      string `pulumi:"name"`
+}
+
+// Annotate documents NamespacedName.
+func (n *NamespacedName) Annotate(a infer.Annotator) {
+	a.SetToken("lbc", "NamespacedName")
+	a.Describe(n, "A namespaced Kubernetes object's namespace and name.")
+	a.Describe(&n.Namespace, "The object's namespace.")
+	a.Describe(&n.Name, "The object's name.")
+}
+
+// goGatewayAPI converts GatewayAPI into Go's; an absent classes list stays
+// nil (the defaults), an empty one empty (none).
+func goGatewayAPI(g *GatewayAPI) *lbc.GatewayAPISpec {
+	if g == nil {
+		return nil
+	}
+	out := &lbc.GatewayAPISpec{SkipCRDs: g.SkipCRDs}
+	if g.Classes != nil {
+		out.Classes = []lbc.GatewayClassSpec{}
+	}
+	for _, c := range g.Classes {
+		gc := lbc.GatewayClassSpec{Name: c.Name, Controller: lbc.GatewayControllerName(c.Controller)}
+		if n := c.LoadBalancerConfiguration; n != nil {
+			gc.LoadBalancerConfiguration = &types.NamespacedName{Namespace: n.Namespace, Name: n.Name}
+		}
+		out.Classes = append(out.Classes, gc)
+	}
+	return out
 }
 
 // LBCRelease is the cross-language LBCRelease.
@@ -131,15 +217,25 @@ func goLBCArgs(ctx *pulumi.Context, name string, a LBCReleaseArgs, newProvider p
 		DefaultTargetType: lbc.TargetType(a.DefaultTargetType), Image: lbc.ImageSource(a.Image),
 		ImageRepository: a.ImageRepository, ImageTag: a.ImageTag, DefaultTags: a.DefaultTags, ExtraValues: a.ExtraValues,
 	}
+	if a.FeatureGates != nil {
+		s.FeatureGates = lbc.FeatureGateSettings{}
+		for gate, on := range a.FeatureGates {
+			s.FeatureGates[lbc.FeatureGate(gate)] = on
+		}
+	}
 	if w := a.WebhookTLS; w != nil {
 		s.WebhookTLS = &lbc.WebhookCertificate{CACert: w.CACert, Cert: w.Cert, Key: w.Key}
 	}
+	var policies []lbc.AdditionalPolicy
+	for _, p := range a.AdditionalPolicies {
+		policies = append(policies, lbc.AdditionalPolicy(p))
+	}
 	return &lbc.LBCReleaseArgs{
-		Cluster: cluster, KubernetesProvider: override,
+		Cluster: cluster, KubernetesProvider: override, Kubeconfig: a.Kubeconfig, GatewayAPI: goGatewayAPI(a.GatewayAPI),
 		ReleaseSpec: lbc.ReleaseSpec{
 			Settings: s, Namespace: a.Namespace, ChartVersion: a.ChartVersion, ChartRepo: a.ChartRepo,
 			ChartPath: a.ChartPath, PolicyJSON: a.PolicyJSON, ScopedPolicy: a.ScopedPolicy,
-			Timeout: time.Duration(a.TimeoutSeconds) * time.Second,
+			Timeout: time.Duration(a.TimeoutSeconds) * time.Second, AdditionalPolicies: policies, SkipCRDs: a.SkipCRDs,
 		},
 	}, nil
 }
