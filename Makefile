@@ -4,10 +4,12 @@ GO ?= go
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.7.0
 PKGS := ./...
 
-.PHONY: build test test-short lint bench demo tools fuzz clean-servers layers
+.PHONY: build test test-short lint bench demo tools fuzz clean-servers layers provider
 
 build:
 	$(GO) build $(PKGS)
+	cd provider && $(GO) build ./...
+	cd provider/langcheck && $(GO) vet ./...
 
 ## tools: build the real test servers (kube-apiserver, etcd) once per machine.
 tools:
@@ -20,6 +22,21 @@ tools:
 test: tools layers
 	$(GO) vet -race $(PKGS)
 	bash integration/kube/with.sh $(GO) test -race -count=1 -timeout 25m $(PKGS)
+	$(MAKE) provider
+
+## provider: the Pulumi package for every language (the nested module
+## provider/: its own go.mod, so the library never requires
+## pulumi-go-provider or pulumi/pkg/v3). Its tests run the components
+## through the plugin under mocks, check the schema golden, generate the
+## SDKs, type-check the TypeScript SDK and example with tsc (npm fetches the
+## compiler once; the test skips without npm). provider/langcheck, a module
+## of its own (pulumi-yaml, pulumi-java and the C# generator need an older
+## pkg/v3 than pulumi-go-provider), type-checks the YAML example with
+## pulumi-yaml and generates the .NET and Java SDKs. No API server needed.
+provider:
+	cd provider && $(GO) vet -race ./...
+	cd provider && $(GO) test -race -count=1 -timeout 20m ./...
+	cd provider/langcheck && $(GO) vet -race ./... && $(GO) test -race -count=1 ./...
 
 ## layers: the SDK layer (sdk/...), its tests included, and the fargatekit CLI
 ## link no Pulumi package (cmd/fargatekit-plan is the one command that does).
@@ -34,6 +51,8 @@ layers:
 ## test-short: unit and mock tests only, no servers.
 test-short:
 	$(GO) test -race -short -count=1 $(PKGS)
+	cd provider && $(GO) test -race -short -count=1 ./...
+	cd provider/langcheck && $(GO) test -race -short -count=1 ./...
 
 lint:
 	$(GO) vet $(PKGS)

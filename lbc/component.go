@@ -180,6 +180,13 @@ func (a *LBCReleaseArgs) resolve() (resolved, error) {
 	return r, nil
 }
 
+// Validate reports every problem of the args at once, as NewLBCRelease
+// would before registering anything.
+func (a *LBCReleaseArgs) Validate() error {
+	_, err := a.resolve()
+	return err
+}
+
 // checkFargate refuses, before anything is registered, a controller that no
 // Fargate profile of a Fargate-only cluster would run (sdk.CheckFargateProfiles),
 // when the cluster's profiles are known.

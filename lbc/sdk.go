@@ -16,10 +16,14 @@ type (
 	TargetType = sdk.TargetType
 	// ImageSource says where the controller image comes from.
 	ImageSource = sdk.ImageSource
+	// WebhookCertificate is the webhook server's certificate (Settings.WebhookTLS).
+	WebhookCertificate = sdk.WebhookCertificate
 	// GatewayAPISpec turns on the Gateway API (LBCReleaseArgs.GatewayAPI).
 	GatewayAPISpec = sdk.GatewayAPISpec
 	// GatewayClassSpec is one GatewayClass of the controller.
 	GatewayClassSpec = sdk.GatewayClassSpec
+	// GatewayControllerName is a GatewayClass's controller (ALBGateway, NLBGateway).
+	GatewayControllerName = sdk.GatewayControllerName
 	// FeatureGate is one of the controller's feature gates.
 	FeatureGate = sdk.FeatureGate
 	// FeatureGateSettings are feature gates set explicitly (Settings.FeatureGates).

@@ -97,15 +97,21 @@ func WithOutputs(typeToken string, f OutputsFunc) Option {
 // WithCall answers one invoke token, replacing the default answer.
 func WithCall(token string, f CallFunc) Option { return func(s *settings) { s.calls[token] = f } }
 
-// Run runs program under the recording mocks and returns what it registered.
-// The graph is returned even when the program fails, so that tests can assert
-// that a refused spec registered nothing.
-func Run(program pulumi.RunFunc, opts ...Option) (*Graph, error) {
+// newSettings applies opts to the defaults.
+func newSettings(opts []Option) *settings {
 	s := &settings{project: "fargatekit", stack: "test", region: "us-west-2", account: "123456789012",
 		config: map[string]string{}, outputs: map[string]OutputsFunc{}, calls: map[string]CallFunc{}}
 	for _, o := range opts {
 		o(s)
 	}
+	return s
+}
+
+// Run runs program under the recording mocks and returns what it registered.
+// The graph is returned even when the program fails, so that tests can assert
+// that a refused spec registered nothing.
+func Run(program pulumi.RunFunc, opts ...Option) (*Graph, error) {
+	s := newSettings(opts)
 	if _, ok := s.config["aws:region"]; !ok {
 		s.config["aws:region"] = s.region
 	}
@@ -115,6 +121,31 @@ func Run(program pulumi.RunFunc, opts ...Option) (*Graph, error) {
 	})
 	return newGraph(m.snapshot()), err
 }
+
+// Monitor is Run's recording mock monitor on its own, for harnesses that
+// host the Pulumi program themselves: a component provider's Construct under
+// pulumi-go-provider's integration server (integration.WithMocks) records
+// into it what Run would record for the same program in Go.
+type Monitor struct{ m *monitor }
+
+// NewMonitor returns a recording mock monitor configured as Run's (region,
+// account, stack, outputs, invokes; WithConfig does not apply: the host
+// passes the configuration).
+func NewMonitor(opts ...Option) *Monitor {
+	s := newSettings(opts)
+	return &Monitor{m: &monitor{s: s}}
+}
+
+// Call answers invokes (pulumi.MockResourceMonitor).
+func (m *Monitor) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) { return m.m.Call(args) }
+
+// NewResource records a registration (pulumi.MockResourceMonitor).
+func (m *Monitor) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
+	return m.m.NewResource(args)
+}
+
+// Graph returns what was registered so far.
+func (m *Monitor) Graph() *Graph { return newGraph(m.m.snapshot()) }
 
 type monitor struct {
 	s   *settings

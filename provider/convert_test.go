@@ -1,0 +1,215 @@
+package provider
+
+import (
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
+	"github.com/pulumi/pulumi/sdk/v3/go/property"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/fargatekit/fargatekit/eksfargate/clusterref"
+	"github.com/fargatekit/fargatekit/internal/mockstack"
+)
+
+// notCrossLanguage are the Go Args fields no cross-language input reaches,
+// and why. Every other field must be reached (TestEveryGoInputIsReachable).
+var notCrossLanguage = map[string]string{
+	// NewLBCRelease refuses it: the component makes the controller's role.
+	"LBCReleaseArgs.ReleaseSpec.Settings.ServiceAccountRoleARN": "refused by lbc.NewLBCRelease",
+	// Dependencies on resources of another component cannot cross a
+	// language boundary; a FargateCluster's clusterRef resolves only once
+	// the cluster's Construct (CoreDNS included) has finished.
+	"IRSARoleArgs.Cluster.Ready":       "ordering through clusterRef's resolution",
+	"LBCReleaseArgs.Cluster.Ready":     "ordering through clusterRef's resolution",
+	"AwsAuthMappingArgs.Cluster.Ready": "ordering through clusterRef's resolution",
+}
+
+var (
+	stringInput      = reflect.TypeFor[pulumi.StringInput]()
+	stringArrayInput = reflect.TypeFor[pulumi.StringArrayInput]()
+	clusterRefInput  = reflect.TypeFor[ClusterRefInput]()
+)
+
+// fill sets every field of a cross-language args value, recursively: "x",
+// 1, true, one element per list and map, inputs of known values.
+func fill(t *testing.T, v reflect.Value) {
+	t.Helper()
+	switch {
+	case v.Type() == stringInput:
+		v.Set(reflect.ValueOf(pulumi.String("x")))
+		return
+	case v.Type() == stringArrayInput:
+		v.Set(reflect.ValueOf(pulumi.StringArray{pulumi.String("x")}))
+		return
+	case v.Type() == clusterRefInput:
+		var c ClusterRefArgs
+		fill(t, reflect.ValueOf(&c).Elem())
+		v.Set(reflect.ValueOf(c))
+		return
+	}
+	switch v.Kind() {
+	case reflect.String:
+		v.SetString("x")
+	case reflect.Bool:
+		v.SetBool(true)
+	case reflect.Int:
+		v.SetInt(1)
+	case reflect.Pointer:
+		v.Set(reflect.New(v.Type().Elem()))
+		fill(t, v.Elem())
+	case reflect.Slice:
+		v.Set(reflect.MakeSlice(v.Type(), 1, 1))
+		fill(t, v.Index(0))
+	case reflect.Map:
+		v.Set(reflect.MakeMap(v.Type()))
+		e := reflect.New(v.Type().Elem()).Elem()
+		if e.Kind() == reflect.Interface && e.NumMethod() == 0 {
+			e.Set(reflect.ValueOf("x"))
+		} else {
+			fill(t, e)
+		}
+		v.SetMapIndex(reflect.ValueOf("k"), e)
+	case reflect.Struct:
+		for i := range v.NumField() {
+			if v.Type().Field(i).IsExported() {
+				fill(t, v.Field(i))
+			}
+		}
+	case reflect.Interface:
+		if v.Type() == reflect.TypeFor[pulumi.BoolInput]() {
+			v.Set(reflect.ValueOf(pulumi.Bool(true)))
+			return
+		}
+		t.Fatalf("fill: no value for %s", v.Type())
+	default:
+		t.Fatalf("fill: no value for %s", v.Type())
+	}
+}
+
+// unset lists the exported fields of a Go Args value left zero (nil, "",
+// 0, false, empty), by path, descending into structs, pointers, the first
+// element of lists and maps, and a clusterref.Cluster.
+func unset(path string, v reflect.Value) []string {
+	switch v.Kind() {
+	case reflect.Interface:
+		if v.IsNil() {
+			return []string{path}
+		}
+		if c, ok := v.Interface().(clusterref.Cluster); ok {
+			return unset(path, reflect.ValueOf(c))
+		}
+		return nil
+	case reflect.Pointer:
+		if v.IsNil() {
+			return []string{path}
+		}
+		if v.Elem().Kind() == reflect.Struct && strings.HasPrefix(v.Elem().Type().PkgPath(), "github.com/fargatekit/") {
+			return unset(path, v.Elem())
+		}
+		return nil
+	case reflect.Struct:
+		var out []string
+		for i := range v.NumField() {
+			f := v.Type().Field(i)
+			if !f.IsExported() {
+				continue
+			}
+			out = append(out, unset(path+"."+f.Name, v.Field(i))...)
+		}
+		return out
+	case reflect.Slice, reflect.Map:
+		if v.Len() == 0 {
+			return []string{path}
+		}
+		if v.Kind() == reflect.Slice {
+			return unset(path+"[0]", v.Index(0))
+		}
+		it := v.MapRange()
+		it.Next()
+		return unset(path+"[k]", it.Value())
+	}
+	if v.IsZero() {
+		return []string{path}
+	}
+	return nil
+}
+
+// TestEveryGoInputIsReachable converts fully set cross-language args and
+// checks that every field of the Go Args they become is set: a field added
+// to a Go Args (or to the SDK spec it embeds) without a cross-language
+// counterpart fails here, naming it.
+func TestEveryGoInputIsReachable(t *testing.T) {
+	_, err := mockstack.Run(func(ctx *pulumi.Context) error {
+		facts := property.New(property.NewMap(map[string]property.Value{
+			"fargateOnly": property.New(true), "hasFargateProfiles": property.New(true),
+			"authenticationMode": property.New("x"), "kubeconfig": property.New("x"),
+			"fargateProfiles": property.New(property.NewArray([]property.Value{property.New(property.NewMap(map[string]property.Value{
+				"name": property.New("x"), "selectors": property.New(property.NewArray([]property.Value{property.New(property.NewMap(
+					map[string]property.Value{"namespace": property.New("x"), "labels": property.New(property.NewMap(
+						map[string]property.Value{"k": property.New("x")}))}))})),
+			}))})),
+		}))
+		ctx = ctx.WithValue(rawInputsKey{}, property.NewMap(map[string]property.Value{"cluster": facts}))
+		// The component's dependsOn is what reaches IRSA's ServiceAccountDependsOn.
+		dep, err := kubernetes.NewProvider(ctx, "namespace-stand-in", &kubernetes.ProviderArgs{})
+		if err != nil {
+			return err
+		}
+		opt := pulumi.Composite(pulumi.DependsOn([]pulumi.Resource{dep}))
+
+		var fc FargateClusterArgs
+		fill(t, reflect.ValueOf(&fc).Elem())
+		check(t, "FargateClusterArgs", goClusterArgs(fc))
+
+		// With providerKubeconfig the Go KubernetesProvider is set and the
+		// cluster's is not made (the override wins, as in Go); without it,
+		// the cluster's is.
+		for _, override := range []bool{true, false} {
+			var ir IRSARoleArgs
+			fill(t, reflect.ValueOf(&ir).Elem())
+			var lb LBCReleaseArgs
+			fill(t, reflect.ValueOf(&lb).Elem())
+			var am AwsAuthMappingArgs
+			fill(t, reflect.ValueOf(&am).Elem())
+			skip := func(name string) string {
+				if override {
+					return name + ".Cluster.KubernetesProvider"
+				}
+				ir.ProviderKubeconfig, lb.ProviderKubeconfig, am.ProviderKubeconfig = nil, nil, nil
+				return name + ".KubernetesProvider"
+			}
+			skipIR, skipLB, skipAM := skip("IRSARoleArgs"), skip("LBCReleaseArgs"), skip("AwsAuthMappingArgs")
+			goIR, err := goIRSAArgs(ctx, "x", ir, placeholderProvider, opt)
+			if err != nil {
+				return err
+			}
+			check(t, "IRSARoleArgs", goIR, skipIR)
+			goLB, err := goLBCArgs(ctx, "x", lb, placeholderProvider, opt)
+			if err != nil {
+				return err
+			}
+			check(t, "LBCReleaseArgs", goLB, skipLB)
+			goAM, err := goAuthArgs(ctx, "x", am, placeholderProvider, opt)
+			if err != nil {
+				return err
+			}
+			check(t, "AwsAuthMappingArgs", goAM, skipAM)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func check(t *testing.T, name string, goArgs any, expected ...string) {
+	t.Helper()
+	for _, path := range unset(name, reflect.ValueOf(goArgs)) {
+		if _, ok := notCrossLanguage[path]; !ok && !slices.Contains(expected, path) {
+			t.Errorf("%s: no cross-language input reaches it (add one, or list it in notCrossLanguage with the reason)", path)
+		}
+	}
+}
