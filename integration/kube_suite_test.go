@@ -53,6 +53,7 @@ const eksAwsAuth = `- groups:
 // One namespace stands in for kube-system.
 func TestKubeScenario(t *testing.T) {
 	cs, cfg := kubetest.Clientset(t)
+	kubetest.Lock(t, cfg, kubetest.LockLBC) // it tears down a controller's Ingress in one namespace
 	ns := kubetest.Namespace(t, cfg)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()

@@ -4,7 +4,6 @@ import (
 	"context"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
@@ -74,6 +73,7 @@ func TestLBCCommands(t *testing.T) {
 
 func TestLBCTeardownCommandRealServer(t *testing.T) {
 	cfg := kubetest.Config(t)
+	kubetest.Lock(t, cfg, kubetest.LockLBC) // a real chart's webhooks would refuse the LoadBalancer Services
 	ns := kubetest.Namespace(t, cfg)
 	kubeconfig := kubetest.KubeconfigFile(t, cfg)
 	cs, err := kubernetes.NewForConfig(cfg)
@@ -89,21 +89,8 @@ func TestLBCTeardownCommandRealServer(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	// Other packages' tests share the API server, and some hold objects the
-	// controller manages for a few seconds (a stuck Ingress, for one): a
-	// namespace-scoped teardown rightly refuses to uninstall meanwhile, so
-	// try again until they are gone.
-	var (
-		code      int
-		out, errs string
-	)
-	for deadline := time.Now().Add(2 * time.Minute); ; time.Sleep(2 * time.Second) {
-		code, out, errs = runCLI(t, nil, "lbc", "teardown", "--kubeconfig", kubeconfig, "--namespace", ns,
-			"--release-namespace", ns, "--timeout", "1m")
-		if code == 0 || !strings.Contains(errs, "still manages objects") || strings.Contains(errs, " "+ns+"/") || time.Now().After(deadline) {
-			break
-		}
-	}
+	code, out, errs := runCLI(t, nil, "lbc", "teardown", "--kubeconfig", kubeconfig, "--namespace", ns,
+		"--release-namespace", ns, "--timeout", "1m")
 	if code != 0 || !strings.Contains(out, "teardown complete") || !strings.Contains(errs, "release not installed") {
 		t.Fatalf("teardown: %d %q %q", code, out, errs)
 	}

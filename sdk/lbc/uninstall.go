@@ -153,7 +153,8 @@ func uninstallRank(kind string) int {
 }
 
 // ManifestObjects decodes a release manifest (a YAML stream) into its
-// objects, empty documents skipped, sorted for uninstalling: webhook
+// objects, empty documents skipped and lists flattened into their items,
+// sorted for uninstalling: webhook
 // configurations first, then Helm's uninstall order by kind, then by kind
 // and name.
 func ManifestObjects(manifest string) ([]*unstructured.Unstructured, error) {
@@ -169,11 +170,11 @@ func ManifestObjects(manifest string) ([]*unstructured.Unstructured, error) {
 		if len(obj) == 0 {
 			continue
 		}
-		u := &unstructured.Unstructured{Object: obj}
-		if u.GetKind() == "" || u.GetName() == "" {
-			return nil, fmt.Errorf("%w: manifest: an object without kind or name", ErrUninstall)
+		flat, err := flattenList(&unstructured.Unstructured{Object: obj})
+		if err != nil {
+			return nil, err
 		}
-		out = append(out, u)
+		out = append(out, flat...)
 	}
 	slices.SortStableFunc(out, func(a, b *unstructured.Unstructured) int {
 		if d := uninstallRank(a.GetKind()) - uninstallRank(b.GetKind()); d != 0 {
@@ -185,6 +186,33 @@ func ManifestObjects(manifest string) ([]*unstructured.Unstructured, error) {
 		return strings.Compare(a.GetName(), b.GetName())
 	})
 	return out, nil
+}
+
+// flattenList returns an object, or the items of a list (kind List or
+// <Kind>List with items, as a chart may render: the controller's charts wrap
+// their IngressClass and IngressClassParams in a v1 List), recursively, as
+// Helm's resource builder flattens them.
+func flattenList(u *unstructured.Unstructured) ([]*unstructured.Unstructured, error) {
+	items, isList := u.Object["items"].([]any)
+	if strings.HasSuffix(u.GetKind(), "List") && (isList || u.Object["items"] == nil) {
+		var out []*unstructured.Unstructured
+		for _, it := range items {
+			m, ok := it.(map[string]any)
+			if !ok {
+				return nil, fmt.Errorf("%w: manifest: a %s item is not an object", ErrUninstall, u.GetKind())
+			}
+			flat, err := flattenList(&unstructured.Unstructured{Object: m})
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, flat...)
+		}
+		return out, nil
+	}
+	if u.GetKind() == "" || u.GetName() == "" {
+		return nil, fmt.Errorf("%w: manifest: an object without kind or name", ErrUninstall)
+	}
+	return []*unstructured.Unstructured{u}, nil
 }
 
 // deletedObject is one object Uninstall deleted, to wait for.

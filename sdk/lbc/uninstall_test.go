@@ -93,9 +93,18 @@ apiVersion: admissionregistration.k8s.io/v1
 kind: MutatingWebhookConfiguration
 metadata: {name: mw}
 ---
-apiVersion: networking.k8s.io/v1
-kind: IngressClass
-metadata: {name: alb}
+apiVersion: v1
+kind: List
+items:
+- apiVersion: networking.k8s.io/v1
+  kind: IngressClass
+  metadata: {name: alb}
+- apiVersion: v1
+  kind: ConfigMapList
+  items:
+  - apiVersion: v1
+    kind: ConfigMap
+    metadata: {name: nested}
 `
 	objs, err := ManifestObjects(manifest)
 	if err != nil {
@@ -106,11 +115,16 @@ metadata: {name: alb}
 		got = append(got, o.GetKind()+"/"+o.GetName())
 	}
 	want := []string{"MutatingWebhookConfiguration/mw", "ValidatingWebhookConfiguration/vw", "IngressClass/alb", "Service/webhook",
-		"Deployment/ctl", "ServiceAccount/sa", "IngressClassParams/alb"}
+		"Deployment/ctl", "ConfigMap/nested", "ServiceAccount/sa", "IngressClassParams/alb"}
 	if !slices.Equal(got, want) {
 		t.Errorf("order %v\nwant %v", got, want)
 	}
-	if _, err := ManifestObjects("apiVersion: v1\nkind: ConfigMap\nmetadata: {}\n"); !errors.Is(err, ErrUninstall) {
-		t.Errorf("nameless object: %v", err)
+	for name, m := range map[string]string{
+		"nameless object": "apiVersion: v1\nkind: ConfigMap\nmetadata: {}\n",
+		"scalar list item": "apiVersion: v1\nkind: List\nitems: [3]\n",
+	} {
+		if _, err := ManifestObjects(m); !errors.Is(err, ErrUninstall) {
+			t.Errorf("%s: %v", name, err)
+		}
 	}
 }

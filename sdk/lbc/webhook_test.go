@@ -16,7 +16,7 @@ func TestWebhookCertificate(t *testing.T) {
 		t.Fatal(err)
 	}
 	leaf, _ := c.Leaf()
-	for _, n := range []string{"aws-load-balancer-webhook-service.lbc", "aws-load-balancer-webhook-service.svc", "aws-load-balancer-webhook-service.svc.cluster.local"} {
+	for _, n := range []string{"aws-load-balancer-webhook-service.lbc", "aws-load-balancer-webhook-service.lbc.svc", "aws-load-balancer-webhook-service.lbc.svc.cluster.local"} {
 		if err := leaf.VerifyHostname(n); err != nil {
 			t.Error(err)
 		}

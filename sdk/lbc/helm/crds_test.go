@@ -86,6 +86,7 @@ func assertServerCRDs(t *testing.T, ctx context.Context, cfg *rest.Config, label
 func TestCRDUpgrade(t *testing.T) {
 	lbcref.Require(t)
 	_, cfg := kubetest.Clientset(t)
+	kubetest.Lock(t, cfg, kubetest.LockLBC)
 	ns := kubetest.Namespace(t, cfg)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()

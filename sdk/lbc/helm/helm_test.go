@@ -277,7 +277,7 @@ func TestHelmFromRepository(t *testing.T) {
 	}
 	_, err = Upgrade(ctx, cfg, Options{ReleaseName: "fromrepo", Namespace: ns, CacheDir: cache,
 		Chart: lbc.ChartSource{RepoURL: srv.URL, Name: "greeter", Version: "9.9.9"}})
-	if !errors.Is(err, ErrHelm) || !strings.Contains(err.Error(), "9.9.9") {
+	if !errors.Is(err, lbc.ErrChart) || !strings.Contains(err.Error(), "9.9.9") {
 		t.Errorf("missing version: %v", err)
 	}
 }

@@ -146,6 +146,7 @@ func TestRealChartsTemplate(t *testing.T) {
 func TestRealChartsInstall(t *testing.T) {
 	lbcref.Require(t)
 	cs, cfg := kubetest.Clientset(t)
+	kubetest.Lock(t, cfg, kubetest.LockLBC)
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
 	defer cancel()
 	deleteControllerCRDs(t, ctx, cfg) // the oldest row cannot replace newer stored versions

@@ -83,6 +83,7 @@ type fixture struct {
 
 func newFixture(t *testing.T) fixture {
 	cs, cfg := kubetest.Clientset(t)
+	kubetest.Lock(t, cfg, kubetest.LockLBC)
 	ensureTGBCRD(t, cfg)
 	return fixture{cs: cs, dyn: dynamic.NewForConfigOrDie(cfg), cfg: cfg, ns: kubetest.Namespace(t, cfg)}
 }
@@ -414,7 +415,7 @@ func TestTeardownAllNamespaces(t *testing.T) {
 	})
 	f.create(t, lbc.GatewayResource, other, map[string]any{"apiVersion": "gateway.networking.k8s.io/v1", "kind": "Gateway",
 		"metadata": map[string]any{"name": "gw", "finalizers": []any{lbc.GatewayFinalizerPrefix + "alb"}},
-		"spec": map[string]any{"gatewayClassName": class, // valid under the real lbc.Gateway API CRDs too
+		"spec": map[string]any{"gatewayClassName": class, // valid under the real Gateway API CRDs too
 			"listeners": []any{map[string]any{"name": "http", "protocol": "HTTP", "port": int64(80)}}}})
 	f.create(t, lbc.ManagedResources()["HTTPRoute"], other, map[string]any{"apiVersion": "gateway.networking.k8s.io/v1", "kind": "HTTPRoute",
 		"metadata": map[string]any{"name": "route"}, "spec": map[string]any{"parentRefs": []any{map[string]any{"name": "gw"}}}})
@@ -435,7 +436,7 @@ func TestTeardownAllNamespaces(t *testing.T) {
 		}
 	}
 	if strings.Contains(err.Error(), "elsewhere") {
-		t.Errorf("a route of another controller's lbc.Gateway is listed: %v", err)
+		t.Errorf("a route of another controller's Gateway is listed: %v", err)
 	}
 	if _, err := Status(f.cfg, "controller", f.ns); err != nil {
 		t.Fatalf("controller uninstalled while objects remain: %v", err)

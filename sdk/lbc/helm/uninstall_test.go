@@ -27,6 +27,7 @@ import (
 func TestUninstallRealChartWithoutHelm(t *testing.T) {
 	lbcref.Require(t)
 	cs, cfg := kubetest.Clientset(t)
+	kubetest.Lock(t, cfg, kubetest.LockLBC)
 	ns := kubetest.Namespace(t, cfg)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()

@@ -21,6 +21,7 @@ import (
 func TestWebhookTLSStableAcrossUpgrades(t *testing.T) {
 	lbcref.Require(t)
 	cs, cfg := kubetest.Clientset(t)
+	kubetest.Lock(t, cfg, kubetest.LockLBC)
 	ns := kubetest.Namespace(t, cfg)
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
 	defer cancel()
