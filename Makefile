@@ -39,7 +39,9 @@ provider:
 	cd provider/langcheck && $(GO) vet -race ./... && $(GO) test -race -count=1 ./...
 
 ## layers: the SDK layer (sdk/...), its tests included, and the fargatekit CLI
-## link no Pulumi package (cmd/fargatekit-plan is the one command that does).
+## link no Pulumi package (cmd/fargatekit-plan is the one command that does);
+## the CLI and the SDK packages but sdk/lbc/helm link no Helm nor text/template
+## (text/template keeps every exported method of every linked type alive).
 layers:
 	@bad=$$($(GO) list -deps -test ./sdk/... | grep '^github.com/pulumi/' || true); \
 	if [ -n "$$bad" ]; then echo "layers: sdk/... links Pulumi packages:"; echo "$$bad"; exit 1; fi; \
@@ -47,6 +49,9 @@ layers:
 	@bad=$$($(GO) list -deps ./cmd/fargatekit | grep '^github.com/pulumi/' || true); \
 	if [ -n "$$bad" ]; then echo "layers: cmd/fargatekit links Pulumi packages:"; echo "$$bad"; exit 1; fi; \
 	echo "layers: cmd/fargatekit links no github.com/pulumi/ package"
+	@bad=$$($(GO) list -deps ./cmd/fargatekit ./sdk/lbc ./sdk/eksfargate ./sdk/irsa ./sdk/authmap ./sdk/kubeauth | grep -E '^(helm\.sh/|text/template$$)' | sort -u || true); \
+	if [ -n "$$bad" ]; then echo "layers: cmd/fargatekit or an sdk package outside sdk/lbc/helm links Helm or text/template:"; echo "$$bad"; exit 1; fi; \
+	echo "layers: cmd/fargatekit and sdk/* (but sdk/lbc/helm) link no Helm and no text/template"
 
 ## test-short: unit and mock tests only, no servers.
 test-short:

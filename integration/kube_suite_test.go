@@ -22,6 +22,7 @@ import (
 	"github.com/fargatekit/fargatekit/sdk/authmap"
 	"github.com/fargatekit/fargatekit/sdk/irsa"
 	"github.com/fargatekit/fargatekit/sdk/lbc"
+	lbchelm "github.com/fargatekit/fargatekit/sdk/lbc/helm"
 )
 
 // The values a real cluster would give; the API server is local.
@@ -52,6 +53,7 @@ const eksAwsAuth = `- groups:
 // One namespace stands in for kube-system.
 func TestKubeScenario(t *testing.T) {
 	cs, cfg := kubetest.Clientset(t)
+	kubetest.Lock(t, cfg, kubetest.LockLBC) // it tears down a controller's Ingress in one namespace
 	ns := kubetest.Namespace(t, cfg)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
@@ -194,7 +196,7 @@ func TestKubeScenario(t *testing.T) {
 	}
 	release := "lbc-scenario"
 	t.Run("controller installed with the Helm SDK from lbc's values", func(t *testing.T) {
-		rel, err := lbc.Install(ctx, cfg, lbc.HelmOptions{ReleaseName: release, Namespace: ns,
+		rel, err := lbchelm.Install(ctx, cfg, lbchelm.Options{ReleaseName: release, Namespace: ns,
 			Chart: lbc.ChartSource{Path: standInChart(t)}, Values: values, Timeout: time.Minute})
 		if err != nil {
 			t.Fatal(err)
@@ -272,7 +274,7 @@ func TestKubeScenario(t *testing.T) {
 				cur, err := cs.NetworkingV1().Ingresses(ns2).Get(ctx, ing.Name, metav1.GetOptions{})
 				if err == nil && cur.DeletionTimestamp != nil {
 					time.Sleep(500 * time.Millisecond) // deleting a load balancer takes a while
-					_, statusErr := lbc.Status(cfg, release, ns)
+					_, statusErr := lbchelm.Status(cfg, release, ns)
 					_, err := cs.NetworkingV1().Ingresses(ns2).Patch(ctx, ing.Name, types.MergePatchType,
 						[]byte(`{"metadata":{"finalizers":null}}`), metav1.PatchOptions{})
 					clearedWhileInstalled <- statusErr == nil && err == nil
@@ -296,7 +298,7 @@ func TestKubeScenario(t *testing.T) {
 		if _, err := cs.NetworkingV1().Ingresses(ns2).Get(ctx, ing.Name, metav1.GetOptions{}); !apierrors.IsNotFound(err) {
 			t.Errorf("Ingress still there after teardown: %v", err)
 		}
-		if _, err := lbc.Status(cfg, release, ns); err == nil {
+		if _, err := lbchelm.Status(cfg, release, ns); err == nil {
 			t.Error("controller release still installed after teardown")
 		}
 	})

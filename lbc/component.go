@@ -1,6 +1,7 @@
 package lbc
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"slices"
@@ -129,7 +130,7 @@ type resolved struct {
 
 // resolve validates the args and fills in their defaults, reporting every
 // problem at once.
-func (a *LBCReleaseArgs) resolve() (resolved, error) {
+func (a *LBCReleaseArgs) resolve(ctx context.Context) (resolved, error) {
 	if a == nil {
 		return resolved{}, fmt.Errorf("%w: nil LBCReleaseArgs", ErrInvalidSpec)
 	}
@@ -169,7 +170,7 @@ func (a *LBCReleaseArgs) resolve() (resolved, error) {
 	if !r.SkipCRDs {
 		load := a.loadCRDs
 		if load == nil {
-			load = func(src sdk.ChartSource) ([]sdk.CRD, error) { return sdk.SourceCRDs(src, "") }
+			load = func(src sdk.ChartSource) ([]sdk.CRD, error) { return sdk.SourceCRDs(ctx, src, "") }
 		}
 		crds, err := load(r.ChartSource())
 		if err != nil {
@@ -225,7 +226,7 @@ func (a *LBCReleaseArgs) checkFargate(r resolved) error {
 // checks that a profile selects the controller's pods (wrapping
 // [ErrNoFargateProfile] otherwise). A refused spec registers nothing.
 func NewLBCRelease(ctx *pulumi.Context, name string, args *LBCReleaseArgs, opts ...pulumi.ResourceOption) (*LBCRelease, error) {
-	r, err := args.resolve()
+	r, err := args.resolve(ctx.Context())
 	if err != nil {
 		return nil, fmt.Errorf("lbc: NewLBCRelease %s: %w", name, err)
 	}

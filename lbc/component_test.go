@@ -1,6 +1,7 @@
 package lbc
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"reflect"
@@ -205,7 +206,7 @@ func TestComponent(t *testing.T) {
 	// The CRDs of chart 3.5.0 (the embedded archive: no download), one
 	// child each, named by the CRD, applied before the release, retained on
 	// delete; the release skips Helm's own CRD install.
-	wantCRDs, err := sdk.SourceCRDs(sdk.ChartSource{RepoURL: ChartRepo, Name: ChartName, Version: "3.5.0"}, "")
+	wantCRDs, err := sdk.SourceCRDs(context.Background(), sdk.ChartSource{RepoURL: ChartRepo, Name: ChartName, Version: "3.5.0"}, "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -177,7 +177,7 @@ func TestComponentCRDsAcrossUpgrade(t *testing.T) {
 		return out
 	}
 	before, after := crdsOf("v2.13.0"), crdsOf("v3.5.0")
-	want, err := sdk.SourceCRDs(sdk.ChartSource{RepoURL: ChartRepo, Name: ChartName, Version: "3.5.0"}, "")
+	want, err := sdk.SourceCRDs(context.Background(), sdk.ChartSource{RepoURL: ChartRepo, Name: ChartName, Version: "3.5.0"}, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -210,8 +210,8 @@ func TestComponentCRDsAcrossUpgrade(t *testing.T) {
 	}
 
 	g, _, err := clusterProgram(t, clusterref.Cluster{}, LBCReleaseArgs{
-		loadCRDs: func(sdk.ChartSource) ([]sdk.CRD, error) { return nil, sdk.ErrHelm }})
-	if !errors.Is(err, sdk.ErrHelm) || g.Len() != 2 {
+		loadCRDs: func(sdk.ChartSource) ([]sdk.CRD, error) { return nil, sdk.ErrChart }})
+	if !errors.Is(err, sdk.ErrChart) || g.Len() != 2 {
 		t.Errorf("unloadable chart: %v, %d resources\n%s", err, g.Len(), g.Tree())
 	}
 }

@@ -73,6 +73,7 @@ func TestLBCCommands(t *testing.T) {
 
 func TestLBCTeardownCommandRealServer(t *testing.T) {
 	cfg := kubetest.Config(t)
+	kubetest.Lock(t, cfg, kubetest.LockLBC) // a real chart's webhooks would refuse the LoadBalancer Services
 	ns := kubetest.Namespace(t, cfg)
 	kubeconfig := kubetest.KubeconfigFile(t, cfg)
 	cs, err := kubernetes.NewForConfig(cfg)

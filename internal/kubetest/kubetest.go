@@ -3,6 +3,7 @@ package kubetest
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -191,4 +192,68 @@ func KubeconfigFile(t testing.TB, cfg *rest.Config) string {
 		t.Fatalf("kubetest: writing kubeconfig: %v", err)
 	}
 	return path
+}
+
+// LockLBC is the lock of the tests that install the load balancer
+// controller's real chart or its CRDs, whose admission webhooks and CRDs are
+// cluster-wide (a webhook of a chart another package installs refuses
+// Services of type LoadBalancer everywhere while it is registered), and of
+// the tests that create objects those webhooks select or that Teardown
+// lists across namespaces.
+const LockLBC = "lbc-controller"
+
+// LockNamespace holds the locks Lock takes.
+const LockNamespace = "kubetest-locks"
+
+// lockTTL is how long a lock whose holder died (a killed test binary) blocks
+// the others.
+const lockTTL = 15 * time.Minute
+
+// Lock takes a named lock on the test API server and holds it until the test
+// ends. The packages' test binaries run at once against one server (with.sh
+// shares it), so tests in different packages that change the same
+// cluster-scoped objects (the controller's CRDs, for one) take the same lock
+// to run one at a time. The lock is a ConfigMap in LockNamespace: whoever
+// creates it holds it; a lock older than 15 minutes is taken over.
+func Lock(t testing.TB, cfg *rest.Config, name string) {
+	t.Helper()
+	cs, err := kubernetes.NewForConfig(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Minute)
+	defer cancel()
+	_, err = cs.CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: LockNamespace}}, metav1.CreateOptions{})
+	if err != nil && !apierrors.IsAlreadyExists(err) {
+		t.Fatalf("kubetest: lock %s: %v", name, err)
+	}
+	cms := cs.CoreV1().ConfigMaps(LockNamespace)
+	holder := fmt.Sprintf("%s (pid %d)", t.Name(), os.Getpid())
+	for waited := false; ; {
+		cm := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: name}, Data: map[string]string{"holder": holder}}
+		created, err := cms.Create(ctx, cm, metav1.CreateOptions{})
+		if err == nil {
+			uid := created.UID
+			t.Cleanup(func() {
+				_ = cms.Delete(context.Background(), name, metav1.DeleteOptions{Preconditions: &metav1.Preconditions{UID: &uid}})
+			})
+			return
+		}
+		if !apierrors.IsAlreadyExists(err) {
+			t.Fatalf("kubetest: lock %s: %v", name, err)
+		}
+		if cur, err := cms.Get(ctx, name, metav1.GetOptions{}); err == nil && time.Since(cur.CreationTimestamp.Time) > lockTTL {
+			uid := cur.UID
+			_ = cms.Delete(ctx, name, metav1.DeleteOptions{Preconditions: &metav1.Preconditions{UID: &uid}})
+			continue
+		} else if err == nil && !waited {
+			t.Logf("kubetest: waiting for lock %s held by %s", name, cur.Data["holder"])
+			waited = true
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatalf("kubetest: lock %s: %v", name, ctx.Err())
+		case <-time.After(250 * time.Millisecond):
+		}
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -157,5 +158,37 @@ func TestOIDCDiscovery(t *testing.T) {
 	}
 	if err := json.Unmarshal(jwks, &keys); err != nil || len(keys.Keys) == 0 || keys.Keys[0].Kty != "RSA" {
 		t.Errorf("JWKS %s: want one RSA key (%v)", jwks, err)
+	}
+}
+
+// Two holders of one lock run one after the other: the second takes it only
+// once the first test has ended.
+func TestLock(t *testing.T) {
+	cfg := kubetest.Config(t)
+	name := "lock-test"
+	var (
+		mu    sync.Mutex
+		order []string
+	)
+	add := func(s string) { mu.Lock(); order = append(order, s); mu.Unlock() }
+	held := make(chan struct{})
+	t.Run("group", func(t *testing.T) {
+		t.Run("first", func(t *testing.T) {
+			t.Parallel()
+			kubetest.Lock(t, cfg, name)
+			add("first in")
+			close(held)
+			time.Sleep(300 * time.Millisecond)
+			add("first out")
+		})
+		t.Run("second", func(t *testing.T) {
+			t.Parallel()
+			<-held
+			kubetest.Lock(t, cfg, name)
+			add("second in")
+		})
+	})
+	if want := []string{"first in", "first out", "second in"}; !slices.Equal(order, want) {
+		t.Errorf("order %v, want %v", order, want)
 	}
 }

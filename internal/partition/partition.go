@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws/arn"
 )
@@ -46,10 +47,10 @@ func ByID(id string) (Partition, error) {
 	return Partition{}, fmt.Errorf("%w partition %q (supported: aws, aws-cn, aws-us-gov)", ErrUnknown, id)
 }
 
-var regionRE = regexp.MustCompile(`^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]+$`)
+var regionRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]+$`) })
 
 // ValidRegion reports whether s has the shape of an AWS region name.
-func ValidRegion(s string) bool { return regionRE.MatchString(s) }
+func ValidRegion(s string) bool { return regionRE().MatchString(s) }
 
 // ForRegion returns the partition a region belongs to. It never guesses a region:
 // an empty or malformed region is an error.
@@ -120,10 +121,10 @@ func IssuerFromProviderARN(providerARN string) (string, Partition, error) {
 	return "https://" + host, p, nil
 }
 
-var accountRE = regexp.MustCompile(`^[0-9]{12}$`)
+var accountRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9]{12}$`) })
 
 // ValidAccount reports whether s is a 12-digit AWS account ID.
-func ValidAccount(s string) bool { return accountRE.MatchString(s) }
+func ValidAccount(s string) bool { return accountRE().MatchString(s) }
 
 // ParseARN parses an ARN with aws/arn and checks that it names a supported
 // partition (an empty one is refused: unlike [ByID], an ARN always names its

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws/arn"
 
@@ -132,7 +133,7 @@ func standardEntry(e AccessEntry, username string, groups []string, role bool) (
 			errs = append(errs, fmt.Errorf("%w: username %q: EKS reserves the prefix %s; choose another username (or none, for EKS's default) and rebind RBAC to it", ErrNotMigratable, username, p))
 		}
 	}
-	if vars := templateRE.FindAllString(username, -1); len(vars) > 0 {
+	if vars := templateRE().FindAllString(username, -1); len(vars) > 0 {
 		for _, v := range vars {
 			if !role || (v != VarSessionName && v != VarSessionNameRaw) {
 				errs = append(errs, fmt.Errorf("%w: username %q: access entries substitute only {{SessionName}} and {{SessionNameRaw}} (role entries), not %s", ErrNotMigratable, username, v))
@@ -149,7 +150,7 @@ func standardEntry(e AccessEntry, username string, groups []string, role bool) (
 			e.Policies = append(e.Policies, PolicyAssociation{Policy: ClusterAdminPolicy})
 		case strings.HasPrefix(g, "system:"):
 			errs = append(errs, fmt.Errorf("%w: group %s: EKS refuses system: groups in access entries; bind its permissions to a group of your own", ErrNotMigratable, g))
-		case templateRE.MatchString(g):
+		case templateRE().MatchString(g):
 			errs = append(errs, fmt.Errorf("%w: group %q: access-entry groups are literal, templates are not substituted", ErrNotMigratable, g))
 		default:
 			e.KubernetesGroups = append(e.KubernetesGroups, g)
@@ -246,4 +247,4 @@ func splitJoined(err error) []error {
 // ARNs with ResolvePrincipals before creating entries.)
 func principalKey(a string) string { return strings.ToLower(pathlessOrSame(a)) }
 
-var namespaceRE = regexp.MustCompile(`^([a-z0-9][-a-z0-9]{0,62}\*?|\*)$`)
+var namespaceRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^([a-z0-9][-a-z0-9]{0,62}\*?|\*)$`) })

@@ -244,7 +244,7 @@ func (a PolicyAssociation) problems(typ, principal string) []error {
 		errs = append(errs, fmt.Errorf("%w: a %s entry takes no access policy (%s)", ErrAccessPolicy, typ, a))
 	}
 	for _, ns := range a.Namespaces {
-		if !namespaceRE.MatchString(ns) {
+		if !namespaceRE().MatchString(ns) {
 			errs = append(errs, fmt.Errorf("%w: namespace %q: a DNS label, optionally ending in * (%s)", ErrAccessPolicy, ns, a.Policy))
 		}
 	}

@@ -118,7 +118,7 @@ func ResolvePrincipals(ctx context.Context, api PrincipalAPI, entries []AccessEn
 // instead of an sso: matcher, which needs an alpha authenticator feature
 // gate EKS does not enable.
 func FindSSORoles(ctx context.Context, api RoleLister, permissionSet string) ([]string, error) {
-	if !permissionSetRE.MatchString(permissionSet) {
+	if !permissionSetRE().MatchString(permissionSet) {
 		return nil, fmt.Errorf("authmap: %w: permission set %q: want 1-32 of [A-Za-z0-9_+=,.@-]", ErrInvalidSSO, permissionSet)
 	}
 	prefix := "AWSReservedSSO_" + permissionSet + "_"

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	yamlv2 "go.yaml.in/yaml/v2"
@@ -351,12 +352,12 @@ func flowJSON(raw json.RawMessage) string {
 	return walk(v)
 }
 
-var plainRE = regexp.MustCompile(`^[A-Za-z0-9][-A-Za-z0-9_./:@+={}]*$`)
+var plainRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9][-A-Za-z0-9_./:@+={}]*$`) })
 
 // scalar renders a string plain when both YAML 1.1 (the authenticator) and
 // YAML 1.2 read it back as that same string, double-quoted otherwise.
 func scalar(s string) string {
-	if plainRE.MatchString(s) && !strings.HasSuffix(s, ":") && readsAsString(s) {
+	if plainRE().MatchString(s) && !strings.HasSuffix(s, ":") && readsAsString(s) {
 		return s
 	}
 	return quoteDouble(s)

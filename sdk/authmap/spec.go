@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/fargatekit/fargatekit/internal/partition"
 )
@@ -265,8 +266,8 @@ func buildOptions(opts []Option) options {
 }
 
 var (
-	templateRE      = regexp.MustCompile(`\{\{[^{}]*\}\}`)
-	permissionSetRE = regexp.MustCompile(`^[\w+=,.@-]{1,32}$`)
+	templateRE      = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\{\{[^{}]*\}\}`) })
+	permissionSetRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[\w+=,.@-]{1,32}$`) })
 	knownVars       = []string{VarEC2PrivateDNSName, VarSessionName, VarSessionNameRaw, VarAccountID, VarAccessKeyID}
 	sessionVars     = []string{VarEC2PrivateDNSName, VarSessionName, VarSessionNameRaw}
 )
@@ -378,7 +379,7 @@ func (s *SSO) problems() []error {
 	if !partition.ValidAccount(s.AccountID) {
 		errs = append(errs, fmt.Errorf("%w: accountID %q: want 12 digits", ErrInvalidSSO, s.AccountID))
 	}
-	if !permissionSetRE.MatchString(s.PermissionSetName) {
+	if !permissionSetRE().MatchString(s.PermissionSetName) {
 		errs = append(errs, fmt.Errorf("%w: permissionSetName %q: want 1-32 of [A-Za-z0-9_+=,.@-]", ErrInvalidSSO, s.PermissionSetName))
 	}
 	if s.Partition != "" {
@@ -420,7 +421,7 @@ func subjectProblems(username string, groups []string, user bool, o options) []e
 		errs = append(errs, ErrEmptyUsername)
 	}
 	for _, s := range append([]string{username}, groups...) {
-		for _, v := range templateRE.FindAllString(s, -1) {
+		for _, v := range templateRE().FindAllString(s, -1) {
 			switch {
 			case !slices.Contains(knownVars, v):
 				errs = append(errs, fmt.Errorf("%w %s in %q (known: %s)", ErrUnknownTemplate, v, s, strings.Join(knownVars, " ")))

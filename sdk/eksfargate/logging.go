@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/fargatekit/fargatekit/internal/iampolicy"
@@ -161,13 +162,13 @@ func LogRetentionDays() []int {
 }
 
 var (
-	logGroupRE = regexp.MustCompile(`^[.\-_/#A-Za-z0-9]{1,512}$`)
-	streamRE   = regexp.MustCompile(`^[A-Za-z0-9_.\-]{1,128}$`)
-	firehoseRE = regexp.MustCompile(`^[A-Za-z0-9_.\-]{1,64}$`)
-	prefixRE   = regexp.MustCompile(`^[^:*\s]{1,400}$`)
-	hostRE     = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9\-.]*[A-Za-z0-9])?$`)
-	indexRE    = regexp.MustCompile(`^[a-z0-9][a-z0-9_.+\-]{0,254}$`)
-	sectionRE  = regexp.MustCompile(`^\[([A-Za-z_]+)\]$`)
+	logGroupRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[.\-_/#A-Za-z0-9]{1,512}$`) })
+	streamRE   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9_.\-]{1,128}$`) })
+	firehoseRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9_.\-]{1,64}$`) })
+	prefixRE   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[^:*\s]{1,400}$`) })
+	hostRE     = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9\-.]*[A-Za-z0-9])?$`) })
+	indexRE    = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9][a-z0-9_.+\-]{0,254}$`) })
+	sectionRE  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\[([A-Za-z_]+)\]$`) })
 )
 
 // LogGroupName is the CloudWatch log group of the cluster's Fargate pods:
@@ -197,20 +198,20 @@ func (l LoggingSpec) Validate() error {
 		errs = append(errs, kindErr(ErrInvalidLoggingConfig, "Logging", "set at least one output (CloudWatch, Firehose, Kinesis, OpenSearch): the log router needs one"))
 	}
 	if c := l.CloudWatch; c != nil {
-		if c.LogGroupName != "" && !logGroupRE.MatchString(c.LogGroupName) {
+		if c.LogGroupName != "" && !logGroupRE().MatchString(c.LogGroupName) {
 			errs = append(errs, fieldErr("Logging.CloudWatch.LogGroupName", "%q: 1-512 letters, digits, '.', '-', '_', '/' or '#'", c.LogGroupName))
 		}
-		if c.LogStreamPrefix != "" && !prefixRE.MatchString(c.LogStreamPrefix) {
+		if c.LogStreamPrefix != "" && !prefixRE().MatchString(c.LogStreamPrefix) {
 			errs = append(errs, fieldErr("Logging.CloudWatch.LogStreamPrefix", "%q: no ':', '*' or whitespace", c.LogStreamPrefix))
 		}
 		if c.RetentionDays != 0 && !slices.Contains(LogRetentionDays(), c.RetentionDays) {
 			errs = append(errs, fieldErr("Logging.CloudWatch.RetentionDays", "%d is not a CloudWatch Logs retention (%v)", c.RetentionDays, LogRetentionDays()))
 		}
 	}
-	if f := l.Firehose; f != nil && !firehoseRE.MatchString(f.DeliveryStream) {
+	if f := l.Firehose; f != nil && !firehoseRE().MatchString(f.DeliveryStream) {
 		errs = append(errs, fieldErr("Logging.Firehose.DeliveryStream", "%q: 1-64 letters, digits, '_', '.' or '-'", f.DeliveryStream))
 	}
-	if k := l.Kinesis; k != nil && !streamRE.MatchString(k.Stream) {
+	if k := l.Kinesis; k != nil && !streamRE().MatchString(k.Stream) {
 		errs = append(errs, fieldErr("Logging.Kinesis.Stream", "%q: 1-128 letters, digits, '_', '.' or '-'", k.Stream))
 	}
 	if o := l.OpenSearch; o != nil {
@@ -219,10 +220,10 @@ func (l LoggingSpec) Validate() error {
 		} else if a.Region == "" {
 			errs = append(errs, fieldErr("Logging.OpenSearch.DomainARN", "%q has no region", o.DomainARN))
 		}
-		if len(o.Endpoint) > 253 || !hostRE.MatchString(o.Endpoint) {
+		if len(o.Endpoint) > 253 || !hostRE().MatchString(o.Endpoint) {
 			errs = append(errs, fieldErr("Logging.OpenSearch.Endpoint", "%q is not a host name (no scheme, port or path)", o.Endpoint))
 		}
-		if !indexRE.MatchString(o.Index) {
+		if !indexRE().MatchString(o.Index) {
 			errs = append(errs, fieldErr("Logging.OpenSearch.Index", "%q: lowercase letters, digits, '_', '.', '+' or '-', not starting with a symbol", o.Index))
 		}
 	}
@@ -355,7 +356,7 @@ func ValidateLoggingConfig(data map[string]string) error {
 // hasSection reports whether conf has a header of section.
 func hasSection(conf, section string) bool {
 	for l := range strings.Lines(conf) {
-		if m := sectionRE.FindStringSubmatch(strings.TrimSpace(l)); m != nil && strings.EqualFold(m[1], section) {
+		if m := sectionRE().FindStringSubmatch(strings.TrimSpace(l)); m != nil && strings.EqualFold(m[1], section) {
 			return true
 		}
 	}
@@ -395,7 +396,7 @@ func checkFluentConf(key, conf string) error {
 			continue
 		}
 		if strings.HasPrefix(trimmed, "[") {
-			m := sectionRE.FindStringSubmatch(trimmed)
+			m := sectionRE().FindStringSubmatch(trimmed)
 			if m == nil {
 				bad(n, "%q is not a section header", trimmed)
 				continue

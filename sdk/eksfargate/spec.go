@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"k8s.io/apimachinery/pkg/api/resource"
 	"k8s.io/apimachinery/pkg/util/validation"
@@ -360,15 +361,15 @@ type KubeconfigOptions struct {
 }
 
 var (
-	clusterNameRE = regexp.MustCompile(`^[0-9A-Za-z][A-Za-z0-9_-]*$`)
-	profileNameRE = regexp.MustCompile(`^[0-9A-Za-z]([A-Za-z0-9_-]*[0-9A-Za-z])?$`)
-	k8sVersionRE  = regexp.MustCompile(`^1\.[0-9]{1,3}$`)
-	addonVerRE    = regexp.MustCompile(`^v[0-9]+\.[0-9]+\.[0-9]+(-eksbuild\.[0-9]+)?$`)
+	clusterNameRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9A-Za-z][A-Za-z0-9_-]*$`) })
+	profileNameRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9A-Za-z]([A-Za-z0-9_-]*[0-9A-Za-z])?$`) })
+	k8sVersionRE  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^1\.[0-9]{1,3}$`) })
+	addonVerRE    = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^v[0-9]+\.[0-9]+\.[0-9]+(-eksbuild\.[0-9]+)?$`) })
 )
 
 // ValidClusterName reports whether s is a valid EKS cluster name.
 func ValidClusterName(s string) bool {
-	return len(s) >= 1 && len(s) <= 100 && clusterNameRE.MatchString(s)
+	return len(s) >= 1 && len(s) <= 100 && clusterNameRE().MatchString(s)
 }
 
 // WithDefaults returns a copy with every default filled in (but the cluster
@@ -696,7 +697,7 @@ func checkProfiles(profiles []FargateProfile) error {
 	names := map[string]int{}
 	for i, p := range profiles {
 		f := fmt.Sprintf("FargateProfiles[%d]", i)
-		if len(p.Name) > MaxProfileNameLength || !profileNameRE.MatchString(p.Name) {
+		if len(p.Name) > MaxProfileNameLength || !profileNameRE().MatchString(p.Name) {
 			errs = append(errs, fieldErr(f+".Name", "%q: 1-%d letters, digits, '-' or '_', starting and ending with a letter or digit", p.Name, MaxProfileNameLength))
 		}
 		if j, dup := names[p.Name]; dup {
@@ -766,7 +767,7 @@ func (s Selector) Matches(namespace string, labels map[string]string) bool {
 func (a Addons) validate() error {
 	var errs []error
 	for field, v := range map[string]string{"Addons.CoreDNSVersion": a.CoreDNSVersion, "Addons.KubeProxyVersion": a.KubeProxyVersion, "Addons.VpcCNIVersion": a.VpcCNIVersion} {
-		if v != "" && !addonVerRE.MatchString(v) {
+		if v != "" && !addonVerRE().MatchString(v) {
 			errs = append(errs, fieldErr(field, "%q is not an add-on version like v1.11.4-eksbuild.2", v))
 		}
 	}

@@ -101,7 +101,7 @@ func validateKubernetesVersion(v string) error {
 	switch {
 	case v == "":
 		return nil
-	case !k8sVersionRE.MatchString(v):
+	case !k8sVersionRE().MatchString(v):
 		return kindErr(ErrUnsupportedKubernetesVersion, "KubernetesVersion", "%q is not of the form 1.<minor>", v)
 	case !slices.Contains(OfferedKubernetesVersions(), v):
 		return kindErr(ErrUnsupportedKubernetesVersion, "KubernetesVersion", "%q is not offered by EKS (it offers %s on %s; see the EKS Kubernetes release calendar)",

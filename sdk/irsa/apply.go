@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -265,7 +266,7 @@ func invalidPrincipal(err error) bool {
 }
 
 // quotaRE finds the limit in IAM's "Cannot exceed quota for ACLSizePerRole: 2048".
-var quotaRE = regexp.MustCompile(`ACLSizePerRole:\s*(\d+)`)
+var quotaRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`ACLSizePerRole:\s*(\d+)`) })
 
 // quotaError turns IAM's LimitExceeded on the trust policy into a
 // *PolicyTooLargeError (also wrapping the AWS error); other errors pass through.
@@ -275,7 +276,7 @@ func quotaError(err error, size int) error {
 		return err
 	}
 	limit := 0
-	if m := quotaRE.FindStringSubmatch(ae.ErrorMessage()); m != nil {
+	if m := quotaRE().FindStringSubmatch(ae.ErrorMessage()); m != nil {
 		limit, _ = strconv.Atoi(m[1])
 	}
 	return fmt.Errorf("%w (IAM: %w)", &PolicyTooLargeError{Size: size, Limit: limit}, err)

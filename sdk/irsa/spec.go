@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -269,16 +270,16 @@ type RoleSettings struct {
 }
 
 var (
-	roleNameRE = regexp.MustCompile(`^[\w+=,.@-]{1,64}$`)
-	pathRE     = regexp.MustCompile(`^/([\x21-\x7e]*/)?$`)
-	policyRE   = regexp.MustCompile(`^[\w+=,.@-]{1,128}$`)
+	roleNameRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[\w+=,.@-]{1,64}$`) })
+	pathRE     = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^/([\x21-\x7e]*/)?$`) })
+	policyRE   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[\w+=,.@-]{1,128}$`) })
 	// thumbprintRE matches a SHA-1 thumbprint.
-	thumbprintRE = regexp.MustCompile(`^[0-9A-Fa-f]{40}$`)
+	thumbprintRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9A-Fa-f]{40}$`) })
 )
 
 // ValidateRoleName checks an IAM role name: 1..64 of letters, digits and +=,.@_-.
 func ValidateRoleName(name string) error {
-	if !roleNameRE.MatchString(name) {
+	if !roleNameRE().MatchString(name) {
 		return fmt.Errorf("%w: role name %q (1..64 of letters, digits, +=,.@_-)", ErrInvalidRole, name)
 	}
 	return nil
@@ -287,7 +288,7 @@ func ValidateRoleName(name string) error {
 // Validate reports every problem of the settings at once.
 func (r RoleSettings) Validate() error {
 	var errs []error
-	if r.Path != "" && (len(r.Path) > 512 || !pathRE.MatchString(r.Path)) {
+	if r.Path != "" && (len(r.Path) > 512 || !pathRE().MatchString(r.Path)) {
 		errs = append(errs, fmt.Errorf("%w: path %q must start and end with / (at most 512 printable ASCII characters)", ErrInvalidRole, r.Path))
 	}
 	if utf8.RuneCountInString(r.Description) > 1000 {
@@ -363,7 +364,7 @@ func validateProviderExtras(thumbprints, clientIDs []string, tags map[string]str
 	}
 	seen := map[string]bool{}
 	for _, t := range thumbprints {
-		if !thumbprintRE.MatchString(t) {
+		if !thumbprintRE().MatchString(t) {
 			errs = append(errs, fmt.Errorf("%w: thumbprint %q is not 40 hex digits", ErrInvalidIssuer, t))
 		} else if seen[strings.ToLower(t)] {
 			errs = append(errs, fmt.Errorf("%w thumbprint %q", ErrDuplicate, t))
@@ -390,7 +391,7 @@ func validateProviderExtras(thumbprints, clientIDs []string, tags map[string]str
 func ValidateInlinePolicyNames(names []string) error {
 	var errs []error
 	for _, n := range names {
-		if !policyRE.MatchString(n) {
+		if !policyRE().MatchString(n) {
 			errs = append(errs, fmt.Errorf("%w: inline policy name %q (1..128 of letters, digits, +=,.@_-)", ErrInvalidRole, n))
 		}
 	}

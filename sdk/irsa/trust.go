@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/fargatekit/fargatekit/internal/iampolicy"
 	"github.com/fargatekit/fargatekit/internal/partition"
@@ -131,10 +132,12 @@ func (p Provider) IssuerURL() string { return "https://" + p.Issuer }
 func (p Provider) ConditionKey(claim string) string { return p.Issuer + ":" + claim }
 
 // oidcIDRE matches an EKS OIDC ID.
-var oidcIDRE = regexp.MustCompile(`^[A-Za-z0-9]+$`)
+var oidcIDRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9]+$`) })
 
 // eksIssuerRE matches EKS issuers: oidc.eks.<region>.<dns suffix>/id/<ID>.
-var eksIssuerRE = regexp.MustCompile(`^oidc\.eks\.([a-z0-9-]+)\.(amazonaws\.com(?:\.cn)?)/id/([A-Za-z0-9]+)$`)
+var eksIssuerRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^oidc\.eks\.([a-z0-9-]+)\.(amazonaws\.com(?:\.cn)?)/id/([A-Za-z0-9]+)$`)
+})
 
 // ParseProviderARN parses and checks an IAM OIDC provider ARN,
 // arn:<partition>:iam::<account>:oidc-provider/<issuer host/path>. For an EKS
@@ -156,7 +159,7 @@ func ParseProviderARN(s string) (Provider, error) {
 		return Provider{}, fmt.Errorf("%w %q: %v", ErrInvalidProviderARN, s, err)
 	}
 	p := Provider{ARN: s, Partition: a.Partition, Account: a.AccountID, Issuer: host}
-	if m := eksIssuerRE.FindStringSubmatch(host); m != nil {
+	if m := eksIssuerRE().FindStringSubmatch(host); m != nil {
 		part, err := partition.ForRegion(m[1])
 		if err != nil || part.ID != a.Partition || part.DNSSuffix != m[2] {
 			return Provider{}, fmt.Errorf("%w %q: EKS issuer of region %q (%s) does not belong to partition %q",
@@ -217,7 +220,7 @@ func ProviderARNFromIssuer(partitionID, account, issuerURL string) (string, erro
 		return "", fmt.Errorf("%w: account %q is not 12 digits", ErrInvalidSpec, account)
 	}
 	var part partition.Partition
-	switch m := eksIssuerRE.FindStringSubmatch(hp); {
+	switch m := eksIssuerRE().FindStringSubmatch(hp); {
 	case partitionID != "":
 		if part, err = partition.ByID(partitionID); err != nil {
 			return "", fmt.Errorf("%w: %v", ErrInvalidSpec, err)
@@ -256,7 +259,7 @@ func EKSIssuerURL(region, oidcID string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("%w: %v", ErrInvalidIssuer, err)
 	}
-	if !oidcIDRE.MatchString(oidcID) {
+	if !oidcIDRE().MatchString(oidcID) {
 		return "", fmt.Errorf("%w: OIDC ID %q", ErrInvalidIssuer, oidcID)
 	}
 	return p.OIDCIssuer(region, oidcID), nil

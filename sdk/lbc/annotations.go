@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/fargatekit/fargatekit/internal/partition"
@@ -394,7 +395,7 @@ func (h HealthCheck) write(b *builder, p func(string) string, n annotationNames)
 	}
 	if h.SuccessCodes != "" {
 		var err error
-		if !successCodesRE.MatchString(h.SuccessCodes) {
+		if !successCodesRE().MatchString(h.SuccessCodes) {
 			err = errors.New(`want codes like "200", "200,201" or "200-299"`)
 		}
 		b.set(p(codes), h.SuccessCodes, err)
@@ -451,7 +452,9 @@ func formatTags(tags map[string]string) (string, error) {
 }
 
 var (
-	successCodesRE = regexp.MustCompile(`^[0-9]{1,3}(-[0-9]{1,3})?(,[0-9]{1,3}(-[0-9]{1,3})?)*$`)
+	successCodesRE = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^[0-9]{1,3}(-[0-9]{1,3})?(,[0-9]{1,3}(-[0-9]{1,3})?)*$`)
+	})
 )
 
 func checkLBName(s string) error {

@@ -3,17 +3,16 @@ package lbc
 import (
 	"bytes"
 	_ "embed"
+	"errors"
 	"fmt"
-
-	"helm.sh/helm/v3/pkg/chart"
-	"helm.sh/helm/v3/pkg/chart/loader"
+	"time"
 )
 
 // EmbeddedChartVersion is the chart version whose eks-charts archive ships
-// inside fargatekit: the chart of DefaultVersion. Loading it (LoadChart,
-// Install, Upgrade, the Pulumi component's CRDs) needs no network; the
-// archive is byte for byte the one eks-charts serves (checked by test
-// against the reference copy).
+// inside fargatekit: the chart of DefaultVersion. Loading it (SourceCRDs,
+// the helm package's Install and Upgrade, the Pulumi component's CRDs)
+// needs no network; the archive is byte for byte the one eks-charts serves
+// (checked by test against the reference copy).
 const EmbeddedChartVersion = "3.5.0"
 
 //go:embed chart/aws-load-balancer-controller-3.5.0.tgz
@@ -23,19 +22,42 @@ var embeddedChart []byte
 // EmbeddedChartVersion (a copy: callers may keep or change it).
 func EmbeddedChart() []byte { return bytes.Clone(embeddedChart) }
 
-// embedded reports whether a chart source is the embedded archive: the
-// controller's chart in eks-charts at EmbeddedChartVersion.
-func (c ChartSource) embedded() bool {
-	return c.Path == "" && c.RepoURL == ChartRepo && c.Name == ChartName && c.Version == EmbeddedChartVersion
+// ChartSource says where a chart comes from: a chart repository (RepoURL,
+// Name and Version) or a local chart directory or .tgz archive (Path).
+type ChartSource struct {
+	// RepoURL is the repository, e.g. ChartRepo; Name the chart in it and
+	// Version its exact version.
+	RepoURL, Name, Version string
+	// Path is a local chart directory or archive; it excludes RepoURL.
+	Path string
 }
 
-// loadEmbeddedChart loads the embedded archive.
-func loadEmbeddedChart() (*chart.Chart, error) {
-	ch, err := loader.LoadArchive(bytes.NewReader(embeddedChart))
+// DefaultChartSource is the controller's chart in eks-charts at the chart
+// version of a controller version ("" means DefaultVersion).
+func DefaultChartSource(version string) (ChartSource, error) {
+	rel, err := LookupRelease(version)
 	if err != nil {
-		return nil, fmt.Errorf("%w: the embedded chart %s: %w", ErrHelm, EmbeddedChartVersion, err)
+		return ChartSource{}, err
 	}
-	return ch, nil
+	return ChartSource{RepoURL: ChartRepo, Name: ChartName, Version: rel.Chart}, nil
+}
+
+// Validate checks that the source names a chart: Path, or RepoURL, Name and
+// Version.
+func (c ChartSource) Validate() error {
+	switch {
+	case c.Path != "" && c.RepoURL != "":
+		return fmt.Errorf("%w: chart: Path and RepoURL exclude each other", ErrInvalidSpec)
+	case c.Path == "" && (c.RepoURL == "" || c.Name == "" || c.Version == ""):
+		return fmt.Errorf("%w: chart: set Path, or RepoURL, Name and Version", ErrInvalidSpec)
+	}
+	return nil
+}
+
+// Embedded reports whether a chart source is the embedded archive: the
+// controller's chart in eks-charts at EmbeddedChartVersion.
+func (c ChartSource) Embedded() bool {
+	return c.Path == "" && c.RepoURL == ChartRepo && c.Name == ChartName && c.Version == EmbeddedChartVersion
 }
 
 // ChartSource returns where the resolved spec's chart comes from: ChartPath
@@ -48,13 +70,23 @@ func (r Resolved) ChartSource() ChartSource {
 	return ChartSource{RepoURL: r.ChartRepo, Name: ChartName, Version: r.ChartVersion}
 }
 
-// SourceCRDs returns the CRDs of the chart a source names (see LoadChart
-// and ChartCRDs): what Install and Upgrade apply before the chart, and what
-// the Pulumi component registers as its CRD children.
-func SourceCRDs(src ChartSource, cacheDir string) ([]CRD, error) {
-	ch, err := LoadChart(src, cacheDir, nil)
-	if err != nil {
-		return nil, err
+// DefaultTimeout is how long the Helm release may take to become ready, and
+// Uninstall to remove it.
+const DefaultTimeout = 10 * time.Minute
+
+// ValidateRelease checks a Helm release's name (a DNS subdomain of at most 53
+// characters, Helm's limit), namespace (a DNS label) and timeout (not
+// negative), reporting every problem.
+func ValidateRelease(name, namespace string, timeout time.Duration) error {
+	var errs []error
+	if !validSubdomain(name) || len(name) > 53 {
+		errs = append(errs, fmt.Errorf("%w: release name %q", ErrInvalidSpec, name))
 	}
-	return ChartCRDs(ch)
+	if !validLabel(namespace) {
+		errs = append(errs, fmt.Errorf("%w: namespace %q", ErrInvalidSpec, namespace))
+	}
+	if timeout < 0 {
+		errs = append(errs, fmt.Errorf("%w: timeout %v", ErrInvalidSpec, timeout))
+	}
+	return errors.Join(errs...)
 }

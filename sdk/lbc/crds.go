@@ -8,12 +8,9 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"slices"
 	"strings"
 	"time"
 
-	"helm.sh/helm/v3/pkg/chart"
-	"helm.sh/helm/v3/pkg/chart/loader"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -34,7 +31,7 @@ var CRDResource = schema.GroupVersionResource{Group: "apiextensions.k8s.io", Ver
 // ControllerCRDGroups are the API groups of the controller's own CRDs.
 var ControllerCRDGroups = []string{"elbv2.k8s.aws", "gateway.k8s.aws", "aga.k8s.aws"}
 
-// ErrCRDs is wrapped by the errors of ChartCRDs, LoadChartCRDs and ApplyCRDs.
+// ErrCRDs is wrapped by the errors of ParseCRDs, CRDsOfFiles and ApplyCRDs.
 var ErrCRDs = errors.New("lbc: CRDs")
 
 // CRD is one CustomResourceDefinition of a chart, as the chart ships it.
@@ -45,36 +42,9 @@ type CRD struct {
 	Object *unstructured.Unstructured
 }
 
-// ChartCRDs returns the CustomResourceDefinitions of a chart's crds/
-// directory, sorted by name. A name defined twice (chart 1.17.0 ships
-// globalaccelerators.aga.k8s.aws in two files) keeps the last definition, in
-// the order Helm reads the files. Helm installs these files on the first
-// install only and never upgrades them; [ApplyCRDs] does.
-func ChartCRDs(ch *chart.Chart) ([]CRD, error) {
-	if ch == nil {
-		return nil, fmt.Errorf("%w: nil chart", ErrCRDs)
-	}
-	byName := map[string]CRD{}
-	for _, f := range ch.CRDObjects() {
-		crds, err := parseCRDs(f.Name, f.File.Data)
-		if err != nil {
-			return nil, err
-		}
-		for _, c := range crds {
-			byName[c.Name] = c
-		}
-	}
-	out := make([]CRD, 0, len(byName))
-	for _, c := range byName {
-		out = append(out, c)
-	}
-	slices.SortFunc(out, func(a, b CRD) int { return strings.Compare(a.Name, b.Name) })
-	return out, nil
-}
-
-// parseCRDs decodes the CustomResourceDefinitions of a YAML or JSON stream;
-// anything else in it is an error naming the file.
-func parseCRDs(file string, data []byte) ([]CRD, error) {
+// ParseCRDs decodes the CustomResourceDefinitions of a YAML or JSON stream
+// (file names it in errors); anything else in it is an error.
+func ParseCRDs(file string, data []byte) ([]CRD, error) {
 	var out []CRD
 	dec := utilyaml.NewYAMLOrJSONDecoder(bytes.NewReader(data), 4096)
 	for {
@@ -93,15 +63,6 @@ func parseCRDs(file string, data []byte) ([]CRD, error) {
 		}
 		out = append(out, CRD{Name: u.GetName(), Object: u})
 	}
-}
-
-// LoadChartCRDs loads a chart directory or archive and returns its CRDs (see ChartCRDs).
-func LoadChartCRDs(path string) ([]CRD, error) {
-	ch, err := loader.Load(path)
-	if err != nil {
-		return nil, fmt.Errorf("%w: loading chart %s: %w", ErrCRDs, path, err)
-	}
-	return ChartCRDs(ch)
 }
 
 // CRDsYAML renders CRDs as one multi-document YAML stream, in order (what the

@@ -96,7 +96,7 @@
 // (UPDATE is not selected). fargatekit therefore waits for the controller
 // before anything creates Services through it: the Pulumi component's
 // Ready is the release, which Pulumi awaits until the Deployment is
-// available; the SDK's Install and Upgrade with Wait end with
+// available; the helm package's Install and Upgrade with Wait end with
 // [WaitForWebhook] (the webhook Service has a ready endpoint, with
 // progress). Setting DisableServiceMutatorWebhook removes the webhook (and
 // the controller no longer becomes the default for Services of type
@@ -142,9 +142,11 @@
 // # CRDs
 //
 // Helm installs a chart's crds/ on the first install only and never
-// upgrades them. [Install] and [Upgrade] server-side apply them first
-// ([ApplyCRDs]), and the Pulumi component registers them as children; both
-// read them with [SourceCRDs]. The eks-charts archive of the default version
+// upgrades them. The helm package's Install and Upgrade server-side apply
+// them first ([ApplyCRDs]), and the Pulumi component registers them as
+// children; both read them with [SourceCRDs] (no Helm: [ChartArchive]
+// fetches a repository's archive through its index.yaml, checks its digest
+// and caches it; [ReadChartFiles] and [CRDsOfFiles] read it). The eks-charts archive of the default version
 // is embedded ([EmbeddedChart], byte for byte eks-charts' own), so the
 // default install loads its chart, and the component its CRDs, without a
 // download.
@@ -160,14 +162,25 @@
 // # SDK
 //
 // Without Pulumi: [CheckSubnets] runs the controller's subnet discovery over
-// a VPC's subnets and route tables; [Install], [Upgrade] and [Uninstall]
-// drive the Helm Go SDK from the eks-charts repository (or the embedded
-// archive) or a local chart against a *rest.Config ([NewRESTClientGetter]
-// adapts one for Helm), creating a namespace other than kube-system;
-// [WaitForWebhook] waits until the webhook serves; [CheckFargate] checks the
+// a VPC's subnets and route tables; [Uninstall] removes a Helm release
+// without Helm (its record's manifest, webhook configurations first, then
+// Helm's order; refused for a release with delete hooks, which the
+// controller's charts do not have); [WaitForWebhook] waits until the
+// webhook serves; [CheckFargate] checks the
 // cluster's Fargate profiles through EKS; [Teardown] removes what the
 // controller manages, then the controller; [Sweep] reports (and deletes) the
 // load balancers and target groups still tagged for the cluster.
+//
+// # Helm, in its own package
+//
+// Installing and upgrading render the chart with Helm
+// (github.com/fargatekit/fargatekit/sdk/lbc/helm: Install, Upgrade,
+// Template, Status, LoadChart). Helm links text/template, sprig, JSON
+// schema validation and OCI registries: about 350 packages, 120 MB of
+// binary and 90 ms of package initialisation. This package does not import
+// it, so a tool that only tears down, checks subnets or renders values (the
+// fargatekit CLI among them, which kubectl runs on every call as its token
+// plugin) links none of it.
 //
 // # Gateway API
 //
@@ -179,7 +192,7 @@
 // v1.6, whose standard channel serves the L4 routes in v1 only). The
 // controller's own gateway.k8s.aws CRDs (LoadBalancerConfiguration,
 // TargetGroupConfiguration, ListenerRuleConfiguration) ship in its chart's
-// crds/ from chart 1.13.4 on, so [ChartCRDs] and Install/Upgrade bring them.
+// crds/ from chart 1.13.4 on, so [SourceCRDs] and Install/Upgrade bring them.
 // [ApplyGatewayAPI] applies a [GatewayAPISpec]: the CRDs through [ApplyCRDs],
 // then the GatewayClasses ([GatewayControllerALB], [GatewayControllerNLB]).
 // The typed builders ([LoadBalancerConfigurationSpec],

@@ -3,6 +3,7 @@ package lbc_test
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"os"
 	"time"
 
@@ -15,6 +16,7 @@ import (
 	discoveryv1 "k8s.io/api/discovery/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes/fake"
+	"k8s.io/client-go/tools/clientcmd"
 
 	"github.com/fargatekit/fargatekit/internal/mototest"
 	"github.com/fargatekit/fargatekit/sdk/lbc"
@@ -24,7 +26,7 @@ import (
 // fargatekit (no download).
 func ExampleSourceCRDs() {
 	src, _ := lbc.DefaultChartSource("")
-	crds, err := lbc.SourceCRDs(src, "")
+	crds, err := lbc.SourceCRDs(context.Background(), src, "")
 	if err != nil {
 		panic(err)
 	}
@@ -134,4 +136,62 @@ func ExampleWaitForWebhook() {
 	fmt.Printf("serving, service mutator policy %q, %v\n", policy, err)
 	// Output:
 	// serving, service mutator policy "", <nil>
+}
+
+// The files of a chart archive, read without Helm: here the CRD files of the
+// embedded eks-charts archive.
+func ExampleReadChartArchive() {
+	files, err := lbc.ReadChartArchive(lbc.EmbeddedChart())
+	if err != nil {
+		panic(err)
+	}
+	for _, f := range lbc.CRDFiles(files) {
+		fmt.Println(f.Name)
+	}
+	// Output:
+	// crds/crds.yaml
+	// crds/gateway-crds.yaml
+}
+
+// The objects of a release manifest in the order Uninstall deletes them:
+// admission webhooks first, so that nothing is refused by a webhook whose
+// Service is gone.
+func ExampleManifestObjects() {
+	objs, err := lbc.ManifestObjects(`apiVersion: apps/v1
+kind: Deployment
+metadata: {name: aws-load-balancer-controller}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: aws-load-balancer-webhook-service}
+---
+apiVersion: admissionregistration.k8s.io/v1
+kind: MutatingWebhookConfiguration
+metadata: {name: aws-load-balancer-webhook}
+`)
+	if err != nil {
+		panic(err)
+	}
+	for _, o := range objs {
+		fmt.Println(o.GetKind(), o.GetName())
+	}
+	// Output:
+	// MutatingWebhookConfiguration aws-load-balancer-webhook
+	// Service aws-load-balancer-webhook-service
+	// Deployment aws-load-balancer-controller
+}
+
+// Remove the controller's release without Helm, after Teardown has removed
+// what it manages (Teardown does both; this is the second half alone).
+func ExampleUninstall() {
+	cfg, err := clientcmd.BuildConfigFromFlags("", os.Getenv("KUBECONFIG"))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	err = lbc.Uninstall(context.Background(), cfg, lbc.UninstallOptions{Wait: true, Timeout: 5 * time.Minute,
+		Logger: slog.New(slog.NewTextHandler(os.Stderr, nil))})
+	if err != nil {
+		fmt.Println(err)
+	}
 }

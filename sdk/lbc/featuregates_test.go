@@ -85,29 +85,3 @@ func TestFeatureGatesValidate(t *testing.T) {
 		t.Errorf("Settings.Validate: %v", err)
 	}
 }
-
-// TestFeatureGatesReachTheDeployment renders chart 3.5.0 with gates set
-// through Settings: the controller's --feature-gates flag carries them.
-func TestFeatureGatesReachTheDeployment(t *testing.T) {
-	lbcref.Require(t)
-	vals, err := Values(ValuesSpec{ClusterName: "demo", Region: "us-west-2", VpcID: "vpc-0123456789abcdef0",
-		Settings: Settings{Fargate: true, FeatureGates: FeatureGateSettings{FeatureALBGatewayAPI: true, FeatureNLBGatewayAPI: false}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	manifest, err := Template(HelmOptions{Chart: ChartSource{Path: lbcref.Chart(t, "3.5.0")}, Values: vals})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var flag string
-	for _, line := range strings.Split(manifest, "\n") {
-		if strings.Contains(line, "--feature-gates=") {
-			flag = strings.TrimSpace(line)
-		}
-	}
-	got := strings.Split(strings.TrimPrefix(flag, "- --feature-gates="), ",")
-	slices.Sort(got)
-	if want := []string{"ALBGatewayAPI=true", "NLBGatewayAPI=false"}; !slices.Equal(got, want) {
-		t.Errorf("deployment flag %q, want gates %v", flag, want)
-	}
-}

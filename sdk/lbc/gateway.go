@@ -117,7 +117,7 @@ func GatewayAPICRDs() ([]CRD, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%w: %w", ErrCRDs, err)
 		}
-		crds, err := parseCRDs(f, raw)
+		crds, err := ParseCRDs(f, raw)
 		if err != nil {
 			return nil, err
 		}

@@ -83,6 +83,7 @@ func applyControllerGatewayCRDs(t *testing.T, ctx context.Context, cfg *rest.Con
 func TestGatewayAPIOnServer(t *testing.T) {
 	lbcref.Require(t)
 	_, cfg := kubetest.Clientset(t)
+	kubetest.Lock(t, cfg, kubetest.LockLBC)
 	ns := kubetest.Namespace(t, cfg)
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()

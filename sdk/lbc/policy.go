@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/fargatekit/fargatekit/internal/iampolicy"
 	"github.com/fargatekit/fargatekit/internal/partition"
@@ -76,10 +77,10 @@ type Scope struct {
 	Account string
 }
 
-var vpcIDRE = regexp.MustCompile(`^vpc-[0-9a-f]{8}([0-9a-f]{9})?$`)
+var vpcIDRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^vpc-[0-9a-f]{8}([0-9a-f]{9})?$`) })
 
 // ValidVpcID reports whether s has the shape of a VPC ID (vpc- and 8 or 17 hex digits).
-func ValidVpcID(s string) bool { return vpcIDRE.MatchString(s) }
+func ValidVpcID(s string) bool { return vpcIDRE().MatchString(s) }
 
 // Validate reports every problem of the spec at once.
 func (s PolicySpec) Validate() error {
@@ -231,7 +232,7 @@ func regional(actions iampolicy.Values) (all, mutating bool) {
 	return true, mutating
 }
 
-var regionWildcardRE = regexp.MustCompile(`^(arn:[a-z-]+:(?:ec2|elasticloadbalancing)):\*:`)
+var regionWildcardRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(arn:[a-z-]+:(?:ec2|elasticloadbalancing)):\*:`) })
 
 // DenyOtherRegionsSid is the Sid of the statement Scope adds.
 const DenyOtherRegionsSid = "DenyOtherRegions"
@@ -252,7 +253,7 @@ func narrow(d iampolicy.Document, p partition.Partition, sc Scope) iampolicy.Doc
 		if st.Resource != nil {
 			res := make(iampolicy.Values, len(st.Resource))
 			for i, r := range st.Resource {
-				res[i] = regionWildcardRE.ReplaceAllString(r, "${1}:"+sc.Region+":")
+				res[i] = regionWildcardRE().ReplaceAllString(r, "${1}:"+sc.Region+":")
 			}
 			st.Resource = res
 		}

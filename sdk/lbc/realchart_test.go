@@ -1,32 +1,40 @@
 package lbc
 
 import (
-	"context"
-	"encoding/base64"
 	"encoding/json"
-	"fmt"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
-	"time"
-
-	"helm.sh/helm/v3/pkg/chart/loader"
-	appsv1 "k8s.io/api/apps/v1"
-	corev1 "k8s.io/api/core/v1"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	"k8s.io/apimachinery/pkg/runtime"
-	"k8s.io/client-go/kubernetes"
-	"k8s.io/client-go/rest"
-
-	"sigs.k8s.io/yaml"
 
 	"github.com/fargatekit/fargatekit/internal/iampolicy"
-	"github.com/fargatekit/fargatekit/internal/kubetest"
 	"github.com/fargatekit/fargatekit/internal/lbcref"
+	"sigs.k8s.io/yaml"
 )
+
+// readChart reads a chart archive's Chart.yaml and values.yaml without Helm.
+func readChart(t *testing.T, path string) (meta, values map[string]any) {
+	t.Helper()
+	files, err := ReadChartFiles(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		switch f.Name {
+		case "Chart.yaml":
+			err = yaml.Unmarshal(f.Data, &meta)
+		case "values.yaml":
+			err = yaml.Unmarshal(f.Data, &values)
+		}
+		if err != nil {
+			t.Fatalf("%s: %s: %v", path, f.Name, err)
+		}
+	}
+	if meta == nil || values == nil {
+		t.Fatalf("%s: no Chart.yaml or values.yaml", path)
+	}
+	return meta, values
+}
 
 // TestRealChartsTable checks the version table against the archives: one row
 // per archive of the reference directory and one archive per row, and each
@@ -55,14 +63,11 @@ func TestRealChartsTable(t *testing.T) {
 		t.Errorf("%d rows, want the 22 published charts 1.13.0 ... 3.5.0", len(rows))
 	}
 	for _, r := range Releases() {
-		ch, err := loader.Load(lbcref.Chart(t, r.Chart))
-		if err != nil {
-			t.Fatal(err)
+		meta, values := readChart(t, lbcref.Chart(t, r.Chart))
+		if meta["version"] != r.Chart || meta["appVersion"] != r.Version {
+			t.Errorf("row %s/%s: archive says chart %s appVersion %s", r.Version, r.Chart, meta["version"], meta["appVersion"])
 		}
-		if ch.Metadata.Version != r.Chart || ch.Metadata.AppVersion != r.Version {
-			t.Errorf("row %s/%s: archive says chart %s appVersion %s", r.Version, r.Chart, ch.Metadata.Version, ch.Metadata.AppVersion)
-		}
-		_, has := ch.Values["keepTLSSecret"]
+		_, has := values["keepTLSSecret"]
 		if has != r.KeepTLSSecret {
 			t.Errorf("row %s: KeepTLSSecret %v, chart has keepTLSSecret: %v", r.Version, r.KeepTLSSecret, has)
 		}
@@ -74,11 +79,8 @@ func TestRealChartsTable(t *testing.T) {
 func TestRealChartsValuesKeys(t *testing.T) {
 	lbcref.Require(t)
 	for _, r := range Releases() {
-		ch, err := loader.Load(lbcref.Chart(t, r.Chart))
-		if err != nil {
-			t.Fatal(err)
-		}
-		seen := checkValuesKeys(t, r.Version, ch.Values)
+		_, values := readChart(t, lbcref.Chart(t, r.Chart))
+		seen := checkValuesKeys(t, r.Version, values)
 		if seen["keepTLSSecret"] != r.KeepTLSSecret {
 			t.Errorf("%s: keepTLSSecret rendered %v, row says %v", r.Version, seen["keepTLSSecret"], r.KeepTLSSecret)
 		}
@@ -108,235 +110,6 @@ func TestRealChartsPolicy(t *testing.T) {
 			}
 		}
 	}
-}
-
-// rowName is a DNS label naming a row's test objects, e.g. lbc-3-5-0.
-func rowName(r Release) string { return "lbc-" + strings.ReplaceAll(r.Chart, ".", "-") }
-
-// rowValues are the values a row is installed with in the tests: the
-// renderer's, plus a nameOverride and an ingressClass of the row's own, so
-// that the rows' cluster-scoped objects (ClusterRole, webhook
-// configurations, IngressClass) do not collide when installed side by side.
-func rowValues(t *testing.T, r Release) map[string]any {
-	t.Helper()
-	spec := fargateSpec()
-	spec.Version = r.Version
-	spec.ServiceAccountName = ""
-	spec.ExtraValues = map[string]any{"nameOverride": rowName(r), "ingressClass": rowName(r)}
-	vals, err := Values(spec)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return vals
-}
-
-// representativeRows are the rows the real-server tests install: the
-// oldest, 1.16.0 (v2.16.0), the newest 2.x, 3.0.0 (no keepTLSSecret), 3.2.0
-// (v3.2.0) and the newest. Every row is rendered by TestRealChartsTemplate;
-// installing all 22 on the shared 2-core test machine takes over ten
-// minutes (each install applies seven large CRDs and a big manifest).
-var representativeRows = []string{"1.13.0", "1.16.0", "1.17.1", "3.0.0", "3.2.0", "3.5.0"}
-
-func rowsOf(t *testing.T, charts []string) []Release {
-	t.Helper()
-	var out []Release
-	for _, r := range Releases() {
-		if slices.Contains(charts, r.Chart) {
-			out = append(out, r)
-		}
-	}
-	if len(out) != len(charts) {
-		t.Fatalf("rows %v not all in the table", charts)
-	}
-	return out
-}
-
-// TestRealChartsTemplate renders the real archive of every row client-side
-// (Template) with the renderer's values and a webhook certificate, and
-// checks what the chart makes of them: the Deployment's args carry the
-// cluster name, region, VPC and ip target type, its image is the row's, the
-// webhook Secret holds the given certificate and every webhook trusts its CA
-// (so passing webhookTLS keeps the certificate on every row, 3.0.0 included).
-func TestRealChartsTemplate(t *testing.T) {
-	lbcref.Require(t)
-	cert, err := NewWebhookCertificate("kube-system", "", time.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, r := range Releases() {
-		vals := rowValues(t, r)
-		vals["webhookTLS"] = cert.values()
-		manifest, err := Template(HelmOptions{ReleaseName: rowName(r), Chart: ChartSource{Path: lbcref.Chart(t, r.Chart), Version: r.Chart}, Values: vals})
-		if err != nil {
-			t.Fatalf("%s: %v", r.Version, err)
-		}
-		var deps, secrets, webhooks int
-		serviceMutator := ""
-		for _, doc := range strings.Split(manifest, "\n---") {
-			var obj map[string]any
-			if err := yaml.Unmarshal([]byte(doc), &obj); err != nil {
-				t.Fatalf("%s: %v", r.Version, err)
-			}
-			u := unstructured.Unstructured{Object: obj}
-			switch u.GetKind() {
-			case "Deployment":
-				deps++
-				var d appsv1.Deployment
-				if err := runtime.DefaultUnstructuredConverter.FromUnstructured(obj, &d); err != nil {
-					t.Fatal(err)
-				}
-				checkControllerContainer(t, r, vals, d.Spec.Template.Spec.Containers[0])
-			case "Secret":
-				secrets++
-				data, _, _ := unstructured.NestedStringMap(obj, "data")
-				for k, want := range map[string]string{"ca.crt": cert.CACert, "tls.crt": cert.Cert, "tls.key": cert.Key} {
-					if got, _ := base64.StdEncoding.DecodeString(data[k]); string(got) != want {
-						t.Errorf("%s: webhook Secret %s is not the given certificate", r.Version, k)
-					}
-				}
-			case "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration":
-				hooks, _, _ := unstructured.NestedSlice(obj, "webhooks")
-				for _, h := range hooks {
-					webhooks++
-					if name, _, _ := unstructured.NestedString(h.(map[string]any), "name"); name == ServiceMutatorWebhookName {
-						serviceMutator, _, _ = unstructured.NestedString(h.(map[string]any), "failurePolicy")
-					}
-					ca, _, _ := unstructured.NestedString(h.(map[string]any), "clientConfig", "caBundle")
-					if got, _ := base64.StdEncoding.DecodeString(ca); string(got) != cert.CACert {
-						t.Errorf("%s: a webhook does not trust the given CA", r.Version)
-					}
-				}
-			}
-		}
-		if deps != 1 || secrets != 1 || webhooks < 4 {
-			t.Errorf("%s: rendered %d Deployments, %d Secrets, %d webhooks", r.Version, deps, secrets, webhooks)
-		}
-		// The package documentation's claim: the service mutator refuses
-		// Services while the controller is down, on every row.
-		if serviceMutator != "Fail" {
-			t.Errorf("%s: service mutator webhook failurePolicy %q, want Fail", r.Version, serviceMutator)
-		}
-	}
-}
-
-// TestRealChartsInstall installs the real archives of representativeRows
-// with the SDK's Install on the real API server, one after the other, each
-// in its own namespace and uninstalled before the next: not in parallel,
-// because each release's webhooks (failurePolicy Fail, and no controller pod
-// to answer them on a server without nodes) intercept the Services and
-// IngressClassParams the next release creates. Nothing waits for pods (there
-// are no nodes): the test checks the objects as the server stored them: the
-// Deployment's args and image, and the webhook Secret holding the
-// certificate Install passed, which the webhook configurations trust.
-// Install applies each row's CRDs first, oldest to newest.
-func TestRealChartsInstall(t *testing.T) {
-	lbcref.Require(t)
-	cs, cfg := kubetest.Clientset(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
-	defer cancel()
-	deleteControllerCRDs(t, ctx, cfg) // the oldest row cannot replace newer stored versions
-	for _, r := range rowsOf(t, representativeRows) {
-		t.Run(r.Version, func(t *testing.T) {
-			ns := kubetest.Namespace(t, cfg)
-			name := rowName(r)
-			vals := rowValues(t, r)
-			cleanupRelease(t, cfg, name, ns)
-			rel, err := Install(ctx, cfg, HelmOptions{ReleaseName: name, Namespace: ns,
-				Chart: ChartSource{Path: lbcref.Chart(t, r.Chart), Version: r.Chart}, Values: vals})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if rel.Chart.Metadata.AppVersion != r.Version {
-				t.Errorf("installed appVersion %s", rel.Chart.Metadata.AppVersion)
-			}
-			deps, err := cs.AppsV1().Deployments(ns).List(ctx, metav1.ListOptions{})
-			if err != nil || len(deps.Items) != 1 {
-				t.Fatalf("deployments: %v %v", deps, err)
-			}
-			checkControllerContainer(t, r, vals, deps.Items[0].Spec.Template.Spec.Containers[0])
-			checkWebhookTrust(t, ctx, cs, ns, WebhookNamePrefix(vals))
-		})
-	}
-}
-
-// cleanupRelease uninstalls a test release when the test ends and deletes
-// the cluster-scoped objects its chart makes (webhook configurations,
-// IngressClass, ClusterRole and binding, all named after name) even when the
-// uninstall fails: a webhook configuration left behind would refuse every
-// Service created on the shared test server.
-func cleanupRelease(t *testing.T, cfg *rest.Config, name, ns string) {
-	t.Helper()
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-		defer cancel()
-		if err := Uninstall(ctx, cfg, UninstallOptions{ReleaseName: name, Namespace: ns}); err != nil {
-			t.Error(err)
-		}
-		cs := kubernetes.NewForConfigOrDie(cfg)
-		del := metav1.DeleteOptions{}
-		for _, err := range []error{
-			cs.AdmissionregistrationV1().MutatingWebhookConfigurations().Delete(ctx, name+"-webhook", del),
-			cs.AdmissionregistrationV1().ValidatingWebhookConfigurations().Delete(ctx, name+"-webhook", del),
-			cs.NetworkingV1().IngressClasses().Delete(ctx, name, del),
-			cs.RbacV1().ClusterRoles().Delete(ctx, name+"-role", del),
-			cs.RbacV1().ClusterRoleBindings().Delete(ctx, name+"-rolebinding", del),
-		} {
-			if err != nil && !apierrors.IsNotFound(err) {
-				t.Error(err)
-			}
-		}
-	})
-}
-
-// checkControllerContainer checks the controller container the chart rendered.
-func checkControllerContainer(t *testing.T, r Release, vals map[string]any, c corev1.Container) {
-	t.Helper()
-	for _, want := range []string{"--cluster-name=demo", "--aws-region=eu-west-1", "--aws-vpc-id=vpc-0123456789abcdef0", "--default-target-type=ip"} {
-		if !slices.Contains(c.Args, want) {
-			t.Errorf("%s: args %v lack %s", r.Version, c.Args, want)
-		}
-	}
-	img := vals["image"].(map[string]any)
-	if want := fmt.Sprint(img["repository"], ":", r.Version); c.Image != want {
-		t.Errorf("%s: image %s, want %s", r.Version, c.Image, want)
-	}
-}
-
-// checkWebhookTrust checks that the webhook Secret holds a valid certificate
-// for the webhook Service and that the webhook configurations' caBundle is
-// its CA; it returns the certificate.
-func checkWebhookTrust(t *testing.T, ctx context.Context, cs kubernetes.Interface, ns, prefix string) WebhookCertificate {
-	t.Helper()
-	cert, found, err := ReadWebhookCertificate(ctx, cs, ns, prefix)
-	if err != nil || !found {
-		t.Fatalf("webhook secret: found %v, %v", found, err)
-	}
-	leaf, err := parseCertPEM(cert.Cert)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := leaf.VerifyHostname(WebhookServiceName(prefix) + "." + ns + ".svc"); err != nil {
-		t.Errorf("webhook certificate: %v", err)
-	}
-	mw, err := cs.AdmissionregistrationV1().MutatingWebhookConfigurations().Get(ctx, prefix+"-webhook", metav1.GetOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, w := range mw.Webhooks {
-		if string(w.ClientConfig.CABundle) != cert.CACert {
-			t.Errorf("mutating webhook %s: caBundle is not the Secret's CA", w.Name)
-		}
-	}
-	vw, err := cs.AdmissionregistrationV1().ValidatingWebhookConfigurations().Get(ctx, prefix+"-webhook", metav1.GetOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, w := range vw.Webhooks {
-		if string(w.ClientConfig.CABundle) != cert.CACert {
-			t.Errorf("validating webhook %s: caBundle is not the Secret's CA", w.Name)
-		}
-	}
-	return cert
 }
 
 // sameStatements reports whether two policies have the same statements,

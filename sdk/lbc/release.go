@@ -35,7 +35,7 @@ type ReleaseSpec struct {
 	// Timeout bounds the wait for the release to be ready; 0 means DefaultTimeout.
 	Timeout time.Duration
 	// SkipCRDs leaves the controller's CustomResourceDefinitions to someone
-	// else (as HelmOptions.SkipCRDs): they are neither applied before the
+	// else (as the helm package's Options.SkipCRDs): they are neither applied before the
 	// chart nor created by Helm. By default the chart's CRDs are applied by
 	// server-side apply before every install and upgrade, which Helm itself
 	// never does for upgrades.

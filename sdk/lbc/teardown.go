@@ -81,7 +81,7 @@ var legacyRouteVersions = map[string]string{"TLSRoute": "v1alpha2", "TCPRoute": 
 // dynamic client, in the version the server serves: a route kind the server
 // does not serve in v1 is looked up in its legacy version.
 func servedResource(disc discovery.DiscoveryInterface, kind string) schema.GroupVersionResource {
-	gvr := dynamicKinds()[kind]
+	gvr := ManagedResources()[kind]
 	legacy, ok := legacyRouteVersions[kind]
 	if !ok {
 		return gvr
@@ -94,9 +94,11 @@ func servedResource(disc discovery.DiscoveryInterface, kind string) schema.Group
 	return gvr
 }
 
-// dynamicKinds maps the kinds Teardown handles through the dynamic client
-// to their resources.
-func dynamicKinds() map[string]schema.GroupVersionResource {
+// ManagedResources maps the kinds Teardown handles through the dynamic client
+// (TargetGroupBinding, Gateway and the Gateway API routes) to their
+// resources (the L4 routes at v1; older CRDs serve them at v1alpha2, which
+// Teardown finds by discovery).
+func ManagedResources() map[string]schema.GroupVersionResource {
 	m := map[string]schema.GroupVersionResource{"TargetGroupBinding": TargetGroupBindingResource, "Gateway": GatewayResource}
 	for k, v := range routeResources {
 		m[k] = v
@@ -415,7 +417,7 @@ func deleteObject(ctx context.Context, cs kubernetes.Interface, dyn dynamic.Inte
 	case "Service":
 		err = cs.CoreV1().Services(o.Namespace).Delete(ctx, o.Name, pre)
 	default:
-		if _, ok := dynamicKinds()[o.Kind]; !ok {
+		if _, ok := ManagedResources()[o.Kind]; !ok {
 			return fmt.Errorf("unknown kind %s", o.Kind)
 		}
 		gvr := servedResource(cs.Discovery(), o.Kind)

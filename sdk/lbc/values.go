@@ -54,7 +54,7 @@ func Values(spec ValuesSpec) (map[string]any, error) {
 		out["keepTLSSecret"] = true
 	}
 	if spec.WebhookTLS != nil {
-		out["webhookTLS"] = spec.WebhookTLS.values()
+		out["webhookTLS"] = spec.WebhookTLS.Values()
 	}
 	if spec.ServiceAccountName != "" {
 		out["serviceAccount"] = map[string]any{"create": false, "name": spec.ServiceAccountName}

@@ -91,6 +91,9 @@ func (c WebhookCertificate) Validate() error {
 	return nil
 }
 
+// Leaf parses the serving certificate (Cert).
+func (c WebhookCertificate) Leaf() (*x509.Certificate, error) { return parseCertPEM(c.Cert) }
+
 func parseCertPEM(s string) (*x509.Certificate, error) {
 	blk, _ := pem.Decode([]byte(s))
 	if blk == nil || blk.Type != "CERTIFICATE" {
@@ -221,13 +224,14 @@ func EnsureWebhookCertificate(ctx context.Context, cs kubernetes.Interface, name
 	return NewWebhookCertificate(namespace, prefix, time.Now())
 }
 
-// values returns the chart's webhookTLS values of the certificate.
-func (c WebhookCertificate) values() map[string]any {
+// Values returns the chart's webhookTLS values of the certificate.
+func (c WebhookCertificate) Values() map[string]any {
 	return map[string]any{"caCert": c.CACert, "cert": c.Cert, "key": c.Key}
 }
 
-// ensureNamespace creates the namespace when create is set and it is missing.
-func ensureNamespace(ctx context.Context, cs kubernetes.Interface, namespace string, create bool) error {
+// EnsureNamespace creates the namespace when create is set and it is
+// missing; an existing one is left alone.
+func EnsureNamespace(ctx context.Context, cs kubernetes.Interface, namespace string, create bool) error {
 	if !create {
 		return nil
 	}

@@ -93,22 +93,3 @@ func TestWaitForWebhook(t *testing.T) {
 		t.Errorf("no serving line:\n%s", logs.String())
 	}
 }
-
-// Install into a namespace that does not exist yet, without
-// CreateNamespace: a namespace other than kube-system is created.
-func TestInstallCreatesCustomNamespace(t *testing.T) {
-	cs, cfg := kubetest.Clientset(t)
-	ns := kubetest.Namespace(t, cfg) + "-lbc" // not created by kubetest
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	t.Cleanup(func() { _ = cs.CoreV1().Namespaces().Delete(context.Background(), ns, metav1.DeleteOptions{}) })
-	if _, err := Install(ctx, cfg, HelmOptions{ReleaseName: "greeter", Namespace: ns, Chart: ChartSource{Path: writeChart(t, "0.1.0")}}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := cs.CoreV1().Namespaces().Get(ctx, ns, metav1.GetOptions{}); err != nil {
-		t.Fatalf("namespace %s: %v", ns, err)
-	}
-	if got := greeting(t, cs, ns, "greeter"); got != "hello@0.1.0" {
-		t.Errorf("greeting %s", got)
-	}
-}

@@ -1,6 +1,7 @@
 package stack_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -34,7 +35,7 @@ func TestGraph(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	chartCRDs, err := lbc.SourceCRDs(src, "")
+	chartCRDs, err := lbc.SourceCRDs(context.Background(), src, "")
 	if err != nil {
 		t.Fatal(err)
 	}

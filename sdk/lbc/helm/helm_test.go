@@ -1,4 +1,4 @@
-package lbc
+package helm
 
 import (
 	"bytes"
@@ -25,6 +25,7 @@ import (
 	"k8s.io/client-go/kubernetes"
 
 	"github.com/fargatekit/fargatekit/internal/kubetest"
+	"github.com/fargatekit/fargatekit/sdk/lbc"
 )
 
 // writeChart writes a small chart: a ConfigMap holding .Values.greeting, a
@@ -146,7 +147,7 @@ func TestHelmInstallUpgradeUninstall(t *testing.T) {
 	defer cancel()
 	dir := writeChart(t, "0.1.0")
 	log, logs := testLogger(t)
-	opts := HelmOptions{ReleaseName: "greeter", Namespace: ns, Chart: ChartSource{Path: dir},
+	opts := Options{ReleaseName: "greeter", Namespace: ns, Chart: lbc.ChartSource{Path: dir},
 		Values: map[string]any{"greeting": "hi"}, Wait: true, Timeout: time.Minute, Logger: log}
 
 	rel, err := Install(ctx, cfg, opts)
@@ -173,7 +174,7 @@ func TestHelmInstallUpgradeUninstall(t *testing.T) {
 
 	// Upgrade from an archive of a newer chart version with new values.
 	tgz := archive(t, writeChart(t, "0.2.0"), t.TempDir())
-	opts.Chart, opts.Values = ChartSource{Path: tgz, Version: "0.2.0"}, map[string]any{"greeting": "hey"}
+	opts.Chart, opts.Values = lbc.ChartSource{Path: tgz, Version: "0.2.0"}, map[string]any{"greeting": "hey"}
 	if rel, err = Upgrade(ctx, cfg, opts); err != nil {
 		t.Fatal(err)
 	}
@@ -188,11 +189,11 @@ func TestHelmInstallUpgradeUninstall(t *testing.T) {
 	}
 	// A chart whose version is not the one asked for is refused.
 	opts.Chart.Version = "0.3.0"
-	if _, err := Upgrade(ctx, cfg, opts); !errors.Is(err, ErrInvalidSpec) {
+	if _, err := Upgrade(ctx, cfg, opts); !errors.Is(err, lbc.ErrInvalidSpec) {
 		t.Errorf("wrong chart version: %v", err)
 	}
 
-	if err := Uninstall(ctx, cfg, UninstallOptions{ReleaseName: "greeter", Namespace: ns, Wait: true, Timeout: time.Minute, Logger: log}); err != nil {
+	if err := lbc.Uninstall(ctx, cfg, lbc.UninstallOptions{ReleaseName: "greeter", Namespace: ns, Wait: true, Timeout: time.Minute, Logger: log}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := cs.CoreV1().ConfigMaps(ns).Get(ctx, "greeter-greeting", metav1.GetOptions{}); !apierrors.IsNotFound(err) {
@@ -202,14 +203,14 @@ func TestHelmInstallUpgradeUninstall(t *testing.T) {
 		t.Errorf("status after uninstall: %v", err)
 	}
 	// Uninstalling again is not an error; Upgrade of a missing release installs it.
-	if err := Uninstall(ctx, cfg, UninstallOptions{ReleaseName: "greeter", Namespace: ns, Logger: log}); err != nil {
+	if err := lbc.Uninstall(ctx, cfg, lbc.UninstallOptions{ReleaseName: "greeter", Namespace: ns, Logger: log}); err != nil {
 		t.Errorf("second uninstall: %v", err)
 	}
-	opts.Chart = ChartSource{Path: dir}
+	opts.Chart = lbc.ChartSource{Path: dir}
 	if rel, err = Upgrade(ctx, cfg, opts); err != nil || rel.Version != 1 {
 		t.Fatalf("upgrade --install: %v", err)
 	}
-	for _, want := range []string{`msg="lbc: install"`, `msg="lbc: upgrade done"`, "lbc: uninstalled", "lbc: release not installed", "installing"} {
+	for _, want := range []string{`msg="lbc/helm: install"`, `msg="lbc/helm: upgrade done"`, "lbc: uninstalled", "lbc: release not installed", "installing"} {
 		if !strings.Contains(logs.String(), want) {
 			t.Errorf("log lacks %q:\n%s", want, logs)
 		}
@@ -223,7 +224,7 @@ func TestHelmWaitOption(t *testing.T) {
 	defer cancel()
 	dir := writeChart(t, "0.1.0")
 	// With a Deployment that cannot become available (no nodes), waiting fails...
-	_, err := Install(ctx, cfg, HelmOptions{ReleaseName: "waits", Namespace: ns, Chart: ChartSource{Path: dir},
+	_, err := Install(ctx, cfg, Options{ReleaseName: "waits", Namespace: ns, Chart: lbc.ChartSource{Path: dir},
 		Values: map[string]any{"deployment": true}, Wait: true, Timeout: 5 * time.Second})
 	if !errors.Is(err, ErrHelm) {
 		t.Fatalf("install with wait: %v", err)
@@ -232,7 +233,7 @@ func TestHelmWaitOption(t *testing.T) {
 		t.Errorf("status after a failed wait: %v %v", st, err)
 	}
 	// ...and without waiting the same chart installs at once.
-	rel, err := Install(ctx, cfg, HelmOptions{ReleaseName: "nowait", Namespace: ns, Chart: ChartSource{Path: dir},
+	rel, err := Install(ctx, cfg, Options{ReleaseName: "nowait", Namespace: ns, Chart: lbc.ChartSource{Path: dir},
 		Values: map[string]any{"deployment": true}})
 	if err != nil || rel.Info.Status != release.StatusDeployed {
 		t.Fatalf("install without wait: %v", err)
@@ -263,8 +264,8 @@ func TestHelmFromRepository(t *testing.T) {
 	}
 
 	cache := t.TempDir()
-	rel, err := Install(ctx, cfg, HelmOptions{ReleaseName: "fromrepo", Namespace: ns, CacheDir: cache,
-		Chart: ChartSource{RepoURL: srv.URL, Name: "greeter", Version: "1.2.3"}, Values: map[string]any{"greeting": "repo"}, Wait: true})
+	rel, err := Install(ctx, cfg, Options{ReleaseName: "fromrepo", Namespace: ns, CacheDir: cache,
+		Chart: lbc.ChartSource{RepoURL: srv.URL, Name: "greeter", Version: "1.2.3"}, Values: map[string]any{"greeting": "repo"}, Wait: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -274,17 +275,17 @@ func TestHelmFromRepository(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(cache, "greeter-1.2.3.tgz")); err != nil {
 		t.Errorf("chart not cached: %v", err)
 	}
-	_, err = Upgrade(ctx, cfg, HelmOptions{ReleaseName: "fromrepo", Namespace: ns, CacheDir: cache,
-		Chart: ChartSource{RepoURL: srv.URL, Name: "greeter", Version: "9.9.9"}})
-	if !errors.Is(err, ErrHelm) || !strings.Contains(err.Error(), "9.9.9") {
+	_, err = Upgrade(ctx, cfg, Options{ReleaseName: "fromrepo", Namespace: ns, CacheDir: cache,
+		Chart: lbc.ChartSource{RepoURL: srv.URL, Name: "greeter", Version: "9.9.9"}})
+	if !errors.Is(err, lbc.ErrChart) || !strings.Contains(err.Error(), "9.9.9") {
 		t.Errorf("missing version: %v", err)
 	}
 }
 
 func TestHelmOptionsRefused(t *testing.T) {
-	_, err := Install(context.Background(), nil, HelmOptions{ReleaseName: "Bad_Name", Namespace: "x_y",
-		Chart: ChartSource{Path: "/c", RepoURL: "https://example.com"}})
-	if !errors.Is(err, ErrInvalidSpec) {
+	_, err := Install(context.Background(), nil, Options{ReleaseName: "Bad_Name", Namespace: "x_y",
+		Chart: lbc.ChartSource{Path: "/c", RepoURL: "https://example.com"}})
+	if !errors.Is(err, lbc.ErrInvalidSpec) {
 		t.Fatal(err)
 	}
 	for _, w := range []string{"exclude each other", `"Bad_Name"`, `"x_y"`} {
@@ -292,11 +293,11 @@ func TestHelmOptionsRefused(t *testing.T) {
 			t.Errorf("%v does not mention %s", err, w)
 		}
 	}
-	if _, err := Upgrade(context.Background(), nil, HelmOptions{Chart: ChartSource{RepoURL: ChartRepo}}); !errors.Is(err, ErrInvalidSpec) {
+	if _, err := Upgrade(context.Background(), nil, Options{Chart: lbc.ChartSource{RepoURL: lbc.ChartRepo}}); !errors.Is(err, lbc.ErrInvalidSpec) {
 		t.Errorf("incomplete repository source: %v", err)
 	}
-	src, err := DefaultChartSource("")
-	if err != nil || src != (ChartSource{RepoURL: "https://aws.github.io/eks-charts", Name: "aws-load-balancer-controller", Version: "3.5.0"}) {
+	src, err := lbc.DefaultChartSource("")
+	if err != nil || src != (lbc.ChartSource{RepoURL: "https://aws.github.io/eks-charts", Name: "aws-load-balancer-controller", Version: "3.5.0"}) {
 		t.Errorf("default chart source %+v %v", src, err)
 	}
 }

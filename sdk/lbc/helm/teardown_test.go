@@ -1,4 +1,4 @@
-package lbc
+package helm
 
 import (
 	"context"
@@ -23,6 +23,7 @@ import (
 	"k8s.io/client-go/rest"
 
 	"github.com/fargatekit/fargatekit/internal/kubetest"
+	"github.com/fargatekit/fargatekit/sdk/lbc"
 )
 
 var crdResource = schema.GroupVersionResource{Group: "apiextensions.k8s.io", Version: "v1", Resource: "customresourcedefinitions"}
@@ -64,7 +65,7 @@ func ensureTGBCRD(t *testing.T, cfg *rest.Config) {
 		case live.GetDeletionTimestamp() != nil:
 			last = errors.New("CRD being deleted")
 		default:
-			if _, last = dyn.Resource(TargetGroupBindingResource).List(ctx, metav1.ListOptions{Limit: 1}); last == nil {
+			if _, last = dyn.Resource(lbc.TargetGroupBindingResource).List(ctx, metav1.ListOptions{Limit: 1}); last == nil {
 				return
 			}
 		}
@@ -82,6 +83,7 @@ type fixture struct {
 
 func newFixture(t *testing.T) fixture {
 	cs, cfg := kubetest.Clientset(t)
+	kubetest.Lock(t, cfg, kubetest.LockLBC)
 	ensureTGBCRD(t, cfg)
 	return fixture{cs: cs, dyn: dynamic.NewForConfigOrDie(cfg), cfg: cfg, ns: kubetest.Namespace(t, cfg)}
 }
@@ -116,17 +118,17 @@ func (f fixture) targetGroupBinding(t *testing.T, name string) {
 	t.Helper()
 	tgb := &unstructured.Unstructured{Object: map[string]any{
 		"apiVersion": "elbv2.k8s.aws/v1beta1", "kind": "TargetGroupBinding",
-		"metadata": map[string]any{"name": name, "finalizers": []any{TargetGroupBindingFinalizer}},
+		"metadata": map[string]any{"name": name, "finalizers": []any{lbc.TargetGroupBindingFinalizer}},
 		"spec":     map[string]any{"targetGroupARN": "arn:aws:elasticloadbalancing:us-west-2:123456789012:targetgroup/x/0123456789abcdef", "serviceRef": map[string]any{"name": "web", "port": 80}},
 	}}
-	if _, err := f.dyn.Resource(TargetGroupBindingResource).Namespace(f.ns).Create(context.Background(), tgb, metav1.CreateOptions{}); err != nil {
+	if _, err := f.dyn.Resource(lbc.TargetGroupBindingResource).Namespace(f.ns).Create(context.Background(), tgb, metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)
 	}
 }
 
 // clearFinalizers plays the controller: it removes the finalizers of an
 // object being deleted.
-func (f fixture) clearFinalizers(ctx context.Context, o ManagedObject) error {
+func (f fixture) clearFinalizers(ctx context.Context, o lbc.ManagedObject) error {
 	patch := []byte(`{"metadata":{"finalizers":null}}`)
 	var err error
 	switch o.Kind {
@@ -135,7 +137,7 @@ func (f fixture) clearFinalizers(ctx context.Context, o ManagedObject) error {
 	case "Service":
 		_, err = f.cs.CoreV1().Services(o.Namespace).Patch(ctx, o.Name, types.MergePatchType, patch, metav1.PatchOptions{})
 	default:
-		_, err = f.dyn.Resource(dynamicKinds()[o.Kind]).Namespace(o.Namespace).Patch(ctx, o.Name, types.MergePatchType, patch, metav1.PatchOptions{})
+		_, err = f.dyn.Resource(lbc.ManagedResources()[o.Kind]).Namespace(o.Namespace).Patch(ctx, o.Name, types.MergePatchType, patch, metav1.PatchOptions{})
 	}
 	if apierrors.IsNotFound(err) {
 		return nil
@@ -144,7 +146,7 @@ func (f fixture) clearFinalizers(ctx context.Context, o ManagedObject) error {
 }
 
 // deletionTimestamp returns whether the object is being deleted.
-func (f fixture) deleting(ctx context.Context, o ManagedObject) (bool, error) {
+func (f fixture) deleting(ctx context.Context, o lbc.ManagedObject) (bool, error) {
 	var (
 		m   metav1.Object
 		err error
@@ -155,7 +157,7 @@ func (f fixture) deleting(ctx context.Context, o ManagedObject) (bool, error) {
 	case "Service":
 		m, err = f.cs.CoreV1().Services(o.Namespace).Get(ctx, o.Name, metav1.GetOptions{})
 	default:
-		m, err = f.dyn.Resource(dynamicKinds()[o.Kind]).Namespace(o.Namespace).Get(ctx, o.Name, metav1.GetOptions{})
+		m, err = f.dyn.Resource(lbc.ManagedResources()[o.Kind]).Namespace(o.Namespace).Get(ctx, o.Name, metav1.GetOptions{})
 	}
 	if err != nil {
 		return false, err
@@ -165,14 +167,14 @@ func (f fixture) deleting(ctx context.Context, o ManagedObject) (bool, error) {
 
 func (f fixture) installController(t *testing.T) {
 	t.Helper()
-	_, err := Install(context.Background(), f.cfg, HelmOptions{ReleaseName: "controller", Namespace: f.ns,
-		Chart: ChartSource{Path: writeChart(t, "3.5.0")}, Wait: true, Timeout: time.Minute})
+	_, err := Install(context.Background(), f.cfg, Options{ReleaseName: "controller", Namespace: f.ns,
+		Chart: lbc.ChartSource{Path: writeChart(t, "3.5.0")}, Wait: true, Timeout: time.Minute})
 	if err != nil {
 		t.Fatal(err)
 	}
 }
 
-func names(objs []ManagedObject) []string {
+func names(objs []lbc.ManagedObject) []string {
 	var out []string
 	for _, o := range objs {
 		out = append(out, o.Kind+"/"+o.Name)
@@ -190,7 +192,7 @@ func TestTeardown(t *testing.T) {
 	// A second IngressClass of the controller, and one of another controller.
 	class := f.ns + "-internal"
 	_, err := f.cs.NetworkingV1().IngressClasses().Create(ctx, &networkingv1.IngressClass{
-		ObjectMeta: metav1.ObjectMeta{Name: class}, Spec: networkingv1.IngressClassSpec{Controller: IngressController}}, metav1.CreateOptions{})
+		ObjectMeta: metav1.ObjectMeta{Name: class}, Spec: networkingv1.IngressClassSpec{Controller: lbc.IngressController}}, metav1.CreateOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -198,18 +200,18 @@ func TestTeardown(t *testing.T) {
 		_ = f.cs.NetworkingV1().IngressClasses().Delete(context.Background(), class, metav1.DeleteOptions{})
 	})
 
-	f.ingress(t, "by-class", ptr(IngressClassName), nil, IngressFinalizer)
-	f.ingress(t, "by-own-class", ptr(class), nil, IngressFinalizer)
-	f.ingress(t, "by-annotation", nil, map[string]string{"kubernetes.io/ingress.class": "alb"}, IngressGroupFinalizerPrefix+"shop")
-	f.ingress(t, "by-finalizer", ptr("renamed"), nil, IngressFinalizer)
+	f.ingress(t, "by-class", ptr(lbc.IngressClassName), nil, lbc.IngressFinalizer)
+	f.ingress(t, "by-own-class", ptr(class), nil, lbc.IngressFinalizer)
+	f.ingress(t, "by-annotation", nil, map[string]string{"kubernetes.io/ingress.class": "alb"}, lbc.IngressGroupFinalizerPrefix+"shop")
+	f.ingress(t, "by-finalizer", ptr("renamed"), nil, lbc.IngressFinalizer)
 	f.ingress(t, "nginx", ptr("nginx"), nil)
-	f.service(t, "nlb", corev1.ServiceTypeLoadBalancer, ptr(LoadBalancerClass), nil, ServiceFinalizer)
-	f.service(t, "external", corev1.ServiceTypeLoadBalancer, nil, map[string]string{ServiceAnnotationPrefix + "type": "external"})
+	f.service(t, "nlb", corev1.ServiceTypeLoadBalancer, ptr(lbc.LoadBalancerClass), nil, lbc.ServiceFinalizer)
+	f.service(t, "external", corev1.ServiceTypeLoadBalancer, nil, map[string]string{lbc.ServiceAnnotationPrefix + "type": "external"})
 	f.service(t, "in-tree-lb", corev1.ServiceTypeLoadBalancer, nil, nil)
 	f.service(t, "web", corev1.ServiceTypeClusterIP, nil, nil)
 	f.targetGroupBinding(t, "legacy-tg")
 
-	got, err := Managed(ctx, f.cfg, f.ns)
+	got, err := lbc.Managed(ctx, f.cfg, f.ns)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -232,7 +234,7 @@ func TestTeardown(t *testing.T) {
 		defer close(done)
 		pending := slices.Clone(got)
 		for len(pending) > 0 && ctx.Err() == nil {
-			var next []ManagedObject
+			var next []lbc.ManagedObject
 			for _, o := range pending {
 				if len(o.Finalizers) == 0 {
 					continue
@@ -270,7 +272,7 @@ func TestTeardown(t *testing.T) {
 	}()
 
 	log, logs := testLogger(t)
-	err = Teardown(ctx, f.cfg, TeardownOptions{Namespaces: []string{f.ns}, ReleaseName: "controller", ReleaseNamespace: f.ns,
+	err = lbc.Teardown(ctx, f.cfg, lbc.TeardownOptions{Namespaces: []string{f.ns}, ReleaseName: "controller", ReleaseNamespace: f.ns,
 		PollInterval: 200 * time.Millisecond, Logger: log})
 	if err != nil {
 		t.Fatalf("%v\n%s", err, logs)
@@ -285,7 +287,7 @@ func TestTeardown(t *testing.T) {
 	if want := []string{"Ingress/by-annotation", "Ingress/by-class", "Ingress/by-finalizer", "Ingress/by-own-class", "Service/nlb", "TargetGroupBinding/legacy-tg"}; !slices.Equal(cleared, want) {
 		t.Errorf("finalizers cleared on %v, want %v", cleared, want)
 	}
-	left, err := Managed(ctx, f.cfg, f.ns)
+	left, err := lbc.Managed(ctx, f.cfg, f.ns)
 	if err != nil || len(left) != 0 {
 		t.Errorf("left after teardown: %v %v", left, err)
 	}
@@ -310,20 +312,20 @@ func TestTeardown(t *testing.T) {
 func TestTeardownStuck(t *testing.T) {
 	f := newFixture(t)
 	f.installController(t)
-	f.ingress(t, "stuck", ptr(IngressClassName), nil, IngressFinalizer)
+	f.ingress(t, "stuck", ptr(lbc.IngressClassName), nil, lbc.IngressFinalizer)
 	t.Cleanup(func() {
-		_ = f.clearFinalizers(context.Background(), ManagedObject{Kind: "Ingress", Namespace: f.ns, Name: "stuck"})
+		_ = f.clearFinalizers(context.Background(), lbc.ManagedObject{Kind: "Ingress", Namespace: f.ns, Name: "stuck"})
 	})
 	// The Ingress never loses its finalizer, so Teardown waits until this
 	// deadline; it is long enough for the list and delete calls before the
 	// wait to finish on a loaded machine.
 	ctx, cancel := context.WithTimeout(context.Background(), 6*time.Second)
 	defer cancel()
-	err := Teardown(ctx, f.cfg, TeardownOptions{Namespaces: []string{f.ns}, ReleaseName: "controller", ReleaseNamespace: f.ns, PollInterval: 100 * time.Millisecond})
-	if !errors.Is(err, ErrTeardownIncomplete) || !errors.Is(err, context.DeadlineExceeded) {
+	err := lbc.Teardown(ctx, f.cfg, lbc.TeardownOptions{Namespaces: []string{f.ns}, ReleaseName: "controller", ReleaseNamespace: f.ns, PollInterval: 100 * time.Millisecond})
+	if !errors.Is(err, lbc.ErrTeardownIncomplete) || !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("error %v", err)
 	}
-	if !strings.Contains(err.Error(), "Ingress "+f.ns+"/stuck ["+IngressFinalizer+"]") {
+	if !strings.Contains(err.Error(), "Ingress "+f.ns+"/stuck ["+lbc.IngressFinalizer+"]") {
 		t.Errorf("error does not list the stuck Ingress: %v", err)
 	}
 	// The controller stays: it is what would clear the finalizer.
@@ -342,15 +344,15 @@ func TestTeardownStuck(t *testing.T) {
 // spec.controllerName, spec.gatewayClassName and spec.parentRefs.
 func ensureGatewayAPICRDs(t *testing.T, ctx context.Context, cfg *rest.Config) {
 	t.Helper()
-	var crds []CRD
+	var crds []lbc.CRD
 	for _, k := range []struct{ kind, plural, scope string }{
 		{"GatewayClass", "gatewayclasses", "Cluster"}, {"Gateway", "gateways", "Namespaced"}, {"HTTPRoute", "httproutes", "Namespaced"},
 	} {
 		name := k.plural + ".gateway.networking.k8s.io"
-		if _, err := dynamic.NewForConfigOrDie(cfg).Resource(CRDResource).Get(ctx, name, metav1.GetOptions{}); err == nil {
+		if _, err := dynamic.NewForConfigOrDie(cfg).Resource(lbc.CRDResource).Get(ctx, name, metav1.GetOptions{}); err == nil {
 			continue
 		}
-		crds = append(crds, CRD{Name: name, Object: &unstructured.Unstructured{Object: map[string]any{
+		crds = append(crds, lbc.CRD{Name: name, Object: &unstructured.Unstructured{Object: map[string]any{
 			"apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
 			// *.k8s.io groups need the approval annotation (the upstream CRDs carry it).
 			"metadata": map[string]any{"name": name, "annotations": map[string]any{"api-approved.kubernetes.io": "https://github.com/kubernetes-sigs/gateway-api/pull/2466"}},
@@ -362,11 +364,11 @@ func ensureGatewayAPICRDs(t *testing.T, ctx context.Context, cfg *rest.Config) {
 			},
 		}}})
 	}
-	if err := ApplyCRDs(ctx, cfg, crds, nil); err != nil {
+	if err := lbc.ApplyCRDs(ctx, cfg, crds, nil); err != nil {
 		t.Fatal(err)
 	}
 	// Established is not yet served: wait until the resources list.
-	for _, gvr := range []schema.GroupVersionResource{GatewayClassResource, GatewayResource, routeResources["HTTPRoute"]} {
+	for _, gvr := range []schema.GroupVersionResource{lbc.GatewayClassResource, lbc.GatewayResource, lbc.ManagedResources()["HTTPRoute"]} {
 		for {
 			if _, err := dynamic.NewForConfigOrDie(cfg).Resource(gvr).List(ctx, metav1.ListOptions{Limit: 1}); err == nil {
 				break
@@ -406,26 +408,26 @@ func TestTeardownAllNamespaces(t *testing.T) {
 	other := kubetest.Namespace(t, f.cfg)
 	g := fixture{cs: f.cs, dyn: f.dyn, cfg: f.cfg, ns: other}
 	class := other + "-alb"
-	f.create(t, GatewayClassResource, "", map[string]any{"apiVersion": "gateway.networking.k8s.io/v1", "kind": "GatewayClass",
-		"metadata": map[string]any{"name": class}, "spec": map[string]any{"controllerName": GatewayControllerALB}})
+	f.create(t, lbc.GatewayClassResource, "", map[string]any{"apiVersion": "gateway.networking.k8s.io/v1", "kind": "GatewayClass",
+		"metadata": map[string]any{"name": class}, "spec": map[string]any{"controllerName": lbc.GatewayControllerALB}})
 	t.Cleanup(func() {
-		_ = f.dyn.Resource(GatewayClassResource).Delete(context.Background(), class, metav1.DeleteOptions{})
+		_ = f.dyn.Resource(lbc.GatewayClassResource).Delete(context.Background(), class, metav1.DeleteOptions{})
 	})
-	f.create(t, GatewayResource, other, map[string]any{"apiVersion": "gateway.networking.k8s.io/v1", "kind": "Gateway",
-		"metadata": map[string]any{"name": "gw", "finalizers": []any{GatewayFinalizerPrefix + "alb"}},
+	f.create(t, lbc.GatewayResource, other, map[string]any{"apiVersion": "gateway.networking.k8s.io/v1", "kind": "Gateway",
+		"metadata": map[string]any{"name": "gw", "finalizers": []any{lbc.GatewayFinalizerPrefix + "alb"}},
 		"spec": map[string]any{"gatewayClassName": class, // valid under the real Gateway API CRDs too
 			"listeners": []any{map[string]any{"name": "http", "protocol": "HTTP", "port": int64(80)}}}})
-	f.create(t, routeResources["HTTPRoute"], other, map[string]any{"apiVersion": "gateway.networking.k8s.io/v1", "kind": "HTTPRoute",
+	f.create(t, lbc.ManagedResources()["HTTPRoute"], other, map[string]any{"apiVersion": "gateway.networking.k8s.io/v1", "kind": "HTTPRoute",
 		"metadata": map[string]any{"name": "route"}, "spec": map[string]any{"parentRefs": []any{map[string]any{"name": "gw"}}}})
-	f.create(t, routeResources["HTTPRoute"], other, map[string]any{"apiVersion": "gateway.networking.k8s.io/v1", "kind": "HTTPRoute",
+	f.create(t, lbc.ManagedResources()["HTTPRoute"], other, map[string]any{"apiVersion": "gateway.networking.k8s.io/v1", "kind": "HTTPRoute",
 		"metadata": map[string]any{"name": "elsewhere"}, "spec": map[string]any{"parentRefs": []any{map[string]any{"name": "nginx-gw"}}}})
-	g.ingress(t, "web", ptr(IngressClassName), nil, IngressFinalizer)
-	for _, o := range []ManagedObject{{Kind: "Gateway", Namespace: other, Name: "gw"}, {Kind: "Ingress", Namespace: other, Name: "web"}} {
+	g.ingress(t, "web", ptr(lbc.IngressClassName), nil, lbc.IngressFinalizer)
+	for _, o := range []lbc.ManagedObject{{Kind: "Gateway", Namespace: other, Name: "gw"}, {Kind: "Ingress", Namespace: other, Name: "web"}} {
 		t.Cleanup(func() { _ = f.clearFinalizers(context.Background(), o) })
 	}
 
-	err := Teardown(ctx, f.cfg, TeardownOptions{Namespaces: []string{f.ns}, ReleaseName: "controller", ReleaseNamespace: f.ns, PollInterval: 100 * time.Millisecond})
-	if !errors.Is(err, ErrManagedObjectsRemain) {
+	err := lbc.Teardown(ctx, f.cfg, lbc.TeardownOptions{Namespaces: []string{f.ns}, ReleaseName: "controller", ReleaseNamespace: f.ns, PollInterval: 100 * time.Millisecond})
+	if !errors.Is(err, lbc.ErrManagedObjectsRemain) {
 		t.Fatalf("namespace-scoped teardown: %v", err)
 	}
 	for _, want := range []string{"Gateway " + other + "/gw", "HTTPRoute " + other + "/route", "Ingress " + other + "/web"} {
@@ -450,21 +452,21 @@ func TestTeardownAllNamespaces(t *testing.T) {
 				return
 			case <-time.After(100 * time.Millisecond):
 			}
-			for _, o := range []ManagedObject{{Kind: "Gateway", Namespace: other, Name: "gw"}, {Kind: "Ingress", Namespace: other, Name: "web"}} {
+			for _, o := range []lbc.ManagedObject{{Kind: "Gateway", Namespace: other, Name: "gw"}, {Kind: "Ingress", Namespace: other, Name: "web"}} {
 				if del, err := f.deleting(ctx, o); err == nil && del {
 					_ = f.clearFinalizers(ctx, o)
 				}
 			}
 		}
 	}()
-	if err := Teardown(ctx, f.cfg, TeardownOptions{ReleaseName: "controller", ReleaseNamespace: f.ns, PollInterval: 100 * time.Millisecond}); err != nil {
+	if err := lbc.Teardown(ctx, f.cfg, lbc.TeardownOptions{ReleaseName: "controller", ReleaseNamespace: f.ns, PollInterval: 100 * time.Millisecond}); err != nil {
 		t.Fatal(err)
 	}
-	left, err := Managed(ctx, f.cfg, other)
+	left, err := lbc.Managed(ctx, f.cfg, other)
 	if err != nil || len(left) != 0 {
 		t.Errorf("left: %v %v", left, err)
 	}
-	if _, err := f.dyn.Resource(routeResources["HTTPRoute"]).Namespace(other).Get(ctx, "elsewhere", metav1.GetOptions{}); err != nil {
+	if _, err := f.dyn.Resource(lbc.ManagedResources()["HTTPRoute"]).Namespace(other).Get(ctx, "elsewhere", metav1.GetOptions{}); err != nil {
 		t.Errorf("another controller's route was deleted: %v", err)
 	}
 	if _, err := Status(f.cfg, "controller", f.ns); !errors.Is(err, driver.ErrReleaseNotFound) {
