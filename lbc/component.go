@@ -182,9 +182,10 @@ func (a *LBCReleaseArgs) resolve(ctx context.Context) (resolved, error) {
 }
 
 // Validate reports every problem of the args at once, as NewLBCRelease
-// would before registering anything.
+// would before registering anything (a chart that is neither embedded nor
+// cached is downloaded to read its CRDs, unless SkipCRDs).
 func (a *LBCReleaseArgs) Validate() error {
-	_, err := a.resolve()
+	_, err := a.resolve(context.Background())
 	return err
 }
 
