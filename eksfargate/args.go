@@ -94,6 +94,12 @@ type FargateClusterArgs struct {
 	// (a key made elsewhere in the program). Exclusive with
 	// ClusterSpec.SecretsEncryption.
 	SecretsKeyARN pulumi.StringInput
+
+	// BusyRetry bounds the retries of operations EKS refuses with
+	// ResourceInUseException while another actor holds the cluster (error
+	// hooks on the cluster, the profiles and the add-ons); the zero value
+	// is the defaults, Attempts -1 registers no error hook.
+	BusyRetry BusyRetry
 }
 
 // NetworkArgs is an existing VPC and its subnets as Pulumi inputs. The

@@ -87,12 +87,14 @@ type FargateCluster struct {
 	// Logging are the Fargate logging children (nil without ClusterSpec.Logging).
 	Logging *FargateLogging
 
-	spec      ClusterSpec // defaulted
-	res       *sdk.Resolved
-	natIPs    pulumi.StringArray
-	netArgs   *NetworkArgs
-	keyARN    pulumi.StringInput
-	partition partition.Partition
+	spec       ClusterSpec // defaulted
+	busy       *pulumi.ErrorHook
+	busyPolicy BusyRetry
+	res        *sdk.Resolved
+	natIPs     pulumi.StringArray
+	netArgs    *NetworkArgs
+	keyARN     pulumi.StringInput
+	partition  partition.Partition
 }
 
 var _ clusterref.ClusterRef = (*FargateCluster)(nil)
@@ -128,7 +130,7 @@ func NewFargateCluster(ctx *pulumi.Context, name string, args *FargateClusterArg
 			return nil, fmt.Errorf("eksfargate: NewFargateCluster %s: %w", name, err)
 		}
 	}
-	c := &FargateCluster{spec: spec, netArgs: args.Network, keyARN: args.SecretsKeyARN, AuthenticationMode: spec.AuthenticationMode}
+	c := &FargateCluster{spec: spec, netArgs: args.Network, keyARN: args.SecretsKeyARN, AuthenticationMode: spec.AuthenticationMode, busyPolicy: args.BusyRetry}
 	if err := ctx.RegisterComponentResource(TypeToken, name, c, opts...); err != nil {
 		return nil, fmt.Errorf("eksfargate: NewFargateCluster %s: %w", name, err)
 	}
@@ -148,6 +150,11 @@ func (c *FargateCluster) build(ctx *pulumi.Context, name string) error {
 	if err := c.locate(ctx); err != nil {
 		return err
 	}
+	busy, err := busyHooks(ctx, name, c.busyPolicy)
+	if err != nil {
+		return err
+	}
+	c.busy = busy
 	networkReady, err := c.network(ctx, name)
 	if err != nil {
 		return err
@@ -556,13 +563,22 @@ func (c *FargateCluster) cluster(ctx *pulumi.Context, name string, clusterPolicy
 		cargs.EnabledClusterLogTypes = pulumi.ToStringArray(s.LogTypes)
 	}
 	var err error
-	c.Cluster, err = eks.NewCluster(ctx, name+"-cluster", cargs, parent, pulumi.DependsOn([]pulumi.Resource{clusterPolicy}))
+	c.Cluster, err = eks.NewCluster(ctx, name+"-cluster", cargs, parent, pulumi.DependsOn([]pulumi.Resource{clusterPolicy}), c.retryBusy())
 	if err != nil {
 		return err
 	}
 	c.ClusterName, c.ClusterArn, c.Endpoint = c.Cluster.Name, c.Cluster.Arn, c.Cluster.Endpoint
 	c.CertificateAuthority = c.Cluster.CertificateAuthority.Data().Elem()
 	return nil
+}
+
+// retryBusy binds the error hook that retries EKS's ResourceInUseException
+// ([BusyRetry]); none when it is off.
+func (c *FargateCluster) retryBusy() pulumi.ResourceOption {
+	if c.busy == nil {
+		return pulumi.ResourceHooks(nil)
+	}
+	return pulumi.ResourceHooks(&pulumi.ResourceHookBinding{OnError: []*pulumi.ErrorHook{c.busy}})
 }
 
 // ErrNoIssuer is wrapped when the EKS cluster reports no OIDC issuer.
@@ -609,7 +625,7 @@ func (c *FargateCluster) profiles(ctx *pulumi.Context, name string, first []pulu
 			SubnetIds:           subnets,
 			Selectors:           sels,
 			Tags:                pulumi.ToStringMap(sdk.ProfileTags(c.spec.ClusterName, c.spec.Tags, p)),
-		}, pulumi.Parent(c), pulumi.DependsOn(prev), pulumi.DeleteBeforeReplace(false))
+		}, pulumi.Parent(c), pulumi.DependsOn(prev), pulumi.DeleteBeforeReplace(false), c.retryBusy())
 		if err != nil {
 			return err
 		}
@@ -662,7 +678,7 @@ func (c *FargateCluster) addons(ctx *pulumi.Context, name string) error {
 		if a.Name == sdk.AddonCoreDNS {
 			deps = append(deps, c.Logging.ready()...) // its pods log from their first line
 		}
-		addon, err := eks.NewAddon(ctx, name+"-"+a.Name, args, pulumi.Parent(c), pulumi.DependsOn(deps))
+		addon, err := eks.NewAddon(ctx, name+"-"+a.Name, args, pulumi.Parent(c), pulumi.DependsOn(deps), c.retryBusy())
 		if err != nil {
 			return err
 		}

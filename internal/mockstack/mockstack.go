@@ -45,6 +45,10 @@ type Resource struct {
 	Protect, RetainOnDelete, DeleteBeforeReplace bool
 	// BeforeDelete names the resource hooks bound to run before its deletion.
 	BeforeDelete []string
+	// BeforeCreate, AfterCreate, BeforeUpdate, AfterUpdate and AfterDelete
+	// name the other resource hooks bound to it, OnError its error hooks
+	// (pulumi.ResourceHookBinding), in binding order.
+	BeforeCreate, AfterCreate, BeforeUpdate, AfterUpdate, AfterDelete, OnError []string
 	// Read is true for a resource read with Get (ReadResource) rather than
 	// registered; ID is then the ID asked for.
 	Read bool
@@ -171,7 +175,11 @@ func (m *monitor) NewResource(args pulumi.MockResourceArgs) (string, resource.Pr
 			r.PropertyDeps[k] = slices.Clone(v.GetUrns())
 		}
 		r.IgnoreChanges = rpc.GetIgnoreChanges()
-		r.BeforeDelete = slices.Clone(rpc.GetHooks().GetBeforeDelete())
+		h := rpc.GetHooks()
+		r.BeforeDelete = slices.Clone(h.GetBeforeDelete())
+		r.BeforeCreate, r.AfterCreate = slices.Clone(h.GetBeforeCreate()), slices.Clone(h.GetAfterCreate())
+		r.BeforeUpdate, r.AfterUpdate = slices.Clone(h.GetBeforeUpdate()), slices.Clone(h.GetAfterUpdate())
+		r.AfterDelete, r.OnError = slices.Clone(h.GetAfterDelete()), slices.Clone(h.GetOnError())
 		r.ReplaceOnChanges = rpc.GetReplaceOnChanges()
 		r.DeletedWith = rpc.GetDeletedWith()
 		r.Protect = rpc.GetProtect()

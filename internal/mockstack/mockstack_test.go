@@ -255,3 +255,40 @@ func TestGetRecordsReads(t *testing.T) {
 		t.Errorf("read recorded as %+v", r)
 	}
 }
+
+// Every kind of hook a resource is bound to is recorded by name, error hooks included.
+func TestRecordsHooks(t *testing.T) {
+	g, err := Run(func(ctx *pulumi.Context) error {
+		noop := func(*pulumi.ResourceHookArgs) error { return nil }
+		hook := func(name string) *pulumi.ResourceHook {
+			h, err := ctx.RegisterResourceHook(name, noop, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return h
+		}
+		retry, err := ctx.RegisterErrorHook("retry", func(*pulumi.ErrorHookArgs) (bool, error) { return false, nil })
+		if err != nil {
+			return err
+		}
+		_, err = iam.NewRole(ctx, "hooked", &iam.RoleArgs{AssumeRolePolicy: pulumi.String("{}")}, pulumi.ResourceHooks(&pulumi.ResourceHookBinding{
+			BeforeCreate: []*pulumi.ResourceHook{hook("bc")}, AfterCreate: []*pulumi.ResourceHook{hook("ac")},
+			BeforeUpdate: []*pulumi.ResourceHook{hook("bu")}, AfterUpdate: []*pulumi.ResourceHook{hook("au")},
+			BeforeDelete: []*pulumi.ResourceHook{hook("bd")}, AfterDelete: []*pulumi.ResourceHook{hook("ad")},
+			OnError: []*pulumi.ErrorHook{retry},
+		}))
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := g.One("aws:iam/role:Role", "hooked")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := strings.Join([]string{strings.Join(r.BeforeCreate, ","), strings.Join(r.AfterCreate, ","), strings.Join(r.BeforeUpdate, ","),
+		strings.Join(r.AfterUpdate, ","), strings.Join(r.BeforeDelete, ","), strings.Join(r.AfterDelete, ","), strings.Join(r.OnError, ",")}, " ")
+	if got != "bc ac bu au bd ad retry" {
+		t.Errorf("hooks recorded: %q", got)
+	}
+}
