@@ -145,3 +145,12 @@ func (f *EKS) DescribeAddonVersions(_ context.Context, in *eks.DescribeAddonVers
 	}
 	return out, nil
 }
+
+// AssumedAddonVersions are rows no documentation copy at hand holds, for
+// tests of the default Kubernetes version: CoreDNS on 1.36, assumed to be
+// the newest documented CoreDNS version (v1.13.2-eksbuild.4, which the
+// copies list for 1.33-1.35), as the default. Tests that use them say so
+// by calling [EKS.Offer] with them; the fake never serves them alone.
+func AssumedAddonVersions() []AddonVersion {
+	return []AddonVersion{{Addon: "coredns", Version: "v1.13.2-eksbuild.4", Kubernetes: []string{"1.36"}, DefaultFor: []string{"1.36"}}}
+}

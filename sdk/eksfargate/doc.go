@@ -29,21 +29,54 @@
 // spec EKS would refuse 15 minutes into an apply is refused before the first
 // resource. The Pulumi component registers nothing for a refused spec.
 //
-//	rule                                                   error                            source
-//	≤ 10 Fargate profiles per cluster                       ErrTooManyProfiles               EKS service quotas (docs.aws.amazon.com/eks/latest/userguide/service-quotas.html)
-//	1-5 selectors per profile                               ErrTooManySelectors              same; CreateFargateProfile API reference
-//	≤ 5 labels per selector                                 ErrTooManyLabels                 same (service quotas, Fargate profile selector labels)
-//	profile name not starting with eks-                     ErrReservedProfileName           EKS user guide, Fargate profile (fargate-profile.html)
-//	no selector in two profiles (a pod would land on either) ErrDuplicateSelector             EKS user guide, Fargate profile ("EKS picks one of the matches at random")
-//	Kubernetes version one EKS offers                       ErrUnsupportedKubernetesVersion  EKS Kubernetes release calendar (kubernetes-versions.html), see KubernetesReleases
-//	explicit Region/AccountID equal to the provider's       ErrLocationMismatch              (ARNs and the pod-execution trust are built from them)
-//	restricted public-only endpoint allows the NAT addresses ErrPublicEndpointExcludesNAT     EKS user guide, cluster endpoint (cluster-endpoint.html) and Fargate considerations
-//	public access CIDRs are public blocks                   ErrPrivatePublicCIDR             EKS API UpdateClusterConfig / VpcConfigRequest.publicAccessCidrs
-//	zones EKS supports (not use1-az3, usw1-az2, cac1-az3)   ErrUnsupportedZone               EKS user guide, subnet requirements (network-reqs.html); eksctl skips the same IDs
-//	existing subnets distinct                               ErrDuplicateSubnet               CreateCluster/CreateFargateProfile refuse duplicates
-//	existing private subnets in ≥ 2 zones                   ErrSubnetZones                   EKS user guide, subnet requirements (network-reqs.html)
-//	Fargate profile subnets private (no IGW route)          ErrPublicSubnetForPods           EKS user guide, Fargate profile ("only private subnets are supported")
-//	existing subnets in the VPC                             ErrSubnetNotInVPC                CreateCluster (subnets of one VPC)
+//	rule                                                     error                            source
+//	≤ 10 Fargate profiles per cluster                         ErrTooManyProfiles               EKS service quotas (docs.aws.amazon.com/eks/latest/userguide/service-quotas.html)
+//	1-5 selectors per profile                                 ErrTooManySelectors              same; CreateFargateProfile API reference
+//	≤ 5 labels per selector                                   ErrTooManyLabels                 same (service quotas, Fargate profile selector labels)
+//	profile name not starting with eks-                       ErrReservedProfileName           EKS user guide, Fargate profile (fargate-profile.html)
+//	no selector in two profiles (a pod would land on either)  ErrDuplicateSelector             EKS user guide, Fargate profile ("EKS picks one of the matches at random")
+//	profile name: letters, digits, - _, ≤ 54 (+ hash ≤ 63)    ErrInvalidSpec                   CreateFargateProfile (name pattern); the eks.amazonaws.com/fargate-profile label (Kubernetes label values ≤ 63)
+//	selector namespace and labels are valid Kubernetes names  ErrInvalidSpec                   CreateFargateProfile; Kubernetes object names and labels (wildcards * ? allowed)
+//	a profile selects the CoreDNS pods                        ErrNoCoreDNSProfile              EKS user guide, Fargate getting started (CoreDNS on Fargate)
+//	profile subnets among the cluster's private subnets       ErrInvalidSpec, ErrDuplicateSubnet CreateFargateProfile ("subnets ... of the cluster's VPC"; private only)
+//	Kubernetes version one EKS offers                         ErrUnsupportedKubernetesVersion  EKS Kubernetes release calendar (kubernetes-versions.html), see KubernetesReleases
+//	upgradePolicy STANDARD or EXTENDED                        ErrInvalidSpec                   CreateCluster API reference (UpgradePolicyRequest.supportType)
+//	explicit Region/AccountID equal to the provider's         ErrLocationMismatch              (ARNs and the pod-execution trust are built from them)
+//	region in the partition; 12-digit account                 ErrInvalidSpec                   AWS partitions (ARN format)
+//	cluster name: 1-100, letter or digit then - _             ErrInvalidSpec                   CreateCluster API reference (name pattern)
+//	restricted public-only endpoint allows the NAT addresses  ErrPublicEndpointExcludesNAT     EKS user guide, cluster endpoint (cluster-endpoint.html) and Fargate considerations
+//	public access CIDRs are public blocks                     ErrPrivatePublicCIDR             EKS API UpdateClusterConfig / VpcConfigRequest.publicAccessCidrs
+//	no public access CIDRs on a private-only endpoint         ErrInvalidSpec                   VpcConfigRequest (publicAccessCidrs apply to the public endpoint)
+//	control-plane log types api, audit, ...                   ErrInvalidSpec                   CreateCluster API reference (LogSetup.types)
+//	log group retention a CloudWatch Logs period              ErrInvalidLogRetention           CloudWatch Logs API, PutRetentionPolicy (retentionInDays); control plane and Fargate logging groups
+//	Fargate logging ConfigMap rules (keys, sections, 5300 ch) ErrInvalidLoggingConfig          EKS user guide, Fargate logging (fargate-logging.html), see ValidateLoggingConfig
+//	secrets key a KMS key ARN in the cluster's region         ErrInvalidSpec                   EKS user guide, secrets encryption (enable-kms.html)
+//	authentication mode CONFIG_MAP / API_AND_CONFIG_MAP / API ErrInvalidSpec                   CreateAccessConfigRequest
+//	CONFIG_MAP needs bootstrapClusterCreatorAdminPermissions  ErrInvalidSpec                   EKS user guide, access entries (setting-up-access-entries.html)
+//	add-on version compatible with the Kubernetes version     ErrAddonVersionIncompatible      DescribeAddonVersions API reference; EKS user guide version tables (managing-coredns.html, ...); Apply/Plan before any write, the component at preview for pins newer than the newest
+//	add-on version of the form v1.2.3-eksbuild.4              ErrInvalidSpec                   CreateAddon API reference (addonVersion)
+//	deletion protection off before Delete                     ErrDeletionProtected             EKS user guide, deletion protection (deletion-protection.html): DeleteCluster is InvalidRequestException
+//	tags: ≤ 50, keys ≤ 128 without aws:, values ≤ 256         ErrInvalidSpec                   AWS tagging (tag restrictions)
+//	VPC block /16-/28; subnets inside, ≤ /28, not overlapping ErrInvalidSpec                   Amazon VPC user guide (VPC and subnet sizing)
+//	≥ 2 availability zones                                    ErrInvalidSpec                   EKS user guide, subnet requirements (network-reqs.html)
+//	zones EKS supports (not use1-az3, usw1-az2, cac1-az3)     ErrUnsupportedZone               EKS user guide, subnet requirements (network-reqs.html); eksctl skips the same IDs
+//	existing subnets distinct                                 ErrDuplicateSubnet               CreateCluster/CreateFargateProfile refuse duplicates
+//	existing private subnets in ≥ 2 zones                     ErrSubnetZones                   EKS user guide, subnet requirements (network-reqs.html)
+//	Fargate profile subnets private (no IGW route)            ErrPublicSubnetForPods           EKS user guide, Fargate profile ("only private subnets are supported")
+//	existing subnets in the VPC                               ErrSubnetNotInVPC                CreateCluster (subnets of one VPC)
+//	pod-execution role ARN; IAM path; boundary a policy ARN   ErrInvalidSpec                   IAM API reference (CreateRole path, PermissionsBoundary)
+//	OIDC thumbprints: 40 hex characters, ≤ 5                  ErrInvalidSpec                   IAM CreateOpenIDConnectProvider
+//
+// Rules AWS applies while the deployment runs, handled rather than refused:
+//
+//	AWS behaviour                                             handling                          source
+//	one Fargate profile CREATING or DELETING per cluster      EnsureFargateProfiles retries ResourceInUseException; the component's error hook (BusyRetry)  CreateFargateProfile / DeleteFargateProfile API reference
+//	one cluster update at a time                              SetDeletionProtection retries; BusyRetry                                                     UpdateClusterConfig API reference (ResourceInUseException)
+//	an add-on being updated refuses another update            BusyRetry (the component)                                                                    UpdateAddon API reference
+//	a new IAM role is not assumable for seconds               retried, then ErrIAMNotReady                                                                 IAM eventual consistency
+//	a changed profile must be replaced (profiles immutable)   create first (ProfileName), roll CoreDNS onto it, delete last                               CreateFargateProfile ("create a new updated profile ... then delete the original")
+//	load balancers the controller left block the network      Sweep / SweepLeftovers; reported in DeleteIncompleteError                                    EKS user guide, deleting a cluster (delete-cluster.html: delete Services of type LoadBalancer first)
+//	EKS makes /aws/eks/<cluster>/cluster without retention    created first with ControlPlaneLogRetentionDays                                             EKS user guide, control plane logs (control-plane-logs.html)
 //
 // The zone, VPC and route rules need EC2: [CheckExistingNetwork] applies
 // them ([DescribeExistingNetwork] + the pure [CheckSubnets], which Validate
@@ -62,6 +95,66 @@
 // replace an existing profile and then delete the original"). Renaming
 // profiles this way replaces every profile of an existing cluster once
 // (create first, so without an outage).
+//
+// # Add-ons
+//
+// CoreDNS is always installed (computeType Fargate, after the profile that
+// selects its pods). kube-proxy and vpc-cni are off by default: both are
+// DaemonSets, and a DaemonSet's pods only run on EC2 nodes; a Fargate node
+// brings its own kube-proxy and CNI, which EKS manages ("kube-proxy ... isn't
+// deployed to Fargate nodes", managing-kube-proxy.html; the VPC CNI "is
+// deployed with each Fargate node ... you don't update it on Fargate nodes",
+// managing-vpc-cni.html). On a Fargate-only cluster the two add-ons are
+// DaemonSets with no pods, updated for nothing at every upgrade.
+// [Addons].KubeProxy and VpcCNI (or a pinned version) install them, for a
+// cluster that also gets EC2 nodes. A stack made by an earlier fargatekit,
+// which always installed them, sees the component delete the
+// <name>-kube-proxy and <name>-vpc-cni add-ons on its next update (EKS then
+// removes their empty DaemonSets; Fargate pods are not affected); set the
+// fields to keep them. The SDK's Apply leaves add-ons it does not manage in
+// place.
+//
+// Versions: a pinned version must be one EKS offers for the cluster's
+// Kubernetes version, and an empty one is EKS's default for it, resolved
+// before anything is written ([ResolveAddonVersion], DescribeAddonVersions;
+// the component uses the provider's getAddonVersion). Changing
+// KubernetesVersion therefore moves unpinned add-ons to the new version's
+// default, and an incompatible pin is a [*AddonVersionError]
+// ([ErrAddonVersionIncompatible]) naming what EKS offers, before apply.
+//
+// # Deletion protection, logs, security group
+//
+// DeletionProtection sets EKS's deletion protection (CreateCluster) and
+// converges it on an existing cluster ([SetDeletionProtection]:
+// UpdateClusterConfig, the update followed until Successful); [Delete]
+// refuses a protected cluster with [ErrDeletionProtected] before deleting
+// anything. With LogTypes, the control plane's log group
+// ([ControlPlaneLogGroup], /aws/eks/<cluster>/cluster) is created before the
+// cluster with ControlPlaneLogRetentionDays ([DefaultControlPlaneLogRetentionDays]),
+// a group of that name EKS made earlier is adopted (tagged, retention set),
+// and Delete removes it after the cluster. [Outputs].ClusterSecurityGroupID
+// is the security group EKS creates for the cluster.
+//
+// # Existing subnets' tags
+//
+// With ExistingNetwork.TagSubnets, Apply adds only the tags a subnet lacks
+// ([OwnedSubnetTags]) and records the keys it added under
+// [AddedSubnetTagsKey]: a tag someone else set (another cluster's, or a
+// role tag with another value) is never changed, and Delete removes only
+// the cluster tag it added (and the record); the shared load balancer role
+// tags stay.
+//
+// # Destroy leaves nothing
+//
+// Delete removes the cluster in reverse order (profiles one at a time,
+// add-ons, cluster, log group, OIDC provider, key, roles, network). What
+// the cluster's load balancer controller left when it was removed before
+// its Ingresses and Services (load balancers, target groups, their network
+// interfaces, security groups, all tagged elbv2.k8s.aws/cluster=<cluster>)
+// blocks the subnets and the VPC: Delete reports each in a
+// [*DeleteIncompleteError], by name, and with [SweepLeftovers] (or [Sweep]
+// alone, which refuses to run while the cluster exists) removes them first.
+// The Pulumi component runs Sweep from resource hooks.
 //
 // # Kubernetes versions
 //
@@ -130,7 +223,8 @@
 //
 // [Apply] converges everything the Pulumi component builds, with the
 // aws-sdk-go-v2 clients ([NewClients], or any [Clients] of the narrow
-// interfaces [NetworkAPI], [IAMAPI], [ClusterAPI], [STSAPI], [KMSAPI]): the
+// interfaces [NetworkAPI], [IAMAPI], [ClusterAPI], [STSAPI], [KMSAPI],
+// [LogsAPI], [LoadBalancerAPI]): the
 // VPC or a checked existing network, the two roles, the optional KMS key,
 // the cluster (waited for until ACTIVE), the OIDC provider, the Fargate
 // profiles one at a time, the add-ons (CoreDNS on Fargate after its

@@ -53,6 +53,16 @@ var (
 	// ErrPrivatePublicCIDR: a PublicAccessCIDRs block that is private
 	// (RFC 1918 and other non-public ranges), which EKS refuses.
 	ErrPrivatePublicCIDR = errors.New("eksfargate: public access CIDRs must be public address blocks")
+	// ErrInvalidLogRetention: a log group retention CloudWatch Logs does not
+	// accept (PutRetentionPolicy's retentionInDays, [LogRetentionDays]).
+	ErrInvalidLogRetention = errors.New("eksfargate: not a CloudWatch Logs retention period")
+	// ErrAddonVersionIncompatible (through [*AddonVersionError]): a pinned
+	// add-on version EKS does not offer for the cluster's Kubernetes
+	// version, or no version at all for it (DescribeAddonVersions).
+	ErrAddonVersionIncompatible = errors.New("eksfargate: add-on version not compatible with the cluster's Kubernetes version")
+	// ErrDeletionProtected: Delete met a cluster with deletion protection on
+	// (EKS refuses DeleteCluster with InvalidRequestException).
+	ErrDeletionProtected = errors.New("eksfargate: the cluster has deletion protection on")
 )
 
 // kindErr is a FieldError with a sentinel.
