@@ -82,7 +82,7 @@ func TestGraphDefault(t *testing.T) {
 
 	want := map[string]int{
 		TypeToken: 1, tVpc: 1, tIGW: 1, tSubnet: 4, tRT: 3, tRoute: 3, tRTA: 4, tEip: 2, tNat: 2,
-		tRole: 3 /* with the probe */, tAttach: 2, tCluster: 1, tOIDCComp: 1, tOIDC: 1, tProfile: 1, tAddon: 3, tK8s: 1,
+		tRole: 3 /* with the probe */, tAttach: 2, tCluster: 1, tOIDCComp: 1, tOIDC: 1, tProfile: 1, tAddon: 1 /* CoreDNS only */, tK8s: 1,
 	}
 	if got := g.CountByType(); !mapsEqual(got, want) {
 		t.Errorf("counts = %v\nwant     %v", got, want)
@@ -181,12 +181,16 @@ func TestGraphDefault(t *testing.T) {
 		if a.InputString("resolveConflictsOnCreate") != "OVERWRITE" || a.InputString("resolveConflictsOnUpdate") != "OVERWRITE" {
 			t.Errorf("%s does not overwrite conflicts", a.Name)
 		}
-		if _, pinned := a.Input("addonVersion"); pinned {
-			t.Errorf("%s has a version nobody asked for", a.Name)
+		// Unpinned: EKS's default for the cluster's version (getAddonVersion; the mock's answer).
+		if v := a.InputString("addonVersion"); v != "v1.36.0-eksbuild.1" {
+			t.Errorf("%s version %q, want the default for 1.36", a.Name, v)
 		}
 	}
-	if !slices.Equal(fc.Ready(), []pulumi.Resource{fc.CoreDNS}) {
-		t.Error("Ready() is not the CoreDNS add-on")
+	if fc.KubeProxy != nil || fc.VpcCNI != nil {
+		t.Error("kube-proxy or vpc-cni installed on a Fargate-only cluster by default")
+	}
+	if !slices.Equal(fc.Ready(), []pulumi.Resource{fc.CoreDNS, fc.Profiles[len(fc.Profiles)-1]}) {
+		t.Error("Ready() is not the CoreDNS add-on and the last profile")
 	}
 
 	// Kubeconfig: a secret, rendered by kubeauth, fed to the provider.
@@ -501,8 +505,11 @@ func TestExistingNetwork(t *testing.T) {
 		t.Errorf("cluster subnets = %v", ids)
 	}
 	tags := g.ByType(tTag)
-	if len(tags) != 4 {
-		t.Fatalf("%d tags, want 4 (2 subnets x cluster, internal-elb)", len(tags))
+	if len(tags) != 6 {
+		t.Fatalf("%d tags, want 6 (2 subnets x cluster, internal-elb, record)", len(tags))
+	}
+	if v := one(t, g, tTag, "demo-private-0-record-tag").InputString("value"); v != "kubernetes.io/cluster/demo,kubernetes.io/role/internal-elb" {
+		t.Errorf("record = %q", v)
 	}
 	tag := one(t, g, tTag, "demo-private-1-internal-elb-tag")
 	if tag.InputString("resourceId") != "subnet-p2" || tag.InputString("key") != "kubernetes.io/role/internal-elb" || tag.InputString("value") != "1" {

@@ -146,9 +146,9 @@ func TestExistingNetworkTagsAndRoleOptions(t *testing.T) {
 		ZonalShift:       true,
 	}})
 	for _, tag := range g.ByType(tTag) {
-		cluster := strings.HasSuffix(tag.Name, "-cluster-tag")
-		if tag.RetainOnDelete == cluster {
-			t.Errorf("%s: RetainOnDelete %v (shared role tags stay at destroy, the cluster's own tag goes)", tag.Name, tag.RetainOnDelete)
+		ours := strings.HasSuffix(tag.Name, "-cluster-tag") || strings.HasSuffix(tag.Name, "-record-tag")
+		if tag.RetainOnDelete == ours {
+			t.Errorf("%s: RetainOnDelete %v (shared role tags stay at destroy, the cluster's own tag and the record go)", tag.Name, tag.RetainOnDelete)
 		}
 	}
 	fp := one(t, g, tProfile, "demo-profile-system")

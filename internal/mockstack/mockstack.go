@@ -155,6 +155,26 @@ func (m *monitor) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 		return resource.NewPropertyMapFromMap(map[string]any{
 			"name": m.s.region, "id": m.s.region, "region": m.s.region, "endpoint": "ec2." + m.s.region + "." + p.DNSSuffix,
 		}), nil
+	case "aws:eks/getAddonVersion:getAddonVersion":
+		// The mock's own versions, tied to the Kubernetes minor version so
+		// that an upgrade shows: v1.<minor>.0-eksbuild.1 (the default) and
+		// -eksbuild.2 (mostRecent).
+		minor := strings.TrimPrefix(args.Args["kubernetesVersion"].StringValue(), "1.")
+		build := "1"
+		if v, ok := args.Args["mostRecent"]; ok && v.IsBool() && v.BoolValue() {
+			build = "2"
+		}
+		return resource.NewPropertyMapFromMap(map[string]any{
+			"addonName": args.Args["addonName"].StringValue(), "kubernetesVersion": args.Args["kubernetesVersion"].StringValue(),
+			"id": args.Args["addonName"].StringValue(), "version": "v1." + minor + ".0-eksbuild." + build,
+		}), nil
+	case "aws:ec2/getSubnet:getSubnet":
+		// An existing subnet without tags (WithCall gives it some).
+		id := ""
+		if v, ok := args.Args["id"]; ok && v.IsString() {
+			id = v.StringValue()
+		}
+		return resource.NewPropertyMapFromMap(map[string]any{"id": id, "vpcId": "vpc-mock", "tags": map[string]any{}}), nil
 	case "aws:index/getAvailabilityZones:getAvailabilityZones":
 		names := []any{m.s.region + "a", m.s.region + "b", m.s.region + "c"}
 		return resource.NewPropertyMapFromMap(map[string]any{

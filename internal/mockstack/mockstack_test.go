@@ -2,6 +2,7 @@ package mockstack
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 
@@ -290,5 +291,44 @@ func TestRecordsHooks(t *testing.T) {
 		strings.Join(r.AfterUpdate, ","), strings.Join(r.BeforeDelete, ","), strings.Join(r.AfterDelete, ","), strings.Join(r.OnError, ",")}, " ")
 	if got != "bc ac bu au bd ad retry" {
 		t.Errorf("hooks recorded: %q", got)
+	}
+}
+
+// Destroy goes dependents first, children before their parent.
+func TestDestroyOrder(t *testing.T) {
+	g, err := Run(func(ctx *pulumi.Context) error {
+		p, err := newPair(ctx, "app", false)
+		if err != nil {
+			return err
+		}
+		_, err = iam.NewRole(ctx, "user", &iam.RoleArgs{AssumeRolePolicy: pulumi.String("{}"), Description: p.Role.Arn})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, r := range g.DestroyOrder() {
+		names = append(names, r.Name)
+	}
+	// user needs app's role; the ServiceAccount needs the role and the
+	// marker; the component goes after its children.
+	pos := func(n string) int { return slices.Index(names, n) }
+	if len(names) != g.Len() || pos("user") > pos("app") || pos("app-marker") < 0 {
+		t.Fatalf("order %v", names)
+	}
+	role, sa, comp := -1, -1, -1
+	for i, r := range g.DestroyOrder() {
+		switch {
+		case r.Type == "aws:iam/role:Role" && r.Name == "app":
+			role = i
+		case r.Type == "kubernetes:core/v1:ServiceAccount":
+			sa = i
+		case r.Type == "fargatekit:test:Pair":
+			comp = i
+		}
+	}
+	if !(sa < role && role < comp && sa < pos("app-marker") && pos("app-marker") < comp) {
+		t.Errorf("order %v", names)
 	}
 }
