@@ -39,6 +39,26 @@ func TestAWSRulesRefuseBeforeRegistering(t *testing.T) {
 		{"byo restricted public-only endpoint", ClusterSpec{Existing: byo, EndpointAccess: EndpointPublic, PublicAccessCIDRs: []string{"203.0.113.0/24"}}, sdk.ErrPublicEndpointExcludesNAT},
 		{"private CIDR for the public endpoint", ClusterSpec{PublicAccessCIDRs: []string{"10.1.0.0/16"}}, sdk.ErrPrivatePublicCIDR},
 		{"byo subnet twice", ClusterSpec{Existing: &ExistingNetwork{VpcID: "vpc-1", PrivateSubnetIDs: []string{"subnet-a", "subnet-a"}}}, sdk.ErrDuplicateSubnet},
+		{"control-plane log retention", ClusterSpec{LogTypes: []string{LogAudit}, ControlPlaneLogRetentionDays: 31}, sdk.ErrInvalidLogRetention},
+		{"Fargate log retention", ClusterSpec{Logging: &LoggingSpec{CloudWatch: &CloudWatchLogs{RetentionDays: 2}}}, sdk.ErrInvalidLogRetention},
+		{"no CoreDNS profile", ClusterSpec{FargateProfiles: []FargateProfile{{Name: "apps", Selectors: sel("apps")}}}, ErrNoCoreDNSProfile},
+		// The rules without a sentinel of their own (ErrInvalidSpec; doc.go's table).
+		{"profile name too long", ClusterSpec{FargateProfiles: []FargateProfile{{Name: strings.Repeat("p", 55), Selectors: sel("kube-system")}}}, ErrInvalidSpec},
+		{"selector namespace", ClusterSpec{FargateProfiles: []FargateProfile{system, {Name: "apps", Selectors: sel("Apps_1")}}}, ErrInvalidSpec},
+		{"upgrade policy", ClusterSpec{UpgradePolicy: "FOREVER"}, ErrInvalidSpec},
+		{"log type", ClusterSpec{LogTypes: []string{"kubelet"}}, ErrInvalidSpec},
+		{"CIDRs on a private endpoint", ClusterSpec{EndpointAccess: EndpointPrivate, PublicAccessCIDRs: []string{"203.0.113.0/24"}}, ErrInvalidSpec},
+		{"secrets key elsewhere", ClusterSpec{Region: "us-west-2", SecretsEncryption: &SecretsEncryption{KeyARN: "arn:aws:kms:eu-west-1:123456789012:key/k"}}, ErrInvalidSpec},
+		{"CONFIG_MAP without the creator", ClusterSpec{AuthenticationMode: AuthConfigMap, BootstrapClusterCreatorAdminPermissions: new(false)}, ErrInvalidSpec},
+		{"add-on version form", ClusterSpec{Addons: Addons{CoreDNSVersion: "latest"}}, ErrInvalidSpec},
+		{"51 tags", ClusterSpec{Tags: manyTags(51)}, ErrInvalidSpec},
+		{"aws: tag", ClusterSpec{Tags: map[string]string{"aws:owner": "x"}}, ErrInvalidSpec},
+		{"VPC /8", ClusterSpec{VPC: &VPCSpec{CIDR: "10.0.0.0/8"}}, ErrInvalidSpec},
+		{"one zone", ClusterSpec{VPC: &VPCSpec{AZCount: 1}}, ErrInvalidSpec},
+		{"IAM path", ClusterSpec{PodExecutionRole: sdk.PodExecutionRoleSpec{Path: "eks"}}, ErrInvalidSpec},
+		{"thumbprint", ClusterSpec{OIDCThumbprints: []string{"abc"}}, ErrInvalidSpec},
+		{"cluster name", ClusterSpec{ClusterName: "-x"}, ErrInvalidSpec},
+		{"account", ClusterSpec{AccountID: "12"}, ErrInvalidSpec},
 	} {
 		g, err := mockstack.Run(func(ctx *pulumi.Context) error {
 			_, err := NewFargateCluster(ctx, "demo", &FargateClusterArgs{ClusterSpec: tt.spec})
@@ -187,4 +207,12 @@ func TestExistingNetworkTagsAndRoleOptions(t *testing.T) {
 	if !errors.Is(err, ErrInvalidSpec) || !strings.Contains(err.Error(), "subnet-x is not one of Existing.PrivateSubnetIDs") {
 		t.Errorf("foreign profile subnet: %v", err)
 	}
+}
+
+func manyTags(n int) map[string]string {
+	out := map[string]string{}
+	for i := range n {
+		out["k"+strings.Repeat("x", i)] = "v"
+	}
+	return out
 }
