@@ -783,7 +783,7 @@ func (c *FargateCluster) kubeconfig(ctx *pulumi.Context, name string) error {
 		})).(pulumi.StringOutput)
 	// The hooks that reach the cluster use the same kubeconfig.
 	hooks := c.hooks
-	c.Kubeconfig.ApplyT(func(kc string) string { hooks.setKubeconfig(kc); return kc })
+	c.Kubeconfig.ApplyT(func(kc string) string { hooks.kube.Set(kc); return kc })
 	var err error
 	c.Provider, err = kubernetes.NewProvider(ctx, name+"-k8s", &kubernetes.ProviderArgs{Kubeconfig: c.Kubeconfig}, pulumi.Parent(c))
 	return err

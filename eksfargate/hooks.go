@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -12,8 +11,8 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"k8s.io/client-go/kubernetes"
-	"k8s.io/client-go/tools/clientcmd"
 
+	"github.com/fargatekit/fargatekit/internal/kubehook"
 	sdk "github.com/fargatekit/fargatekit/sdk/eksfargate"
 )
 
@@ -30,15 +29,13 @@ const DefaultHookTimeout = 30 * time.Minute
 // program's credentials), the desired profiles, and the SDK functions they
 // call (replaceable in tests).
 type hookEnv struct {
-	mu         sync.Mutex
-	kubeconfig string
-	region     string
-	timeout    time.Duration
-	profiles   map[string]sdk.FargateProfile // by Name
-	workloads  []sdk.Workload                // rolled onto a replacement (CoreDNS first)
+	kube      kubehook.Conn
+	region    string
+	timeout   time.Duration
+	profiles  map[string]sdk.FargateProfile // by Name
+	workloads []sdk.Workload                // rolled onto a replacement (CoreDNS first)
 
 	awsConfig func(ctx context.Context, region string) (aws.Config, error)
-	connect   func(kubeconfig string) (kubernetes.Interface, error)
 	clients   func(cfg aws.Config) *sdk.Clients
 	roll      func(ctx context.Context, cs kubernetes.Interface, p sdk.FargateProfile, w []sdk.Workload, opts ...sdk.RollOption) ([]sdk.Workload, error)
 	protect   func(ctx context.Context, api sdk.ClusterConfigAPI, cluster string, on bool, opts ...sdk.RunOption) (bool, error)
@@ -48,7 +45,7 @@ type hookEnv struct {
 func newHookEnv(spec ClusterSpec, region string, args *FargateClusterArgs) *hookEnv {
 	h := &hookEnv{region: region, timeout: args.HookTimeout, profiles: map[string]sdk.FargateProfile{},
 		workloads: append([]sdk.Workload{sdk.CoreDNSWorkload()}, args.RollOntoReplacement...),
-		awsConfig: args.HookAWSConfig, connect: clientFromKubeconfig, clients: sdk.NewClients,
+		kube:      kubehook.Conn{Missing: ErrNoKubeconfig}, awsConfig: args.HookAWSConfig, clients: sdk.NewClients,
 		roll: sdk.RollOntoProfile, protect: sdk.SetDeletionProtection, sweep: sdk.Sweep}
 	if h.timeout <= 0 {
 		h.timeout = DefaultHookTimeout
@@ -64,38 +61,12 @@ func newHookEnv(spec ClusterSpec, region string, args *FargateClusterArgs) *hook
 	return h
 }
 
-func (h *hookEnv) setKubeconfig(kc string) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	h.kubeconfig = kc
-}
-
-func (h *hookEnv) kube() (kubernetes.Interface, error) {
-	h.mu.Lock()
-	kc := h.kubeconfig
-	h.mu.Unlock()
-	if kc == "" {
-		return nil, ErrNoKubeconfig
-	}
-	return h.connect(kc)
-}
-
 func (h *hookEnv) aws(ctx context.Context) (*sdk.Clients, error) {
 	cfg, err := h.awsConfig(ctx, h.region)
 	if err != nil {
 		return nil, fmt.Errorf("eksfargate: the hooks' AWS configuration (HookAWSConfig, or the default chain in %s): %w", h.region, err)
 	}
 	return h.clients(cfg), nil
-}
-
-// clientFromKubeconfig is the default connect: a clientset for a
-// kubeconfig's current context (its exec plugin runs for tokens).
-func clientFromKubeconfig(kubeconfig string) (kubernetes.Interface, error) {
-	cfg, err := clientcmd.RESTConfigFromKubeConfig([]byte(kubeconfig))
-	if err != nil {
-		return nil, fmt.Errorf("eksfargate: the hooks' kubeconfig: %w", err)
-	}
-	return kubernetes.NewForConfig(cfg)
 }
 
 // str reads a string property (through secrets) at a dotted path of maps.
@@ -141,7 +112,7 @@ func (h *hookEnv) rollOntoReplacement(args *pulumi.ResourceHookArgs) error {
 	if !ok || sdk.ProfileName(p) == old {
 		return nil
 	}
-	cs, err := h.kube()
+	cs, err := h.kube.Client()
 	if err != nil {
 		return fmt.Errorf("eksfargate: %s: rolling onto %s before %s is deleted: %w", args.Name, sdk.ProfileName(p), old, err)
 	}

@@ -46,7 +46,7 @@ func TestReplacementRollsBeforeDelete(t *testing.T) {
 		t.Fatalf("profile options: deleteBeforeReplace %v, before-delete hooks %v", cur.DeleteBeforeReplace, cur.BeforeDelete)
 	}
 	var steps []string
-	fc.hooks.connect = func(string) (kubernetes.Interface, error) { return fake.NewClientset(), nil }
+	fc.hooks.kube.Connect = func(string) (kubernetes.Interface, error) { return fake.NewClientset(), nil }
 	fc.hooks.roll = func(_ context.Context, _ kubernetes.Interface, p sdk.FargateProfile, w []sdk.Workload, _ ...sdk.RollOption) ([]sdk.Workload, error) {
 		var names []string
 		for _, x := range w {
@@ -91,7 +91,7 @@ func TestReplacementRollsBeforeDelete(t *testing.T) {
 		t.Errorf("failed roll: %v", err)
 	}
 	// Without the kubeconfig (destroy without --run-program): named error.
-	fc.hooks.setKubeconfig("")
+	fc.hooks.kube.Set("")
 	if err := fc.hooks.rollOntoReplacement(&pulumi.ResourceHookArgs{Name: old.Name, OldInputs: old.Inputs}); !errors.Is(err, ErrNoKubeconfig) {
 		t.Errorf("no kubeconfig: %v", err)
 	}
@@ -100,9 +100,7 @@ func TestReplacementRollsBeforeDelete(t *testing.T) {
 // The kubeconfig the hooks use is the component's.
 func TestHooksKubeconfigIsTheComponents(t *testing.T) {
 	g, fc := run(t, nil)
-	fc.hooks.mu.Lock()
-	kc := fc.hooks.kubeconfig
-	fc.hooks.mu.Unlock()
+	kc := fc.hooks.kube.Kubeconfig()
 	if kc == "" || kc != one(t, g, tK8s, "demo-k8s").InputString("kubeconfig") {
 		t.Errorf("hooks' kubeconfig %q", kc)
 	}

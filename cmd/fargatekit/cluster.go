@@ -400,7 +400,7 @@ func printOutputs(e *env, out *eksfargate.Outputs, took time.Duration) {
 	fmt.Fprintf(w, "cluster %s is ACTIVE (%d changes, %s)\n", out.ClusterName, eksfargate.Writes(out.Changes), fmtElapsed(took))
 	for _, kv := range [][2]string{
 		{"arn", out.ClusterARN}, {"endpoint", out.Endpoint}, {"version", out.Version}, {"oidc issuer", out.OIDCIssuerURL},
-		{"oidc provider", out.OIDCProviderARN}, {"pod-execution role", out.PodExecutionRoleARN}, {"vpc", out.VpcID},
+		{"oidc provider", out.OIDCProviderARN}, {"pod-execution role", out.PodExecutionRoleARN}, {"security group", out.ClusterSecurityGroupID}, {"vpc", out.VpcID},
 		{"private subnets", strings.Join(out.PrivateSubnetIDs, ",")}, {"public subnets", strings.Join(out.PublicSubnetIDs, ",")},
 		{"fargate profiles", strings.Join(out.Profiles, ",")}, {"add-ons", strings.Join(out.Addons, ",")},
 	} {

@@ -361,28 +361,36 @@ func (f *EKS) ListAddons(ctx context.Context, in *eks.ListAddonsInput, _ ...func
 	if err != nil {
 		return nil, err
 	}
-	size := 100
-	if in.MaxResults != nil {
-		size = int(*in.MaxResults)
-		if size < 1 || size > 100 {
-			return nil, invalid("maxResults %d is not 1-100", size)
-		}
-	}
 	names := slices.Sorted(maps.Keys(addons))
-	start := 0
-	if t := aws.ToString(in.NextToken); t != "" {
-		n, err := strconv.Atoi(t)
-		if err != nil || n < 0 || n > len(names) {
-			return nil, invalid("nextToken %q is not valid", t)
+	start, end, next, err := page(len(names), in.MaxResults, in.NextToken)
+	if err != nil {
+		return nil, err
+	}
+	return &eks.ListAddonsOutput{Addons: names[start:end], NextToken: next}, nil
+}
+
+// page applies EKS's paging rules to a list of n items: maxResults 1-100
+// (default 100), nextToken an offset this fake gave. It returns the page's
+// bounds and the next token (nil on the last page).
+func page(n int, maxResults *int32, nextToken *string) (start, end int, next *string, err error) {
+	size := 100
+	if maxResults != nil {
+		size = int(*maxResults)
+		if size < 1 || size > 100 {
+			return 0, 0, nil, invalid("maxResults %d is not 1-100", size)
 		}
-		start = n
 	}
-	end := min(start+size, len(names))
-	out := &eks.ListAddonsOutput{Addons: names[start:end]}
-	if end < len(names) {
-		out.NextToken = aws.String(strconv.Itoa(end))
+	if t := aws.ToString(nextToken); t != "" {
+		start, err = strconv.Atoi(t)
+		if err != nil || start < 0 || start > n {
+			return 0, 0, nil, invalid("nextToken %q is not valid", t)
+		}
 	}
-	return out, nil
+	end = min(start+size, n)
+	if end < n {
+		next = aws.String(strconv.Itoa(end))
+	}
+	return start, end, next, nil
 }
 
 // Client is a real EKS client (pointed at moto) with the fake's calls in

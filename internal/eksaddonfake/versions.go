@@ -4,7 +4,6 @@ import (
 	"context"
 	"maps"
 	"slices"
-	"strconv"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/eks"
@@ -120,28 +119,13 @@ func (f *EKS) DescribeAddonVersions(_ context.Context, in *eks.DescribeAddonVers
 		info.AddonVersions = append(info.AddonVersions, v)
 	}
 	names := slices.Sorted(maps.Keys(byAddon))
-	size := 100
-	if in.MaxResults != nil {
-		size = int(*in.MaxResults)
-		if size < 1 || size > 100 {
-			return nil, invalid("maxResults %d is not 1-100", size)
-		}
+	start, end, next, err := page(len(names), in.MaxResults, in.NextToken)
+	if err != nil {
+		return nil, err
 	}
-	start := 0
-	if t := aws.ToString(in.NextToken); t != "" {
-		n, err := strconv.Atoi(t)
-		if err != nil || n < 0 || n > len(names) {
-			return nil, invalid("nextToken %q is not valid", t)
-		}
-		start = n
-	}
-	end := min(start+size, len(names))
-	out := &eks.DescribeAddonVersionsOutput{}
+	out := &eks.DescribeAddonVersionsOutput{NextToken: next}
 	for _, n := range names[start:end] {
 		out.Addons = append(out.Addons, *byAddon[n])
-	}
-	if end < len(names) {
-		out.NextToken = aws.String(strconv.Itoa(end))
 	}
 	return out, nil
 }
