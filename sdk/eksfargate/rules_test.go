@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 
+	"github.com/fargatekit/fargatekit/internal/doccheck"
 	"github.com/fargatekit/fargatekit/internal/mototest"
 )
 
@@ -295,4 +296,9 @@ func TestCheckExistingNetworkMoto(t *testing.T) {
 	if err != nil || len(zones) != 2 || !ZoneSupported(zones[0].ID) || !ZoneSupported(zones[1].ID) {
 		t.Errorf("SelectZones(moto) = %v, %v", zones, err)
 	}
+}
+
+// doc.go's tables name every sentinel of the package, and only those.
+func TestDocTablesNameEverySentinel(t *testing.T) {
+	doccheck.Check(t, ".")
 }
