@@ -243,7 +243,7 @@ func TestAddonVersionsFollowKubernetes(t *testing.T) {
 		return err
 	})
 	var ave *sdk.AddonVersionError
-	if !errors.Is(err, sdk.ErrAddonVersionIncompatible) || !errors.As(err, &ave) || ave.Addon != "coredns" {
+	if !errors.Is(err, sdk.ErrAddonVersionIncompatible) || !errors.Is(err, ErrInvalidSpec) || !errors.As(err, &ave) || ave.Addon != "coredns" {
 		t.Errorf("pin newer than 1.35's newest: %v", err)
 	}
 	if g.Len() != 1 || g.Resources[0].Type != TypeToken {

@@ -20,7 +20,8 @@ type AddonVersionsAPI interface {
 
 // AddonVersionError says that an add-on has no version for the cluster's
 // Kubernetes version: the pinned Version is not among the compatible ones,
-// or (Version empty) EKS offers none. It wraps [ErrAddonVersionIncompatible].
+// or (Version empty) EKS offers none. It wraps [ErrAddonVersionIncompatible]
+// and, as every problem of the spec, [ErrInvalidSpec].
 type AddonVersionError struct {
 	// Addon is the add-on's name.
 	Addon string
@@ -46,8 +47,10 @@ func (e *AddonVersionError) Error() string {
 		e.Addon, e.Version, e.KubernetesVersion, offered)
 }
 
-// Unwrap returns ErrAddonVersionIncompatible.
-func (e *AddonVersionError) Unwrap() error { return ErrAddonVersionIncompatible }
+// Unwrap returns ErrAddonVersionIncompatible and ErrInvalidSpec.
+func (e *AddonVersionError) Unwrap() []error {
+	return []error{ErrAddonVersionIncompatible, ErrInvalidSpec}
+}
 
 // ResolveAddonVersion returns the add-on version to install on a cluster of
 // kubernetesVersion, from EKS's DescribeAddonVersions for that Kubernetes

@@ -31,7 +31,7 @@ func TestResolveAddonVersion(t *testing.T) {
 		got, err := sdk.ResolveAddonVersion(ctx, f, tt.addon, tt.k8s, tt.pinned)
 		var ave *sdk.AddonVersionError
 		switch {
-		case tt.err && (!errors.Is(err, sdk.ErrAddonVersionIncompatible) || !errors.As(err, &ave) || ave.Addon != tt.addon || ave.KubernetesVersion != tt.k8s):
+		case tt.err && (!errors.Is(err, sdk.ErrAddonVersionIncompatible) || !errors.Is(err, sdk.ErrInvalidSpec) || !errors.As(err, &ave) || ave.Addon != tt.addon || ave.KubernetesVersion != tt.k8s):
 			t.Errorf("%s %s %q: err = %v, want an AddonVersionError", tt.addon, tt.k8s, tt.pinned, err)
 		case !tt.err && (err != nil || got != tt.want):
 			t.Errorf("%s %s %q = %q, %v; want %q", tt.addon, tt.k8s, tt.pinned, got, err, tt.want)
