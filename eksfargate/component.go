@@ -103,7 +103,8 @@ type FargateCluster struct {
 	args       *FargateClusterArgs
 	hooks      *hookEnv
 	hookRefs   hookRefs
-	versions   map[string]string // resolved add-on versions
+	versions   map[string]string            // resolved add-on versions
+	subnetTags map[string]map[string]string // an existing network's subnets' tags (getSubnet)
 	res        *sdk.Resolved
 	natIPs     pulumi.StringArray
 	netArgs    *NetworkArgs
@@ -162,6 +163,10 @@ func NewFargateCluster(ctx *pulumi.Context, name string, args *FargateClusterArg
 func (c *FargateCluster) build(ctx *pulumi.Context, name string) error {
 	parent := pulumi.Parent(c)
 	if err := c.locate(ctx); err != nil {
+		return err
+	}
+	// An existing network is checked as the SDK's Apply checks it.
+	if err := c.checkExisting(ctx); err != nil {
 		return err
 	}
 	// Add-on versions are resolved (and pins checked) before any child.
@@ -423,7 +428,7 @@ func (c *FargateCluster) subnet(ctx *pulumi.Context, name, zone, cidr string, ti
 var tagShort = map[string]string{sdk.TagELB: "elb", sdk.TagInternalELB: "internal-elb"}
 
 // tagExisting adds the cluster's subnet tags to existing subnets, only those
-// a subnet lacks (read with the getSubnet invoke) or that the component
+// a subnet lacks (read with the getSubnet invoke by checkExisting) or that the component
 // added before (sdk.OwnedSubnetTags, recorded under
 // sdk.AddedSubnetTagsKey): one aws:ec2/tag:Tag per subnet and key,
 // <name>-<tier>-<i>-<cluster|elb|internal-elb|record>-tag. A tag the subnet
@@ -434,11 +439,7 @@ func (c *FargateCluster) tagExisting(ctx *pulumi.Context, name string) error {
 		ids  []string
 	}{{sdk.Private, c.spec.Existing.PrivateSubnetIDs}, {sdk.Public, c.spec.Existing.PublicSubnetIDs}} {
 		for i, id := range tier.ids {
-			got, err := ec2.LookupSubnet(ctx, &ec2.LookupSubnetArgs{Id: pulumi.StringRef(id)}, pulumi.Parent(c))
-			if err != nil {
-				return fmt.Errorf("getSubnet %s: %w", id, err)
-			}
-			owned, record := sdk.OwnedSubnetTags(c.spec.ClusterName, tier.tier, got.Tags)
+			owned, record := sdk.OwnedSubnetTags(c.spec.ClusterName, tier.tier, c.subnetTags[id])
 			if record != "" {
 				owned[sdk.AddedSubnetTagsKey(c.spec.ClusterName)] = record
 			}

@@ -2,6 +2,7 @@ package eksfargate
 
 import (
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"sync"
@@ -65,6 +66,17 @@ func run(t *testing.T, args *FargateClusterArgs, opts ...mockstack.Option) (*moc
 		t.Fatalf("run: %v", err)
 	}
 	return g, fc
+}
+
+// existing makes subnets exist in vpc, private (a route to a NAT gateway)
+// and each in the next zone of us-west-2 (the mocks' region).
+func existing(vpc string, ids ...string) mockstack.Option {
+	var subnets []mockstack.Subnet
+	for i, id := range ids {
+		subnets = append(subnets, mockstack.Subnet{ID: id, VpcID: vpc,
+			Zone: "us-west-2" + string(rune('a'+i%3)), ZoneID: fmt.Sprintf("usw2-az%d", i%3+1)})
+	}
+	return mockstack.WithSubnets(subnets...)
 }
 
 func one(t *testing.T, g *mockstack.Graph, typ, name string) *mockstack.Resource {
@@ -476,7 +488,8 @@ func TestExistingNetwork(t *testing.T) {
 			},
 		},
 	}
-	g, _ := run(t, args)
+	net := existing("vpc-0abc", "subnet-p1", "subnet-p2", "subnet-u1")
+	g, _ := run(t, args, net)
 	for _, typ := range []string{tVpc, tSubnet, tIGW, tNat, tEip, tRT, tRoute, tRTA, tTag} {
 		if n := len(g.ByType(typ)); n != 0 {
 			t.Errorf("%d %s created on an existing network", n, typ)
@@ -499,7 +512,7 @@ func TestExistingNetwork(t *testing.T) {
 	// Private subnets only: the cluster gets no public subnets.
 	args.Existing.PublicSubnetIDs = nil
 	args.Existing.TagSubnets = true
-	g, _ = run(t, args)
+	g, _ = run(t, args, net)
 	ids, _ = one(t, g, tCluster, "demo-cluster").Input("vpcConfig.subnetIds")
 	if !slices.Equal(ids.([]any), []any{"subnet-p1", "subnet-p2"}) {
 		t.Errorf("cluster subnets = %v", ids)

@@ -61,12 +61,39 @@
 // a profile. A fixed name would force delete-first, and pods evicted
 // meanwhile would stay Pending (for kube-system: no DNS).
 //
-// AWS's rules are checked before any child registers (the table in the SDK
-// layer's documentation): the spec's, then the provider's region and account
-// against explicit ones (sdk.ErrLocationMismatch; the component itself is
-// registered by then, with no children), then the zones by ID (the zone IDs
-// EKS refuses are skipped; naming one is sdk.ErrUnsupportedZone). A
-// restricted public-only endpoint on a created network gets the NAT
+// # AWS's rules before the first child
+//
+// The SDK layer's documentation lists every AWS rule with its source. The
+// component checks them before any child registers, in this order: the
+// first four before the component itself registers (a refused spec
+// registers nothing), the invokes' checks after it, with no child yet.
+// Every error but kubeauth.ErrExecNotFound wraps ErrInvalidSpec.
+//
+//	check                                                        error                                          how
+//	every rule of ClusterSpec.Validate (the SDK's first table)   ErrInvalidSpec, ErrNoCoreDNSProfile, sdk.Err*  FargateClusterArgs.Validate, placeholders for inputs
+//	Network exclusive with VPC and Existing, with its VpcID and  ErrInvalidSpec                                 FargateClusterArgs.Validate
+//	  PrivateSubnetIDs; SecretsKeyARN exclusive with
+//	  SecretsEncryption
+//	the component's name an EKS cluster name (no ClusterName)    ErrInvalidSpec                                 before registering
+//	the kubeconfig's exec command on PATH                        kubeauth.ErrExecNotFound                       kubeauth.CheckExec (not under mocks)
+//	explicit Region/AccountID equal to the provider's            sdk.ErrLocationMismatch                        getRegion, getCallerIdentity (sdk.Locate)
+//	an existing network: subnets in the VPC, private ones in     sdk.ErrSubnetNotInVPC, sdk.ErrSubnetZones,     getSubnets, getSubnet, getRouteTables, getRouteTable
+//	  ≥ 2 zones EKS supports, none routing to an internet        sdk.ErrUnsupportedZone,                        (sdk.CheckSubnets, as the SDK's CheckExistingNetwork)
+//	  gateway                                                    sdk.ErrPublicSubnetForPods
+//	a pinned add-on version not newer than EKS's newest for      sdk.ErrAddonVersionIncompatible                getAddonVersion (mostRecent)
+//	  KubernetesVersion
+//	zones by ID: named ones available and supported, enough      sdk.ErrUnsupportedZone                         getAvailabilityZones (sdk.SelectZones)
+//	  supported ones for AZCount
+//	Network inputs: the SDK's subnet ID rules once known         ErrInvalidSpec                                 inside apply; the cluster and profiles wait for them
+//
+// Errors at run time:
+//
+//	error            when
+//	ErrNoIssuer      the cluster's identity has no OIDC issuer (OIDCIssuer)
+//	ErrNoKubeconfig  the roll-onto-replacement hook runs before the program gave it the component's kubeconfig
+//	                 (the program did not run: pulumi destroy needs --run-program)
+//
+// A restricted public-only endpoint on a created network gets the NAT
 // gateways' Elastic IPs as /32s in publicAccessCidrs; a private-only
 // endpoint is logged as a warning (the Kubernetes provider below must reach
 // it). UpgradePolicy and ZonalShift are passed to the cluster; deletion

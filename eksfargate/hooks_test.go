@@ -213,7 +213,7 @@ func TestSweepHooks(t *testing.T) {
 		"NoDeleteHooks": {NoDeleteHooks: true},
 		"existing":      {ClusterSpec: ClusterSpec{Existing: &ExistingNetwork{VpcID: "vpc-1", PrivateSubnetIDs: []string{"subnet-1", "subnet-2"}}}},
 	} {
-		g, _ := run(t, args)
+		g, _ := run(t, args, existing("vpc-1", "subnet-1", "subnet-2"))
 		for _, r := range g.Resources {
 			rollOnly := name == "existing" && r.Type == tProfile && slices.Equal(r.BeforeDelete, []string{"demo-roll-onto-replacement"})
 			if (len(r.BeforeDelete) > 0 && !rollOnly) || (len(r.AfterDelete) > 0) != (name == "existing" && r.Type == tCluster) {

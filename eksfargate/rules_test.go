@@ -9,6 +9,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/fargatekit/fargatekit/internal/doccheck"
 	"github.com/fargatekit/fargatekit/internal/mockstack"
 	sdk "github.com/fargatekit/fargatekit/sdk/eksfargate"
 )
@@ -70,6 +71,59 @@ func TestAWSRulesRefuseBeforeRegistering(t *testing.T) {
 		if g.Len() != 0 {
 			t.Errorf("%s: registered %d resources", tt.name, g.Len())
 		}
+	}
+}
+
+// An existing network is checked with the provider's invokes as the SDK's
+// Apply checks it with EC2, before any child: subnets outside the VPC,
+// private subnets in one zone or in a zone EKS refuses, and subnets for
+// pods that route to an internet gateway (through their own route table or
+// the VPC's main one). TagSubnets then adds only what a subnet lacks.
+func TestExistingNetworkCheckedBeforeChildren(t *testing.T) {
+	sub := func(id, zone, zoneID string, public, main bool) mockstack.Subnet {
+		return mockstack.Subnet{ID: id, VpcID: "vpc-0abc", Zone: zone, ZoneID: zoneID, Public: public, MainRouteTable: main}
+	}
+	a, b := sub("subnet-a", "us-west-2a", "usw2-az1", false, false), sub("subnet-b", "us-west-2b", "usw2-az2", false, false)
+	other := mockstack.Subnet{ID: "subnet-o", VpcID: "vpc-other", Zone: "us-west-2c", ZoneID: "usw2-az3"}
+	for _, tt := range []struct {
+		name    string
+		subnets []mockstack.Subnet
+		private []string
+		kind    error
+		field   string
+	}{
+		{"one zone", []mockstack.Subnet{a, sub("subnet-b", "us-west-2a", "usw2-az1", false, false)}, []string{"subnet-a", "subnet-b"}, sdk.ErrSubnetZones, "Existing.PrivateSubnetIDs"},
+		{"public route table", []mockstack.Subnet{a, sub("subnet-b", "us-west-2b", "usw2-az2", true, false)}, []string{"subnet-a", "subnet-b"}, sdk.ErrPublicSubnetForPods, "Existing.PrivateSubnetIDs[1]"},
+		{"public main route table", []mockstack.Subnet{a, sub("subnet-b", "us-west-2b", "usw2-az2", true, true)}, []string{"subnet-a", "subnet-b"}, sdk.ErrPublicSubnetForPods, "Existing.PrivateSubnetIDs[1]"},
+		{"zone EKS refuses", []mockstack.Subnet{a, sub("subnet-b", "us-west-1b", "usw1-az2", false, false)}, []string{"subnet-a", "subnet-b"}, sdk.ErrUnsupportedZone, "Existing.PrivateSubnetIDs[1]"},
+		{"other VPC", []mockstack.Subnet{a, b, other}, []string{"subnet-a", "subnet-b", "subnet-o"}, sdk.ErrSubnetNotInVPC, "Existing.PrivateSubnetIDs[2]"},
+		{"unknown subnet", []mockstack.Subnet{a, b}, []string{"subnet-a", "subnet-b", "subnet-x"}, sdk.ErrSubnetNotInVPC, "Existing.PrivateSubnetIDs[2]"},
+	} {
+		g, err := mockstack.Run(func(ctx *pulumi.Context) error {
+			_, err := NewFargateCluster(ctx, "demo", &FargateClusterArgs{ClusterSpec: ClusterSpec{
+				Existing: &ExistingNetwork{VpcID: "vpc-0abc", PrivateSubnetIDs: tt.private, TagSubnets: true}}})
+			return err
+		}, mockstack.WithSubnets(tt.subnets...))
+		if !errors.Is(err, tt.kind) || !errors.Is(err, ErrInvalidSpec) || !strings.Contains(err.Error(), "eksfargate: "+tt.field+":") {
+			t.Errorf("%s: err = %v, want %v at %s", tt.name, err, tt.kind, tt.field)
+		}
+		if g.Len() != 1 {
+			t.Errorf("%s: registered children:\n%s", tt.name, g.Tree())
+		}
+	}
+
+	// A private subnet on the VPC's main table (routes to a NAT gateway) is
+	// fine, and a tag a subnet has is never declared.
+	b.MainRouteTable = true
+	b.Tags = map[string]string{"kubernetes.io/role/internal-elb": "1"}
+	g, _ := run(t, &FargateClusterArgs{ClusterSpec: ClusterSpec{
+		Existing: &ExistingNetwork{VpcID: "vpc-0abc", PrivateSubnetIDs: []string{"subnet-a", "subnet-b"}, TagSubnets: true}}},
+		mockstack.WithSubnets(a, b))
+	if len(g.Find(tTag, "demo-private-1-internal-elb-tag")) != 0 || len(g.Find(tTag, "demo-private-0-internal-elb-tag")) != 1 {
+		t.Errorf("tags:\n%s", g.Tree())
+	}
+	if v := one(t, g, tTag, "demo-private-1-record-tag").InputString("value"); v != "kubernetes.io/cluster/demo" {
+		t.Errorf("record of subnet-b = %q, want only the cluster tag", v)
 	}
 }
 
@@ -164,7 +218,7 @@ func TestExistingNetworkTagsAndRoleOptions(t *testing.T) {
 		PodExecutionRole: sdk.PodExecutionRoleSpec{Path: "/eks/", PermissionsBoundary: "arn:aws:iam::123456789012:policy/boundary"},
 		UpgradePolicy:    sdk.UpgradeStandard,
 		ZonalShift:       true,
-	}})
+	}}, existing("vpc-0abc", "subnet-p1", "subnet-p2", "subnet-p3"))
 	for _, tag := range g.ByType(tTag) {
 		ours := strings.HasSuffix(tag.Name, "-cluster-tag") || strings.HasSuffix(tag.Name, "-record-tag")
 		if tag.RetainOnDelete == ours {
@@ -215,4 +269,9 @@ func manyTags(n int) map[string]string {
 		out["k"+strings.Repeat("x", i)] = "v"
 	}
 	return out
+}
+
+// doc.go's tables name every sentinel of the package, and only those.
+func TestDocTablesNameEverySentinel(t *testing.T) {
+	doccheck.Check(t, ".")
 }
