@@ -53,6 +53,7 @@ func TestAWSRulesRefuseBeforeRegistering(t *testing.T) {
 		{"CONFIG_MAP without the creator", ClusterSpec{AuthenticationMode: AuthConfigMap, BootstrapClusterCreatorAdminPermissions: new(false)}, ErrInvalidSpec},
 		{"add-on version form", ClusterSpec{Addons: Addons{CoreDNSVersion: "latest"}}, ErrInvalidSpec},
 		{"51 tags", ClusterSpec{Tags: manyTags(51)}, ErrInvalidSpec},
+		{"46 tags and the 5 a created subnet gets", ClusterSpec{Tags: manyTags(46)}, ErrInvalidSpec},
 		{"aws: tag", ClusterSpec{Tags: map[string]string{"aws:owner": "x"}}, ErrInvalidSpec},
 		{"VPC /8", ClusterSpec{VPC: &VPCSpec{CIDR: "10.0.0.0/8"}}, ErrInvalidSpec},
 		{"one zone", ClusterSpec{VPC: &VPCSpec{AZCount: 1}}, ErrInvalidSpec},

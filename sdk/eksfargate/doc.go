@@ -85,14 +85,16 @@
 //	OpenSearch domain ARN with region, host name, index name  ErrInvalidSpec                   OpenSearch Service ARNs; OpenSearch index naming rules
 //	the aws-logging ConfigMap (keys, sections, ≤ 5300 ch.)    ErrInvalidLoggingConfig          EKS user guide, Fargate logging (fargate-logging.html), see ValidateLoggingConfig
 //	tags: ≤ 50, keys 1-128 without aws:, values ≤ 256         ErrInvalidSpec                   AWS tagging (tagging best practices, tag restrictions); spec and profile tags
+//	≤ 50 tags on each resource with the ones fargatekit adds  ErrInvalidSpec                   the same limit (MaxTagsPerResource) counted with TagCluster, TagPart, Name, the subnet role tags, TagDeletionProtection
 //	kubeconfig: exec fargatekit or aws; role ARN; profile     ErrInvalidSpec                   aws eks get-token / fargatekit token (--role-arn, --profile: a shared-config profile name)
 //
 // Apply, Plan and Delete check these against AWS: all but the last three
 // before their first write (Plan is Apply reading only, so it reports them
 // too), the last three at each existing resource, before writing to it (a
 // run stops there; its Outputs hold what it did). The Pulumi component
-// checks the location, the zones and the add-on versions with the AWS
-// provider's invokes before its first child (see its documentation).
+// checks the location, the zones, an existing network and the add-on
+// versions with the AWS provider's invokes before its first child (see its
+// documentation).
 //
 //	rule                                                       error                        checked by, source
 //	explicit Region/AccountID equal to the configuration's     ErrLocationMismatch          Locate, CheckLocation (STS GetCallerIdentity); ARNs and the pod-execution trust are built from them

@@ -516,6 +516,7 @@ func (a ClusterSpec) Validate() error {
 		add(d.Logging.Validate())
 	}
 	add(validateTags("Tags", d.Tags))
+	add(d.checkTagBudget())
 	return errors.Join(errs...)
 }
 
@@ -688,8 +689,8 @@ func validateLogTypes(types []string) error {
 // characters not starting with "aws:", values up to 256 characters.
 func validateTags(field string, tags map[string]string) error {
 	var errs []error
-	if len(tags) > 50 {
-		errs = append(errs, fieldErr(field, "%d tags; AWS allows 50 per resource", len(tags)))
+	if len(tags) > MaxTagsPerResource {
+		errs = append(errs, fieldErr(field, "%d tags; AWS allows %d per resource", len(tags), MaxTagsPerResource))
 	}
 	for _, k := range slices.Sorted(maps.Keys(tags)) {
 		switch {
