@@ -798,7 +798,21 @@ func (c *FargateCluster) Ref() clusterref.Cluster {
 		OIDCProviderARN: c.OIDCProviderArn, OIDCIssuerURL: c.OIDCIssuerURL, PodExecutionRoleARN: c.PodExecutionRoleArn,
 		KubernetesProvider: c.Provider, FargateOnly: true, HasFargateProfiles: true,
 		AuthenticationMode: c.AuthenticationMode, Ready: c.Ready(),
+		Kubeconfig: c.Kubeconfig, FargateProfiles: profileRefs(c.spec.FargateProfiles),
 	}
+}
+
+// profileRefs describes Fargate profiles for clusterref.
+func profileRefs(profiles []FargateProfile) []clusterref.FargateProfile {
+	out := make([]clusterref.FargateProfile, 0, len(profiles))
+	for _, p := range profiles {
+		r := clusterref.FargateProfile{Name: p.Name}
+		for _, s := range p.Selectors {
+			r.Selectors = append(r.Selectors, clusterref.FargateSelector{Namespace: s.Namespace, Labels: maps.Clone(s.Labels)})
+		}
+		out = append(out, r)
+	}
+	return out
 }
 
 // Ready returns the resources that must exist before workloads run on the

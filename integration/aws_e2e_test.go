@@ -188,7 +188,9 @@ func runExample(t *testing.T, env awsEnv, pulumiRoot string, ex catalog.Example)
 			d.roles, d.vpcID = stateFacts(ctx, t, stack)
 		}
 		t.Logf("destroying %s", stackName)
-		if _, err := stack.Destroy(ctx, optdestroy.ProgressStreams(testWriter{t})); err != nil {
+		// --run-program: the controller's release has a delete hook (the
+		// teardown of what it manages), which the engine runs only then.
+		if _, err := stack.Destroy(ctx, optdestroy.ProgressStreams(testWriter{t}), optdestroy.RunProgram(true)); err != nil {
 			t.Errorf("destroy: %v", err)
 			return
 		}

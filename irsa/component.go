@@ -77,6 +77,9 @@ type IRSARoleArgs struct {
 	RegionalSTSEndpoints bool
 	// ServiceAccountLabels are labels of the created ServiceAccounts.
 	ServiceAccountLabels map[string]string
+	// ServiceAccountDependsOn are resources the ServiceAccounts are created
+	// after and deleted before: their namespace, when the caller creates it.
+	ServiceAccountDependsOn []pulumi.Resource
 }
 
 // ExtraProvider is another cluster's OIDC provider and its admitted service accounts.
@@ -224,7 +227,7 @@ func serviceAccountName(component string, sa ServiceAccount) string {
 // newServiceAccounts creates one ServiceAccount per exact entry of accounts on
 // provider, with the given annotations.
 func newServiceAccounts(ctx *pulumi.Context, parent pulumi.Resource, name string, accounts []ServiceAccount,
-	provider pulumi.ProviderResource, annotations pulumi.StringMap, labels map[string]string) ([]*corev1.ServiceAccount, error) {
+	provider pulumi.ProviderResource, annotations pulumi.StringMap, labels map[string]string, deps ...pulumi.Resource) ([]*corev1.ServiceAccount, error) {
 	var out []*corev1.ServiceAccount
 	for _, sa := range accounts {
 		if sa.HasWildcard() {
@@ -238,7 +241,7 @@ func newServiceAccounts(ctx *pulumi.Context, parent pulumi.Resource, name string
 			meta.Labels = pulumi.ToStringMap(labels)
 		}
 		k, err := corev1.NewServiceAccount(ctx, serviceAccountName(name, sa), &corev1.ServiceAccountArgs{Metadata: meta},
-			pulumi.Parent(parent), pulumi.Provider(provider))
+			pulumi.Parent(parent), pulumi.Provider(provider), pulumi.DependsOn(deps))
 		if err != nil {
 			return nil, fmt.Errorf("service account %s: %w", sa, err)
 		}
@@ -361,7 +364,7 @@ func NewIRSARole(ctx *pulumi.Context, name string, args *IRSARoleArgs, opts ...p
 			annotations[AnnotationSTSRegionalEndpoints] = pulumi.String("true")
 		}
 		comp.ServiceAccounts, err = newServiceAccounts(ctx, comp, name, args.ServiceAccounts,
-			kubeProvider(args.KubernetesProvider, args.Cluster), annotations, args.ServiceAccountLabels)
+			kubeProvider(args.KubernetesProvider, args.Cluster), annotations, args.ServiceAccountLabels, args.ServiceAccountDependsOn...)
 		if err != nil {
 			return nil, fmt.Errorf("irsa: NewIRSARole %s: %w", name, err)
 		}

@@ -7,14 +7,15 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/eks"
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
 	networkingv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/networking/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/fargatekit/fargatekit/eksfargate/clusterref"
 	"github.com/fargatekit/fargatekit/internal/iampolicy"
+	"github.com/fargatekit/fargatekit/internal/lbcref"
 	"github.com/fargatekit/fargatekit/internal/mockstack"
 	sdkirsa "github.com/fargatekit/fargatekit/sdk/irsa"
 	sdk "github.com/fargatekit/fargatekit/sdk/lbc"
@@ -23,6 +24,7 @@ import (
 const (
 	testProviderARN = "arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-west-2.amazonaws.com/id/ABCDEF0123456789"
 	testVpc         = "vpc-0123456789abcdef0"
+	crdType         = "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition"
 )
 
 // program builds a stand-in cluster (a Kubernetes provider and a CoreDNS
@@ -30,19 +32,15 @@ const (
 // with the DependsOn() option, one with dependsOn Ready().
 func program(args LBCReleaseArgs, ctl **LBCRelease) pulumi.RunFunc {
 	return func(ctx *pulumi.Context) error {
-		k8s, err := kubernetes.NewProvider(ctx, "k8s", &kubernetes.ProviderArgs{Kubeconfig: pulumi.String("{}")})
+		cluster, err := standInCluster(ctx, clusterref.Cluster{
+			OIDCIssuerURL: pulumi.String("https://oidc.eks.us-west-2.amazonaws.com/id/ABCDEF0123456789"),
+			FargateOnly:   true, HasFargateProfiles: true,
+		})
 		if err != nil {
 			return err
 		}
-		coredns, err := eks.NewAddon(ctx, "coredns", &eks.AddonArgs{ClusterName: pulumi.String("demo"), AddonName: pulumi.String("coredns")})
-		if err != nil {
-			return err
-		}
-		args.Cluster = clusterref.Cluster{
-			Name: pulumi.String("demo"), Region: pulumi.String("us-west-2"), VpcID: pulumi.String(testVpc),
-			OIDCProviderARN: pulumi.String(testProviderARN), OIDCIssuerURL: pulumi.String("https://oidc.eks.us-west-2.amazonaws.com/id/ABCDEF0123456789"),
-			KubernetesProvider: k8s, FargateOnly: true, HasFargateProfiles: true, Ready: []pulumi.Resource{coredns},
-		}
+		k8s := cluster.KubernetesProvider
+		args.Cluster = cluster
 		c, err := NewLBCRelease(ctx, "lbc", &args)
 		if err != nil {
 			return err
@@ -204,13 +202,64 @@ func TestComponent(t *testing.T) {
 			t.Errorf("%s %s is not under the component", r.Type, r.Name)
 		}
 	}
-	if n := len(g.Children(comp)); n != 3 {
-		t.Errorf("component has %d children, want policy, irsa role and release\n%s", n, g.Tree())
+	// The CRDs of chart 3.5.0 (the embedded archive: no download), one
+	// child each, named by the CRD, applied before the release, retained on
+	// delete; the release skips Helm's own CRD install.
+	wantCRDs, err := sdk.SourceCRDs(sdk.ChartSource{RepoURL: ChartRepo, Name: ChartName, Version: "3.5.0"}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	crds := g.ByType(crdType)
+	if len(crds) != len(wantCRDs) || len(wantCRDs) != 7 {
+		t.Fatalf("%d CRD children, want %d\n%s", len(crds), len(wantCRDs), g.Tree())
+	}
+	for _, c := range wantCRDs {
+		r := one(t, g, crdType, "lbc-"+c.Name)
+		if g.ParentOf(r) != comp || !r.RetainOnDelete || !strings.Contains(r.Provider, "::k8s::") {
+			t.Errorf("CRD %s: parent %s retain %v provider %s", c.Name, r.Parent, r.RetainOnDelete, r.Provider)
+		}
+		if r.InputString("metadata.name") != c.Name || r.InputString(`metadata.annotations["pulumi.com/patchForce"]`) != "true" {
+			t.Errorf("CRD %s metadata %v", c.Name, r.Inputs["metadata"])
+		}
+		wantSpec, _, _ := unstructured.NestedMap(c.Object.Object, "spec")
+		if got, _ := r.Input("spec"); !reflect.DeepEqual(plainJSON(t, got), plainJSON(t, wantSpec)) {
+			t.Errorf("CRD %s spec differs from the chart's", c.Name)
+		}
+		if _, ok := r.Input("status"); ok {
+			t.Errorf("CRD %s carries a status", c.Name)
+		}
+		if !g.DependsOn(rel, r) {
+			t.Errorf("release does not wait for CRD %s", c.Name)
+		}
+	}
+	if v, _ := rel.Input("skipCrds"); v != true {
+		t.Errorf("release skipCrds = %v", v)
+	}
+	if n := len(g.Children(comp)); n != 3+7 {
+		t.Errorf("component has %d children, want policy, irsa role, release and 7 CRDs\n%s", n, g.Tree())
+	}
+	if len(g.Find("kubernetes:core/v1:Namespace", "lbc-namespace")) != 0 {
+		t.Error("a namespace child for kube-system")
+	}
+	// No kubeconfig: no destroy hook.
+	if len(rel.BeforeDelete) != 0 {
+		t.Errorf("release hooks %v without a kubeconfig", rel.BeforeDelete)
 	}
 }
 
+// referenceCharts makes the component read the CRDs of other versions than
+// the embedded one from the reference archives (skipping without them).
+func referenceCharts(t *testing.T, args LBCReleaseArgs) LBCReleaseArgs {
+	t.Helper()
+	lbcref.Require(t)
+	args.loadCRDs = func(src sdk.ChartSource) ([]sdk.CRD, error) {
+		return sdk.LoadChartCRDs(lbcref.Chart(t, src.Version))
+	}
+	return args
+}
+
 func TestComponentScopedAndCustom(t *testing.T) {
-	g, err := mockstack.Run(program(LBCReleaseArgs{ReleaseSpec: ReleaseSpec{ScopedPolicy: true, Settings: Settings{Version: "2.13.4", Image: ImageRegional, Replicas: 3}}}, nil))
+	g, err := mockstack.Run(program(referenceCharts(t, LBCReleaseArgs{ReleaseSpec: ReleaseSpec{ScopedPolicy: true, Settings: Settings{Version: "2.13.4", Image: ImageRegional, Replicas: 3}}}), nil))
 	if err != nil {
 		t.Fatalf("%v\n%s", err, g.Tree())
 	}
@@ -229,8 +278,13 @@ func TestComponentScopedAndCustom(t *testing.T) {
 		t.Errorf("replicas %v", v)
 	}
 
+	// Chart 1.13.4's four CRDs.
+	if n := len(g.ByType(crdType)); n != 4 {
+		t.Errorf("%d CRDs for chart 1.13.4\n%s", n, g.Tree())
+	}
+
 	custom := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"elasticloadbalancing:*","Resource":"*"}]}`
-	g, err = mockstack.Run(program(LBCReleaseArgs{ReleaseSpec: ReleaseSpec{PolicyJSON: custom, ChartVersion: "9.0.0", Settings: Settings{Version: "v9.0.0"}}}, nil))
+	g, err = mockstack.Run(program(LBCReleaseArgs{ReleaseSpec: ReleaseSpec{PolicyJSON: custom, ChartVersion: "9.0.0", SkipCRDs: true, Settings: Settings{Version: "v9.0.0"}}}, nil))
 	if err != nil {
 		t.Fatalf("%v\n%s", err, g.Tree())
 	}
@@ -239,6 +293,9 @@ func TestComponentScopedAndCustom(t *testing.T) {
 	}
 	if v, _ := one(t, g, "kubernetes:helm.sh/v3:Release", "lbc").Input("version"); v != "9.0.0" {
 		t.Errorf("chart version %v", v)
+	}
+	if n := len(g.ByType(crdType)); n != 0 {
+		t.Errorf("SkipCRDs registered %d CRDs", n)
 	}
 }
 

@@ -28,4 +28,73 @@
 // Depend on [LBCRelease.Ready] (or use [LBCRelease.DependsOn]) rather than on
 // the component: the Go SDK expands a dependency on a component into the
 // children it has registered so far, and it registers them asynchronously.
+//
+// # CRDs and upgrades
+//
+// Helm installs a chart's CustomResourceDefinitions on the first install
+// only and never upgrades them, so a controller upgraded through the release
+// alone runs against its predecessor's schemas (and the CRDs new in its
+// version never appear). The component therefore registers one child per CRD
+// of the pinned chart, named N-<CRD name>, which the Kubernetes provider
+// applies by server-side apply (annotated pulumi.com/patchForce, to take
+// over from Helm or kubectl) before the release, whose own CRD install is
+// skipped. Changing Settings.Version from v2.13.0 to v3.5.0 updates the two
+// CRDs both ship and creates the five new ones. The CRDs are the SDK's
+// (sdk.SourceCRDs: the chart's crds/ directory), loaded when the program
+// runs: the embedded archive for the default version, ChartPath, or a
+// download from ChartRepo. The children are retained on delete, as Helm
+// leaves CRDs: deleting a CRD deletes every object of its kind. A downgrade
+// whose CRD lacks a version the server has stored is refused by the API
+// server on that child (the SDK's ApplyCRDs skips such a CRD instead; the
+// component cannot read the server at plan time): keep the newer CRDs with
+// SkipCRDs, or migrate the stored objects first. SkipCRDs leaves the CRDs
+// to someone else.
+//
+// # Destroy
+//
+// Ingresses and Services created outside Pulumi (kubectl, other tools) are
+// not in the stack, so depending on Ready cannot order them; when the
+// controller goes first their load balancers, security groups and ENIs are
+// orphaned and the VPC cannot be deleted. With a kubeconfig (the cluster's
+// Kubeconfig, as FargateCluster provides it, or LBCReleaseArgs.Kubeconfig),
+// the Helm release carries a BeforeDelete resource hook, N-teardown, that
+// runs the SDK's Teardown over the whole cluster before the release is
+// deleted: every Ingress, LoadBalancer Service, TargetGroupBinding, Gateway
+// and route the controller manages is deleted, and the hook waits (up to
+// TeardownTimeout or the release timeout, whichever is longer) until the
+// controller has removed their load balancers and finalizers; Pulumi then
+// uninstalls the release. When another installation of the controller
+// remains (the release is being replaced, the replacement created first),
+// the hook deletes nothing. Delete hooks run only when the program runs, so
+// destroy with
+//
+//	pulumi destroy --run-program
+//
+// (recent Pulumi engines refuse a destroy without it when a resource has
+// delete hooks; the hook itself fails with ErrNoKubeconfig when the program
+// did not resolve the kubeconfig). The component's output
+// teardownOnDestroy reports whether the hook has its kubeconfig.
+//
+// # Fargate
+//
+// On a Fargate-only cluster whose profiles are known (FargateCluster's
+// Ref gives them), the component checks before registering anything that
+// a profile selects the controller's namespace and pod labels (the chart's
+// app.kubernetes.io/name and instance labels and any podLabels): otherwise
+// its pods would stay Pending until the Helm timeout, and every Service
+// creation would fail meanwhile on the service-mutator webhook. The error
+// wraps ErrNoFargateProfile and names the profiles. A namespace other than
+// kube-system is created (child N-namespace) before the ServiceAccount and
+// the release, and deleted after them.
+//
+// # Gateway API
+//
+// With LBCReleaseArgs.GatewayAPI the component installs the Gateway API: one
+// child per Gateway API CRD (named <name>-gatewayapi-<CRD name>) before the
+// Helm release, which depends on them, and one per GatewayClass
+// (<name>-gatewayclass-<class>) after it. Register your Gateways, routes and
+// the controller's gateway configurations with [NewObject] from what the SDK
+// layer renders, depending on [LBCRelease.DependsOn] and on the class
+// (LBCRelease.GatewayAPI.Classes), so that they are deleted while the
+// controller still runs; examples/fargate-gateway does exactly that.
 package lbc

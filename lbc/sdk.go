@@ -16,6 +16,24 @@ type (
 	TargetType = sdk.TargetType
 	// ImageSource says where the controller image comes from.
 	ImageSource = sdk.ImageSource
+	// GatewayAPISpec turns on the Gateway API (LBCReleaseArgs.GatewayAPI).
+	GatewayAPISpec = sdk.GatewayAPISpec
+	// GatewayClassSpec is one GatewayClass of the controller.
+	GatewayClassSpec = sdk.GatewayClassSpec
+	// FeatureGate is one of the controller's feature gates.
+	FeatureGate = sdk.FeatureGate
+	// FeatureGateSettings are feature gates set explicitly (Settings.FeatureGates).
+	FeatureGateSettings = sdk.FeatureGateSettings
+	// AdditionalPolicy is an optional IAM policy (ReleaseSpec.AdditionalPolicies).
+	AdditionalPolicy = sdk.AdditionalPolicy
+)
+
+// Optional policies and gateway controllers (see the SDK layer).
+const (
+	PolicyGlobalAccelerator     = sdk.PolicyGlobalAccelerator
+	PolicyCertificateManagement = sdk.PolicyCertificateManagement
+	ALBGateway                  = sdk.ALBGateway
+	NLBGateway                  = sdk.NLBGateway
 )
 
 // Target types and image sources (see the SDK layer for their meaning).
@@ -52,4 +70,6 @@ var (
 	ErrInstanceOnFargate = sdk.ErrInstanceOnFargate
 	// ErrUnknownVersion: a controller version outside the table without PolicyJSON and ChartVersion.
 	ErrUnknownVersion = sdk.ErrUnknownVersion
+	// ErrNoFargateProfile: on a Fargate-only cluster, no profile selects the controller's pods.
+	ErrNoFargateProfile = sdk.ErrNoFargateProfile
 )

@@ -16,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/eks"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	corev1 "k8s.io/api/core/v1"
 	"k8s.io/client-go/kubernetes"
 	typedcorev1 "k8s.io/client-go/kubernetes/typed/core/v1"
 	"k8s.io/client-go/rest"
@@ -453,7 +454,8 @@ func runAuthmapRemove(ctx context.Context, e *env, args []string) error {
 	})
 }
 
-// listItem is one entry as list prints it (eksctl's get iamidentitymapping shape).
+// listItem is one entry as list prints it (eksctl's get iamidentitymapping
+// shape), with what is wrong with it.
 type listItem struct {
 	RoleARN  string       `json:"rolearn,omitempty"`
 	SSO      *authmap.SSO `json:"sso,omitempty"`
@@ -461,18 +463,36 @@ type listItem struct {
 	Account  string       `json:"account,omitempty"`
 	Username string       `json:"username,omitempty"`
 	Groups   []string     `json:"groups,omitempty"`
+	// Unreadable names an entry the authenticator cannot read by its key,
+	// position and what could be made of it, e.g. "mapRoles[1] arn:...".
+	Unreadable string `json:"unreadable,omitempty"`
+	// Problems say why the entry is broken or has no effect (authmap.Inspect).
+	Problems []string `json:"problems,omitempty"`
 }
 
-func listItems(m authmap.Mappings) []listItem {
+// listItems turns an inspection into list rows: every entry as written,
+// an unreadable one named by its key and position.
+func listItems(in authmap.Inspection) []listItem {
 	var items []listItem
-	for _, r := range m.Roles {
-		items = append(items, listItem{RoleARN: r.RoleARN, SSO: r.SSO, Username: r.Username, Groups: r.Groups})
-	}
-	for _, u := range m.Users {
-		items = append(items, listItem{UserARN: u.UserARN, Username: u.Username, Groups: u.Groups})
-	}
-	for _, a := range m.Accounts {
-		items = append(items, listItem{Account: a})
+	for _, e := range in.Entries {
+		var it listItem
+		switch {
+		case e.Role != nil:
+			it = listItem{RoleARN: e.Role.RoleARN, SSO: e.Role.SSO, Username: e.Role.Username, Groups: e.Role.Groups}
+		case e.User != nil:
+			it = listItem{UserARN: e.User.UserARN, Username: e.User.Username, Groups: e.User.Groups}
+		case e.Account != "":
+			it = listItem{Account: e.Account}
+		default:
+			it.Unreadable = fmt.Sprintf("%s[%d]", e.Key, e.Index)
+			if len(e.Problems) > 0 && e.Problems[0].Entry != "" {
+				it.Unreadable += " " + e.Problems[0].Entry
+			}
+		}
+		for _, p := range e.Problems {
+			it.Problems = append(it.Problems, p.Err.Error())
+		}
+		items = append(items, it)
 	}
 	return items
 }
@@ -495,14 +515,26 @@ func runAuthmapList(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	m, cm, err := authmap.Read(ctx, cs, t.options(e, false))
-	if err != nil {
+	// Read fails on entries the authenticator cannot read; list shows them
+	// instead, with every other entry and what is wrong with each.
+	_, cm, err := authmap.Read(ctx, cs, t.options(e, false))
+	if err != nil && (cm == nil || !errors.Is(err, authmap.ErrMalformed)) {
 		return err
 	}
 	if cm == nil {
 		fmt.Fprintf(e.stderr, "%s/%s does not exist: no mappings\n", t.namespace, t.name)
+		cm = &corev1.ConfigMap{}
 	}
-	items := listItems(m)
+	in := authmap.Inspect(cm.Data)
+	if len(in.Problems) > 0 {
+		fmt.Fprintf(e.stderr, "%s/%s: %d problem(s): broken entries and entries that have no effect\n", t.namespace, t.name, len(in.Problems))
+		for _, p := range in.Problems {
+			if p.Index < 0 { // a whole key: no row shows it
+				fmt.Fprintf(e.stderr, "  %v\n", p)
+			}
+		}
+	}
+	items := listItems(in)
 	switch output {
 	case "json":
 		b, err := json.MarshalIndent(items, "", "  ")
@@ -520,13 +552,24 @@ func runAuthmapList(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ARN\tUSERNAME\tGROUPS\tACCOUNT")
+	header := "ARN\tUSERNAME\tGROUPS\tACCOUNT"
+	if len(in.Problems) > 0 {
+		header += "\tPROBLEM"
+	}
+	fmt.Fprintln(tw, header)
 	for _, it := range items {
 		id := it.RoleARN + it.UserARN
 		if it.SSO != nil {
 			id = "sso:" + it.SSO.AccountID + "/" + it.SSO.PermissionSetName
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", id, it.Username, strings.Join(it.Groups, ","), it.Account)
+		if it.Unreadable != "" {
+			id = "(unreadable) " + it.Unreadable
+		}
+		row := fmt.Sprintf("%s\t%s\t%s\t%s", id, it.Username, strings.Join(it.Groups, ","), it.Account)
+		if len(in.Problems) > 0 {
+			row += "\t" + strings.Join(it.Problems, "; ")
+		}
+		fmt.Fprintln(tw, row)
 	}
 	return tw.Flush()
 }

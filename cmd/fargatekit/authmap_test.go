@@ -132,8 +132,9 @@ func TestAuthmapCommandsRealServer(t *testing.T) {
 	missing.run(1, "list")
 }
 
-// TestAuthmapMalformedRealServer: the CLI refuses to touch an aws-auth it
-// cannot read, naming the entry, and leaves it byte-identical.
+// TestAuthmapMalformedRealServer: the CLI refuses to write an aws-auth it
+// cannot read, naming the entry, and leaves it byte-identical; list shows
+// the readable entries and names the broken one.
 func TestAuthmapMalformedRealServer(t *testing.T) {
 	cfg := kubetest.Config(t)
 	ns := kubetest.Namespace(t, cfg)
@@ -148,9 +149,16 @@ func TestAuthmapMalformedRealServer(t *testing.T) {
 		t.Fatal(err)
 	}
 	cli := authmapCLI{t: t, environ: map[string]string{}, common: []string{"--kubeconfig", kubetest.KubeconfigFile(t, cfg), "--namespace", ns}}
-	for _, args := range [][]string{{"add-account", "111122223333"}, {"remove", "--arn", "arn:aws:iam::111122223333:role/a"}, {"list"}} {
+	for _, args := range [][]string{{"add-account", "111122223333"}, {"remove", "--arn", "arn:aws:iam::111122223333:role/a"}} {
 		if out := cli.run(1, args...); !strings.Contains(out, "mapRoles[1] arn:aws:iam::111122223333:role/b") {
 			t.Errorf("%v: %s", args, out)
+		}
+	}
+	out := cli.run(0, "list")
+	for _, want := range []string{"1 problem(s)", "PROBLEM", "arn:aws:iam::111122223333:role/a ",
+		"(unreadable) mapRoles[1] arn:aws:iam::111122223333:role/b", "authmap: malformed"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("list lacks %q:\n%s", want, out)
 		}
 	}
 	cm, err := cs.CoreV1().ConfigMaps(ns).Get(ctx, "aws-auth", metav1.GetOptions{})

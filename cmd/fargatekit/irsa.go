@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws/arn"
 	"github.com/aws/aws-sdk-go-v2/service/eks"
 	awsiam "github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/clientcmd"
 
@@ -119,11 +120,13 @@ func runIRSAVerify(ctx context.Context, e *env, args []string) error {
 	region := fs.String("region", "", "AWS region for the IAM client (default: the AWS configuration's; never guessed)")
 	profile := fs.String("profile", "", "AWS profile")
 	skipSig := fs.Bool("skip-signature", false, "do not check the token's signature against the API server's keys (/openid/v1/jwks)")
+	assumeRole := fs.Bool("assume", false, "also exchange the real token for the role's credentials with sts:AssumeRoleWithWebIdentity (the end-to-end proof; the credentials are discarded)")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), "usage: fargatekit irsa verify --sa ns/name [--sa ...] [--role-arn ARN | --policy-file F] [flags]\n\n"+
 			"examples:\n"+
 			"  fargatekit irsa verify --sa kube-system/aws-load-balancer-controller --region eu-west-1\n"+
 			"  fargatekit irsa verify --sa apps/web --role-arn arn:aws:iam::123456789012:role/web --region eu-west-1\n"+
+			"  fargatekit irsa verify --sa apps/web --assume --region eu-west-1        # and ask STS itself\n"+
 			"  fargatekit irsa verify --sa apps/web --policy-file trust.json   # offline: no AWS call\n\nflags:\n")
 		fs.PrintDefaults()
 	}
@@ -135,6 +138,9 @@ func runIRSAVerify(ctx context.Context, e *env, args []string) error {
 	}
 	if *roleARN != "" && *policyFile != "" {
 		return fmt.Errorf("%w: give at most one of --role-arn and --policy-file", errUsage)
+	}
+	if *assumeRole && *policyFile != "" {
+		return fmt.Errorf("%w: --assume asks STS, --policy-file is offline: give one", errUsage)
 	}
 	sas, err := parseAccounts(accounts)
 	if err != nil {
@@ -157,6 +163,9 @@ func runIRSAVerify(ctx context.Context, e *env, args []string) error {
 			return fmt.Errorf("%w: --region: no AWS region configured: pass --region or set AWS_REGION (fargatekit never guesses one)", errUsage)
 		}
 		api = awsiam.NewFromConfig(cfg)
+		if *assumeRole {
+			opts.STS = sts.NewFromConfig(cfg)
+		}
 	}
 	cs, err := kubeClient(e, *kubeconfig)
 	if err != nil {

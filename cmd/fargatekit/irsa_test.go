@@ -229,6 +229,7 @@ func TestIRSAVerifyAndCreateCommandsMoto(t *testing.T) {
 	}{
 		{"whole chain", []string{"--sa", ns + "/writer"}, 0, []string{"client-id       ok      provider accepts client ID sts.amazonaws.com", "role            ok"}},
 		{"expected role", []string{"--sa", ns + "/writer", "--role-arn", role}, 0, []string{"annotation      ok"}},
+		{"and STS (moto's) grants it", []string{"--sa", ns + "/writer", "--assume"}, 0, []string{"assume-role     ok      STS granted sts:AssumeRoleWithWebIdentity"}},
 		{"another role's annotation", []string{"--sa", ns + "/writer", "--role-arn", "arn:aws:iam::123456789012:role/irsa-" + ns + "-other"}, 1,
 			[]string{"annotation link broken", "pods assume the other role"}},
 		{"no annotation", []string{"--sa", ns + "/bare"}, 1, []string{"annotation link broken"}},

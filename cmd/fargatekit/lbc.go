@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	"k8s.io/client-go/tools/clientcmd"
 	"sigs.k8s.io/yaml"
 
@@ -23,12 +24,13 @@ const lbcUsage = `usage: fargatekit lbc versions
        fargatekit lbc policy [--version V] [--partition P] [--region R --vpc-id VPC [--account A]] [--indent]
        fargatekit lbc values --cluster-name C --region R --vpc-id VPC [--version V] [--fargate=false] [--image public|regional] [--replicas N]
        fargatekit lbc subnets --vpc-id VPC [--cluster-name C] [--region R] [--profile P]
-       fargatekit lbc teardown [--kubeconfig K] [--namespace NS ...] [--release-namespace NS] [--timeout D] [--skip-uninstall]`
+       fargatekit lbc teardown [--kubeconfig K] [--namespace NS ...] [--release-namespace NS] [--timeout D] [--skip-uninstall] [--cluster-name C [--region R] [--profile P]]
+       fargatekit lbc sweep --cluster-name C [--delete] [--region R] [--profile P] [--timeout D]`
 
 // runLBC dispatches the "lbc" subcommands.
 func runLBC(ctx context.Context, e *env, args []string) error {
 	if len(args) == 0 {
-		return fmt.Errorf("%w: lbc needs a subcommand: versions, policy, values, subnets or teardown", errUsage)
+		return fmt.Errorf("%w: lbc needs a subcommand: versions, policy, values, subnets, teardown or sweep", errUsage)
 	}
 	switch args[0] {
 	case "versions":
@@ -41,11 +43,13 @@ func runLBC(ctx context.Context, e *env, args []string) error {
 		return runLBCSubnets(ctx, e, args[1:])
 	case "teardown":
 		return runLBCTeardown(ctx, e, args[1:])
+	case "sweep":
+		return runLBCSweep(ctx, e, args[1:])
 	case "-h", "--help", "help":
 		fmt.Fprintln(e.stdout, lbcUsage)
 		return nil
 	}
-	return fmt.Errorf("%w: unknown lbc subcommand %q (versions, policy, values, subnets, teardown)", errUsage, args[0])
+	return fmt.Errorf("%w: unknown lbc subcommand %q (versions, policy, values, subnets, teardown, sweep)", errUsage, args[0])
 }
 
 // parseNoArgs parses flags and refuses positional arguments.
@@ -119,7 +123,7 @@ func runLBCValues(e *env, args []string) error {
 	fs.StringVar(&spec.VpcID, "vpc-id", "", "the cluster's VPC (required)")
 	fs.StringVar(&spec.Version, "version", lbc.DefaultVersion, "controller version (image tag)")
 	fs.BoolVar(&spec.Fargate, "fargate", true, "pods run on Fargate (ip targets)")
-	image := fs.String("image", string(lbc.ImagePublic), "image source: public or regional")
+	image := fs.String("image", "", "image source: public or regional (default: public in aws, regional in aws-cn and aws-us-gov)")
 	fs.IntVar(&spec.Replicas, "replicas", lbc.DefaultReplicas, "controller replicas")
 	sa := fs.String("service-account", lbc.DefaultServiceAccount, "existing IRSA ServiceAccount (\"\" lets the chart create one)")
 	if err := parseNoArgs(fs, args); err != nil {
@@ -141,7 +145,7 @@ func runLBCValues(e *env, args []string) error {
 func runLBCSubnets(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "lbc subnets")
 	vpc := fs.String("vpc-id", "", "the VPC to check (required)")
-	cluster := fs.String("cluster-name", "", "also require the kubernetes.io/cluster/<name> tag")
+	cluster := fs.String("cluster-name", "", "the cluster: subnets tagged only for other clusters are skipped, its own preferred")
 	region := fs.String("region", "", "AWS region (default: AWS_REGION, AWS_DEFAULT_REGION, then the profile's; never guessed)")
 	profile := fs.String("profile", "", "AWS profile")
 	if err := parseNoArgs(fs, args); err != nil {
@@ -173,7 +177,7 @@ func runLBCSubnets(ctx context.Context, e *env, args []string) error {
 }
 
 func printSubnetReport(e *env, r *lbc.SubnetReport) {
-	fmt.Fprintf(e.stdout, "%-26s %-16s %-8s %-24s %s\n", "SUBNET", "ZONE", "KIND", "ROUTE TABLE", "MISSING")
+	fmt.Fprintf(e.stdout, "%-26s %-16s %-8s %-24s %s\n", "SUBNET", "ZONE", "KIND", "ROUTE TABLE", "NOT DISCOVERED BECAUSE")
 	for _, s := range r.Subnets {
 		kind, rt := "private", s.RouteTableID
 		if s.Public {
@@ -182,11 +186,18 @@ func printSubnetReport(e *env, r *lbc.SubnetReport) {
 		if s.MainRouteTable {
 			rt += " (main)"
 		}
-		missing := strings.Join(s.Missing, ",")
-		if missing == "" {
-			missing = "-"
+		reason := s.Reason()
+		if reason == "" {
+			reason = "-"
 		}
-		fmt.Fprintf(e.stdout, "%-26s %-16s %-8s %-24s %s\n", s.ID, s.AvailabilityZone, kind, rt, missing)
+		fmt.Fprintf(e.stdout, "%-26s %-16s %-8s %-24s %s\n", s.ID, s.AvailabilityZone, kind, rt, reason)
+	}
+	for _, d := range []lbc.Discovery{r.InternetFacing, r.Internal} {
+		how := "by tag " + d.RoleTag
+		if d.ByReachability {
+			how = "by route table (no subnet has " + d.RoleTag + ")"
+		}
+		fmt.Fprintf(e.stdout, "%s: %s: %s\n", d.Scheme, how, strings.Join(d.Chosen, " "))
 	}
 	for _, p := range r.Problems() {
 		fmt.Fprintln(e.stdout, "problem:", p)
@@ -202,6 +213,9 @@ func runLBCTeardown(ctx context.Context, e *env, args []string) error {
 	releaseNS := fs.String("release-namespace", lbc.DefaultNamespace, "the controller's namespace")
 	timeout := fs.Duration("timeout", 15*time.Minute, "give up (and keep the controller) after this long")
 	skip := fs.Bool("skip-uninstall", false, "delete the managed objects but keep the controller")
+	cluster := fs.String("cluster-name", "", "after the teardown, report load balancers and target groups still tagged for this cluster (lbc sweep)")
+	region := fs.String("region", "", "with --cluster-name: AWS region (default: AWS_REGION, AWS_DEFAULT_REGION, then the profile's)")
+	profile := fs.String("profile", "", "with --cluster-name: AWS profile")
 	if err := parseNoArgs(fs, args); err != nil {
 		return err
 	}
@@ -222,5 +236,60 @@ func runLBCTeardown(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	fmt.Fprintln(e.stdout, "teardown complete")
+	if *cluster == "" {
+		return nil
+	}
+	return sweep(ctx, e, *cluster, *profile, *region, false)
+}
+
+// errLeftovers is returned by "lbc sweep" (and teardown --cluster-name)
+// when tagged resources remain (exit code 1, after the report is printed).
+var errLeftovers = errors.New("load balancers or target groups tagged for the cluster remain")
+
+func runLBCSweep(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "lbc sweep")
+	cluster := fs.String("cluster-name", "", "the cluster whose elbv2.k8s.aws/cluster tag to look for (required)")
+	del := fs.Bool("delete", false, "delete what is found (load balancers, then target groups); without it only report")
+	region := fs.String("region", "", "AWS region (default: AWS_REGION, AWS_DEFAULT_REGION, then the profile's; never guessed)")
+	profile := fs.String("profile", "", "AWS profile")
+	timeout := fs.Duration("timeout", 10*time.Minute, "with --delete: give up on target groups still in use after this long")
+	if err := parseNoArgs(fs, args); err != nil {
+		return err
+	}
+	if *cluster == "" {
+		return fmt.Errorf("%w: --cluster-name is required", errUsage)
+	}
+	ctx, cancel := context.WithTimeout(ctx, *timeout)
+	defer cancel()
+	return sweep(ctx, e, *cluster, *profile, *region, *del)
+}
+
+// sweep runs lbc.Sweep and prints what it found: one line per resource,
+// "deleted" or "left".
+func sweep(ctx context.Context, e *env, cluster, profile, region string, del bool) error {
+	cfg, err := loadAWS(ctx, e, profile, region)
+	if err != nil {
+		return err
+	}
+	if cfg.Region == "" {
+		return fmt.Errorf("%w: no region: set --region, AWS_REGION or the profile's region", errUsage)
+	}
+	report, err := lbc.Sweep(ctx, elasticloadbalancingv2.NewFromConfig(cfg), cluster, lbc.SweepOptions{Delete: del, Logger: e.log})
+	if report != nil {
+		for _, r := range report.Resources {
+			state := "left"
+			if r.Deleted {
+				state = "deleted"
+			}
+			fmt.Fprintf(e.stdout, "%-8s %s  %s\n", state, r, r.ARN)
+		}
+		fmt.Fprintf(e.stdout, "%d tagged %s=%s in %s, %d remaining\n", len(report.Resources), lbc.ClusterTagKey, cluster, cfg.Region, len(report.Remaining()))
+	}
+	if err != nil {
+		return err
+	}
+	if len(report.Remaining()) > 0 {
+		return errLeftovers
+	}
 	return nil
 }

@@ -5,6 +5,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
+	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
+
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/intstr"
@@ -13,6 +18,7 @@ import (
 
 	"github.com/fargatekit/fargatekit/internal/iampolicy"
 	"github.com/fargatekit/fargatekit/internal/kubetest"
+	"github.com/fargatekit/fargatekit/internal/mototest"
 	"github.com/fargatekit/fargatekit/sdk/lbc"
 )
 
@@ -96,3 +102,41 @@ func TestLBCTeardownCommandRealServer(t *testing.T) {
 }
 
 func ptrTo[T any](v T) *T { return &v }
+
+// lbc sweep on moto_server: a target group tagged for the cluster is
+// reported (exit 1), deleted with --delete (exit 0), and gone after.
+func TestLBCSweepCommand(t *testing.T) {
+	moto := mototest.New(t)
+	environ := isolatedAWSEnv(t, envCreds)
+	for k, v := range envCreds {
+		t.Setenv(k, v)
+	}
+	t.Setenv("AWS_ENDPOINT_URL", moto.URL)
+	ctx := context.Background()
+	cfg := moto.Config("eu-west-1")
+	vpc, err := ec2.NewFromConfig(cfg).CreateVpc(ctx, &ec2.CreateVpcInput{CidrBlock: aws.String("10.0.0.0/16")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := elasticloadbalancingv2.NewFromConfig(cfg).CreateTargetGroup(ctx, &elasticloadbalancingv2.CreateTargetGroupInput{
+		Name: aws.String("k8s-shop-web-abcdef0123"), Protocol: elbtypes.ProtocolEnumHttp, Port: aws.Int32(80), VpcId: vpc.Vpc.VpcId,
+		TargetType: elbtypes.TargetTypeEnumIp, Tags: []elbtypes.Tag{{Key: aws.String(lbc.ClusterTagKey), Value: aws.String("demo")},
+			{Key: aws.String("ingress.k8s.aws/stack"), Value: aws.String("shop/web")}}}); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := runCLI(t, environ, "lbc", "sweep", "--cluster-name", "demo", "--region", "eu-west-1")
+	if code != 1 || !strings.Contains(out, "left     TargetGroup k8s-shop-web-abcdef0123 (shop/web)") || !strings.Contains(out, "1 tagged elbv2.k8s.aws/cluster=demo in eu-west-1, 1 remaining") {
+		t.Fatalf("report: %d\n%s\n%s", code, out, errs)
+	}
+	code, out, errs = runCLI(t, environ, "lbc", "sweep", "--cluster-name", "demo", "--region", "eu-west-1", "--delete")
+	if code != 0 || !strings.Contains(out, "deleted  TargetGroup k8s-shop-web-abcdef0123") {
+		t.Fatalf("delete: %d\n%s\n%s", code, out, errs)
+	}
+	code, out, _ = runCLI(t, environ, "lbc", "sweep", "--cluster-name", "demo", "--region", "eu-west-1")
+	if code != 0 || !strings.Contains(out, "0 tagged") {
+		t.Errorf("after: %d %s", code, out)
+	}
+	if code, _, errs := runCLI(t, environ, "lbc", "sweep"); code != 2 || !strings.Contains(errs, "--cluster-name is required") {
+		t.Errorf("no cluster: %d %s", code, errs)
+	}
+}

@@ -67,7 +67,15 @@ func usage(w io.Writer) {
 
 // run dispatches args and returns the process exit code.
 func run(ctx context.Context, e *env, args []string) int {
-	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+	if len(args) == 0 {
+		// No command is a mistake (as in git and kubectl): say what there
+		// is, on stderr, and fail, so that a script calling "fargatekit" with
+		// an empty variable does not carry on as if something ran.
+		fmt.Fprintln(e.stderr, "fargatekit: no command")
+		usage(e.stderr)
+		return 2
+	}
+	if args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
 		usage(e.stdout)
 		return 0
 	}

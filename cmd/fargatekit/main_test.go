@@ -24,7 +24,9 @@ func TestDispatch(t *testing.T) {
 		code     int
 		contains string
 	}{
-		{nil, 0, "commands:"},
+		{nil, 2, "no command"},
+		{[]string{"help"}, 0, "commands:"},
+		{[]string{"--help"}, 0, "commands:"},
 		{[]string{"version"}, 0, "fargatekit dev"},
 		{[]string{"nope"}, 2, "unknown command"},
 	}

@@ -49,12 +49,37 @@ type Cluster struct {
 	// AuthenticationMode is CONFIG_MAP, API_AND_CONFIG_MAP or API; ""
 	// means API_AND_CONFIG_MAP.
 	AuthenticationMode string
+	// Kubeconfig is a kubeconfig of the cluster (often a secret output); nil
+	// when unknown. Components that act on the cluster from resource hooks
+	// use it (lbc's teardown before the controller is deleted).
+	Kubeconfig pulumi.StringInput
+	// FargateProfiles are the selectors of the cluster's Fargate profiles,
+	// known before deployment; nil when unknown (checks that need them are
+	// skipped). lbc checks that one selects the controller's pods.
+	FargateProfiles []FargateProfile
 	// Ready lists the resources that must exist before workloads can run on
 	// the cluster (for a Fargate cluster: CoreDNS on Fargate); add-ons
 	// depend on them. Concrete resources, never a component: the Go SDK
 	// expands a dependency on a component only into the children it has
 	// registered so far.
 	Ready []pulumi.Resource
+}
+
+// FargateProfile is a Fargate profile's name and pod selectors.
+type FargateProfile struct {
+	// Name is the profile's name.
+	Name string
+	// Selectors are the profile's pod selectors.
+	Selectors []FargateSelector
+}
+
+// FargateSelector selects the pods of Namespace whose labels include all of
+// Labels; both may use the wildcards '*' and '?'.
+type FargateSelector struct {
+	// Namespace is the selected namespace (pattern).
+	Namespace string
+	// Labels are the labels a pod must have (patterns), if any.
+	Labels map[string]string
 }
 
 // Ref implements ClusterRef: a Cluster describes itself.

@@ -17,6 +17,7 @@ import (
 
 	"github.com/fargatekit/fargatekit/examples/access/stack"
 	fargatealb "github.com/fargatekit/fargatekit/examples/fargate-alb/stack"
+	fargategateway "github.com/fargatekit/fargatekit/examples/fargate-gateway/stack"
 	"github.com/fargatekit/fargatekit/examples/internal/stackconf"
 	irsas3 "github.com/fargatekit/fargatekit/examples/irsa-s3/stack"
 	pulumieksex "github.com/fargatekit/fargatekit/examples/pulumi-eks/stack"
@@ -89,6 +90,11 @@ var examples = []Example{
 		Summary:    "Fargate cluster, AWS Load Balancer Controller, and the 2048 game behind an internet-facing ALB",
 		Program:    fargatealb.Program,
 		PlanConfig: map[string]string{"certificateArn": PlanCertificateARN},
+	},
+	{
+		Name:    fargategateway.Project,
+		Summary: "Fargate cluster, AWS Load Balancer Controller with the Gateway API, and the 2048 game behind an ALB made from a Gateway",
+		Program: fargategateway.Program,
 	},
 	{
 		Name:    irsas3.Project,

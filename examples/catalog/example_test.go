@@ -34,5 +34,5 @@ func ExampleLookup() {
 func ExampleNames() {
 	fmt.Println(catalog.Names())
 	// Output:
-	// [access fargate-alb irsa-s3 pulumi-eks]
+	// [access fargate-alb fargate-gateway irsa-s3 pulumi-eks]
 }

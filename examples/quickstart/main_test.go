@@ -22,13 +22,14 @@ func TestGraph(t *testing.T) {
 	}
 	stacktest.Counts(t, g, stacktest.WithCluster(map[string]int{
 		"aws:iam/role:Role": 4,
-		"aws:iam/rolePolicyAttachment:RolePolicyAttachment": 4,
-		"aws:iam/policy:Policy":                             1,
-		"aws:eks/fargateProfile:FargateProfile":             1,
-		"fargatekit:lbc:LBCRelease":                         1,
-		"fargatekit:irsa:IRSARole":                          2,
-		"kubernetes:core/v1:ServiceAccount":                 2,
-		"kubernetes:helm.sh/v3:Release":                     1,
+		"aws:iam/rolePolicyAttachment:RolePolicyAttachment":           4,
+		"aws:iam/policy:Policy":                                       1,
+		"aws:eks/fargateProfile:FargateProfile":                       1,
+		"fargatekit:lbc:LBCRelease":                                   1,
+		"fargatekit:irsa:IRSARole":                                    2,
+		"kubernetes:core/v1:ServiceAccount":                           2,
+		"kubernetes:helm.sh/v3:Release":                               1,
+		"kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition": 7, // the chart's CRDs, applied before the release
 	}))
 	stacktest.Cluster(t, g, "demo")
 	release := stacktest.One(t, g, "kubernetes:helm.sh/v3:Release", "lbc")

@@ -280,7 +280,8 @@ func ensureRole(ctx context.Context, w io.Writer, api irsa.RoleAPI, name, provid
 	return nil
 }
 
-// subnets reports the subnets of a VPC and the load-balancer tags they lack.
+// subnets reports the subnets of a VPC and why the controller would not
+// discover one for its scheme (the role tag it lacks, another cluster's tag).
 func subnets(ctx context.Context, w io.Writer, api lbc.EC2API, vpcID, cluster string) error {
 	if vpcID == "" {
 		return fmt.Errorf("%w: subnets needs --vpc-id", errUsage)
@@ -300,7 +301,7 @@ func subnets(ctx context.Context, w io.Writer, api lbc.EC2API, vpcID, cluster st
 		}
 		status := "ok"
 		if !s.OK() {
-			status = "missing " + strings.Join(s.Missing, ", ")
+			status = s.Reason()
 		}
 		fmt.Fprintf(w, "%-26s %-12s %-8s %-18s %s\n", s.ID, s.AvailabilityZone, tier, s.CIDR, status)
 	}

@@ -219,6 +219,7 @@ func TestSubnets(t *testing.T) {
 		[]ec2types.Subnet{
 			awsfake.Subnet("subnet-pub-a", vpc, "eu-west-1a", "kubernetes.io/role/elb", "1"),
 			awsfake.Subnet("subnet-priv-a", vpc, "eu-west-1a"),
+			awsfake.Subnet("subnet-priv-b", vpc, "eu-west-1b", "kubernetes.io/role/internal-elb", "1"),
 		},
 		[]ec2types.RouteTable{
 			awsfake.RouteTable("rtb-main", vpc, true, nil, awsfake.NATGatewayRoute("nat-0123")),
@@ -229,10 +230,12 @@ func TestSubnets(t *testing.T) {
 		t.Fatal(err)
 	}
 	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
-	if len(lines) != 2 {
+	if len(lines) != 3 {
 		t.Fatalf("output:\n%s", out.String())
 	}
-	if !strings.Contains(lines[0], "subnet-priv-a") || !strings.Contains(lines[0], "private") || !strings.Contains(lines[0], "missing kubernetes.io/role/internal-elb") {
+	// Another private subnet has the role tag: discovery goes by tag, and
+	// this one lacks it.
+	if !strings.Contains(lines[0], "subnet-priv-a") || !strings.Contains(lines[0], "private") || !strings.Contains(lines[0], "lacks kubernetes.io/role/internal-elb") {
 		t.Errorf("private subnet: %q", lines[0])
 	}
 	if !strings.Contains(lines[1], "subnet-pub-a") || !strings.Contains(lines[1], "public") || !strings.HasSuffix(lines[1], "ok") {

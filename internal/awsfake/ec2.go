@@ -151,7 +151,8 @@ func (f *EC2) DescribeRouteTables(_ context.Context, in *ec2.DescribeRouteTables
 // 10.0.0.0/24 and the tags given as key, value pairs (a trailing key without a
 // value is ignored).
 func Subnet(id, vpc, az string, tags ...string) types.Subnet {
-	s := types.Subnet{SubnetId: aws.String(id), VpcId: aws.String(vpc), AvailabilityZone: aws.String(az), CidrBlock: aws.String("10.0.0.0/24")}
+	s := types.Subnet{SubnetId: aws.String(id), VpcId: aws.String(vpc), AvailabilityZone: aws.String(az), CidrBlock: aws.String("10.0.0.0/24"),
+		AvailableIpAddressCount: aws.Int32(251)} // a /24 less the 5 addresses AWS reserves
 	for i := 0; i+1 < len(tags); i += 2 {
 		s.Tags = append(s.Tags, types.Tag{Key: aws.String(tags[i]), Value: aws.String(tags[i+1])})
 	}

@@ -58,6 +58,9 @@ func DefaultTable() Table {
 			if r.Type == "aws:eks/addon:Addon" && r.InputString("addonName") == "coredns" {
 				return Latency{2 * time.Minute, "CoreDNS add-on ACTIVE needs its pods Running on Fargate: " + srcFargate}, true
 			}
+			if r.Type == "kubernetes:gateway.networking.k8s.io/v1:Gateway" {
+				return Latency{3 * time.Minute, srcALB + " (a Gateway of an ALB class)"}, true
+			}
 			if r.Type == "kubernetes:core/v1:Service" && r.InputString("spec.type") == "LoadBalancer" {
 				return Latency{3 * time.Minute, "NLB provisioning, 2–4 min (observed)"}, true
 			}

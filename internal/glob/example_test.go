@@ -26,3 +26,16 @@ func ExampleMatchFold() {
 	// true
 	// false
 }
+
+func ExampleMatchLabels() {
+	pod := map[string]string{"app.kubernetes.io/name": "aws-load-balancer-controller", "app.kubernetes.io/instance": "lbc"}
+	fmt.Println(glob.MatchLabels(map[string]string{"app.kubernetes.io/name": "aws-load-*"}, pod))
+	fmt.Println(glob.MatchLabels(map[string]string{"app.kubernetes.io/*": "lbc"}, pod))
+	fmt.Println(glob.MatchLabels(map[string]string{"team": "*"}, pod))
+	fmt.Println(glob.MatchLabels(nil, pod))
+	// Output:
+	// true
+	// true
+	// false
+	// true
+}

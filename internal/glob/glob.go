@@ -76,3 +76,23 @@ func sameFold(a rune, an int, b rune, bn int) bool {
 	}
 	return false
 }
+
+// MatchLabels reports whether labels satisfy a selector's label patterns, as
+// an EKS Fargate profile selector matches a pod: every selector entry, its
+// key and value both patterns, matches at least one of the labels. An empty
+// selector matches any labels.
+func MatchLabels(selector, labels map[string]string) bool {
+	for k, v := range selector {
+		found := false
+		for lk, lv := range labels {
+			if Match(k, lk) && Match(v, lv) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}

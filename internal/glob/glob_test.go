@@ -134,3 +134,28 @@ func BenchmarkMatch(b *testing.B) {
 		Match("system:serviceaccount:*a*a*a*:w?b", s)
 	}
 }
+
+func TestMatchLabels(t *testing.T) {
+	pod := map[string]string{"app": "web", "tier": "front"}
+	tests := []struct {
+		selector map[string]string
+		labels   map[string]string
+		want     bool
+	}{
+		{nil, nil, true}, {nil, pod, true}, {map[string]string{}, pod, true},
+		{map[string]string{"app": "web"}, pod, true},
+		{map[string]string{"app": "web", "tier": "front"}, pod, true},
+		{map[string]string{"app": "web", "tier": "back"}, pod, false},
+		{map[string]string{"app": "w?b", "t*": "*"}, pod, true},
+		{map[string]string{"*": "front"}, pod, true},
+		{map[string]string{"app": "*"}, map[string]string{"other": "x"}, false},
+		{map[string]string{"app": "web"}, nil, false},
+		// Key and value must match on the same label.
+		{map[string]string{"app": "front"}, pod, false},
+	}
+	for _, tt := range tests {
+		if got := MatchLabels(tt.selector, tt.labels); got != tt.want {
+			t.Errorf("MatchLabels(%v, %v) = %v, want %v", tt.selector, tt.labels, got, tt.want)
+		}
+	}
+}

@@ -182,3 +182,30 @@ func ExampleResolvePrincipalARN() {
 	full, err := authmap.ResolvePrincipalARN(ctx, iam.NewFromConfig(cfg), "arn:aws:iam::111122223333:role/AWSReservedSSO_Admin_0123abcd")
 	fmt.Println(full, err) // arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_Admin_0123abcd
 }
+
+// Inspect shows an aws-auth that Parse refuses: the readable entries, the
+// unreadable one, and those that never take effect.
+func ExampleInspect() {
+	in := authmap.Inspect(map[string]string{
+		"mapRoles": `- rolearn: arn:aws:iam::111122223333:role/admins
+  username: admin
+  groups: [platform-admins]
+- rolearn: arn:aws:iam::111122223333:role/teams/devs
+  username: dev
+- rolearn: arn:aws:iam::111122223333:role/ops
+  username: yes
+- rolearn: arn:aws:iam::111122223333:role/admins
+  username: admin
+  groups: [viewers]
+`,
+	})
+	fmt.Println(len(in.Mappings.Roles), "readable role mappings")
+	for _, p := range in.Problems {
+		fmt.Println(p)
+	}
+	// Output:
+	// 3 readable role mappings
+	// mapRoles[0] arn:aws:iam::111122223333:role/admins: authmap: duplicate identity: a later entry maps the same role; the authenticator uses the last one
+	// mapRoles[1] arn:aws:iam::111122223333:role/teams/devs: authmap: role ARN has a path: the authenticator compares path-less ARNs, so this entry never matches; use arn:aws:iam::111122223333:role/devs
+	// mapRoles[2] arn:aws:iam::111122223333:role/ops: authmap: malformed: username: a YAML bool where a string is wanted (YAML 1.1 reads unquoted yes/no/on/off/y/n/true/false as booleans: quote it)
+}

@@ -794,22 +794,7 @@ func CoreDNSProfile(profiles []FargateProfile) (int, bool) {
 // given labels: the namespace matches and every selector label matches one of
 // the pod's labels, with '*' and '?' wildcards in keys and values.
 func (s Selector) Matches(namespace string, labels map[string]string) bool {
-	if !glob.Match(s.Namespace, namespace) {
-		return false
-	}
-	for k, v := range s.Labels {
-		found := false
-		for pk, pv := range labels {
-			if glob.Match(k, pk) && glob.Match(v, pv) {
-				found = true
-				break
-			}
-		}
-		if !found {
-			return false
-		}
-	}
-	return true
+	return glob.Match(s.Namespace, namespace) && glob.MatchLabels(s.Labels, labels)
 }
 
 func (a Addons) validate() error {

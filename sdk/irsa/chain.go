@@ -7,7 +7,10 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/smithy-go"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
@@ -46,7 +49,34 @@ const (
 	// LinkClientID: the OIDC provider accepts the client ID (audience)
 	// sts.amazonaws.com, the audience of IRSA tokens.
 	LinkClientID Link = "client-id"
+	// LinkAssume: STS itself grants sts:AssumeRoleWithWebIdentity with the
+	// account's real token (only with [ChainOptions].STS): the end-to-end
+	// proof, which also covers what cannot be read (SCPs, the provider's
+	// keys, the issuer's reachability).
+	LinkAssume Link = "assume-role"
 )
+
+// STSAPI is the part of the STS client that [VerifyChain] uses for
+// [LinkAssume]. *sts.Client implements it; the call needs no AWS
+// credentials (the token is the credential).
+type STSAPI interface {
+	AssumeRoleWithWebIdentity(ctx context.Context, in *sts.AssumeRoleWithWebIdentityInput, opts ...func(*sts.Options)) (*sts.AssumeRoleWithWebIdentityOutput, error)
+}
+
+var _ STSAPI = (*sts.Client)(nil)
+
+// AssumeSessionName is the role session name of VerifyChain's
+// sts:AssumeRoleWithWebIdentity call (it shows in CloudTrail).
+const AssumeSessionName = "fargatekit-irsa-verify"
+
+// stsRefusals are the STS error codes that mean "the chain is broken", as
+// opposed to a failure to ask (throttling, network): AccessDenied (the trust
+// policy or an SCP refuses), InvalidIdentityToken (no provider for the
+// issuer, the audience not a client ID, the keys unreachable), ExpiredToken,
+// IDPRejectedClaim and IDPCommunicationError (STS could not fetch the
+// issuer's keys). Source: the AssumeRoleWithWebIdentity API reference,
+// https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRoleWithWebIdentity.html
+var stsRefusals = []string{"AccessDenied", "InvalidIdentityToken", "ExpiredTokenException", "ExpiredToken", "IDPRejectedClaim", "IDPCommunicationError", "PackedPolicyTooLarge", "RegionDisabledException"}
 
 // ErrChainBroken is wrapped by [ChainResult.Err] when a link of the chain is
 // broken; the concrete error is a *[BrokenLinkError].
@@ -151,6 +181,10 @@ type ChainOptions struct {
 	// Policy, when not empty, is the trust policy evaluated instead of the
 	// role's (read with iam:GetRole otherwise).
 	Policy string
+	// STS, when set, adds [LinkAssume]: once every other link holds, the
+	// account's real token is exchanged for the role's credentials with
+	// sts:AssumeRoleWithWebIdentity (the credentials are discarded).
+	STS STSAPI
 }
 
 // VerifyChain checks the whole IRSA chain of a service account and names the
@@ -158,7 +192,8 @@ type ChainOptions struct {
 // (opts.RoleARN when given); the role exists; its trust policy admits the
 // account's real projected token ([Verify]); the IAM OIDC provider that the
 // trust names exists for the token's issuer; and that provider accepts the
-// client ID sts.amazonaws.com. A link that cannot be checked because an
+// client ID sts.amazonaws.com; with opts.STS, STS itself exchanges the token
+// for the role's credentials. A link that cannot be checked because an
 // earlier one is broken is skipped. api may be nil when opts.Policy is given:
 // the role and provider links are then skipped. The error is for failures to
 // check (API errors, a malformed policy); a broken link is in the result
@@ -182,6 +217,9 @@ func VerifyChain(ctx context.Context, cs kubernetes.Interface, api ChainAPI, sa 
 	}
 	skipRest := func(from Link, why string) {
 		all := []Link{LinkServiceAccount, LinkAnnotation, LinkRole, LinkTrust, LinkOIDCProvider, LinkClientID}
+		if opts.STS != nil {
+			all = append(all, LinkAssume)
+		}
 		for _, l := range all[slices.Index(all, from):] {
 			add(l, LinkSkipped, "%s", why)
 		}
@@ -257,7 +295,7 @@ func VerifyChain(ctx context.Context, cs kubernetes.Interface, api ChainAPI, sa 
 	if api == nil {
 		add(LinkOIDCProvider, LinkSkipped, "no IAM client")
 		add(LinkClientID, LinkSkipped, "no IAM client")
-		return r, nil
+		return r, assume(ctx, r, opts.STS, res.token, add)
 	}
 	providerARN := opts.ProviderARN
 	if providerARN == "" {
@@ -272,14 +310,14 @@ func VerifyChain(ctx context.Context, cs kubernetes.Interface, api ChainAPI, sa 
 	if providerARN == "" {
 		add(LinkOIDCProvider, LinkSkipped, "no role account to look the provider up in")
 		add(LinkClientID, LinkSkipped, "no provider")
-		return r, nil
+		return r, assume(ctx, r, opts.STS, res.token, add)
 	}
 	r.ProviderARN = providerARN
 	prov, err := api.GetOpenIDConnectProvider(ctx, &iam.GetOpenIDConnectProviderInput{OpenIDConnectProviderArn: &providerARN})
 	if isNotFound(err) {
 		add(LinkOIDCProvider, LinkBroken, "no IAM OIDC provider %s for issuer %s: STS refuses every token of the cluster", providerARN, res.Claims.Issuer)
 		add(LinkClientID, LinkSkipped, "no provider")
-		return r, nil
+		return r, assume(ctx, r, opts.STS, res.token, add)
 	}
 	if err != nil {
 		return fail(fmt.Errorf("GetOpenIDConnectProvider: %w", err))
@@ -291,5 +329,40 @@ func VerifyChain(ctx context.Context, cs kubernetes.Interface, api ChainAPI, sa 
 	} else {
 		add(LinkClientID, LinkBroken, "provider's client IDs are %q, without %s: STS refuses the token's audience", prov.ClientIDList, aud)
 	}
-	return r, nil
+	return r, assume(ctx, r, opts.STS, res.token, add)
+}
+
+// assume adds [LinkAssume] when an STS client is given: skipped after a
+// broken link, else the real exchange of the token for the role's
+// credentials.
+func assume(ctx context.Context, r *ChainResult, api STSAPI, token string, add func(Link, LinkStatus, string, ...any)) error {
+	switch {
+	case api == nil:
+		return nil
+	case r.Broken() != nil:
+		add(LinkAssume, LinkSkipped, "a link above is broken")
+		return nil
+	case r.RoleARN == "" || token == "":
+		add(LinkAssume, LinkSkipped, "no role or token to assume it with")
+		return nil
+	}
+	out, err := api.AssumeRoleWithWebIdentity(ctx, &sts.AssumeRoleWithWebIdentityInput{
+		RoleArn: &r.RoleARN, RoleSessionName: aws.String(AssumeSessionName), WebIdentityToken: &token,
+		DurationSeconds: aws.Int32(900), // the shortest STS allows: the credentials are thrown away
+	})
+	var apiErr smithy.APIError
+	switch {
+	case err == nil:
+		who := "the role"
+		if out.AssumedRoleUser != nil && out.AssumedRoleUser.Arn != nil {
+			who = *out.AssumedRoleUser.Arn
+		}
+		add(LinkAssume, LinkOK, "STS granted sts:AssumeRoleWithWebIdentity: %s", who)
+		return nil
+	case errors.As(err, &apiErr) && slices.Contains(stsRefusals, apiErr.ErrorCode()):
+		add(LinkAssume, LinkBroken, "STS refused sts:AssumeRoleWithWebIdentity: %s: %s", apiErr.ErrorCode(), apiErr.ErrorMessage())
+		return nil
+	default:
+		return fmt.Errorf("irsa: VerifyChain %s: AssumeRoleWithWebIdentity: %w", r.ServiceAccount, err)
+	}
 }

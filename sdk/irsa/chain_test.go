@@ -3,12 +3,15 @@ package irsa
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/smithy-go"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
@@ -28,7 +31,9 @@ func TestVerifyChainRealServerAndMoto(t *testing.T) {
 	cs, cfg := kubetest.Clientset(t)
 	ns := kubetest.Namespace(t, cfg)
 	issuer := kubetest.Issuer(t, cfg)
-	api := motoIAM(t)
+	moto := mototest.New(t)
+	api := iam.NewFromConfig(moto.Config("us-east-1"))
+	stsAPI := sts.NewFromConfig(moto.Config("us-east-1"))
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 
@@ -94,6 +99,9 @@ func TestVerifyChainRealServerAndMoto(t *testing.T) {
 		// other is annotated with app's role, whose trust admits only app.
 		{"trust does not admit the subject", other, ChainOptions{}, LinkTrust, ":sub"},
 		{"trust wants another audience", sa(ns, "bad-aud"), ChainOptions{}, LinkTrust, ":aud"},
+		// With STS (moto's, through the real client): the token exchanged.
+		{"STS grants the role", app, ChainOptions{STS: stsAPI}, "", ""},
+		{"STS not asked after a broken link", other, ChainOptions{STS: stsAPI}, LinkTrust, ":sub"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -101,7 +109,23 @@ func TestVerifyChainRealServerAndMoto(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			if tt.opts.STS == nil {
+				checkBroken(t, res, tt.broken, tt.detail)
+				return
+			}
+			last := res.Links[len(res.Links)-1]
+			res.Links = res.Links[:len(res.Links)-1]
 			checkBroken(t, res, tt.broken, tt.detail)
+			want := LinkOK
+			if tt.broken != "" {
+				want = LinkSkipped
+			}
+			if last.Link != LinkAssume || last.Status != want {
+				t.Errorf("last link %s %s (%s), want %s %s", last.Link, last.Status, last.Detail, LinkAssume, want)
+			}
+			if want == LinkOK && !strings.Contains(last.Detail, "assumed-role/app/"+AssumeSessionName) {
+				t.Errorf("assume detail: %s", last.Detail)
+			}
 		})
 	}
 
@@ -180,5 +204,42 @@ func checkBroken(t *testing.T, res *ChainResult, want Link, detail string) {
 		t.Fatalf("want %s broken:\n%s", want, res)
 	case !strings.Contains(b.Detail, detail):
 		t.Fatalf("detail %q lacks %q", b.Detail, detail)
+	}
+}
+
+// stsAnswer is an STSAPI answering one error: STS's refusals are told apart
+// from failures to ask (moto grants every exchange, so its refusals cannot be
+// had from it).
+type stsAnswer struct{ err error }
+
+func (s stsAnswer) AssumeRoleWithWebIdentity(context.Context, *sts.AssumeRoleWithWebIdentityInput, ...func(*sts.Options)) (*sts.AssumeRoleWithWebIdentityOutput, error) {
+	return nil, s.err
+}
+
+func TestAssumeClassifiesSTSErrors(t *testing.T) {
+	for _, tt := range []struct {
+		err    error
+		status LinkStatus
+		fails  bool
+	}{
+		{&smithy.GenericAPIError{Code: "AccessDenied", Message: "Not authorized to perform sts:AssumeRoleWithWebIdentity"}, LinkBroken, false},
+		{&smithy.GenericAPIError{Code: "InvalidIdentityToken", Message: "No OpenIDConnect provider found in your account for https://x"}, LinkBroken, false},
+		{&smithy.GenericAPIError{Code: "Throttling", Message: "Rate exceeded"}, "", true},
+		{errors.New("dial tcp: connection refused"), "", true},
+	} {
+		r := &ChainResult{RoleARN: "arn:aws:iam::123456789012:role/app"}
+		add := func(l Link, st LinkStatus, format string, a ...any) {
+			r.Links = append(r.Links, LinkResult{Link: l, Status: st, Detail: fmt.Sprintf(format, a...)})
+		}
+		err := assume(context.Background(), r, stsAnswer{tt.err}, "token", add)
+		if (err != nil) != tt.fails {
+			t.Errorf("%v: err %v", tt.err, err)
+		}
+		if tt.fails {
+			continue
+		}
+		if len(r.Links) != 1 || r.Links[0].Status != tt.status || !strings.Contains(r.Links[0].Detail, tt.err.(smithy.APIError).ErrorCode()) {
+			t.Errorf("%v: links %+v", tt.err, r.Links)
+		}
 	}
 }

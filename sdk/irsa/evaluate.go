@@ -108,6 +108,9 @@ type VerifyResult struct {
 	// Failures explain, statement by statement, why the Allow statements that
 	// do not admit the token fail.
 	Failures []Failure
+	// token is the projected token Verify requested (a credential: never
+	// printed), for VerifyChain's optional sts:AssumeRoleWithWebIdentity.
+	token string
 }
 
 // FailedClaims lists the claims ("sub", "aud", ...) whose conditions failed,

@@ -9,6 +9,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/clientcmd"
 
@@ -148,7 +149,8 @@ func ExampleVerify() {
 
 // VerifyChain names the broken link of a service account's IRSA chain: the
 // ServiceAccount, its annotation, the role, the trust against a real token,
-// the OIDC provider and its sts.amazonaws.com client ID.
+// the OIDC provider and its sts.amazonaws.com client ID, and (with STS) the
+// exchange of the token for the role's credentials.
 func ExampleVerifyChain() {
 	cfg, err := clientcmd.BuildConfigFromFlags("", "/path/to/kubeconfig")
 	if err != nil {
@@ -163,7 +165,10 @@ func ExampleVerifyChain() {
 		log.Fatal(err)
 	}
 	res, err := irsa.VerifyChain(context.Background(), cs, iam.NewFromConfig(awsCfg), irsa.ServiceAccount{Namespace: "apps", Name: "web"},
-		irsa.ChainOptions{RoleARN: "arn:aws:iam::123456789012:role/web"})
+		irsa.ChainOptions{
+			RoleARN: "arn:aws:iam::123456789012:role/web",
+			STS:     sts.NewFromConfig(awsCfg), // and ask STS itself for the role with the real token
+		})
 	if err != nil {
 		log.Fatal(err)
 	}

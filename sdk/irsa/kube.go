@@ -135,6 +135,7 @@ func Verify(ctx context.Context, cs kubernetes.Interface, sa ServiceAccount, pol
 		return fail(err)
 	}
 	res.SignatureVerified = verified
+	res.token = token
 	return res, nil
 }
 

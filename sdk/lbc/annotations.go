@@ -133,8 +133,10 @@ type LoadBalancer struct {
 	CertificateARNs []string
 	// HealthCheck configures the target groups' health checks.
 	HealthCheck HealthCheck
-	// DeregistrationDelay, when set, is written as the target-group attribute
-	// deregistration_delay.timeout_seconds (0-3600 whole seconds).
+	// DeregistrationDelay is written as the target-group attribute
+	// deregistration_delay.timeout_seconds (0-3600 whole seconds); nil means
+	// DefaultDeregistrationDelay, which is always written, so that the pods'
+	// termination (LoadBalancer.Termination) matches the target group.
 	DeregistrationDelay *time.Duration
 	// TargetGroupAttributes are further target-group attributes.
 	TargetGroupAttributes map[string]string
@@ -200,8 +202,8 @@ func (l LoadBalancer) write(b *builder, n annotationNames) {
 		b.set(p(n.certificates), strings.Join(l.CertificateARNs, ","), checkCertificates(l.CertificateARNs))
 	}
 	l.HealthCheck.write(b, p, n)
-	writeAttributes(b, p("target-group-attributes"), l.TargetGroupAttributes, l.DeregistrationDelay)
-	writeAttributes(b, p(n.lbAttributes), l.LoadBalancerAttributes, nil)
+	writeAttributes(b, p("target-group-attributes"), l.TargetGroupAttributes, true, l.DeregistrationDelay)
+	writeAttributes(b, p(n.lbAttributes), l.LoadBalancerAttributes, false, nil)
 	if len(l.Tags) > 0 {
 		s, err := formatTags(l.Tags)
 		b.set(p(n.tags), s, err)
@@ -399,8 +401,12 @@ func (h HealthCheck) write(b *builder, p func(string) string, n annotationNames)
 	}
 }
 
-func writeAttributes(b *builder, name string, attrs map[string]string, dereg *time.Duration) {
-	if len(attrs) == 0 && dereg == nil {
+// writeAttributes writes an attributes annotation; for target groups
+// (targetGroup) with the deregistration delay the setting means
+// (EffectiveDeregistrationDelay), which an attribute in attrs may repeat but
+// not contradict.
+func writeAttributes(b *builder, name string, attrs map[string]string, targetGroup bool, dereg *time.Duration) {
+	if len(attrs) == 0 && !targetGroup {
 		return
 	}
 	m := make(map[string]string, len(attrs)+1)
@@ -408,16 +414,14 @@ func writeAttributes(b *builder, name string, attrs map[string]string, dereg *ti
 		m[k] = v
 	}
 	var errs []error
-	if dereg != nil {
-		d := *dereg
-		switch {
-		case d < 0 || d > time.Hour:
-			errs = append(errs, fmt.Errorf("deregistration delay %v outside 0s..1h", d))
-		case d%time.Second != 0:
-			errs = append(errs, fmt.Errorf("deregistration delay %v is not whole seconds", d))
+	if targetGroup {
+		d, err := EffectiveDeregistrationDelay(dereg)
+		if err != nil {
+			errs = append(errs, err)
 		}
 		if v, ok := m[DeregistrationDelayAttribute]; ok && v != strconv.Itoa(int(d/time.Second)) {
-			errs = append(errs, fmt.Errorf("%s=%s contradicts the deregistration delay %v", DeregistrationDelayAttribute, v, d))
+			errs = append(errs, fmt.Errorf("%w: %s=%s contradicts the deregistration delay %v (set LoadBalancer.DeregistrationDelay instead)",
+				ErrDeregistrationDelayMismatch, DeregistrationDelayAttribute, v, d))
 		}
 		m[DeregistrationDelayAttribute] = strconv.Itoa(int(d / time.Second))
 	}

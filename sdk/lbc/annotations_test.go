@@ -78,8 +78,9 @@ func TestIngressAnnotations(t *testing.T) {
 			}
 		}
 	}
-	// Empty spec off Fargate writes nothing.
-	if got, err := (IngressAnnotations{}).Build(); err != nil || len(got) != 0 {
+	// Empty spec off Fargate writes only the deregistration delay (the one
+	// setting the pods' termination derives from).
+	if got, err := (IngressAnnotations{}).Build(); err != nil || len(got) != 1 || got[IngressAnnotationPrefix+"target-group-attributes"] != "deregistration_delay.timeout_seconds=30" {
 		t.Errorf("empty: %v %v", got, err)
 	}
 }
@@ -108,8 +109,9 @@ func TestIngressAnnotationsRefused(t *testing.T) {
 		{"hc timeout", IngressAnnotations{LoadBalancer: LoadBalancer{HealthCheck: HealthCheck{IntervalSeconds: 5, TimeoutSeconds: 5}}}, "healthcheck-timeout-seconds", "less than the interval"},
 		{"hc threshold", IngressAnnotations{LoadBalancer: LoadBalancer{HealthCheck: HealthCheck{HealthyThreshold: 11}}}, "healthy-threshold-count", "2..10"},
 		{"hc codes", IngressAnnotations{LoadBalancer: LoadBalancer{HealthCheck: HealthCheck{SuccessCodes: "2xx"}}}, "success-codes", "200-299"},
-		{"dereg", IngressAnnotations{LoadBalancer: LoadBalancer{DeregistrationDelay: dur(2 * time.Hour)}}, "target-group-attributes", "outside 0s..1h"},
+		{"dereg", IngressAnnotations{LoadBalancer: LoadBalancer{DeregistrationDelay: dur(2 * time.Hour)}}, "target-group-attributes", "not whole seconds in 0s..1h"},
 		{"dereg contradiction", IngressAnnotations{LoadBalancer: LoadBalancer{DeregistrationDelay: dur(time.Minute), TargetGroupAttributes: map[string]string{DeregistrationDelayAttribute: "30"}}}, "target-group-attributes", "contradicts"},
+		{"dereg attribute alone", IngressAnnotations{LoadBalancer: LoadBalancer{TargetGroupAttributes: map[string]string{DeregistrationDelayAttribute: "300"}}}, "target-group-attributes", "contradicts the deregistration delay 30s"},
 		{"attribute comma", IngressAnnotations{LoadBalancer: LoadBalancer{LoadBalancerAttributes: map[string]string{"a": "1,2"}}}, "load-balancer-attributes", "contains ','"},
 		{"tag prefix", IngressAnnotations{LoadBalancer: LoadBalancer{Tags: map[string]string{"aws:x": "y"}}}, "tags", "reserved"},
 		{"one subnet", IngressAnnotations{LoadBalancer: LoadBalancer{Subnets: []string{"subnet-1"}}}, "subnets", "at least two"},
@@ -217,7 +219,7 @@ func TestServiceAnnotations(t *testing.T) {
 		t.Errorf("source ranges: %v", err)
 	}
 	// Off Fargate with no target type, the controller's default stands.
-	if got, _ := (ServiceAnnotations{}).Build(); len(got) != 1 || got[p+"type"] != "external" {
+	if got, _ := (ServiceAnnotations{}).Build(); len(got) != 2 || got[p+"type"] != "external" || got[p+"target-group-attributes"] != "deregistration_delay.timeout_seconds=30" {
 		t.Errorf("minimal: %v", got)
 	}
 }

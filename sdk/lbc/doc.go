@@ -19,7 +19,11 @@
 //     (CoreDNS on Fargate); its Ready and DependsOn let your Ingresses and
 //     Services be created after it and destroyed before it.
 //   - [Teardown] deletes the Ingresses and Services the controller manages and
-//     waits for their finalizers before uninstalling it.
+//     waits for their finalizers before uninstalling it; [Sweep] finds (and
+//     deletes) the load balancers and target groups left tagged for the
+//     cluster when that did not happen.
+//   - [CheckFargateProfiles] and [CheckFargate] refuse a Fargate-only cluster
+//     where no profile selects the controller's pods.
 //
 // # Versions
 //
@@ -53,12 +57,163 @@
 // [Termination] derives from the deregistration delay, so rolling updates and
 // scale-ins drop no requests.
 //
+// # Termination: one deregistration delay
+//
+// When a pod behind a load balancer stops, the controller deregisters it
+// (after the endpoint change reaches it) and the target group drains it for
+// the deregistration delay (deregistration_delay.timeout_seconds): the load
+// balancer sends it no new request but lets in-flight ones finish. A pod that
+// exits before that cuts those requests (502/504). [Termination] therefore
+// gives pods a preStop sleep of the propagation time plus the delay and a
+// grace period of that plus the application's shutdown. Both sides must use
+// the same delay, and Elastic Load Balancing's default is 300 s
+// ([AWSDeregistrationDelay]), which makes every rolling update, scale-in and
+// destroy wait five minutes per pod (and Fargate bills the terminating
+// pods). So fargatekit has one setting: [LoadBalancer].DeregistrationDelay,
+// nil meaning [DefaultDeregistrationDelay] (30 s, long enough for ordinary
+// HTTP requests; raise it for long uploads, streams or websockets). The
+// annotation builders always write it as the target-group attribute (a
+// different value in TargetGroupAttributes is refused,
+// [ErrDeregistrationDelayMismatch]), [LoadBalancer.Termination] derives the
+// pods' settings from it, and [EffectiveDeregistrationDelay] gives it to
+// other builders (the Gateway API TargetGroupConfiguration). The defaults
+// cost 45 s of preStop sleep and a 56 s grace period, not 5 minutes.
+//
+// # The service-mutator webhook
+//
+// With enableServiceMutatorWebhook (on by default, [Values] writes it
+// explicitly) the chart registers the mutating webhook
+// [ServiceMutatorWebhookName] for the CREATE of every Service (except the
+// controller's own), setting spec.loadBalancerClass on those of type
+// LoadBalancer. Its failurePolicy is Fail in every chart of the version table
+// (values serviceMutatorWebhookConfig.failurePolicy): while the controller
+// does not serve (pods Pending on a cluster without a matching Fargate
+// profile, an upgrade in progress, the controller uninstalled with the
+// webhook configuration left), the API server refuses every new Service in
+// the namespaces it selects, of any type, with "failed calling webhook
+// mservice.elbv2.k8s.aws: no endpoints available for service
+// aws-load-balancer-webhook-service". Existing Services are not affected
+// (UPDATE is not selected). fargatekit therefore waits for the controller
+// before anything creates Services through it: the Pulumi component's
+// Ready is the release, which Pulumi awaits until the Deployment is
+// available; the SDK's Install and Upgrade with Wait end with
+// [WaitForWebhook] (the webhook Service has a ready endpoint, with
+// progress). Setting DisableServiceMutatorWebhook removes the webhook (and
+// the controller no longer becomes the default for Services of type
+// LoadBalancer: use the Service annotations).
+//
+// # Subnet discovery
+//
+// [CheckSubnets] predicts the subnets the controller picks for its load
+// balancers, following pkg/networking/subnet_resolver.go (ResolveViaDiscovery,
+// v2.12.1 and later, the rules of every version in the table) and the
+// controller's docs/deploy/subnet_discovery.md:
+//
+//	rule                                                                 source (subnet_resolver.go)
+//	candidates: the VPC's subnets tagged kubernetes.io/role/elb          ResolveViaDiscovery, listSubnetsByTagFilters
+//	  (internet-facing) or kubernetes.io/role/internal-elb (internal),
+//	  value "" or "1"
+//	no subnet has the role tag: the subnets whose reachability matches   listSubnetsByReachability (feature gate
+//	  the scheme; public = its route table (explicit, else the VPC's       SubnetDiscoveryByReachability, on by default)
+//	  main one) has a route whose gateway ID starts with "igw"           isSubnetContainsRouteToIGW
+//	the kubernetes.io/cluster/<name> tag is not required; a subnet        isSubnetContainsEligibleClusterTag (feature gate
+//	  tagged for other clusters and not for this one is skipped            SubnetsClusterTagCheck, on by default)
+//	fewer than 8 free IP addresses: skipped                               isSubnetContainsSufficientIPAddresses
+//	one subnet per Availability Zone: the one tagged for this cluster,    chooseSubnetsPerAZ
+//	  then the lowest subnet ID
+//	an ALB needs subnets in 2 zones (1 with the ALBSingleSubnet gate),    computeSubnetsMinimalCount
+//	  an NLB 1
+//
+// Local Zone, Wavelength and Outpost subnets (the controller refuses a mix
+// of locales) are not distinguished. With [ForCluster] the cluster tags are
+// evaluated as the controller does; without it they are not. Problems
+// reports a scheme whose chosen subnets cover fewer than two zones (naming
+// the skipped candidates and the untagged subnets that would qualify) and
+// role tags that contradict the route table.
+//
+// # Images
+//
+// The controller image comes from ECR Public (public.ecr.aws, the chart's
+// default) in the aws partition and from the region's Amazon EKS registry in
+// aws-cn and aws-us-gov ([ImageSourceFor], [ImageRepository]; the registry
+// table and its sources are in images.go). ECR Public does not serve the
+// China regions: choosing it there is refused ([ErrImageUnreachable]).
+//
+// # CRDs
+//
+// Helm installs a chart's crds/ on the first install only and never
+// upgrades them. [Install] and [Upgrade] server-side apply them first
+// ([ApplyCRDs]), and the Pulumi component registers them as children; both
+// read them with [SourceCRDs]. The eks-charts archive of the default version
+// is embedded ([EmbeddedChart], byte for byte eks-charts' own), so the
+// default install loads its chart, and the component its CRDs, without a
+// download.
+//
+// # Rules checked before apply
+//
+//	rule                                                              error                          source
+//	a Fargate-only cluster's profiles select the controller's pods    ErrNoFargateProfile            EKS User Guide, "Fargate profile" (pods no profile selects stay Pending)
+//	ECR Public is not used in the China regions                       ErrImageUnreachable            EKS User Guide (China), "Install AWS Load Balancer Controller with Helm"
+//	the deregistration delay is whole seconds in 0..3600              ErrInvalidSpec                 ELB API reference, TargetGroupAttribute deregistration_delay.timeout_seconds
+//	instance targets are impossible on Fargate                        ErrInstanceOnFargate           EKS User Guide, "Fargate considerations"
+//
 // # SDK
 //
-// Without Pulumi: [CheckSubnets] classifies a VPC's subnets as public or
-// private from their route tables and reports the load-balancer discovery tags
-// each lacks; [Install], [Upgrade] and [Uninstall] drive the Helm Go SDK from
-// the eks-charts repository or a local chart against a *rest.Config
-// ([NewRESTClientGetter] adapts one for Helm); [Teardown] removes what the
-// controller manages, then the controller.
+// Without Pulumi: [CheckSubnets] runs the controller's subnet discovery over
+// a VPC's subnets and route tables; [Install], [Upgrade] and [Uninstall]
+// drive the Helm Go SDK from the eks-charts repository (or the embedded
+// archive) or a local chart against a *rest.Config ([NewRESTClientGetter]
+// adapts one for Helm), creating a namespace other than kube-system;
+// [WaitForWebhook] waits until the webhook serves; [CheckFargate] checks the
+// cluster's Fargate profiles through EKS; [Teardown] removes what the
+// controller manages, then the controller; [Sweep] reports (and deletes) the
+// load balancers and target groups still tagged for the cluster.
+//
+// # Gateway API
+//
+// [GatewayCRDs] returns the standard-channel Gateway API CRDs of the
+// sigs.k8s.io/gateway-api module ([GatewayAPIBundleVersion], embedded and
+// checked byte for byte against the module) when the controller version is
+// built for that Gateway API: [GatewayAPIRequirements] pairs controller
+// versions with the Gateway API they need, each with its source (v3.5.0:
+// v1.6, whose standard channel serves the L4 routes in v1 only). The
+// controller's own gateway.k8s.aws CRDs (LoadBalancerConfiguration,
+// TargetGroupConfiguration, ListenerRuleConfiguration) ship in its chart's
+// crds/ from chart 1.13.4 on, so [ChartCRDs] and Install/Upgrade bring them.
+// [ApplyGatewayAPI] applies a [GatewayAPISpec]: the CRDs through [ApplyCRDs],
+// then the GatewayClasses ([GatewayControllerALB], [GatewayControllerNLB]).
+// The typed builders ([LoadBalancerConfigurationSpec],
+// [TargetGroupConfigurationSpec], [ListenerRuleConfigurationSpec]) and the
+// Gateway and HTTPRoute helpers ([Gateway], [HTTPRoute], on the gateway-api Go
+// types) validate before rendering; the tests apply their output to a real
+// API server. The controller's feature gates are typed ([FeatureGateSettings],
+// rendered as controllerConfig.featureGates and checked against what each
+// chart documents), and its optional IAM policies ([AdditionalPolicyDocument]:
+// Global Accelerator, ACM certificates) are pinned to the official documents.
+//
+// Rules AWS enforces only at deploy time, checked by the builders before
+// apply (the CRD schemas accept these values; each refusal is a
+// [*GatewayConfigError] naming the field):
+//
+//   - load balancer name: at most 32 letters, digits and hyphens, not starting
+//     or ending with a hyphen nor with "internal-" (API_CreateLoadBalancer,
+//     https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateLoadBalancer.html);
+//   - target group name (same characters, 32 at most), health-check interval
+//     5-300 s, timeout 2-120 s, thresholds 2-10 (API_CreateTargetGroup,
+//     https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateTargetGroup.html),
+//     and a timeout below the interval;
+//   - deregistration_delay.timeout_seconds 0-3600 (API_TargetGroupAttribute,
+//     https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_TargetGroupAttribute.html);
+//   - ip targets on Fargate: pods there have no EC2 node to register
+//     (https://docs.aws.amazon.com/eks/latest/userguide/alb-ingress.html), so
+//     instance targets wrap [ErrInstanceOnFargate];
+//   - fixed-response body at most 1024 characters
+//     (https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_FixedResponseActionConfig.html);
+//     OIDC endpoints full https:// URLs
+//     (https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_AuthenticateOidcActionConfig.html);
+//   - tags: keys at most 128 characters, values 256, no aws: prefix
+//     (https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_Tag.html);
+//   - Global Accelerator has no Region in aws-cn or aws-us-gov
+//     (https://docs.aws.amazon.com/global-accelerator/latest/dg/preserve-client-ip-address.regions.html):
+//     its policy wraps [ErrUnavailableInPartition] there.
 package lbc

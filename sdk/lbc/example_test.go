@@ -1,6 +1,7 @@
 package lbc_test
 
 import (
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -118,7 +119,33 @@ func ExampleServiceAnnotations() {
 	// service.beta.kubernetes.io/aws-load-balancer-nlb-target-type: ip
 	// service.beta.kubernetes.io/aws-load-balancer-proxy-protocol: *
 	// service.beta.kubernetes.io/aws-load-balancer-scheme: internet-facing
+	// service.beta.kubernetes.io/aws-load-balancer-target-group-attributes: deregistration_delay.timeout_seconds=30
 	// service.beta.kubernetes.io/aws-load-balancer-type: external
+}
+
+// One setting for the target group and the pods: the load balancer's
+// deregistration delay (here fargatekit's default, 30 s) is written as the
+// target-group attribute and gives the pods' preStop sleep and grace period.
+func ExampleLoadBalancer_Termination() {
+	lb := lbc.LoadBalancer{Fargate: true, Scheme: lbc.SchemeInternetFacing}
+	ann, _ := lbc.IngressAnnotations{LoadBalancer: lb}.Build()
+	fmt.Println(ann["alb.ingress.kubernetes.io/target-group-attributes"])
+	t, _ := lb.Termination(lbc.TerminationSpec{})
+	fmt.Println(t.PreStopSleep, t.TerminationGracePeriodSeconds)
+	// Output:
+	// deregistration_delay.timeout_seconds=30
+	// 45s 56
+}
+
+func ExampleEffectiveDeregistrationDelay() {
+	d, _ := lbc.EffectiveDeregistrationDelay(nil)
+	fmt.Println(d)
+	long := 2 * time.Hour
+	_, err := lbc.EffectiveDeregistrationDelay(&long)
+	fmt.Println(err)
+	// Output:
+	// 30s
+	// lbc: invalid spec: deregistration delay 2h0m0s is not whole seconds in 0s..1h
 }
 
 func ExampleTermination() {
@@ -127,4 +154,18 @@ func ExampleTermination() {
 	fmt.Println(t.PreStopSleep, t.TerminationGracePeriodSeconds, t.Lifecycle.PreStop.Sleep.Seconds)
 	// Output:
 	// 45s 56 45
+}
+
+func ExampleImageRepository() {
+	for _, region := range []string{"us-west-2", "cn-north-1", "us-gov-west-1"} {
+		repo, _ := lbc.ImageRepository("", region)
+		fmt.Println(region, repo)
+	}
+	_, err := lbc.ImageRepository(lbc.ImagePublic, "cn-north-1")
+	fmt.Println(errors.Is(err, lbc.ErrImageUnreachable))
+	// Output:
+	// us-west-2 public.ecr.aws/eks/aws-load-balancer-controller
+	// cn-north-1 918309763551.dkr.ecr.cn-north-1.amazonaws.com.cn/amazon/aws-load-balancer-controller
+	// us-gov-west-1 013241004608.dkr.ecr.us-gov-west-1.amazonaws.com/amazon/aws-load-balancer-controller
+	// true
 }

@@ -67,11 +67,16 @@ type HelmOptions struct {
 	Values map[string]any
 	// Wait waits until the release's resources are ready (Deployments
 	// available, Services with endpoints for their load balancer, Jobs done),
-	// up to Timeout.
+	// up to Timeout; for the controller's chart also until its webhook
+	// Service has a ready endpoint (WaitForWebhook), so that Services can be
+	// created right after.
 	Wait bool
 	// Timeout bounds the wait and hooks; 0 means DefaultTimeout.
 	Timeout time.Duration
-	// CreateNamespace creates the namespace when it does not exist.
+	// CreateNamespace creates the namespace when it does not exist. A
+	// namespace other than kube-system (DefaultNamespace) is always created
+	// when missing: a custom namespace for the controller is fargatekit's to
+	// create, as the Pulumi component does.
 	CreateNamespace bool
 	// CacheDir holds downloaded charts; "" means <user cache dir>/fargatekit/helm.
 	CacheDir string
@@ -102,6 +107,7 @@ func (o HelmOptions) defaults() HelmOptions {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
+	o.CreateNamespace = o.CreateNamespace || o.Namespace != DefaultNamespace
 	return o
 }
 
@@ -259,6 +265,20 @@ func helmRun(ctx context.Context, cfg *rest.Config, opts HelmOptions, verb strin
 		return rel, fmt.Errorf("lbc: %s %s/%s: %w: %w", verb, opts.Namespace, opts.ReleaseName, ErrHelm, err)
 	}
 	opts.Logger.Info("lbc: "+verb+" done", "release", rel.Name, "revision", rel.Version, "status", rel.Info.Status.String())
+	if opts.Wait && ch.Metadata.Name == ChartName {
+		// Helm's wait ends with the Deployment available; Services created
+		// next need the webhook's endpoints too (failurePolicy Fail).
+		cs, err := kubernetes.NewForConfig(cfg)
+		if err != nil {
+			return rel, fmt.Errorf("lbc: %s: %w", verb, err)
+		}
+		wctx, cancel := context.WithTimeout(ctx, opts.Timeout)
+		defer cancel()
+		if _, err := WaitForWebhook(wctx, cs, WebhookWaitOptions{Namespace: opts.Namespace, Prefix: WebhookNamePrefix(opts.Values),
+			Logger: opts.Logger}); err != nil {
+			return rel, fmt.Errorf("lbc: %s %s/%s: %w", verb, opts.Namespace, opts.ReleaseName, err)
+		}
+	}
 	return rel, nil
 }
 
@@ -338,8 +358,10 @@ func actionConfig(cfg *rest.Config, namespace string, log *slog.Logger) (*action
 	return ac, nil
 }
 
-// LoadChart loads a local chart (src.Path), or downloads it from its
-// repository into cacheDir first ("" means <user cache dir>/fargatekit/helm).
+// LoadChart loads a local chart (src.Path), the embedded archive (the
+// controller's chart at EmbeddedChartVersion from ChartRepo), or downloads it
+// from its repository into cacheDir first ("" means <user cache
+// dir>/fargatekit/helm).
 func LoadChart(src ChartSource, cacheDir string, log *slog.Logger) (*chart.Chart, error) {
 	o := HelmOptions{Chart: src, CacheDir: cacheDir, Logger: log}.defaults()
 	if err := o.validate(); err != nil {
@@ -352,9 +374,12 @@ func LoadChart(src ChartSource, cacheDir string, log *slog.Logger) (*chart.Chart
 	return ch, nil
 }
 
-// loadChart loads a local chart, or downloads it from its repository into the
-// cache directory first.
+// loadChart loads a local chart, the embedded archive, or downloads it from
+// its repository into the cache directory first.
 func loadChart(opts HelmOptions) (*chart.Chart, error) {
+	if opts.Chart.embedded() {
+		return loadEmbeddedChart()
+	}
 	path := opts.Chart.Path
 	if path == "" {
 		dir := opts.CacheDir

@@ -171,6 +171,7 @@ func TestRealChartsTemplate(t *testing.T) {
 			t.Fatalf("%s: %v", r.Version, err)
 		}
 		var deps, secrets, webhooks int
+		serviceMutator := ""
 		for _, doc := range strings.Split(manifest, "\n---") {
 			var obj map[string]any
 			if err := yaml.Unmarshal([]byte(doc), &obj); err != nil {
@@ -197,6 +198,9 @@ func TestRealChartsTemplate(t *testing.T) {
 				hooks, _, _ := unstructured.NestedSlice(obj, "webhooks")
 				for _, h := range hooks {
 					webhooks++
+					if name, _, _ := unstructured.NestedString(h.(map[string]any), "name"); name == ServiceMutatorWebhookName {
+						serviceMutator, _, _ = unstructured.NestedString(h.(map[string]any), "failurePolicy")
+					}
 					ca, _, _ := unstructured.NestedString(h.(map[string]any), "clientConfig", "caBundle")
 					if got, _ := base64.StdEncoding.DecodeString(ca); string(got) != cert.CACert {
 						t.Errorf("%s: a webhook does not trust the given CA", r.Version)
@@ -206,6 +210,11 @@ func TestRealChartsTemplate(t *testing.T) {
 		}
 		if deps != 1 || secrets != 1 || webhooks < 4 {
 			t.Errorf("%s: rendered %d Deployments, %d Secrets, %d webhooks", r.Version, deps, secrets, webhooks)
+		}
+		// The package documentation's claim: the service mutator refuses
+		// Services while the controller is down, on every row.
+		if serviceMutator != "Fail" {
+			t.Errorf("%s: service mutator webhook failurePolicy %q, want Fail", r.Version, serviceMutator)
 		}
 	}
 }

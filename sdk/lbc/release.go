@@ -28,8 +28,18 @@ type ReleaseSpec struct {
 	PolicyJSON string
 	// ScopedPolicy narrows the policy to the cluster's region and VPC (see Scope).
 	ScopedPolicy bool
+	// AdditionalPolicies are optional IAM policies attached to the
+	// controller's role besides its own; those the feature gates need are
+	// added (see ResolveAdditionalPolicies).
+	AdditionalPolicies []AdditionalPolicy
 	// Timeout bounds the wait for the release to be ready; 0 means DefaultTimeout.
 	Timeout time.Duration
+	// SkipCRDs leaves the controller's CustomResourceDefinitions to someone
+	// else (as HelmOptions.SkipCRDs): they are neither applied before the
+	// chart nor created by Helm. By default the chart's CRDs are applied by
+	// server-side apply before every install and upgrade, which Helm itself
+	// never does for upgrades.
+	SkipCRDs bool
 }
 
 // Resolved is a validated ReleaseSpec with its defaults filled in.
@@ -51,6 +61,10 @@ type Resolved struct {
 	Policy PolicySpec
 	// ScopedPolicy is the spec's ScopedPolicy.
 	ScopedPolicy bool
+	// SkipCRDs is the spec's SkipCRDs.
+	SkipCRDs bool
+	// AdditionalPolicies are the optional policies to attach, sorted.
+	AdditionalPolicies []AdditionalPolicy
 }
 
 // Resolve validates the spec, reporting every problem at once, and fills in
@@ -58,7 +72,7 @@ type Resolved struct {
 func (a ReleaseSpec) Resolve() (Resolved, error) {
 	var errs []error
 	r := Resolved{Settings: a.Settings, Namespace: a.Namespace, ChartRepo: a.ChartRepo, ChartVersion: a.ChartVersion,
-		Timeout: a.Timeout, ScopedPolicy: a.ScopedPolicy, ChartPath: a.ChartPath, KeepTLSSecret: true}
+		Timeout: a.Timeout, ScopedPolicy: a.ScopedPolicy, ChartPath: a.ChartPath, KeepTLSSecret: true, SkipCRDs: a.SkipCRDs}
 	if r.Settings.ServiceAccountName == "" {
 		r.Settings.ServiceAccountName = DefaultServiceAccount
 	}
@@ -103,6 +117,8 @@ func (a ReleaseSpec) Resolve() (Resolved, error) {
 	if a.ChartPath != "" && a.ChartRepo != "" {
 		errs = append(errs, fmt.Errorf("%w: ChartPath and ChartRepo exclude each other", ErrInvalidSpec))
 	}
+	additional, err := ResolveAdditionalPolicies(a.AdditionalPolicies, r.Settings)
+	r.AdditionalPolicies, errs = additional, append(errs, err)
 	r.Policy = PolicySpec{Version: r.Version, Custom: a.PolicyJSON}
 	if a.PolicyJSON != "" {
 		if err := (PolicySpec{Custom: a.PolicyJSON}).Validate(); err != nil {

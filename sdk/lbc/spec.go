@@ -60,7 +60,9 @@ type Settings struct {
 	// DefaultTargetType is the default of the target-type annotations; "" means
 	// ip on Fargate and the chart's default elsewhere.
 	DefaultTargetType TargetType
-	// Image is where the image comes from; "" means ImagePublic.
+	// Image is where the image comes from; "" means the partition's default
+	// (ImageSourceFor: ECR Public in aws, the regional registry in aws-cn
+	// and aws-us-gov).
 	Image ImageSource
 	// ImageRepository overrides Image with a repository of your own (a mirror).
 	ImageRepository string
@@ -73,6 +75,9 @@ type Settings struct {
 	// certificate on charts without keepTLSSecret (3.0.0). The SDK's Install
 	// and Upgrade set it themselves (see EnsureWebhookCertificate).
 	WebhookTLS *WebhookCertificate
+	// FeatureGates are the controller's feature gates set explicitly
+	// (controllerConfig.featureGates); the others keep their defaults.
+	FeatureGates FeatureGateSettings
 	// ExtraValues are further chart values, deep-merged over the rendered ones last.
 	ExtraValues map[string]any
 }
@@ -141,6 +146,9 @@ func (s Settings) Validate() error {
 			bad("default tag with an empty key")
 		}
 	}
+	if err := s.FeatureGates.Validate(s.Version); err != nil {
+		errs = append(errs, err)
+	}
 	return errors.Join(errs...)
 }
 
@@ -159,8 +167,8 @@ func (s ValuesSpec) Validate() error {
 	}
 	if _, err := partition.ForRegion(s.Region); err != nil {
 		errs = append(errs, fmt.Errorf("%w: region: %v", ErrInvalidSpec, err))
-	} else if s.Image == ImageRegional {
-		if _, err := RegionalImageRepository(s.Region); err != nil {
+	} else if s.ImageRepository == "" {
+		if _, err := ImageRepository(s.Image, s.Region); err != nil {
 			errs = append(errs, err)
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -18,9 +19,14 @@ const (
 	PublicSubnetTag = "kubernetes.io/role/elb"
 	// PrivateSubnetTag marks subnets for internal load balancers.
 	PrivateSubnetTag = "kubernetes.io/role/internal-elb"
-	// ClusterTagPrefix + cluster name ("owned" or "shared") ties a subnet to a
-	// cluster; a subnet tagged for other clusters but not this one is skipped.
+	// ClusterTagPrefix + cluster name ("owned" or "shared") ties a subnet to
+	// a cluster. The controller does not require it (since v2.1.1): a subnet
+	// tagged for other clusters and not for this one is skipped, and in a
+	// zone with several candidates one tagged for this cluster is preferred.
 	ClusterTagPrefix = "kubernetes.io/cluster/"
+	// MinSubnetFreeIPs is the number of free IP addresses below which the
+	// controller skips a subnet (an ELB needs 8).
+	MinSubnetFreeIPs = 8
 )
 
 // EC2API is the part of the EC2 API that CheckSubnets uses.
@@ -36,7 +42,9 @@ type SubnetOption func(*subnetCheck)
 
 type subnetCheck struct{ cluster string }
 
-// ForCluster also checks the kubernetes.io/cluster/<name> tag of each subnet.
+// ForCluster names the cluster the controller serves: subnets tagged for
+// other clusters only are then skipped, and subnets tagged for it preferred,
+// as the controller does. Without it no cluster tag is evaluated.
 func ForCluster(name string) SubnetOption { return func(c *subnetCheck) { c.cluster = name } }
 
 // SubnetReport is what CheckSubnets found in a VPC.
@@ -45,13 +53,20 @@ type SubnetReport struct {
 	VpcID, ClusterName string
 	// Subnets are sorted by Availability Zone, then ID.
 	Subnets []SubnetStatus
+	// InternetFacing and Internal are the subnets the controller discovers
+	// for each scheme.
+	InternetFacing, Internal Discovery
 }
 
 // SubnetStatus is one subnet, classified and checked.
 type SubnetStatus struct {
 	// ID, AvailabilityZone and CIDR identify the subnet.
 	ID, AvailabilityZone, CIDR string
-	// Public is true when the subnet's route table routes to an internet gateway.
+	// FreeIPs is the subnet's AvailableIpAddressCount.
+	FreeIPs int
+	// Public is true when the subnet's route table (explicit, else the VPC's
+	// main one) has a route through an internet gateway: the controller's
+	// reachability rule.
 	Public bool
 	// RouteTableID is the subnet's route table; MainRouteTable is true when
 	// that is the VPC's main table (no explicit association).
@@ -59,18 +74,37 @@ type SubnetStatus struct {
 	MainRouteTable bool
 	// Tags are the subnet's tags.
 	Tags map[string]string
-	// Missing are the tags the controller's discovery needs and the subnet
-	// lacks (or has with an unusable value): the role tag matching Public,
-	// and, with ForCluster, the cluster tag.
+	// Missing are the role tags the subnet lacks while the controller
+	// discovers its scheme's subnets by tag (another subnet has the tag): the
+	// role tag matching Public. Empty when discovery goes by reachability.
 	Missing []string
-	// OtherClusters are the clusters the subnet is tagged for besides ClusterName.
+	// OtherClusters are the clusters the subnet is tagged for besides
+	// ClusterName; with ForCluster and no tag for it, the controller skips it.
 	OtherClusters []string
+	// ThisCluster is true when the subnet is tagged for ClusterName.
+	ThisCluster bool
+
+	checkCluster bool // ForCluster was given
 }
 
-// OK reports whether the controller will discover the subnet for its role.
-func (s SubnetStatus) OK() bool { return len(s.Missing) == 0 }
+// OK reports whether the controller discovers the subnet for its scheme
+// (internet-facing for a public subnet, internal for a private one): no role
+// tag missing, not skipped for another cluster's tag or too few free IPs.
+func (s SubnetStatus) OK() bool {
+	return s.Reason() == ""
+}
 
-// RoleTag is the role tag the subnet needs: PublicSubnetTag or PrivateSubnetTag.
+// Reason says why the controller does not discover the subnet for its
+// scheme: the role tag it lacks, another cluster's tag, too few free
+// addresses; "" when OK.
+func (s SubnetStatus) Reason() string {
+	if len(s.Missing) > 0 {
+		return "lacks " + strings.Join(s.Missing, ", ")
+	}
+	return s.skipReason()
+}
+
+// RoleTag is the role tag of the subnet's kind: PublicSubnetTag or PrivateSubnetTag.
 func (s SubnetStatus) RoleTag() string {
 	if s.Public {
 		return PublicSubnetTag
@@ -78,7 +112,26 @@ func (s SubnetStatus) RoleTag() string {
 	return PrivateSubnetTag
 }
 
-// Public returns the public subnets and Private the private ones.
+// hasRole reports whether the subnet carries a role tag with a value the
+// controller accepts ("" or "1").
+func (s SubnetStatus) hasRole(tag string) bool {
+	v, ok := s.Tags[tag]
+	return ok && (v == "" || v == "1")
+}
+
+// skipReason is why the controller's filtering drops a candidate ("" when
+// it keeps it).
+func (s SubnetStatus) skipReason() string {
+	switch {
+	case s.checkCluster && !s.ThisCluster && len(s.OtherClusters) > 0:
+		return "tagged for " + strings.Join(s.OtherClusters, ", ") + ", not this cluster"
+	case s.FreeIPs < MinSubnetFreeIPs:
+		return fmt.Sprintf("%d free IP addresses, fewer than %d", s.FreeIPs, MinSubnetFreeIPs)
+	}
+	return ""
+}
+
+// Public returns the public subnets.
 func (r SubnetReport) Public() []SubnetStatus {
 	return slices.DeleteFunc(slices.Clone(r.Subnets), func(s SubnetStatus) bool { return !s.Public })
 }
@@ -88,45 +141,132 @@ func (r SubnetReport) Private() []SubnetStatus {
 	return slices.DeleteFunc(slices.Clone(r.Subnets), func(s SubnetStatus) bool { return s.Public })
 }
 
-// Problems describes, one line each, every subnet the controller would not
-// discover for its role, and a scheme that has discoverable subnets in fewer
-// than two Availability Zones (an ALB needs two).
-func (r SubnetReport) Problems() []string {
-	var out []string
-	zones := map[bool]map[string]bool{true: {}, false: {}}
+// Discovery is what the controller's subnet discovery picks for one scheme.
+type Discovery struct {
+	// Scheme is internet-facing or internal; RoleTag its role tag.
+	Scheme  Scheme
+	RoleTag string
+	// ByReachability is true when no subnet of the VPC has RoleTag: the
+	// candidates are then the subnets whose reachability (Public) matches
+	// the scheme.
+	ByReachability bool
+	// Candidates are the candidate subnet IDs, sorted.
+	Candidates []string
+	// Chosen are the subnets the controller uses, one per Availability
+	// Zone, sorted by ID.
+	Chosen []string
+	// Skipped maps the candidates not chosen to the reason.
+	Skipped map[string]string
+	// Zones are the Availability Zones of Chosen, sorted.
+	Zones []string
+}
+
+// discover runs the controller's discovery for one scheme over the report's
+// subnets (see the package documentation, "Subnet discovery").
+func (r SubnetReport) discover(scheme Scheme) Discovery {
+	d := Discovery{Scheme: scheme, RoleTag: PrivateSubnetTag, Skipped: map[string]string{}}
+	public := scheme == SchemeInternetFacing
+	if public {
+		d.RoleTag = PublicSubnetTag
+	}
+	var candidates []SubnetStatus
 	for _, s := range r.Subnets {
-		if !s.OK() {
-			kind := "private"
-			if s.Public {
-				kind = "public"
+		if s.hasRole(d.RoleTag) {
+			candidates = append(candidates, s)
+		}
+	}
+	if len(candidates) == 0 {
+		d.ByReachability = true
+		for _, s := range r.Subnets {
+			if s.Public == public {
+				candidates = append(candidates, s)
 			}
-			line := fmt.Sprintf("%s subnet %s (%s) lacks %s", kind, s.ID, s.AvailabilityZone, strings.Join(s.Missing, ", "))
-			if len(s.OtherClusters) > 0 {
-				line += fmt.Sprintf(" (tagged for %s, so the controller skips it)", strings.Join(s.OtherClusters, ", "))
-			}
-			out = append(out, line)
+		}
+	}
+	byZone := map[string][]SubnetStatus{}
+	for _, s := range candidates {
+		d.Candidates = append(d.Candidates, s.ID)
+		if why := s.skipReason(); why != "" {
+			d.Skipped[s.ID] = why
 			continue
 		}
-		zones[s.Public][s.AvailabilityZone] = true
+		byZone[s.AvailabilityZone] = append(byZone[s.AvailabilityZone], s)
 	}
-	for _, public := range []bool{true, false} {
-		kind, scheme := "private", "internal"
-		if public {
-			kind, scheme = "public", "internet-facing"
+	slices.Sort(d.Candidates)
+	for _, zone := range slices.Sorted(maps.Keys(byZone)) {
+		subnets := byZone[zone]
+		slices.SortFunc(subnets, func(a, b SubnetStatus) int {
+			if a.ThisCluster != b.ThisCluster {
+				if a.ThisCluster {
+					return -1
+				}
+				return 1
+			}
+			return cmp.Compare(a.ID, b.ID)
+		})
+		d.Chosen = append(d.Chosen, subnets[0].ID)
+		d.Zones = append(d.Zones, zone)
+		for _, s := range subnets[1:] {
+			d.Skipped[s.ID] = subnets[0].ID + " is chosen in " + zone
 		}
-		if n := len(zones[public]); n < 2 {
-			out = append(out, fmt.Sprintf("%s load balancers: tagged %s subnets in %d Availability Zone(s), an ALB needs 2", scheme, kind, n))
+	}
+	slices.Sort(d.Chosen)
+	return d
+}
+
+// Problems describes, one line each, a scheme whose discovered subnets
+// cover fewer than two Availability Zones (an ALB needs two; the line names
+// the candidates skipped and the subnets that would qualify with the role
+// tag), and every subnet whose role tag contradicts its reachability (an
+// internet-facing load balancer in a subnet without an internet gateway
+// route is unreachable from the internet; an internal one in a public
+// subnet is only reachable from the VPC anyway, but is not what the tag's
+// author meant).
+func (r SubnetReport) Problems() []string {
+	var out []string
+	for _, d := range []Discovery{r.InternetFacing, r.Internal} {
+		if len(d.Zones) >= 2 {
+			continue
+		}
+		how := "subnets tagged " + d.RoleTag
+		if d.ByReachability {
+			how = "untagged " + map[bool]string{true: "public", false: "private"}[d.Scheme == SchemeInternetFacing] + " subnets (no subnet has " + d.RoleTag + ")"
+		}
+		line := fmt.Sprintf("%s load balancers: the controller discovers %s in %d Availability Zone(s), an ALB needs 2", d.Scheme, how, len(d.Zones))
+		var notes []string
+		for _, id := range slices.Sorted(maps.Keys(d.Skipped)) {
+			notes = append(notes, id+": "+d.Skipped[id])
+		}
+		for _, s := range r.Subnets {
+			if len(s.Missing) > 0 && (s.Public == (d.Scheme == SchemeInternetFacing)) && s.skipReason() == "" {
+				notes = append(notes, s.ID+" ("+s.AvailabilityZone+") would qualify with "+strings.Join(s.Missing, ", "))
+			}
+		}
+		if len(notes) > 0 {
+			line += " (" + strings.Join(notes, "; ") + ")"
+		}
+		out = append(out, line)
+	}
+	for _, s := range r.Subnets {
+		if !s.Public && s.hasRole(PublicSubnetTag) {
+			out = append(out, fmt.Sprintf("private subnet %s (%s) is tagged %s: internet-facing load balancers there are unreachable from the internet (no internet gateway route)", s.ID, s.AvailabilityZone, PublicSubnetTag))
+		}
+		if s.Public && s.hasRole(PrivateSubnetTag) {
+			out = append(out, fmt.Sprintf("public subnet %s (%s) is tagged %s: internal load balancers would be placed in a public subnet", s.ID, s.AvailabilityZone, PrivateSubnetTag))
 		}
 	}
 	return out
 }
 
 // CheckSubnets lists the subnets of a VPC, classifies each as public (its
-// route table, explicit or the VPC's main one, routes to an internet gateway)
-// or private, and reports the load-balancer discovery tags each lacks:
-// kubernetes.io/role/elb on public subnets, kubernetes.io/role/internal-elb on
-// private ones (value "1" or empty), and, with ForCluster,
-// kubernetes.io/cluster/<name> (owned or shared).
+// route table, explicit or the VPC's main one, has a route through an
+// internet gateway) or private, and runs the controller's subnet discovery
+// (v2.12.1 and later, the rules of pkg/networking/subnet_resolver.go listed
+// in the package documentation) for internet-facing and internal load
+// balancers: candidates by role tag, else by reachability; subnets tagged
+// for other clusters only (with ForCluster) or with fewer than
+// MinSubnetFreeIPs free addresses skipped; one per Availability Zone,
+// preferring the cluster's tag, then the lowest ID.
 func CheckSubnets(ctx context.Context, api EC2API, vpcID string, opts ...SubnetOption) (*SubnetReport, error) {
 	var c subnetCheck
 	for _, o := range opts {
@@ -171,7 +311,8 @@ func CheckSubnets(ctx context.Context, api EC2API, vpcID string, opts ...SubnetO
 	report := &SubnetReport{VpcID: vpcID, ClusterName: c.cluster}
 	for _, sn := range subnets {
 		s := SubnetStatus{ID: aws.ToString(sn.SubnetId), AvailabilityZone: aws.ToString(sn.AvailabilityZone),
-			CIDR: aws.ToString(sn.CidrBlock), Tags: map[string]string{}}
+			CIDR: aws.ToString(sn.CidrBlock), FreeIPs: int(aws.ToInt32(sn.AvailableIpAddressCount)), Tags: map[string]string{},
+			checkCluster: c.cluster != ""}
 		for _, t := range sn.Tags {
 			s.Tags[aws.ToString(t.Key)] = aws.ToString(t.Value)
 		}
@@ -183,33 +324,45 @@ func CheckSubnets(ctx context.Context, api EC2API, vpcID string, opts ...SubnetO
 			s.RouteTableID = aws.ToString(rt.RouteTableId)
 			s.Public = routesToInternetGateway(rt)
 		}
-		if v, ok := s.Tags[s.RoleTag()]; !ok || (v != "" && v != "1") {
-			s.Missing = append(s.Missing, s.RoleTag())
-		}
 		for k := range s.Tags {
-			if name, ok := strings.CutPrefix(k, ClusterTagPrefix); ok && name != c.cluster {
-				s.OtherClusters = append(s.OtherClusters, name)
+			if name, ok := strings.CutPrefix(k, ClusterTagPrefix); ok {
+				if name == c.cluster {
+					s.ThisCluster = true
+				} else {
+					s.OtherClusters = append(s.OtherClusters, name)
+				}
 			}
 		}
 		slices.Sort(s.OtherClusters)
-		if c.cluster != "" {
-			if v := s.Tags[ClusterTagPrefix+c.cluster]; v != "owned" && v != "shared" {
-				s.Missing = append(s.Missing, ClusterTagPrefix+c.cluster)
-			}
-		}
 		report.Subnets = append(report.Subnets, s)
+	}
+	// A subnet lacks its role tag when discovery for its kind goes by tag.
+	tagged := map[string]bool{}
+	for _, s := range report.Subnets {
+		for _, tag := range []string{PublicSubnetTag, PrivateSubnetTag} {
+			tagged[tag] = tagged[tag] || s.hasRole(tag)
+		}
+	}
+	for i := range report.Subnets {
+		s := &report.Subnets[i]
+		if tagged[s.RoleTag()] && !s.hasRole(s.RoleTag()) {
+			s.Missing = append(s.Missing, s.RoleTag())
+		}
 	}
 	slices.SortFunc(report.Subnets, func(a, b SubnetStatus) int {
 		return cmp.Or(cmp.Compare(a.AvailabilityZone, b.AvailabilityZone), cmp.Compare(a.ID, b.ID))
 	})
+	report.InternetFacing = report.discover(SchemeInternetFacing)
+	report.Internal = report.discover(SchemeInternal)
 	return report, nil
 }
 
-// routesToInternetGateway reports whether a route table has an active route
-// through an internet gateway.
+// routesToInternetGateway reports whether a route table has a route through
+// an internet gateway (its gateway ID starts with "igw"), the controller's
+// test (isSubnetContainsRouteToIGW; a blackhole route counts too).
 func routesToInternetGateway(rt types.RouteTable) bool {
 	for _, r := range rt.Routes {
-		if strings.HasPrefix(aws.ToString(r.GatewayId), "igw-") && r.State != types.RouteStateBlackhole {
+		if strings.HasPrefix(aws.ToString(r.GatewayId), "igw") {
 			return true
 		}
 	}

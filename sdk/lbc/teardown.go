@@ -18,6 +18,7 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/client-go/discovery"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
@@ -62,13 +63,35 @@ var (
 )
 
 // routeResources are the Gateway API route kinds the controller attaches to
-// its Gateways (the versions the Gateway API v1.6 CRDs serve).
+// its Gateways, in the version the Gateway API v1.6 standard CRDs serve (v1
+// for all five; v1.6 no longer serves v1alpha2).
 var routeResources = map[string]schema.GroupVersionResource{
 	"HTTPRoute": {Group: "gateway.networking.k8s.io", Version: "v1", Resource: "httproutes"},
 	"GRPCRoute": {Group: "gateway.networking.k8s.io", Version: "v1", Resource: "grpcroutes"},
-	"TLSRoute":  {Group: "gateway.networking.k8s.io", Version: "v1alpha2", Resource: "tlsroutes"},
-	"TCPRoute":  {Group: "gateway.networking.k8s.io", Version: "v1alpha2", Resource: "tcproutes"},
-	"UDPRoute":  {Group: "gateway.networking.k8s.io", Version: "v1alpha2", Resource: "udproutes"},
+	"TLSRoute":  {Group: "gateway.networking.k8s.io", Version: "v1", Resource: "tlsroutes"},
+	"TCPRoute":  {Group: "gateway.networking.k8s.io", Version: "v1", Resource: "tcproutes"},
+	"UDPRoute":  {Group: "gateway.networking.k8s.io", Version: "v1", Resource: "udproutes"},
+}
+
+// legacyRouteVersions are the versions older Gateway API CRDs (the
+// experimental channel before v1.5) serve the L4 routes in instead of v1.
+var legacyRouteVersions = map[string]string{"TLSRoute": "v1alpha2", "TCPRoute": "v1alpha2", "UDPRoute": "v1alpha2"}
+
+// servedResource is the resource of a kind Teardown handles through the
+// dynamic client, in the version the server serves: a route kind the server
+// does not serve in v1 is looked up in its legacy version.
+func servedResource(disc discovery.DiscoveryInterface, kind string) schema.GroupVersionResource {
+	gvr := dynamicKinds()[kind]
+	legacy, ok := legacyRouteVersions[kind]
+	if !ok {
+		return gvr
+	}
+	if list, err := disc.ServerResourcesForGroupVersion(gvr.GroupVersion().String()); err == nil &&
+		slices.ContainsFunc(list.APIResources, func(r metav1.APIResource) bool { return r.Name == gvr.Resource }) {
+		return gvr
+	}
+	gvr.Version = legacy
+	return gvr
 }
 
 // dynamicKinds maps the kinds Teardown handles through the dynamic client
@@ -207,7 +230,7 @@ func managed(ctx context.Context, cs kubernetes.Interface, dyn dynamic.Interface
 				out = append(out, ManagedObject{"TargetGroupBinding", tgb.GetNamespace(), tgb.GetName(), tgb.GetUID(), tgb.GetFinalizers()})
 			}
 		}
-		gws, err := managedGateways(ctx, dyn, ns)
+		gws, err := managedGateways(ctx, cs.Discovery(), dyn, ns)
 		if err != nil {
 			return nil, err
 		}
@@ -218,7 +241,7 @@ func managed(ctx context.Context, cs kubernetes.Interface, dyn dynamic.Interface
 
 // managedGateways lists the controller's Gateways in ns and the routes
 // attached to them (nothing when the Gateway API is not served).
-func managedGateways(ctx context.Context, dyn dynamic.Interface, ns string) ([]ManagedObject, error) {
+func managedGateways(ctx context.Context, disc discovery.DiscoveryInterface, dyn dynamic.Interface, ns string) ([]ManagedObject, error) {
 	classes := map[string]bool{}
 	gcs, err := dyn.Resource(GatewayClassResource).List(ctx, metav1.ListOptions{})
 	if apierrors.IsNotFound(err) {
@@ -251,7 +274,7 @@ func managedGateways(ctx context.Context, dyn dynamic.Interface, ns string) ([]M
 	}
 	kinds := slices.Sorted(maps.Keys(routeResources))
 	for _, kind := range kinds {
-		routes, err := dyn.Resource(routeResources[kind]).Namespace(metav1.NamespaceAll).List(ctx, metav1.ListOptions{})
+		routes, err := dyn.Resource(servedResource(disc, kind)).Namespace(metav1.NamespaceAll).List(ctx, metav1.ListOptions{})
 		if apierrors.IsNotFound(err) {
 			continue // this route kind is not served
 		} else if err != nil {
@@ -392,10 +415,10 @@ func deleteObject(ctx context.Context, cs kubernetes.Interface, dyn dynamic.Inte
 	case "Service":
 		err = cs.CoreV1().Services(o.Namespace).Delete(ctx, o.Name, pre)
 	default:
-		gvr, ok := dynamicKinds()[o.Kind]
-		if !ok {
+		if _, ok := dynamicKinds()[o.Kind]; !ok {
 			return fmt.Errorf("unknown kind %s", o.Kind)
 		}
+		gvr := servedResource(cs.Discovery(), o.Kind)
 		err = dyn.Resource(gvr).Namespace(o.Namespace).Delete(ctx, o.Name, pre)
 	}
 	if apierrors.IsNotFound(err) || apierrors.IsConflict(err) {
@@ -419,7 +442,7 @@ func stillThere(ctx context.Context, cs kubernetes.Interface, dyn dynamic.Interf
 		case "Service":
 			meta, err = cs.CoreV1().Services(o.Namespace).Get(ctx, o.Name, metav1.GetOptions{})
 		default:
-			meta, err = dyn.Resource(dynamicKinds()[o.Kind]).Namespace(o.Namespace).Get(ctx, o.Name, metav1.GetOptions{})
+			meta, err = dyn.Resource(servedResource(cs.Discovery(), o.Kind)).Namespace(o.Namespace).Get(ctx, o.Name, metav1.GetOptions{})
 		}
 		if apierrors.IsNotFound(err) {
 			continue

@@ -413,7 +413,8 @@ func TestTeardownAllNamespaces(t *testing.T) {
 	})
 	f.create(t, GatewayResource, other, map[string]any{"apiVersion": "gateway.networking.k8s.io/v1", "kind": "Gateway",
 		"metadata": map[string]any{"name": "gw", "finalizers": []any{GatewayFinalizerPrefix + "alb"}},
-		"spec":     map[string]any{"gatewayClassName": class}})
+		"spec": map[string]any{"gatewayClassName": class, // valid under the real Gateway API CRDs too
+			"listeners": []any{map[string]any{"name": "http", "protocol": "HTTP", "port": int64(80)}}}})
 	f.create(t, routeResources["HTTPRoute"], other, map[string]any{"apiVersion": "gateway.networking.k8s.io/v1", "kind": "HTTPRoute",
 		"metadata": map[string]any{"name": "route"}, "spec": map[string]any{"parentRefs": []any{map[string]any{"name": "gw"}}}})
 	f.create(t, routeResources["HTTPRoute"], other, map[string]any{"apiVersion": "gateway.networking.k8s.io/v1", "kind": "HTTPRoute",

@@ -12,9 +12,16 @@ import (
 
 // Defaults of the pod-termination helper.
 const (
-	// DefaultDeregistrationDelay is the target groups' default deregistration
-	// delay (ALB and NLB).
-	DefaultDeregistrationDelay = 300 * time.Second
+	// DefaultDeregistrationDelay is fargatekit's deregistration delay: what
+	// the annotation builders write as deregistration_delay.timeout_seconds
+	// when LoadBalancer.DeregistrationDelay is nil, and what Termination
+	// assumes when TerminationSpec.DeregistrationDelay is nil, so that the
+	// two always agree. Elastic Load Balancing's own default is 300 s
+	// (AWSDeregistrationDelay); see the package documentation for why 30 s.
+	DefaultDeregistrationDelay = 30 * time.Second
+	// AWSDeregistrationDelay is Elastic Load Balancing's default deregistration
+	// delay, which a target group gets when nothing sets the attribute.
+	AWSDeregistrationDelay = 300 * time.Second
 	// DefaultPropagation is how long, after a pod starts terminating, the load
 	// balancer may still send it new requests: the controller has to see the
 	// endpoint change and deregister the target, and the load balancer's nodes
@@ -24,11 +31,32 @@ const (
 	DefaultShutdown = 10 * time.Second
 )
 
+// ErrDeregistrationDelayMismatch is wrapped when a pod's termination is
+// derived from another deregistration delay than its load balancer's.
+var ErrDeregistrationDelayMismatch = errors.New("lbc: the pods' termination and the target group use different deregistration delays")
+
+// EffectiveDeregistrationDelay returns the delay a setting means: *d, or
+// DefaultDeregistrationDelay when d is nil. It refuses (ErrInvalidSpec) a
+// delay that is not whole seconds in 0s..1h, the target-group attribute's
+// range (ELB API reference, TargetGroupAttribute). The annotation builders,
+// Termination and the Gateway API TargetGroupConfiguration builders all go
+// through it: the one setting.
+func EffectiveDeregistrationDelay(d *time.Duration) (time.Duration, error) {
+	delay := DefaultDeregistrationDelay
+	if d != nil {
+		delay = *d
+	}
+	if delay < 0 || delay > time.Hour || delay%time.Second != 0 {
+		return 0, fmt.Errorf("%w: deregistration delay %v is not whole seconds in 0s..1h", ErrInvalidSpec, delay)
+	}
+	return delay, nil
+}
+
 // TerminationSpec describes a pod behind the controller's load balancer.
 type TerminationSpec struct {
 	// DeregistrationDelay is the target group's deregistration_delay (0-1h);
-	// nil means DefaultDeregistrationDelay. Use the same value as in the
-	// DeregistrationDelay of the Ingress or Service annotations.
+	// nil means DefaultDeregistrationDelay. Prefer LoadBalancer.Termination,
+	// which takes it from the load balancer's settings.
 	DeregistrationDelay *time.Duration
 	// Propagation is the time the load balancer may still route new requests
 	// to a terminating pod; 0 means DefaultPropagation.
@@ -63,10 +91,6 @@ type PodTermination struct {
 // (and one second of slack, since the kubelet counts the grace period from the
 // deletion request).
 func Termination(spec TerminationSpec) (PodTermination, error) {
-	dereg := DefaultDeregistrationDelay
-	if spec.DeregistrationDelay != nil {
-		dereg = *spec.DeregistrationDelay
-	}
 	prop, shut := spec.Propagation, spec.Shutdown
 	if prop == 0 {
 		prop = DefaultPropagation
@@ -75,8 +99,9 @@ func Termination(spec TerminationSpec) (PodTermination, error) {
 		shut = DefaultShutdown
 	}
 	var errs []error
-	if dereg < 0 || dereg > time.Hour || dereg%time.Second != 0 {
-		errs = append(errs, fmt.Errorf("%w: deregistration delay %v is not whole seconds in 0s..1h", ErrInvalidSpec, dereg))
+	dereg, err := EffectiveDeregistrationDelay(spec.DeregistrationDelay)
+	if err != nil {
+		errs = append(errs, err)
 	}
 	for name, d := range map[string]time.Duration{"propagation": prop, "shutdown": shut} {
 		if d < 0 || d%time.Second != 0 {
@@ -97,6 +122,22 @@ func Termination(spec TerminationSpec) (PodTermination, error) {
 		TerminationGracePeriodSeconds: int64((sleep+shut)/time.Second) + 1,
 		Lifecycle:                     &corev1.Lifecycle{PreStop: handler},
 	}, nil
+}
+
+// Termination derives the pods' termination from the load balancer's
+// deregistration delay (see Termination): the one setting that also writes
+// the target-group attribute. spec.DeregistrationDelay must be nil or equal
+// (ErrDeregistrationDelayMismatch otherwise).
+func (l LoadBalancer) Termination(spec TerminationSpec) (PodTermination, error) {
+	delay, err := EffectiveDeregistrationDelay(l.DeregistrationDelay)
+	if err != nil {
+		return PodTermination{}, err
+	}
+	if spec.DeregistrationDelay != nil && *spec.DeregistrationDelay != delay {
+		return PodTermination{}, fmt.Errorf("%w: the load balancer's %v, the pods' %v", ErrDeregistrationDelayMismatch, delay, *spec.DeregistrationDelay)
+	}
+	spec.DeregistrationDelay = &delay
+	return Termination(spec)
 }
 
 // Apply sets the grace period on the pod spec and the preStop hook on the

@@ -17,7 +17,9 @@ func TestTermination(t *testing.T) {
 		grace     int64
 		execSleep bool
 	}{
-		{TerminationSpec{}, 315 * time.Second, 326, false},
+		// The defaults cost seconds: 15 s propagation + 30 s delay, 10 s shutdown.
+		{TerminationSpec{}, 45 * time.Second, 56, false},
+		{TerminationSpec{DeregistrationDelay: dur(AWSDeregistrationDelay)}, 315 * time.Second, 326, false},
 		{TerminationSpec{DeregistrationDelay: dur(30 * time.Second)}, 45 * time.Second, 56, false},
 		{TerminationSpec{DeregistrationDelay: dur(0), Propagation: 5 * time.Second, Shutdown: 20 * time.Second, ExecSleep: true}, 5 * time.Second, 26, true},
 	}
@@ -81,5 +83,47 @@ func TestTerminationApply(t *testing.T) {
 	}
 	if err := term.Apply(&pod, "web"); !errors.Is(err, ErrInvalidSpec) || !strings.Contains(err.Error(), "web") {
 		t.Errorf("missing container: %v", err)
+	}
+}
+
+// One setting: the load balancer's deregistration delay writes the
+// target-group attribute and derives the pods' termination; a different
+// delay for the pods is refused.
+func TestLoadBalancerTermination(t *testing.T) {
+	for _, lb := range []LoadBalancer{{Fargate: true}, {Fargate: true, DeregistrationDelay: dur(5 * time.Second)}, {DeregistrationDelay: dur(0)}} {
+		want, _ := EffectiveDeregistrationDelay(lb.DeregistrationDelay)
+		ing, err := IngressAnnotations{LoadBalancer: lb}.Build()
+		if err != nil {
+			t.Fatal(err)
+		}
+		svc, err := ServiceAnnotations{LoadBalancer: lb}.Build()
+		if err != nil {
+			t.Fatal(err)
+		}
+		attr := DeregistrationDelayAttribute + "=" + strconv.Itoa(int(want/time.Second))
+		if ing[IngressAnnotationPrefix+"target-group-attributes"] != attr || svc[ServiceAnnotationPrefix+"target-group-attributes"] != attr {
+			t.Errorf("%+v: attributes %q %q, want %q", lb, ing[IngressAnnotationPrefix+"target-group-attributes"], svc[ServiceAnnotationPrefix+"target-group-attributes"], attr)
+		}
+		term, err := lb.Termination(TerminationSpec{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if term.PreStopSleep != DefaultPropagation+want {
+			t.Errorf("%+v: preStop %v, want %v", lb, term.PreStopSleep, DefaultPropagation+want)
+		}
+		// Repeating the same delay is fine; another one is refused.
+		if _, err := lb.Termination(TerminationSpec{DeregistrationDelay: &want}); err != nil {
+			t.Errorf("same delay: %v", err)
+		}
+		other := want + time.Second
+		if _, err := lb.Termination(TerminationSpec{DeregistrationDelay: &other}); !errors.Is(err, ErrDeregistrationDelayMismatch) {
+			t.Errorf("other delay: %v", err)
+		}
+	}
+	if _, err := (LoadBalancer{DeregistrationDelay: dur(-time.Second)}).Termination(TerminationSpec{}); !errors.Is(err, ErrInvalidSpec) {
+		t.Errorf("negative delay: %v", err)
+	}
+	if _, err := (IngressAnnotations{LoadBalancer: LoadBalancer{TargetGroupAttributes: map[string]string{DeregistrationDelayAttribute: "300"}}}).Build(); !errors.Is(err, ErrDeregistrationDelayMismatch) {
+		t.Errorf("attribute against the default: %v", err)
 	}
 }

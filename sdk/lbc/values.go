@@ -16,9 +16,12 @@ const IRSARoleAnnotation = "eks.amazonaws.com/role-arn"
 //   - webhookTLS.caCert, cert and key when Settings.WebhookTLS is set;
 //   - replicaCount and, with more than one replica, podDisruptionBudget;
 //   - enableServiceMutatorWebhook, always explicit;
-//   - image.repository (public ECR, the region's EKS registry, or yours) and
-//     image.tag (the controller version);
+//   - image.repository (ImageRepository: ECR Public in the aws partition,
+//     the region's Amazon EKS registry in aws-cn and aws-us-gov or when
+//     regional is chosen, or your ImageRepository) and image.tag (the
+//     controller version);
 //   - defaultTags when given;
+//   - controllerConfig.featureGates, the gates set in FeatureGates;
 //   - then ExtraValues, deep-merged last.
 //
 // It is pure: the same spec always gives the same values.
@@ -36,12 +39,8 @@ func Values(spec ValuesSpec) (map[string]any, error) {
 		tag = v.String()
 	}
 	repo := spec.ImageRepository
-	switch {
-	case repo != "":
-	case spec.Image == ImageRegional:
-		repo, _ = RegionalImageRepository(spec.Region) // validated
-	default:
-		repo = PublicImageRepository
+	if repo == "" {
+		repo, _ = ImageRepository(spec.Image, spec.Region) // validated
 	}
 	out := map[string]any{
 		"clusterName":                 spec.ClusterName,
@@ -86,6 +85,7 @@ func Values(spec ValuesSpec) (map[string]any, error) {
 		}
 		out["defaultTags"] = tags
 	}
+	out = MergeValues(out, spec.FeatureGates.values())
 	return MergeValues(out, spec.ExtraValues), nil
 }
 

@@ -255,3 +255,50 @@ func TestRegionalImageRepository(t *testing.T) {
 		t.Errorf("only %d regions", n)
 	}
 }
+
+// The empty image source is the partition's default: ECR Public in aws, the
+// region's Amazon EKS registry in aws-cn and aws-us-gov; ECR Public is
+// refused in the China regions.
+func TestImageRepositoryByPartition(t *testing.T) {
+	tests := []struct {
+		source ImageSource
+		region string
+		want   string
+		err    error
+	}{
+		{"", "eu-west-1", PublicImageRepository, nil},
+		{"", "cn-north-1", "918309763551.dkr.ecr.cn-north-1.amazonaws.com.cn/amazon/aws-load-balancer-controller", nil},
+		{"", "cn-northwest-1", "961992271922.dkr.ecr.cn-northwest-1.amazonaws.com.cn/amazon/aws-load-balancer-controller", nil},
+		{"", "us-gov-west-1", "013241004608.dkr.ecr.us-gov-west-1.amazonaws.com/amazon/aws-load-balancer-controller", nil},
+		{"", "us-gov-east-1", "151742754352.dkr.ecr.us-gov-east-1.amazonaws.com/amazon/aws-load-balancer-controller", nil},
+		{ImagePublic, "us-gov-west-1", PublicImageRepository, nil},
+		{ImageRegional, "eu-west-1", "602401143452.dkr.ecr.eu-west-1.amazonaws.com/amazon/aws-load-balancer-controller", nil},
+		{ImagePublic, "cn-north-1", "", ErrImageUnreachable},
+		{"docker", "eu-west-1", "", ErrInvalidSpec},
+	}
+	for _, tt := range tests {
+		got, err := ImageRepository(tt.source, tt.region)
+		if got != tt.want || !errors.Is(err, tt.err) || (tt.err == nil) != (err == nil) {
+			t.Errorf("ImageRepository(%q, %s) = %q, %v; want %q, %v", tt.source, tt.region, got, err, tt.want, tt.err)
+		}
+	}
+	// Values and their validation follow it.
+	s := fargateSpec()
+	s.Region = "cn-northwest-1"
+	vals, err := Values(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if repo := vals["image"].(map[string]any)["repository"]; repo != "961992271922.dkr.ecr.cn-northwest-1.amazonaws.com.cn/amazon/aws-load-balancer-controller" {
+		t.Errorf("aws-cn default image %v", repo)
+	}
+	s.Image = ImagePublic
+	if _, err := Values(s); !errors.Is(err, ErrImageUnreachable) {
+		t.Errorf("public image in aws-cn: %v", err)
+	}
+	s.ImageRepository = "registry.example.cn/mirror/aws-load-balancer-controller"
+	s.Image = ""
+	if vals, err := Values(s); err != nil || vals["image"].(map[string]any)["repository"] != s.ImageRepository {
+		t.Errorf("own repository: %v %v", vals["image"], err)
+	}
+}

@@ -27,17 +27,18 @@ func TestGraph(t *testing.T) {
 	g := plan(t)
 	stacktest.Counts(t, g, stacktest.WithCluster(map[string]int{
 		"aws:iam/role:Role": 3,
-		"aws:iam/rolePolicyAttachment:RolePolicyAttachment": 3,
-		"aws:iam/policy:Policy":                             1,
-		"aws:eks/fargateProfile:FargateProfile":             2,
-		"fargatekit:lbc:LBCRelease":                         1,
-		"fargatekit:irsa:IRSARole":                          1,
-		"kubernetes:core/v1:ServiceAccount":                 1,
-		typRelease:                                          1,
-		"kubernetes:core/v1:Namespace":                      1,
-		typDeployment:                                       1,
-		"kubernetes:core/v1:Service":                        1,
-		typIngress:                                          1,
+		"aws:iam/rolePolicyAttachment:RolePolicyAttachment":           3,
+		"aws:iam/policy:Policy":                                       1,
+		"aws:eks/fargateProfile:FargateProfile":                       2,
+		"fargatekit:lbc:LBCRelease":                                   1,
+		"fargatekit:irsa:IRSARole":                                    1,
+		"kubernetes:core/v1:ServiceAccount":                           1,
+		typRelease:                                                    1,
+		"kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition": 7, // the chart's CRDs, applied before the release
+		"kubernetes:core/v1:Namespace":                                1,
+		typDeployment:                                                 1,
+		"kubernetes:core/v1:Service":                                  1,
+		typIngress:                                                    1,
 	}))
 	cluster := stacktest.Cluster(t, g, stack.Project, "fp-default", stack.AppProfile)
 
@@ -48,6 +49,11 @@ func TestGraph(t *testing.T) {
 	coredns := stacktest.One(t, g, "aws:eks/addon:Addon", stack.Project+"-coredns")
 	comp := stacktest.One(t, g, "fargatekit:lbc:LBCRelease", "lbc")
 	release := stacktest.One(t, g, typRelease, "lbc")
+	// pulumi destroy --run-program tears down what the controller manages
+	// before the release goes (the cluster gives the hook its kubeconfig).
+	if len(release.BeforeDelete) != 1 || release.BeforeDelete[0] != "lbc-teardown" {
+		t.Errorf("release BeforeDelete hooks %v, want [lbc-teardown]", release.BeforeDelete)
+	}
 	ns := stacktest.One(t, g, "kubernetes:core/v1:Namespace", "game-2048")
 	deployment := stacktest.One(t, g, typDeployment, "game-2048")
 	service := stacktest.One(t, g, "kubernetes:core/v1:Service", "game-2048")

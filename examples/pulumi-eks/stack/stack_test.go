@@ -27,16 +27,17 @@ func TestGraph(t *testing.T) {
 		"aws:iam/openIdConnectProvider:OpenIdConnectProvider": 1,
 		"aws:iam/role:Role":                                   5, // 2 stand-ins, admin, reader, controller
 		// fargatekit on top, through the adapter
-		"pulumi:providers:kubernetes":                             1,
-		"fargatekit:lbc:LBCRelease":                               1,
-		"aws:iam/policy:Policy":                                   1,
-		"fargatekit:irsa:IRSARole":                                2,
-		"aws:iam/rolePolicyAttachment:RolePolicyAttachment":       2,
-		"kubernetes:core/v1:ServiceAccount":                       2,
-		"kubernetes:helm.sh/v3:Release":                           1,
-		"fargatekit:authmap:AwsAuthMapping":                       1,
-		"aws:eks/accessEntry:AccessEntry":                         1,
-		"aws:eks/accessPolicyAssociation:AccessPolicyAssociation": 1,
+		"pulumi:providers:kubernetes":                                 1,
+		"fargatekit:lbc:LBCRelease":                                   1,
+		"aws:iam/policy:Policy":                                       1,
+		"fargatekit:irsa:IRSARole":                                    2,
+		"aws:iam/rolePolicyAttachment:RolePolicyAttachment":           2,
+		"kubernetes:core/v1:ServiceAccount":                           2,
+		"kubernetes:helm.sh/v3:Release":                               1,
+		"kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition": 7, // the chart's CRDs, applied before the release
+		"fargatekit:authmap:AwsAuthMapping":                           1,
+		"aws:eks/accessEntry:AccessEntry":                             1,
+		"aws:eks/accessPolicyAssociation:AccessPolicyAssociation":     1,
 	})
 	cluster := stacktest.One(t, g, "eks:index:Cluster", stack.Project)
 	if cluster.InputString("authenticationMode") != "API" || cluster.InputString("vpcId") != "vpc-0a1b2c3d4e5f60718" {

@@ -1,0 +1,203 @@
+package lbc
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
+	"k8s.io/client-go/tools/clientcmd"
+
+	sdk "github.com/fargatekit/fargatekit/sdk/lbc"
+)
+
+// ErrNoKubeconfig is returned by the destroy hook when the kubeconfig it
+// tears down with is not known: the program, which resolves it, did not run
+// (pulumi destroy without --run-program; recent engines refuse that
+// themselves when a resource has delete hooks).
+var ErrNoKubeconfig = errors.New("lbc: the destroy hook's kubeconfig is not known (run pulumi destroy --run-program)")
+
+// TeardownTimeout bounds the destroy hook's teardown: deleting load
+// balancers and waiting for the controller to clear their finalizers.
+const TeardownTimeout = 15 * time.Minute
+
+// teardownHook is the release's BeforeDelete hook and its connection: the
+// kubeconfig, captured when the program resolves it.
+type teardownHook struct {
+	mu         sync.Mutex
+	kubeconfig string
+	connect    func(kubeconfig string) (*rest.Config, error)
+	timeout    time.Duration
+	poll       time.Duration
+	log        *slog.Logger
+}
+
+func (h *teardownHook) set(kubeconfig string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.kubeconfig = kubeconfig
+}
+
+func (h *teardownHook) config() (*rest.Config, error) {
+	h.mu.Lock()
+	kc := h.kubeconfig
+	h.mu.Unlock()
+	if kc == "" {
+		return nil, ErrNoKubeconfig
+	}
+	return h.connect(kc)
+}
+
+// restConfigFromKubeconfig is the default connect: the kubeconfig's current
+// context (client-go runs its exec plugin, e.g. fargatekit token).
+func restConfigFromKubeconfig(kubeconfig string) (*rest.Config, error) {
+	cfg, err := clientcmd.RESTConfigFromKubeConfig([]byte(kubeconfig))
+	if err != nil {
+		return nil, fmt.Errorf("lbc: the destroy hook's kubeconfig: %w", err)
+	}
+	return cfg, nil
+}
+
+// run is the BeforeDelete hook of the Helm release: sdk.Teardown over the
+// whole cluster (every Ingress, LoadBalancer Service, TargetGroupBinding,
+// Gateway and route the controller manages is deleted and its finalizer
+// awaited), leaving the uninstall to Pulumi's delete of the release. When
+// another installation of the controller remains (the release is being
+// replaced: the replacement was created first), it does nothing: the
+// controller stays, and so do the load balancers it serves.
+func (h *teardownHook) run(args *pulumi.ResourceHookArgs) error {
+	release, namespace := inputString(args.OldInputs, "name"), inputString(args.OldInputs, "namespace")
+	if release == "" {
+		release = ReleaseName
+	}
+	if namespace == "" {
+		namespace = DefaultNamespace
+	}
+	cfg, err := h.config()
+	if err != nil {
+		return fmt.Errorf("lbc: %s: %w", args.Name, err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), h.timeout)
+	defer cancel()
+	values := map[string]any{}
+	if v, ok := args.OldInputs["values"]; ok && unsecret(v).IsObject() {
+		values = unsecret(v).ObjectValue().Mappable()
+	}
+	others, err := otherControllers(ctx, cfg, sdk.ControllerPodLabels(values, release)["app.kubernetes.io/name"], release, namespace)
+	if err != nil {
+		return fmt.Errorf("lbc: %s: before delete: %w", args.Name, err)
+	}
+	if len(others) > 0 {
+		h.log.Info("lbc: another installation of the controller remains (a replacement): nothing torn down",
+			"release", namespace+"/"+release, "others", strings.Join(others, ", "))
+		return nil
+	}
+	h.log.Info("lbc: tearing down what the controller manages before its release is deleted", "release", namespace+"/"+release)
+	if err := sdk.Teardown(ctx, cfg, sdk.TeardownOptions{ReleaseName: release, ReleaseNamespace: namespace,
+		SkipUninstall: true, PollInterval: h.poll, Logger: h.log}); err != nil {
+		return fmt.Errorf("lbc: %s: tearing down before delete: %w", args.Name, err)
+	}
+	return nil
+}
+
+// otherControllers lists the controller Deployments (label
+// app.kubernetes.io/name=name) other than the release's own, as
+// namespace/name.
+func otherControllers(ctx context.Context, cfg *rest.Config, name, release, namespace string) ([]string, error) {
+	cs, err := kubernetes.NewForConfig(cfg)
+	if err != nil {
+		return nil, err
+	}
+	list, err := cs.AppsV1().Deployments(metav1.NamespaceAll).List(ctx, metav1.ListOptions{LabelSelector: "app.kubernetes.io/name=" + name})
+	if err != nil {
+		return nil, fmt.Errorf("listing controller Deployments: %w", err)
+	}
+	var out []string
+	for _, d := range list.Items {
+		if d.Namespace == namespace && d.Labels["app.kubernetes.io/instance"] == release {
+			continue
+		}
+		out = append(out, d.Namespace+"/"+d.Name)
+	}
+	return out, nil
+}
+
+// registerHook registers the release's BeforeDelete hook, N-teardown, and
+// captures the kubeconfig when the program resolves it. The output reports
+// whether the hook has a kubeconfig (not secret; the kubeconfig stays one).
+func (c *LBCRelease) registerHook(ctx *pulumi.Context, name string, r resolved, connect func(string) (*rest.Config, error)) (*pulumi.ResourceHookBinding, pulumi.BoolOutput, error) {
+	h := &teardownHook{connect: connect, timeout: max(r.Timeout, TeardownTimeout), poll: 5 * time.Second,
+		log: slog.New(&pulumiLogHandler{ctx: ctx, res: c})}
+	if h.connect == nil {
+		h.connect = restConfigFromKubeconfig
+	}
+	c.hook = h
+	hook, err := ctx.RegisterResourceHook(name+"-teardown", h.run, nil)
+	if err != nil {
+		return nil, pulumi.BoolOutput{}, fmt.Errorf("registering the destroy hook: %w", err)
+	}
+	known := pulumi.Unsecret(r.kubeconfig.ToStringOutput().ApplyT(func(kc string) bool {
+		h.set(kc)
+		return kc != ""
+	})).(pulumi.BoolOutput)
+	return &pulumi.ResourceHookBinding{BeforeDelete: []*pulumi.ResourceHook{hook}}, known, nil
+}
+
+// inputString reads a top-level string input ("" when absent).
+func inputString(props resource.PropertyMap, key string) string {
+	v, ok := props[resource.PropertyKey(key)]
+	if !ok || !unsecret(v).IsString() {
+		return ""
+	}
+	return unsecret(v).StringValue()
+}
+
+// unsecret unwraps secret values.
+func unsecret(v resource.PropertyValue) resource.PropertyValue {
+	for v.IsSecret() {
+		v = v.SecretValue().Element
+	}
+	return v
+}
+
+// pulumiLogHandler sends the hook's progress to the Pulumi engine's log, on
+// the component.
+type pulumiLogHandler struct {
+	ctx   *pulumi.Context
+	res   pulumi.Resource
+	attrs []slog.Attr
+}
+
+func (h *pulumiLogHandler) Enabled(_ context.Context, l slog.Level) bool { return l >= slog.LevelInfo }
+
+func (h *pulumiLogHandler) Handle(_ context.Context, rec slog.Record) error {
+	var b strings.Builder
+	b.WriteString(rec.Message)
+	add := func(a slog.Attr) bool {
+		fmt.Fprintf(&b, " %s=%v", a.Key, a.Value.Any())
+		return true
+	}
+	for _, a := range h.attrs {
+		add(a)
+	}
+	rec.Attrs(add)
+	args := &pulumi.LogArgs{Resource: h.res}
+	if rec.Level >= slog.LevelWarn {
+		return h.ctx.Log.Warn(b.String(), args)
+	}
+	return h.ctx.Log.Info(b.String(), args)
+}
+
+func (h *pulumiLogHandler) WithAttrs(attrs []slog.Attr) slog.Handler {
+	return &pulumiLogHandler{ctx: h.ctx, res: h.res, attrs: append(append([]slog.Attr(nil), h.attrs...), attrs...)}
+}
+
+func (h *pulumiLogHandler) WithGroup(string) slog.Handler { return h }

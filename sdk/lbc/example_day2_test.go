@@ -1,0 +1,137 @@
+package lbc_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/eks"
+	ekstypes "github.com/aws/aws-sdk-go-v2/service/eks/types"
+	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
+	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
+	discoveryv1 "k8s.io/api/discovery/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/kubernetes/fake"
+
+	"github.com/fargatekit/fargatekit/internal/mototest"
+	"github.com/fargatekit/fargatekit/sdk/lbc"
+)
+
+// The CRDs the default version installs, from the chart embedded in
+// fargatekit (no download).
+func ExampleSourceCRDs() {
+	src, _ := lbc.DefaultChartSource("")
+	crds, err := lbc.SourceCRDs(src, "")
+	if err != nil {
+		panic(err)
+	}
+	for _, c := range crds {
+		fmt.Println(c.Name)
+	}
+	// Output:
+	// albtargetcontrolconfigs.elbv2.k8s.aws
+	// globalaccelerators.aga.k8s.aws
+	// ingressclassparams.elbv2.k8s.aws
+	// listenerruleconfigurations.gateway.k8s.aws
+	// loadbalancerconfigurations.gateway.k8s.aws
+	// targetgroupbindings.elbv2.k8s.aws
+	// targetgroupconfigurations.gateway.k8s.aws
+}
+
+// The labels of the controller's pods, which a Fargate profile must select.
+func ExampleControllerPodLabels() {
+	fmt.Println(lbc.ControllerPodLabels(nil, ""))
+	fmt.Println(lbc.ControllerPodLabels(map[string]any{"podLabels": map[string]any{"team": "platform"}}, "edge"))
+	// Output:
+	// map[app.kubernetes.io/instance:aws-load-balancer-controller app.kubernetes.io/name:aws-load-balancer-controller]
+	// map[app.kubernetes.io/instance:edge app.kubernetes.io/name:aws-load-balancer-controller team:platform]
+}
+
+// A cluster whose only kube-system profile selects CoreDNS: the
+// controller's pods would stay Pending.
+func ExampleCheckFargateProfiles() {
+	profiles := []lbc.FargateProfile{
+		{Name: "coredns", Selectors: []lbc.FargateSelector{{Namespace: "kube-system", Labels: map[string]string{"k8s-app": "kube-dns"}}}},
+		{Name: "apps", Selectors: []lbc.FargateSelector{{Namespace: "apps"}}},
+	}
+	_, err := lbc.CheckFargateProfiles(profiles, "kube-system", lbc.ControllerPodLabels(nil, ""))
+	fmt.Println(err)
+	profiles = append(profiles, lbc.FargateProfile{Name: "system", Selectors: []lbc.FargateSelector{{Namespace: "kube-*"}}})
+	p, _ := lbc.CheckFargateProfiles(profiles, "kube-system", lbc.ControllerPodLabels(nil, ""))
+	fmt.Println(p.Name)
+	// Output:
+	// lbc: no Fargate profile selects the controller's pods: namespace kube-system, labels {app.kubernetes.io/instance=aws-load-balancer-controller,app.kubernetes.io/name=aws-load-balancer-controller}: coredns selects kube-system{k8s-app=kube-dns}; apps selects apps (add a selector for namespace kube-system, or these labels, to a profile)
+	// system
+}
+
+// CheckFargate reads the profiles from EKS (here moto_server; use
+// eks.NewFromConfig(cfg) of your account for real).
+func ExampleCheckFargate() {
+	ctx := context.Background()
+	moto, err := mototest.Start(ctx, os.TempDir())
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer moto.Stop()
+	api := eks.NewFromConfig(moto.Config("eu-west-1"))
+	_, _ = api.CreateCluster(ctx, &eks.CreateClusterInput{Name: aws.String("demo"), RoleArn: aws.String("arn:aws:iam::123456789012:role/eks"),
+		ResourcesVpcConfig: &ekstypes.VpcConfigRequest{SubnetIds: []string{"subnet-0a", "subnet-0b"}}})
+	_, _ = api.CreateFargateProfile(ctx, &eks.CreateFargateProfileInput{ClusterName: aws.String("demo"), FargateProfileName: aws.String("system"),
+		PodExecutionRoleArn: aws.String("arn:aws:iam::123456789012:role/pods"), Subnets: []string{"subnet-0a"},
+		Selectors: []ekstypes.FargateProfileSelector{{Namespace: aws.String("kube-system")}}})
+	p, err := lbc.CheckFargate(ctx, api, "demo", "", nil)
+	fmt.Println(p.Name, p.Status, err)
+	// Output:
+	// system ACTIVE <nil>
+}
+
+// What a controller removed before its Ingress leaves behind (created here
+// on moto_server), found by the cluster tag and deleted.
+func ExampleSweep() {
+	ctx := context.Background()
+	moto, err := mototest.Start(ctx, os.TempDir())
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer moto.Stop()
+	cfg := moto.Config("eu-west-1")
+	vpc, _ := ec2.NewFromConfig(cfg).CreateVpc(ctx, &ec2.CreateVpcInput{CidrBlock: aws.String("10.0.0.0/16")})
+	api := elbv2.NewFromConfig(cfg)
+	_, err = api.CreateTargetGroup(ctx, &elbv2.CreateTargetGroupInput{Name: aws.String("k8s-shop-web-abcdef0123"), Protocol: elbtypes.ProtocolEnumHttp,
+		Port: aws.Int32(80), VpcId: vpc.Vpc.VpcId, TargetType: elbtypes.TargetTypeEnumIp,
+		Tags: []elbtypes.Tag{{Key: aws.String(lbc.ClusterTagKey), Value: aws.String("demo")}, {Key: aws.String("ingress.k8s.aws/stack"), Value: aws.String("shop/web")}}})
+	if err != nil {
+		panic(err)
+	}
+
+	report, err := lbc.Sweep(ctx, api, "demo", lbc.SweepOptions{})
+	fmt.Println(report.Resources, err)
+	report, err = lbc.Sweep(ctx, api, "demo", lbc.SweepOptions{Delete: true})
+	fmt.Println(len(report.Remaining()), "remaining", err)
+	// Output:
+	// [TargetGroup k8s-shop-web-abcdef0123 (shop/web)] <nil>
+	// 0 remaining <nil>
+}
+
+// Before creating Services right after an install that did not wait, wait
+// for the webhook (the client is a fake here, with the EndpointSlice the
+// cluster would have; pass your clientset).
+func ExampleWaitForWebhook() {
+	ready := true
+	cs := fake.NewClientset(&discoveryv1.EndpointSlice{
+		ObjectMeta: metav1.ObjectMeta{Name: "webhook-1", Namespace: "kube-system",
+			Labels: map[string]string{discoveryv1.LabelServiceName: lbc.WebhookServiceName("")}},
+		Endpoints: []discoveryv1.Endpoint{{Addresses: []string{"10.0.1.17"}, Conditions: discoveryv1.EndpointConditions{Ready: &ready}}},
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	policy, err := lbc.WaitForWebhook(ctx, cs, lbc.WebhookWaitOptions{})
+	fmt.Printf("serving, service mutator policy %q, %v\n", policy, err)
+	// Output:
+	// serving, service mutator policy "", <nil>
+}
