@@ -19,6 +19,7 @@ import (
 	"k8s.io/client-go/kubernetes"
 
 	"github.com/fargatekit/fargatekit/eksfargate/clusterref"
+	"github.com/fargatekit/fargatekit/internal/kubehook"
 	"github.com/fargatekit/fargatekit/internal/partition"
 	sdk "github.com/fargatekit/fargatekit/sdk/authmap"
 	"github.com/fargatekit/fargatekit/sdk/eksfargate"
@@ -524,11 +525,8 @@ func (c *AwsAuthMapping) configMapHooks(ctx *pulumi.Context, name string, args *
 		cmName = DefaultName
 	}
 	annotation := args.annotation(ctx, name)
-	conn := &hookConn{connect: args.connect, annotation: annotation, timeout: 5 * time.Minute,
+	conn := &hookConn{kube: kubehook.Conn{Connect: args.connect, Missing: ErrNoKubeconfig}, annotation: annotation, timeout: 5 * time.Minute,
 		opts: sdk.ConfigMapOptions{Namespace: ns, Name: cmName, AllowSystemMasters: args.AllowSystemMasters, MustExist: !args.CreateAwsAuth}}
-	if conn.connect == nil {
-		conn.connect = clientFromKubeconfig
-	}
 	c.conn = conn
 	hooks, err := conn.hooks(ctx, name)
 	if err != nil {

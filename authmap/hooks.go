@@ -7,14 +7,13 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"k8s.io/client-go/kubernetes"
-	"k8s.io/client-go/tools/clientcmd"
 
+	"github.com/fargatekit/fargatekit/internal/kubehook"
 	sdk "github.com/fargatekit/fargatekit/sdk/authmap"
 )
 
@@ -112,39 +111,15 @@ func annotationValue(props resource.PropertyMap, key string) string {
 // hookConn is the connection the hooks write with: the kubeconfig, captured
 // when the program resolves it, and the ConfigMap's options.
 type hookConn struct {
-	mu         sync.Mutex
-	kubeconfig string
-	connect    func(kubeconfig string) (kubernetes.Interface, error)
+	kube       kubehook.Conn
 	opts       sdk.ConfigMapOptions
 	annotation string
 	timeout    time.Duration
 }
 
-func (h *hookConn) set(kubeconfig string) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	h.kubeconfig = kubeconfig
-}
+func (h *hookConn) set(kubeconfig string) { h.kube.Set(kubeconfig) }
 
-func (h *hookConn) client() (kubernetes.Interface, error) {
-	h.mu.Lock()
-	kc := h.kubeconfig
-	h.mu.Unlock()
-	if kc == "" {
-		return nil, ErrNoKubeconfig
-	}
-	return h.connect(kc)
-}
-
-// clientFromKubeconfig is the default connect: a clientset for a kubeconfig's
-// current context.
-func clientFromKubeconfig(kubeconfig string) (kubernetes.Interface, error) {
-	cfg, err := clientcmd.RESTConfigFromKubeConfig([]byte(kubeconfig))
-	if err != nil {
-		return nil, fmt.Errorf("authmap: hooks' kubeconfig: %w", err)
-	}
-	return kubernetes.NewForConfig(cfg)
-}
+func (h *hookConn) client() (kubernetes.Interface, error) { return h.kube.Client() }
 
 // apply is the before-create and before-update hook: one merge of the
 // record's mappings into aws-auth with conflict retries (sdk.ReconcileOwned),

@@ -20,6 +20,7 @@ import (
 	"k8s.io/client-go/kubernetes"
 
 	"github.com/fargatekit/fargatekit/eksfargate/clusterref"
+	"github.com/fargatekit/fargatekit/internal/kubehook"
 	"github.com/fargatekit/fargatekit/internal/kubetest"
 	"github.com/fargatekit/fargatekit/internal/mockstack"
 	sdk "github.com/fargatekit/fargatekit/sdk/authmap"
@@ -290,7 +291,7 @@ func TestHooksCreateAwsAuthRealServer(t *testing.T) {
 // Without the kubeconfig (a destroy that did not run the program) the hooks
 // fail naming --run-program instead of doing nothing silently.
 func TestHooksNeedTheKubeconfig(t *testing.T) {
-	h := &hookConn{connect: clientFromKubeconfig, annotation: "authmap.fargatekit.io/owned-x", timeout: time.Second}
+	h := &hookConn{kube: kubehook.Conn{Missing: ErrNoKubeconfig}, annotation: "authmap.fargatekit.io/owned-x", timeout: time.Second}
 	old := runHooksRecord(`["arn:aws:iam::123456789012:role/ci"]`)
 	if err := h.revoke(&pulumi.ResourceHookArgs{OldInputs: old}); !errors.Is(err, ErrNoKubeconfig) || !strings.Contains(err.Error(), "--run-program") {
 		t.Fatalf("%v", err)

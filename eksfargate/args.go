@@ -1,10 +1,13 @@
 package eksfargate
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"slices"
+	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	sdk "github.com/fargatekit/fargatekit/sdk/eksfargate"
@@ -43,6 +46,8 @@ type (
 	ExecMode = sdk.ExecMode
 	// FieldError is one problem with one field of a spec.
 	FieldError = sdk.FieldError
+	// Workload names a deployment rolled onto a replaced profile.
+	Workload = sdk.Workload
 )
 
 // The values a ClusterSpec takes, in one place: endpoint access,
@@ -94,6 +99,33 @@ type FargateClusterArgs struct {
 	// (a key made elsewhere in the program). Exclusive with
 	// ClusterSpec.SecretsEncryption.
 	SecretsKeyARN pulumi.StringInput
+
+	// BusyRetry bounds the retries of operations EKS refuses with
+	// ResourceInUseException while another actor holds the cluster (error
+	// hooks on the cluster, the profiles and the add-ons); the zero value
+	// is the defaults, Attempts -1 registers no error hook.
+	BusyRetry BusyRetry
+
+	// RollOntoReplacement are deployments (besides CoreDNS, always) moved
+	// onto a changed profile's replacement before the old profile is
+	// deleted (the profiles' before-delete hook; see the package
+	// documentation).
+	RollOntoReplacement []Workload
+	// HookAWSConfig returns the AWS configuration the resource hooks call
+	// AWS with (deletion protection, the sweep of a deleted cluster's load
+	// balancers); nil means aws-sdk-go-v2's default chain (environment,
+	// shared config and SSO, instance role) in the cluster's region: the
+	// program's own credentials, which are not the Pulumi AWS provider's
+	// when that is configured with other ones (a profile or assumeRole in
+	// the stack's config): give them here then.
+	HookAWSConfig func(ctx context.Context, region string) (aws.Config, error)
+	// HookTimeout bounds each resource hook; 0 means DefaultHookTimeout.
+	HookTimeout time.Duration
+	// NoDeleteHooks registers no before- or after-delete hook: a plain
+	// pulumi destroy then works without --run-program, but a replaced
+	// profile's pods are not moved first and a deleted cluster's load
+	// balancers are not swept.
+	NoDeleteHooks bool
 }
 
 // NetworkArgs is an existing VPC and its subnets as Pulumi inputs. The

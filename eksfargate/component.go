@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/eks"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
@@ -77,23 +78,38 @@ type FargateCluster struct {
 	SecretsKey *kms.Key
 	// Cluster is the EKS cluster.
 	Cluster *eks.Cluster
+	// ClusterSecurityGroupID is the security group EKS created for the
+	// cluster (its control plane and Fargate pods): the one to open for
+	// traffic to the pods from other resources.
+	ClusterSecurityGroupID pulumi.StringOutput
+	// ControlPlaneLogs is the control plane's log group
+	// (/aws/eks/<cluster>/cluster, with retention), or nil without LogTypes.
+	ControlPlaneLogs *cloudwatch.LogGroup
 	// OIDC is the cluster's IAM OIDC provider (for IRSA).
 	OIDC *irsa.OIDCProvider
 	// Profiles are the Fargate profiles, in creation order.
 	Profiles []*eks.FargateProfile
-	// CoreDNS, KubeProxy and VpcCNI are the managed add-ons.
+	// CoreDNS, KubeProxy and VpcCNI are the managed add-ons (KubeProxy and
+	// VpcCNI nil unless the spec installs them).
 	CoreDNS, KubeProxy, VpcCNI *eks.Addon
 	// Provider is a Kubernetes provider for the cluster, built from Kubeconfig.
 	Provider *kubernetes.Provider
 	// Logging are the Fargate logging children (nil without ClusterSpec.Logging).
 	Logging *FargateLogging
 
-	spec      ClusterSpec // defaulted
-	res       *sdk.Resolved
-	natIPs    pulumi.StringArray
-	netArgs   *NetworkArgs
-	keyARN    pulumi.StringInput
-	partition partition.Partition
+	spec       ClusterSpec // defaulted
+	busy       *pulumi.ErrorHook
+	busyPolicy BusyRetry
+	args       *FargateClusterArgs
+	hooks      *hookEnv
+	hookRefs   hookRefs
+	versions   map[string]string            // resolved add-on versions
+	subnetTags map[string]map[string]string // an existing network's subnets' tags (getSubnet)
+	res        *sdk.Resolved
+	natIPs     pulumi.StringArray
+	netArgs    *NetworkArgs
+	keyARN     pulumi.StringInput
+	partition  partition.Partition
 }
 
 var _ clusterref.ClusterRef = (*FargateCluster)(nil)
@@ -129,7 +145,7 @@ func NewFargateCluster(ctx *pulumi.Context, name string, args *FargateClusterArg
 			return nil, fmt.Errorf("eksfargate: NewFargateCluster %s: %w", name, err)
 		}
 	}
-	c := &FargateCluster{spec: spec, netArgs: args.Network, keyARN: args.SecretsKeyARN, AuthenticationMode: spec.AuthenticationMode}
+	c := &FargateCluster{spec: spec, netArgs: args.Network, keyARN: args.SecretsKeyARN, AuthenticationMode: spec.AuthenticationMode, busyPolicy: args.BusyRetry, args: args}
 	if err := ctx.RegisterComponentResource(TypeToken, name, c, opts...); err != nil {
 		return nil, fmt.Errorf("eksfargate: NewFargateCluster %s: %w", name, err)
 	}
@@ -147,6 +163,22 @@ func NewFargateCluster(ctx *pulumi.Context, name string, args *FargateClusterArg
 func (c *FargateCluster) build(ctx *pulumi.Context, name string) error {
 	parent := pulumi.Parent(c)
 	if err := c.locate(ctx); err != nil {
+		return err
+	}
+	// An existing network is checked as the SDK's Apply checks it.
+	if err := c.checkExisting(ctx); err != nil {
+		return err
+	}
+	// Add-on versions are resolved (and pins checked) before any child.
+	if err := c.resolveAddonVersions(ctx); err != nil {
+		return err
+	}
+	busy, err := busyHooks(ctx, name, c.busyPolicy)
+	if err != nil {
+		return err
+	}
+	c.busy = busy
+	if err := c.registerHooks(ctx, name); err != nil {
 		return err
 	}
 	networkReady, err := c.network(ctx, name)
@@ -185,17 +217,18 @@ func (c *FargateCluster) build(ctx *pulumi.Context, name string) error {
 		return err
 	}
 	return ctx.RegisterResourceOutputs(c, pulumi.Map{
-		"clusterName":          c.ClusterName,
-		"clusterArn":           c.ClusterArn,
-		"endpoint":             c.Endpoint,
-		"certificateAuthority": c.CertificateAuthority,
-		"oidcIssuerUrl":        c.OIDCIssuerURL,
-		"oidcProviderArn":      c.OIDCProviderArn,
-		"podExecutionRoleArn":  c.PodExecutionRoleArn,
-		"vpcId":                c.VpcID,
-		"privateSubnetIds":     c.PrivateSubnetIDs,
-		"publicSubnetIds":      c.PublicSubnetIDs,
-		"kubeconfig":           c.Kubeconfig,
+		"clusterName":            c.ClusterName,
+		"clusterArn":             c.ClusterArn,
+		"endpoint":               c.Endpoint,
+		"certificateAuthority":   c.CertificateAuthority,
+		"oidcIssuerUrl":          c.OIDCIssuerURL,
+		"oidcProviderArn":        c.OIDCProviderArn,
+		"podExecutionRoleArn":    c.PodExecutionRoleArn,
+		"vpcId":                  c.VpcID,
+		"privateSubnetIds":       c.PrivateSubnetIDs,
+		"publicSubnetIds":        c.PublicSubnetIDs,
+		"clusterSecurityGroupId": c.ClusterSecurityGroupID,
+		"kubeconfig":             c.Kubeconfig,
 	})
 }
 
@@ -294,7 +327,7 @@ func (c *FargateCluster) network(ctx *pulumi.Context, name string) ([]pulumi.Res
 		EnableDnsHostnames: pulumi.Bool(true),
 		EnableDnsSupport:   pulumi.Bool(true),
 		Tags:               c.netTags(sdk.PartVPC),
-	}, parent)
+	}, parent, c.hookRefs.sweepNetwork())
 	if err != nil {
 		return nil, err
 	}
@@ -388,38 +421,43 @@ func (c *FargateCluster) subnet(ctx *pulumi.Context, name, zone, cidr string, ti
 		AvailabilityZone: pulumi.String(zone),
 		CidrBlock:        pulumi.String(cidr),
 		Tags:             pulumi.ToStringMap(sdk.SubnetTags(c.spec.ClusterName, tier, tags)),
-	}, pulumi.Parent(c))
+	}, pulumi.Parent(c), c.hookRefs.sweepNetwork())
 }
 
 // tagShort names a subnet tag key in a child's logical name.
 var tagShort = map[string]string{sdk.TagELB: "elb", sdk.TagInternalELB: "internal-elb"}
 
-// tagExisting adds the cluster's subnet tags to existing subnets, one
-// aws:ec2/tag:Tag per subnet and key: <name>-<tier>-<i>-<cluster|elb|internal-elb>-tag.
+// tagExisting adds the cluster's subnet tags to existing subnets, only those
+// a subnet lacks (read with the getSubnet invoke by checkExisting) or that the component
+// added before (sdk.OwnedSubnetTags, recorded under
+// sdk.AddedSubnetTagsKey): one aws:ec2/tag:Tag per subnet and key,
+// <name>-<tier>-<i>-<cluster|elb|internal-elb|record>-tag. A tag the subnet
+// has from someone else is never declared, so never changed or deleted.
 func (c *FargateCluster) tagExisting(ctx *pulumi.Context, name string) error {
 	for _, tier := range []struct {
 		tier sdk.Tier
 		ids  []string
 	}{{sdk.Private, c.spec.Existing.PrivateSubnetIDs}, {sdk.Public, c.spec.Existing.PublicSubnetIDs}} {
-		tags := sdk.SubnetTags(c.spec.ClusterName, tier.tier, nil)
-		keys := []string{sdk.TagClusterPrefix + c.spec.ClusterName, sdk.TagInternalELB}
-		if tier.tier == sdk.Public {
-			keys[1] = sdk.TagELB
-		}
 		for i, id := range tier.ids {
-			for _, k := range keys {
+			owned, record := sdk.OwnedSubnetTags(c.spec.ClusterName, tier.tier, c.subnetTags[id])
+			if record != "" {
+				owned[sdk.AddedSubnetTagsKey(c.spec.ClusterName)] = record
+			}
+			for _, k := range slices.Sorted(maps.Keys(owned)) {
 				short := tagShort[k]
-				if short == "" {
-					short = "cluster"
-				}
 				opts := []pulumi.ResourceOption{pulumi.Parent(c)}
-				if short != "cluster" {
+				switch {
+				case k == sdk.AddedSubnetTagsKey(c.spec.ClusterName):
+					short = "record"
+				case short == "":
+					short = "cluster"
+				default:
 					// The role tags are shared: other clusters' load balancer
 					// controllers read them too. Destroy leaves them.
 					opts = append(opts, pulumi.RetainOnDelete(true))
 				}
 				if _, err := ec2.NewTag(ctx, fmt.Sprintf("%s-%s-%d-%s-tag", name, tier.tier, i, short), &ec2.TagArgs{
-					ResourceId: pulumi.String(id), Key: pulumi.String(k), Value: pulumi.String(tags[k]),
+					ResourceId: pulumi.String(id), Key: pulumi.String(k), Value: pulumi.String(owned[k]),
 				}, opts...); err != nil {
 					return err
 				}
@@ -530,6 +568,23 @@ func (c *FargateCluster) cluster(ctx *pulumi.Context, name string, clusterPolicy
 			}).(pulumi.StringArrayOutput)
 		}
 	}
+	clusterDeps := []pulumi.Resource{clusterPolicy}
+	// The control plane's log group, before the cluster: EKS then writes
+	// into it (with retention) instead of creating one that never expires.
+	if lg, ok := c.res.ControlPlaneLogs(); ok {
+		var err error
+		c.ControlPlaneLogs, err = cloudwatch.NewLogGroup(ctx, name+"-control-plane-logs", &cloudwatch.LogGroupArgs{
+			Name: pulumi.String(lg.Name), RetentionInDays: pulumi.Int(lg.RetentionDays), Tags: pulumi.ToStringMap(lg.Tags),
+		}, parent)
+		if err != nil {
+			return err
+		}
+		clusterDeps = append(clusterDeps, c.ControlPlaneLogs)
+	}
+	tags := sdk.ResourceTags(s.ClusterName, s.Tags, sdk.PartCluster)
+	if s.DeletionProtection {
+		tags[sdk.TagDeletionProtection] = "on" // the hooks below set it (no pulumi-aws v6 argument)
+	}
 	cargs := &eks.ClusterArgs{
 		Name:      pulumi.String(s.ClusterName),
 		RoleArn:   c.ClusterRole.Arn,
@@ -542,7 +597,7 @@ func (c *FargateCluster) cluster(ctx *pulumi.Context, name string, clusterPolicy
 		// annotated for EC2) is ever installed.
 		BootstrapSelfManagedAddons: pulumi.Bool(false),
 		EncryptionConfig:           encryption,
-		Tags:                       c.tags(sdk.PartCluster),
+		Tags:                       pulumi.ToStringMap(tags),
 	}
 	if s.KubernetesVersion != "" {
 		cargs.Version = pulumi.String(s.KubernetesVersion)
@@ -557,13 +612,23 @@ func (c *FargateCluster) cluster(ctx *pulumi.Context, name string, clusterPolicy
 		cargs.EnabledClusterLogTypes = pulumi.ToStringArray(s.LogTypes)
 	}
 	var err error
-	c.Cluster, err = eks.NewCluster(ctx, name+"-cluster", cargs, parent, pulumi.DependsOn([]pulumi.Resource{clusterPolicy}))
+	c.Cluster, err = eks.NewCluster(ctx, name+"-cluster", cargs, parent, pulumi.DependsOn(clusterDeps), c.retryBusy(), c.hookRefs.clusterHooks())
 	if err != nil {
 		return err
 	}
 	c.ClusterName, c.ClusterArn, c.Endpoint = c.Cluster.Name, c.Cluster.Arn, c.Cluster.Endpoint
+	c.ClusterSecurityGroupID = c.Cluster.VpcConfig.ClusterSecurityGroupId().Elem()
 	c.CertificateAuthority = c.Cluster.CertificateAuthority.Data().Elem()
 	return nil
+}
+
+// retryBusy binds the error hook that retries EKS's ResourceInUseException
+// ([BusyRetry]); none when it is off.
+func (c *FargateCluster) retryBusy() pulumi.ResourceOption {
+	if c.busy == nil {
+		return pulumi.ResourceHooks(nil)
+	}
+	return pulumi.ResourceHooks(&pulumi.ResourceHookBinding{OnError: []*pulumi.ErrorHook{c.busy}})
 }
 
 // ErrNoIssuer is wrapped when the EKS cluster reports no OIDC issuer.
@@ -610,7 +675,7 @@ func (c *FargateCluster) profiles(ctx *pulumi.Context, name string, first []pulu
 			SubnetIds:           subnets,
 			Selectors:           sels,
 			Tags:                pulumi.ToStringMap(sdk.ProfileTags(c.spec.ClusterName, c.spec.Tags, p)),
-		}, pulumi.Parent(c), pulumi.DependsOn(prev), pulumi.DeleteBeforeReplace(false))
+		}, pulumi.Parent(c), pulumi.DependsOn(prev), pulumi.DeleteBeforeReplace(false), c.retryBusy(), c.hookRefs.profileHooks())
 		if err != nil {
 			return err
 		}
@@ -633,8 +698,40 @@ func (c *FargateCluster) profileSubnets(ids []string) pulumi.StringArrayOutput {
 	}).(pulumi.StringArrayOutput)
 }
 
+// resolveAddonVersions gives every add-on the spec installs its version for
+// the cluster's Kubernetes version: a pinned one, checked against the newest
+// EKS offers for that version (getAddonVersion, mostRecent: a pin newer than
+// it is refused, as sdk.ErrAddonVersionIncompatible, before any child
+// registers), else EKS's default for that version (getAddonVersion), so
+// that an upgrade of KubernetesVersion moves the add-ons with it.
+func (c *FargateCluster) resolveAddonVersions(ctx *pulumi.Context) error {
+	models, err := c.res.Addons()
+	if err != nil {
+		return err
+	}
+	c.versions = map[string]string{}
+	var errs []error
+	k8s := c.spec.KubernetesVersion
+	for _, a := range models {
+		got, err := eks.GetAddonVersion(ctx, &eks.GetAddonVersionArgs{AddonName: a.Name, KubernetesVersion: k8s, MostRecent: pulumi.BoolRef(a.Version != "")}, pulumi.Parent(c))
+		if err != nil {
+			return fmt.Errorf("getAddonVersion %s for Kubernetes %s: %w", a.Name, k8s, err)
+		}
+		switch {
+		case a.Version == "":
+			c.versions[a.Name] = got.Version
+		case sdk.CompareAddonVersions(a.Version, got.Version) > 0:
+			errs = append(errs, &sdk.AddonVersionError{Addon: a.Name, Version: a.Version, KubernetesVersion: k8s, Compatible: []string{got.Version + " (the newest)"}})
+		default:
+			c.versions[a.Name] = a.Version // older pins are checked by EKS at apply
+		}
+	}
+	return errors.Join(errs...)
+}
+
 // addons creates the add-ons of sdk.Resolved.Addons: coredns (computeType
-// Fargate, after the profile that selects its pods), kube-proxy and vpc-cni,
+// Fargate, after the profile that selects its pods), and kube-proxy and
+// vpc-cni when the spec installs them, each at its resolved version,
 // overwriting conflicting fields.
 func (c *FargateCluster) addons(ctx *pulumi.Context, name string) error {
 	models, err := c.res.Addons()
@@ -650,8 +747,8 @@ func (c *FargateCluster) addons(ctx *pulumi.Context, name string) error {
 			ResolveConflictsOnUpdate: pulumi.String(a.ResolveConflicts),
 			Tags:                     pulumi.ToStringMap(a.Tags),
 		}
-		if a.Version != "" {
-			args.AddonVersion = pulumi.String(a.Version)
+		if v := c.versions[a.Name]; v != "" {
+			args.AddonVersion = pulumi.String(v)
 		}
 		if a.ConfigurationValues != "" {
 			args.ConfigurationValues = pulumi.String(a.ConfigurationValues)
@@ -663,7 +760,7 @@ func (c *FargateCluster) addons(ctx *pulumi.Context, name string) error {
 		if a.Name == sdk.AddonCoreDNS {
 			deps = append(deps, c.Logging.ready()...) // its pods log from their first line
 		}
-		addon, err := eks.NewAddon(ctx, name+"-"+a.Name, args, pulumi.Parent(c), pulumi.DependsOn(deps))
+		addon, err := eks.NewAddon(ctx, name+"-"+a.Name, args, pulumi.Parent(c), pulumi.DependsOn(deps), c.retryBusy())
 		if err != nil {
 			return err
 		}
@@ -685,14 +782,16 @@ func (c *FargateCluster) kubeconfig(ctx *pulumi.Context, name string) error {
 				Region: region, RoleARN: opts.RoleARN, Profile: opts.Profile, Exec: opts.Exec,
 			})
 		})).(pulumi.StringOutput)
+	// The hooks that reach the cluster use the same kubeconfig.
+	hooks := c.hooks
+	c.Kubeconfig.ApplyT(func(kc string) string { hooks.kube.Set(kc); return kc })
 	var err error
 	c.Provider, err = kubernetes.NewProvider(ctx, name+"-k8s", &kubernetes.ProviderArgs{Kubeconfig: c.Kubeconfig}, pulumi.Parent(c))
 	return err
 }
 
 // Ref implements clusterref.ClusterRef: the cluster as irsa, lbc and authmap
-// components see it. Its Ready is the CoreDNS add-on, which is ACTIVE once
-// CoreDNS runs on Fargate (after its profile and the network exist).
+// components see it. Its Ready is [FargateCluster.Ready].
 func (c *FargateCluster) Ref() clusterref.Cluster {
 	return clusterref.Cluster{
 		Name: c.ClusterName, Region: pulumi.String(c.Region), VpcID: c.VpcID,
@@ -717,5 +816,12 @@ func profileRefs(profiles []FargateProfile) []clusterref.FargateProfile {
 }
 
 // Ready returns the resources that must exist before workloads run on the
-// cluster: the CoreDNS add-on (see Ref). Depend on it, not on the component.
-func (c *FargateCluster) Ready() []pulumi.Resource { return []pulumi.Resource{c.CoreDNS} }
+// cluster: the CoreDNS add-on (ACTIVE once CoreDNS runs on Fargate, after
+// its profile and the network) and the last Fargate profile (the profiles
+// form a chain, so every profile exists: a pod created before a profile
+// selects it is never scheduled on Fargate). Depend on them, not on the
+// component: destroy then deletes the workloads (and the load balancer
+// controller) before any profile, add-on or the cluster.
+func (c *FargateCluster) Ready() []pulumi.Resource {
+	return []pulumi.Resource{c.CoreDNS, c.Profiles[len(c.Profiles)-1]}
+}

@@ -2,6 +2,7 @@ package eksfargate
 
 import (
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"sync"
@@ -67,6 +68,17 @@ func run(t *testing.T, args *FargateClusterArgs, opts ...mockstack.Option) (*moc
 	return g, fc
 }
 
+// existing makes subnets exist in vpc, private (a route to a NAT gateway)
+// and each in the next zone of us-west-2 (the mocks' region).
+func existing(vpc string, ids ...string) mockstack.Option {
+	var subnets []mockstack.Subnet
+	for i, id := range ids {
+		subnets = append(subnets, mockstack.Subnet{ID: id, VpcID: vpc,
+			Zone: "us-west-2" + string(rune('a'+i%3)), ZoneID: fmt.Sprintf("usw2-az%d", i%3+1)})
+	}
+	return mockstack.WithSubnets(subnets...)
+}
+
 func one(t *testing.T, g *mockstack.Graph, typ, name string) *mockstack.Resource {
 	t.Helper()
 	r, err := g.One(typ, name)
@@ -82,7 +94,7 @@ func TestGraphDefault(t *testing.T) {
 
 	want := map[string]int{
 		TypeToken: 1, tVpc: 1, tIGW: 1, tSubnet: 4, tRT: 3, tRoute: 3, tRTA: 4, tEip: 2, tNat: 2,
-		tRole: 3 /* with the probe */, tAttach: 2, tCluster: 1, tOIDCComp: 1, tOIDC: 1, tProfile: 1, tAddon: 3, tK8s: 1,
+		tRole: 3 /* with the probe */, tAttach: 2, tCluster: 1, tOIDCComp: 1, tOIDC: 1, tProfile: 1, tAddon: 1 /* CoreDNS only */, tK8s: 1,
 	}
 	if got := g.CountByType(); !mapsEqual(got, want) {
 		t.Errorf("counts = %v\nwant     %v", got, want)
@@ -181,12 +193,16 @@ func TestGraphDefault(t *testing.T) {
 		if a.InputString("resolveConflictsOnCreate") != "OVERWRITE" || a.InputString("resolveConflictsOnUpdate") != "OVERWRITE" {
 			t.Errorf("%s does not overwrite conflicts", a.Name)
 		}
-		if _, pinned := a.Input("addonVersion"); pinned {
-			t.Errorf("%s has a version nobody asked for", a.Name)
+		// Unpinned: EKS's default for the cluster's version (getAddonVersion; the mock's answer).
+		if v := a.InputString("addonVersion"); v != "v1.36.0-eksbuild.1" {
+			t.Errorf("%s version %q, want the default for 1.36", a.Name, v)
 		}
 	}
-	if !slices.Equal(fc.Ready(), []pulumi.Resource{fc.CoreDNS}) {
-		t.Error("Ready() is not the CoreDNS add-on")
+	if fc.KubeProxy != nil || fc.VpcCNI != nil {
+		t.Error("kube-proxy or vpc-cni installed on a Fargate-only cluster by default")
+	}
+	if !slices.Equal(fc.Ready(), []pulumi.Resource{fc.CoreDNS, fc.Profiles[len(fc.Profiles)-1]}) {
+		t.Error("Ready() is not the CoreDNS add-on and the last profile")
 	}
 
 	// Kubeconfig: a secret, rendered by kubeauth, fed to the provider.
@@ -472,7 +488,8 @@ func TestExistingNetwork(t *testing.T) {
 			},
 		},
 	}
-	g, _ := run(t, args)
+	net := existing("vpc-0abc", "subnet-p1", "subnet-p2", "subnet-u1")
+	g, _ := run(t, args, net)
 	for _, typ := range []string{tVpc, tSubnet, tIGW, tNat, tEip, tRT, tRoute, tRTA, tTag} {
 		if n := len(g.ByType(typ)); n != 0 {
 			t.Errorf("%d %s created on an existing network", n, typ)
@@ -495,14 +512,17 @@ func TestExistingNetwork(t *testing.T) {
 	// Private subnets only: the cluster gets no public subnets.
 	args.Existing.PublicSubnetIDs = nil
 	args.Existing.TagSubnets = true
-	g, _ = run(t, args)
+	g, _ = run(t, args, net)
 	ids, _ = one(t, g, tCluster, "demo-cluster").Input("vpcConfig.subnetIds")
 	if !slices.Equal(ids.([]any), []any{"subnet-p1", "subnet-p2"}) {
 		t.Errorf("cluster subnets = %v", ids)
 	}
 	tags := g.ByType(tTag)
-	if len(tags) != 4 {
-		t.Fatalf("%d tags, want 4 (2 subnets x cluster, internal-elb)", len(tags))
+	if len(tags) != 6 {
+		t.Fatalf("%d tags, want 6 (2 subnets x cluster, internal-elb, record)", len(tags))
+	}
+	if v := one(t, g, tTag, "demo-private-0-record-tag").InputString("value"); v != "kubernetes.io/cluster/demo,kubernetes.io/role/internal-elb" {
+		t.Errorf("record = %q", v)
 	}
 	tag := one(t, g, tTag, "demo-private-1-internal-elb-tag")
 	if tag.InputString("resourceId") != "subnet-p2" || tag.InputString("key") != "kubernetes.io/role/internal-elb" || tag.InputString("value") != "1" {

@@ -9,6 +9,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/fargatekit/fargatekit/internal/doccheck"
 	"github.com/fargatekit/fargatekit/internal/mockstack"
 	sdk "github.com/fargatekit/fargatekit/sdk/eksfargate"
 )
@@ -39,6 +40,27 @@ func TestAWSRulesRefuseBeforeRegistering(t *testing.T) {
 		{"byo restricted public-only endpoint", ClusterSpec{Existing: byo, EndpointAccess: EndpointPublic, PublicAccessCIDRs: []string{"203.0.113.0/24"}}, sdk.ErrPublicEndpointExcludesNAT},
 		{"private CIDR for the public endpoint", ClusterSpec{PublicAccessCIDRs: []string{"10.1.0.0/16"}}, sdk.ErrPrivatePublicCIDR},
 		{"byo subnet twice", ClusterSpec{Existing: &ExistingNetwork{VpcID: "vpc-1", PrivateSubnetIDs: []string{"subnet-a", "subnet-a"}}}, sdk.ErrDuplicateSubnet},
+		{"control-plane log retention", ClusterSpec{LogTypes: []string{LogAudit}, ControlPlaneLogRetentionDays: 31}, sdk.ErrInvalidLogRetention},
+		{"Fargate log retention", ClusterSpec{Logging: &LoggingSpec{CloudWatch: &CloudWatchLogs{RetentionDays: 2}}}, sdk.ErrInvalidLogRetention},
+		{"no CoreDNS profile", ClusterSpec{FargateProfiles: []FargateProfile{{Name: "apps", Selectors: sel("apps")}}}, ErrNoCoreDNSProfile},
+		// The rules without a sentinel of their own (ErrInvalidSpec; doc.go's table).
+		{"profile name too long", ClusterSpec{FargateProfiles: []FargateProfile{{Name: strings.Repeat("p", 55), Selectors: sel("kube-system")}}}, ErrInvalidSpec},
+		{"selector namespace", ClusterSpec{FargateProfiles: []FargateProfile{system, {Name: "apps", Selectors: sel("Apps_1")}}}, ErrInvalidSpec},
+		{"upgrade policy", ClusterSpec{UpgradePolicy: "FOREVER"}, ErrInvalidSpec},
+		{"log type", ClusterSpec{LogTypes: []string{"kubelet"}}, ErrInvalidSpec},
+		{"CIDRs on a private endpoint", ClusterSpec{EndpointAccess: EndpointPrivate, PublicAccessCIDRs: []string{"203.0.113.0/24"}}, ErrInvalidSpec},
+		{"secrets key elsewhere", ClusterSpec{Region: "us-west-2", SecretsEncryption: &SecretsEncryption{KeyARN: "arn:aws:kms:eu-west-1:123456789012:key/k"}}, ErrInvalidSpec},
+		{"CONFIG_MAP without the creator", ClusterSpec{AuthenticationMode: AuthConfigMap, BootstrapClusterCreatorAdminPermissions: new(false)}, ErrInvalidSpec},
+		{"add-on version form", ClusterSpec{Addons: Addons{CoreDNSVersion: "latest"}}, ErrInvalidSpec},
+		{"51 tags", ClusterSpec{Tags: manyTags(51)}, ErrInvalidSpec},
+		{"46 tags and the 5 a created subnet gets", ClusterSpec{Tags: manyTags(46)}, ErrInvalidSpec},
+		{"aws: tag", ClusterSpec{Tags: map[string]string{"aws:owner": "x"}}, ErrInvalidSpec},
+		{"VPC /8", ClusterSpec{VPC: &VPCSpec{CIDR: "10.0.0.0/8"}}, ErrInvalidSpec},
+		{"one zone", ClusterSpec{VPC: &VPCSpec{AZCount: 1}}, ErrInvalidSpec},
+		{"IAM path", ClusterSpec{PodExecutionRole: sdk.PodExecutionRoleSpec{Path: "eks"}}, ErrInvalidSpec},
+		{"thumbprint", ClusterSpec{OIDCThumbprints: []string{"abc"}}, ErrInvalidSpec},
+		{"cluster name", ClusterSpec{ClusterName: "-x"}, ErrInvalidSpec},
+		{"account", ClusterSpec{AccountID: "12"}, ErrInvalidSpec},
 	} {
 		g, err := mockstack.Run(func(ctx *pulumi.Context) error {
 			_, err := NewFargateCluster(ctx, "demo", &FargateClusterArgs{ClusterSpec: tt.spec})
@@ -50,6 +72,59 @@ func TestAWSRulesRefuseBeforeRegistering(t *testing.T) {
 		if g.Len() != 0 {
 			t.Errorf("%s: registered %d resources", tt.name, g.Len())
 		}
+	}
+}
+
+// An existing network is checked with the provider's invokes as the SDK's
+// Apply checks it with EC2, before any child: subnets outside the VPC,
+// private subnets in one zone or in a zone EKS refuses, and subnets for
+// pods that route to an internet gateway (through their own route table or
+// the VPC's main one). TagSubnets then adds only what a subnet lacks.
+func TestExistingNetworkCheckedBeforeChildren(t *testing.T) {
+	sub := func(id, zone, zoneID string, public, main bool) mockstack.Subnet {
+		return mockstack.Subnet{ID: id, VpcID: "vpc-0abc", Zone: zone, ZoneID: zoneID, Public: public, MainRouteTable: main}
+	}
+	a, b := sub("subnet-a", "us-west-2a", "usw2-az1", false, false), sub("subnet-b", "us-west-2b", "usw2-az2", false, false)
+	other := mockstack.Subnet{ID: "subnet-o", VpcID: "vpc-other", Zone: "us-west-2c", ZoneID: "usw2-az3"}
+	for _, tt := range []struct {
+		name    string
+		subnets []mockstack.Subnet
+		private []string
+		kind    error
+		field   string
+	}{
+		{"one zone", []mockstack.Subnet{a, sub("subnet-b", "us-west-2a", "usw2-az1", false, false)}, []string{"subnet-a", "subnet-b"}, sdk.ErrSubnetZones, "Existing.PrivateSubnetIDs"},
+		{"public route table", []mockstack.Subnet{a, sub("subnet-b", "us-west-2b", "usw2-az2", true, false)}, []string{"subnet-a", "subnet-b"}, sdk.ErrPublicSubnetForPods, "Existing.PrivateSubnetIDs[1]"},
+		{"public main route table", []mockstack.Subnet{a, sub("subnet-b", "us-west-2b", "usw2-az2", true, true)}, []string{"subnet-a", "subnet-b"}, sdk.ErrPublicSubnetForPods, "Existing.PrivateSubnetIDs[1]"},
+		{"zone EKS refuses", []mockstack.Subnet{a, sub("subnet-b", "us-west-1b", "usw1-az2", false, false)}, []string{"subnet-a", "subnet-b"}, sdk.ErrUnsupportedZone, "Existing.PrivateSubnetIDs[1]"},
+		{"other VPC", []mockstack.Subnet{a, b, other}, []string{"subnet-a", "subnet-b", "subnet-o"}, sdk.ErrSubnetNotInVPC, "Existing.PrivateSubnetIDs[2]"},
+		{"unknown subnet", []mockstack.Subnet{a, b}, []string{"subnet-a", "subnet-b", "subnet-x"}, sdk.ErrSubnetNotInVPC, "Existing.PrivateSubnetIDs[2]"},
+	} {
+		g, err := mockstack.Run(func(ctx *pulumi.Context) error {
+			_, err := NewFargateCluster(ctx, "demo", &FargateClusterArgs{ClusterSpec: ClusterSpec{
+				Existing: &ExistingNetwork{VpcID: "vpc-0abc", PrivateSubnetIDs: tt.private, TagSubnets: true}}})
+			return err
+		}, mockstack.WithSubnets(tt.subnets...))
+		if !errors.Is(err, tt.kind) || !errors.Is(err, ErrInvalidSpec) || !strings.Contains(err.Error(), "eksfargate: "+tt.field+":") {
+			t.Errorf("%s: err = %v, want %v at %s", tt.name, err, tt.kind, tt.field)
+		}
+		if g.Len() != 1 {
+			t.Errorf("%s: registered children:\n%s", tt.name, g.Tree())
+		}
+	}
+
+	// A private subnet on the VPC's main table (routes to a NAT gateway) is
+	// fine, and a tag a subnet has is never declared.
+	b.MainRouteTable = true
+	b.Tags = map[string]string{"kubernetes.io/role/internal-elb": "1"}
+	g, _ := run(t, &FargateClusterArgs{ClusterSpec: ClusterSpec{
+		Existing: &ExistingNetwork{VpcID: "vpc-0abc", PrivateSubnetIDs: []string{"subnet-a", "subnet-b"}, TagSubnets: true}}},
+		mockstack.WithSubnets(a, b))
+	if len(g.Find(tTag, "demo-private-1-internal-elb-tag")) != 0 || len(g.Find(tTag, "demo-private-0-internal-elb-tag")) != 1 {
+		t.Errorf("tags:\n%s", g.Tree())
+	}
+	if v := one(t, g, tTag, "demo-private-1-record-tag").InputString("value"); v != "kubernetes.io/cluster/demo" {
+		t.Errorf("record of subnet-b = %q, want only the cluster tag", v)
 	}
 }
 
@@ -144,11 +219,11 @@ func TestExistingNetworkTagsAndRoleOptions(t *testing.T) {
 		PodExecutionRole: sdk.PodExecutionRoleSpec{Path: "/eks/", PermissionsBoundary: "arn:aws:iam::123456789012:policy/boundary"},
 		UpgradePolicy:    sdk.UpgradeStandard,
 		ZonalShift:       true,
-	}})
+	}}, existing("vpc-0abc", "subnet-p1", "subnet-p2", "subnet-p3"))
 	for _, tag := range g.ByType(tTag) {
-		cluster := strings.HasSuffix(tag.Name, "-cluster-tag")
-		if tag.RetainOnDelete == cluster {
-			t.Errorf("%s: RetainOnDelete %v (shared role tags stay at destroy, the cluster's own tag goes)", tag.Name, tag.RetainOnDelete)
+		ours := strings.HasSuffix(tag.Name, "-cluster-tag") || strings.HasSuffix(tag.Name, "-record-tag")
+		if tag.RetainOnDelete == ours {
+			t.Errorf("%s: RetainOnDelete %v (shared role tags stay at destroy, the cluster's own tag and the record go)", tag.Name, tag.RetainOnDelete)
 		}
 	}
 	fp := one(t, g, tProfile, "demo-profile-system")
@@ -187,4 +262,17 @@ func TestExistingNetworkTagsAndRoleOptions(t *testing.T) {
 	if !errors.Is(err, ErrInvalidSpec) || !strings.Contains(err.Error(), "subnet-x is not one of Existing.PrivateSubnetIDs") {
 		t.Errorf("foreign profile subnet: %v", err)
 	}
+}
+
+func manyTags(n int) map[string]string {
+	out := map[string]string{}
+	for i := range n {
+		out["k"+strings.Repeat("x", i)] = "v"
+	}
+	return out
+}
+
+// doc.go's tables name every sentinel of the package, and only those.
+func TestDocTablesNameEverySentinel(t *testing.T) {
+	doccheck.Check(t, ".")
 }

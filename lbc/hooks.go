@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
@@ -14,8 +13,8 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
-	"k8s.io/client-go/tools/clientcmd"
 
+	"github.com/fargatekit/fargatekit/internal/kubehook"
 	sdk "github.com/fargatekit/fargatekit/sdk/lbc"
 )
 
@@ -32,38 +31,10 @@ const TeardownTimeout = 15 * time.Minute
 // teardownHook is the release's BeforeDelete hook and its connection: the
 // kubeconfig, captured when the program resolves it.
 type teardownHook struct {
-	mu         sync.Mutex
-	kubeconfig string
-	connect    func(kubeconfig string) (*rest.Config, error)
-	timeout    time.Duration
-	poll       time.Duration
-	log        *slog.Logger
-}
-
-func (h *teardownHook) set(kubeconfig string) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	h.kubeconfig = kubeconfig
-}
-
-func (h *teardownHook) config() (*rest.Config, error) {
-	h.mu.Lock()
-	kc := h.kubeconfig
-	h.mu.Unlock()
-	if kc == "" {
-		return nil, ErrNoKubeconfig
-	}
-	return h.connect(kc)
-}
-
-// restConfigFromKubeconfig is the default connect: the kubeconfig's current
-// context (client-go runs its exec plugin, e.g. fargatekit token).
-func restConfigFromKubeconfig(kubeconfig string) (*rest.Config, error) {
-	cfg, err := clientcmd.RESTConfigFromKubeConfig([]byte(kubeconfig))
-	if err != nil {
-		return nil, fmt.Errorf("lbc: the destroy hook's kubeconfig: %w", err)
-	}
-	return cfg, nil
+	kube    kubehook.Conn
+	timeout time.Duration
+	poll    time.Duration
+	log     *slog.Logger
 }
 
 // run is the BeforeDelete hook of the Helm release: sdk.Teardown over the
@@ -81,7 +52,7 @@ func (h *teardownHook) run(args *pulumi.ResourceHookArgs) error {
 	if namespace == "" {
 		namespace = DefaultNamespace
 	}
-	cfg, err := h.config()
+	cfg, err := h.kube.RESTConfig()
 	if err != nil {
 		return fmt.Errorf("lbc: %s: %w", args.Name, err)
 	}
@@ -134,18 +105,15 @@ func otherControllers(ctx context.Context, cfg *rest.Config, name, release, name
 // captures the kubeconfig when the program resolves it. The output reports
 // whether the hook has a kubeconfig (not secret; the kubeconfig stays one).
 func (c *LBCRelease) registerHook(ctx *pulumi.Context, name string, r resolved, connect func(string) (*rest.Config, error)) (*pulumi.ResourceHookBinding, pulumi.BoolOutput, error) {
-	h := &teardownHook{connect: connect, timeout: max(r.Timeout, TeardownTimeout), poll: 5 * time.Second,
-		log: slog.New(&pulumiLogHandler{ctx: ctx, res: c})}
-	if h.connect == nil {
-		h.connect = restConfigFromKubeconfig
-	}
+	h := &teardownHook{kube: kubehook.Conn{ConnectREST: connect, Missing: ErrNoKubeconfig},
+		timeout: max(r.Timeout, TeardownTimeout), poll: 5 * time.Second, log: slog.New(&pulumiLogHandler{ctx: ctx, res: c})}
 	c.hook = h
 	hook, err := ctx.RegisterResourceHook(name+"-teardown", h.run, nil)
 	if err != nil {
 		return nil, pulumi.BoolOutput{}, fmt.Errorf("registering the destroy hook: %w", err)
 	}
 	known := pulumi.Unsecret(r.kubeconfig.ToStringOutput().ApplyT(func(kc string) bool {
-		h.set(kc)
+		h.kube.Set(kc)
 		return kc != ""
 	})).(pulumi.BoolOutput)
 	return &pulumi.ResourceHookBinding{BeforeDelete: []*pulumi.ResourceHook{hook}}, known, nil

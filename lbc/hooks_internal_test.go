@@ -96,13 +96,13 @@ func TestComponentNamespaceAndDestroyHook(t *testing.T) {
 			t.Errorf("%s %s has hooks %v", r.Type, r.Name, r.BeforeDelete)
 		}
 	}
-	if ctl.hook == nil || ctl.hook.kubeconfig != "apiVersion: v1" {
+	if ctl.hook == nil || ctl.hook.kube.Kubeconfig() != "apiVersion: v1" {
 		t.Errorf("the hook did not get the kubeconfig: %+v", ctl.hook)
 	}
 
 	// LBCReleaseArgs.Kubeconfig overrides the cluster's.
 	_, ctl, err = clusterProgram(t, clusterref.Cluster{Kubeconfig: pulumi.String("cluster")}, LBCReleaseArgs{Kubeconfig: pulumi.String("mine")})
-	if err != nil || ctl.hook.kubeconfig != "mine" {
+	if err != nil || ctl.hook.kube.Kubeconfig() != "mine" {
 		t.Errorf("override: %v %+v", err, ctl.hook)
 	}
 	// kube-system: no namespace child.
@@ -294,7 +294,7 @@ func TestDestroyHookRealServer(t *testing.T) {
 		t.Errorf("the hook removed the controller: %v", err)
 	}
 
-	h.set("")
+	h.kube.Set("")
 	if err := h.run(&pulumi.ResourceHookArgs{Name: rel.Name, OldInputs: rel.Inputs}); !errors.Is(err, ErrNoKubeconfig) || !strings.Contains(err.Error(), "--run-program") {
 		t.Errorf("without a kubeconfig: %v", err)
 	}

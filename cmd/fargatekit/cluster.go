@@ -17,7 +17,7 @@ import (
 
 const clusterUsage = `usage: fargatekit create cluster [-f cluster.yaml] [flags]   create or converge a Fargate-only EKS cluster
        fargatekit plan cluster   [-f cluster.yaml] [flags]   what create would do, without writing
-       fargatekit delete cluster [-f cluster.yaml | --name N] [--region R] [--dry-run]
+       fargatekit delete cluster [-f cluster.yaml | --name N] [--region R] [--dry-run] [--sweep]
 
 The spec comes from -f (the ClusterSpec as YAML or JSON, see sdk/eksfargate)
 and the flags, which win over the file. create runs again safely: what
@@ -75,7 +75,7 @@ type clusterVerbFlags struct {
 	zones, vpcCIDR, vpcID, private, public, endpoint    string
 	publicCIDRs, namespaces, secretsKey, tags, logTypes string
 	kubeconfig                                          string
-	singleNAT, tagSubnets, dryRun                       bool
+	singleNAT, tagSubnets, dryRun, sweep                bool
 	azCount                                             int
 	timeout                                             time.Duration
 	set                                                 map[string]bool
@@ -90,6 +90,7 @@ func (f *clusterVerbFlags) register(fs *flag.FlagSet, verb string) {
 	fs.DurationVar(&f.timeout, "timeout", 40*time.Minute, "bound on each wait (cluster ACTIVE, NAT gateway, add-on, deletion)")
 	if verb == "delete" {
 		fs.BoolVar(&f.dryRun, "dry-run", false, "list what would be deleted; delete nothing")
+		fs.BoolVar(&f.sweep, "sweep", false, "once the cluster is gone, also delete the load balancers, target groups, interfaces and security groups its load balancer controller left (tagged elbv2.k8s.aws/cluster)")
 		return
 	}
 	fs.StringVar(&f.version, "version", "", "Kubernetes version, e.g. 1.36 (kubernetesVersion; default "+eksfargate.DefaultKubernetesVersion+")")
@@ -333,6 +334,9 @@ func runCluster(ctx context.Context, e *env, verb string, args []string) error {
 		if f.dryRun {
 			opts = append(opts, eksfargate.DryRun())
 		}
+		if f.sweep {
+			opts = append(opts, eksfargate.SweepLeftovers())
+		}
 		fmt.Fprintf(e.stderr, "deleting cluster %s in %s\n", spec.ClusterName, cfg.Region)
 		changes, err := eksfargate.Delete(ctx, clients, spec, opts...)
 		if f.dryRun {
@@ -396,7 +400,7 @@ func printOutputs(e *env, out *eksfargate.Outputs, took time.Duration) {
 	fmt.Fprintf(w, "cluster %s is ACTIVE (%d changes, %s)\n", out.ClusterName, eksfargate.Writes(out.Changes), fmtElapsed(took))
 	for _, kv := range [][2]string{
 		{"arn", out.ClusterARN}, {"endpoint", out.Endpoint}, {"version", out.Version}, {"oidc issuer", out.OIDCIssuerURL},
-		{"oidc provider", out.OIDCProviderARN}, {"pod-execution role", out.PodExecutionRoleARN}, {"vpc", out.VpcID},
+		{"oidc provider", out.OIDCProviderARN}, {"pod-execution role", out.PodExecutionRoleARN}, {"security group", out.ClusterSecurityGroupID}, {"vpc", out.VpcID},
 		{"private subnets", strings.Join(out.PrivateSubnetIDs, ",")}, {"public subnets", strings.Join(out.PublicSubnetIDs, ",")},
 		{"fargate profiles", strings.Join(out.Profiles, ",")}, {"add-ons", strings.Join(out.Addons, ",")},
 	} {

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/eks"
 
 	"github.com/fargatekit/fargatekit/internal/eksaddonfake"
@@ -52,6 +53,8 @@ func (c *clusterCLI) run(wantCode int, args ...string) (string, string) {
 				c.eks = eksaddonfake.Wrap(eks.NewFromConfig(cfg))
 				c.eks.Fake.Polls = 0 // settled at once: the CLI polls every 10s
 				c.eks.Fake.CertificateAuthority = c.ca
+				c.eks.Fake.Offer(eksaddonfake.AssumedAddonVersions()...) // CoreDNS on 1.36
+				c.eks.Fake.EC2 = ec2.NewFromConfig(cfg)                  // the cluster security group
 			}
 			cl.EKS = c.eks
 			return cl
@@ -138,7 +141,7 @@ tags: {team: platform}
 	if !strings.Contains(del, "- delete cluster demo") || !strings.Contains(del, "- delete vpc") {
 		t.Errorf("delete --dry-run:\n%s", del)
 	}
-	out, progress = c.run(0, "delete", "cluster", "-f", file, "--region", "eu-west-1")
+	out, progress = c.run(0, "delete", "cluster", "-f", file, "--region", "eu-west-1", "--sweep")
 	if !strings.Contains(out, "cluster demo deleted") || !strings.Contains(progress, "] delete Fargate profile system-") {
 		t.Errorf("delete:\n%s\n%s", out, progress)
 	}

@@ -1,6 +1,9 @@
-// Package eksaddonfake is a FAKE of the EKS add-on calls moto 5.2.1 lacks:
-// CreateAddon, DescribeAddon, UpdateAddon, DeleteAddon and ListAddons. Every
-// other EKS call goes to the wrapped client (moto, through the real
+// Package eksaddonfake is a FAKE of the EKS calls moto 5.2.1 lacks:
+// CreateAddon, DescribeAddon, UpdateAddon, DeleteAddon, ListAddons and
+// DescribeAddonVersions; deletion protection (CreateCluster's and
+// UpdateClusterConfig's deletionProtection, DescribeUpdate, DeleteCluster
+// refused while protected); and the cluster security group EKS creates.
+// Every other EKS call goes to the wrapped client (moto, through the real
 // aws-sdk-go-v2 client): a cluster exists when its DescribeCluster finds it,
 // and the add-ons of a deleted cluster disappear with it (they are kept per
 // cluster ARN and creation time).
@@ -25,16 +28,38 @@
 //     EKS-published ones a Fargate cluster uses (coredns, kube-proxy,
 //     vpc-cni, eks-pod-identity-agent, aws-ebs-csi-driver,
 //     aws-efs-csi-driver, adot, amazon-cloudwatch-observability) and refuses
-//     others (InvalidParameterException). An add-on version, when given, is
-//     v<major>.<minor>.<patch>-eksbuild.<n>; when not, the fake picks
-//     [DefaultVersion] (EKS picks the default for the Kubernetes version).
+//     others (InvalidParameterException). An add-on version is one
+//     DescribeAddonVersions lists as compatible with the cluster's
+//     Kubernetes version (InvalidParameterException otherwise); without one,
+//     the default version for the cluster's Kubernetes version
+//     (https://docs.aws.amazon.com/eks/latest/userguide/creating-an-add-on.html:
+//     "the default version for your cluster's Kubernetes version"). The
+//     version table is [DocumentedAddonVersions], with its sources; tests add
+//     rows with [EKS.Offer].
+//   - Deletion protection (EKS user guide, "Protect EKS clusters from
+//     accidental deletion",
+//     https://docs.aws.amazon.com/eks/latest/userguide/deletion-protection.html,
+//     and API_UpdateClusterConfig.html): set by CreateCluster or
+//     UpdateClusterConfig on an ACTIVE cluster (InvalidRequestException
+//     otherwise; ResourceInUseException while another update is in
+//     progress; one kind of update per call), as an Update of type
+//     DeletionProtectionUpdate that DescribeUpdate follows; DeleteCluster of
+//     an ACTIVE protected cluster is InvalidRequestException.
+//   - The cluster security group (EKS user guide, "View Amazon EKS security
+//     group requirements for clusters",
+//     https://docs.aws.amazon.com/eks/latest/userguide/sec-group-reqs.html):
+//     with [EKS.EC2] set, CreateCluster creates eks-cluster-sg-<name>-<n> in
+//     the cluster's VPC, tagged kubernetes.io/cluster/<name>=owned, reported
+//     as resourcesVpcConfig.clusterSecurityGroupId (and the VPC as vpcId) and
+//     deleted with the cluster.
 //
 // What it models of time: a created, updated or deleted add-on stays in its
 // transitional state for [EKS.Polls] DescribeAddon calls, then is ACTIVE or
-// gone, so that waiters poll. moto's DescribeCluster answers a
+// gone, so that waiters poll; a cluster update stays InProgress for Polls
+// DescribeUpdate calls. moto's DescribeCluster answers a
 // certificateAuthority that is 1400 random letters, not base64 PEM: tests
 // that render kubeconfigs set [EKS.CertificateAuthority], and DescribeCluster
-// answers are given that value instead (the only change to moto's answers).
+// answers are given that value instead.
 package eksaddonfake
 
 import (
@@ -62,13 +87,13 @@ import (
 )
 
 // Inner is the EKS client the fake wraps (the real client pointed at moto):
-// it must answer DescribeCluster.
+// it answers the cluster calls.
 type Inner interface {
 	DescribeCluster(ctx context.Context, in *eks.DescribeClusterInput, optFns ...func(*eks.Options)) (*eks.DescribeClusterOutput, error)
+	CreateCluster(ctx context.Context, in *eks.CreateClusterInput, optFns ...func(*eks.Options)) (*eks.CreateClusterOutput, error)
+	UpdateClusterConfig(ctx context.Context, in *eks.UpdateClusterConfigInput, optFns ...func(*eks.Options)) (*eks.UpdateClusterConfigOutput, error)
+	DeleteCluster(ctx context.Context, in *eks.DeleteClusterInput, optFns ...func(*eks.Options)) (*eks.DeleteClusterOutput, error)
 }
-
-// DefaultVersion is the version the fake gives an add-on created without one.
-const DefaultVersion = "v1.0.0-eksbuild.1"
 
 // knownAddons are the add-on names the fake accepts.
 var knownAddons = []string{"coredns", "kube-proxy", "vpc-cni", "eks-pod-identity-agent", "aws-ebs-csi-driver",
@@ -88,9 +113,15 @@ type EKS struct {
 	// DescribeCluster answers (base64 PEM, as EKS answers).
 	CertificateAuthority string
 
-	mu     sync.Mutex
-	addons map[string]map[string]*addon // cluster key -> name -> add-on
-	calls  []string
+	// EC2, when set, is where the cluster security group is created (the
+	// real EC2 client pointed at the same moto).
+	EC2 SecurityGroupAPI
+
+	mu       sync.Mutex
+	addons   map[string]map[string]*addon // cluster key -> name -> add-on
+	clusters map[string]*clusterState     // cluster key -> what moto does not keep
+	versions []AddonVersion
+	calls    []string
 }
 
 type addon struct {
@@ -100,7 +131,7 @@ type addon struct {
 
 // New returns a fake of the add-on calls over inner.
 func New(inner Inner) *EKS {
-	return &EKS{inner: inner, Polls: 1, addons: map[string]map[string]*addon{}}
+	return &EKS{inner: inner, Polls: 1, addons: map[string]map[string]*addon{}, clusters: map[string]*clusterState{}, versions: DocumentedAddonVersions()}
 }
 
 // Calls returns the add-on calls made, in order, e.g. "CreateAddon coredns".
@@ -122,18 +153,23 @@ func inUse(format string, a ...any) error {
 	return &types.ResourceInUseException{Message: aws.String(fmt.Sprintf(format, a...))}
 }
 
-// cluster returns the add-ons of an existing cluster (created on demand) and its ARN.
-func (f *EKS) cluster(ctx context.Context, name *string) (map[string]*addon, string, error) {
+// clusterKey identifies one cluster (a name can be reused after a delete).
+func clusterKey(c *types.Cluster) string {
+	return aws.ToString(c.Arn) + "@" + strconv.FormatInt(aws.ToTime(c.CreatedAt).UnixNano(), 10)
+}
+
+// cluster returns the add-ons of an existing cluster (created on demand), its ARN and Kubernetes version.
+func (f *EKS) cluster(ctx context.Context, name *string) (map[string]*addon, string, string, error) {
 	out, err := f.inner.DescribeCluster(ctx, &eks.DescribeClusterInput{Name: name})
 	if err != nil {
-		return nil, "", err
+		return nil, "", "", err
 	}
 	c := out.Cluster
-	key := aws.ToString(c.Arn) + "@" + strconv.FormatInt(aws.ToTime(c.CreatedAt).UnixNano(), 10)
+	key := clusterKey(c)
 	if f.addons[key] == nil {
 		f.addons[key] = map[string]*addon{}
 	}
-	return f.addons[key], aws.ToString(c.Arn), nil
+	return f.addons[key], aws.ToString(c.Arn), aws.ToString(c.Version), nil
 }
 
 func (f *EKS) record(call, name string) { f.calls = append(f.calls, call+" "+name) }
@@ -143,15 +179,6 @@ func (f *EKS) polls() int {
 		return 0
 	}
 	return f.Polls
-}
-
-// DescribeCluster is the inner client's, with CertificateAuthority substituted when set.
-func (f *EKS) DescribeCluster(ctx context.Context, in *eks.DescribeClusterInput, optFns ...func(*eks.Options)) (*eks.DescribeClusterOutput, error) {
-	out, err := f.inner.DescribeCluster(ctx, in, optFns...)
-	if err == nil && f.CertificateAuthority != "" && out.Cluster != nil {
-		out.Cluster.CertificateAuthority = &types.Certificate{Data: aws.String(f.CertificateAuthority)}
-	}
-	return out, err
 }
 
 func checkResolve(r types.ResolveConflicts) error {
@@ -179,9 +206,13 @@ func (f *EKS) CreateAddon(ctx context.Context, in *eks.CreateAddonInput, _ ...fu
 	defer f.mu.Unlock()
 	name := aws.ToString(in.AddonName)
 	f.record("CreateAddon", name)
-	addons, arn, err := f.cluster(ctx, in.ClusterName)
+	addons, arn, k8s, err := f.cluster(ctx, in.ClusterName)
 	if err != nil {
 		return nil, err
+	}
+	version := aws.ToString(in.AddonVersion)
+	if version == "" {
+		version = f.defaultVersion(name, k8s)
 	}
 	switch {
 	case !slices.Contains(knownAddons, name):
@@ -190,6 +221,8 @@ func (f *EKS) CreateAddon(ctx context.Context, in *eks.CreateAddonInput, _ ...fu
 		return nil, inUse("Addon already exists.")
 	case in.AddonVersion != nil && !versionRE.MatchString(*in.AddonVersion):
 		return nil, invalid("Addon version %s specified is not supported", *in.AddonVersion)
+	case !f.compatible(name, version, k8s):
+		return nil, invalid("Addon version %q of %s specified is not supported for Kubernetes %s", version, name, k8s)
 	case len(in.Tags) > 50:
 		return nil, invalid("%d tags; at most 50", len(in.Tags))
 	}
@@ -202,12 +235,9 @@ func (f *EKS) CreateAddon(ctx context.Context, in *eks.CreateAddonInput, _ ...fu
 	now := time.Now()
 	a := types.Addon{
 		AddonName: aws.String(name), ClusterName: in.ClusterName, Status: types.AddonStatusCreating,
-		AddonVersion: aws.String(DefaultVersion), AddonArn: aws.String(arn + "/addon/" + name),
+		AddonVersion: aws.String(version), AddonArn: aws.String(arn + "/addon/" + name),
 		CreatedAt: &now, ModifiedAt: &now, ConfigurationValues: in.ConfigurationValues,
 		ServiceAccountRoleArn: in.ServiceAccountRoleArn, Tags: maps.Clone(in.Tags), Health: &types.AddonHealth{},
-	}
-	if in.AddonVersion != nil {
-		a.AddonVersion = in.AddonVersion
 	}
 	addons[name] = &addon{a: a, pending: f.polls()}
 	if f.polls() == 0 {
@@ -226,7 +256,7 @@ func (f *EKS) DescribeAddon(ctx context.Context, in *eks.DescribeAddonInput, _ .
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	name := aws.ToString(in.AddonName)
-	addons, _, err := f.cluster(ctx, in.ClusterName)
+	addons, _, _, err := f.cluster(ctx, in.ClusterName)
 	if err != nil {
 		return nil, err
 	}
@@ -256,7 +286,7 @@ func (f *EKS) UpdateAddon(ctx context.Context, in *eks.UpdateAddonInput, _ ...fu
 	defer f.mu.Unlock()
 	name := aws.ToString(in.AddonName)
 	f.record("UpdateAddon", name)
-	addons, _, err := f.cluster(ctx, in.ClusterName)
+	addons, _, k8s, err := f.cluster(ctx, in.ClusterName)
 	if err != nil {
 		return nil, err
 	}
@@ -268,6 +298,8 @@ func (f *EKS) UpdateAddon(ctx context.Context, in *eks.UpdateAddonInput, _ ...fu
 		return nil, inUse("Addon %s is %s; an update needs it settled", name, a.a.Status)
 	case in.AddonVersion != nil && !versionRE.MatchString(*in.AddonVersion):
 		return nil, invalid("Addon version %s specified is not supported", *in.AddonVersion)
+	case in.AddonVersion != nil && !f.compatible(name, *in.AddonVersion, k8s):
+		return nil, invalid("Addon version %q of %s specified is not supported for Kubernetes %s", *in.AddonVersion, name, k8s)
 	}
 	if err := checkResolve(in.ResolveConflicts); err != nil {
 		return nil, err
@@ -305,7 +337,7 @@ func (f *EKS) DeleteAddon(ctx context.Context, in *eks.DeleteAddonInput, _ ...fu
 	defer f.mu.Unlock()
 	name := aws.ToString(in.AddonName)
 	f.record("DeleteAddon", name)
-	addons, _, err := f.cluster(ctx, in.ClusterName)
+	addons, _, _, err := f.cluster(ctx, in.ClusterName)
 	if err != nil {
 		return nil, err
 	}
@@ -325,37 +357,45 @@ func (f *EKS) DeleteAddon(ctx context.Context, in *eks.DeleteAddonInput, _ ...fu
 func (f *EKS) ListAddons(ctx context.Context, in *eks.ListAddonsInput, _ ...func(*eks.Options)) (*eks.ListAddonsOutput, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	addons, _, err := f.cluster(ctx, in.ClusterName)
+	addons, _, _, err := f.cluster(ctx, in.ClusterName)
 	if err != nil {
 		return nil, err
 	}
-	size := 100
-	if in.MaxResults != nil {
-		size = int(*in.MaxResults)
-		if size < 1 || size > 100 {
-			return nil, invalid("maxResults %d is not 1-100", size)
-		}
-	}
 	names := slices.Sorted(maps.Keys(addons))
-	start := 0
-	if t := aws.ToString(in.NextToken); t != "" {
-		n, err := strconv.Atoi(t)
-		if err != nil || n < 0 || n > len(names) {
-			return nil, invalid("nextToken %q is not valid", t)
-		}
-		start = n
+	start, end, next, err := page(len(names), in.MaxResults, in.NextToken)
+	if err != nil {
+		return nil, err
 	}
-	end := min(start+size, len(names))
-	out := &eks.ListAddonsOutput{Addons: names[start:end]}
-	if end < len(names) {
-		out.NextToken = aws.String(strconv.Itoa(end))
-	}
-	return out, nil
+	return &eks.ListAddonsOutput{Addons: names[start:end], NextToken: next}, nil
 }
 
-// Client is a real EKS client (pointed at moto) with the fake's add-on
-// calls, and DescribeCluster, in front: every *eks.Client method, the
-// add-on ones answered by Fake.
+// page applies EKS's paging rules to a list of n items: maxResults 1-100
+// (default 100), nextToken an offset this fake gave. It returns the page's
+// bounds and the next token (nil on the last page).
+func page(n int, maxResults *int32, nextToken *string) (start, end int, next *string, err error) {
+	size := 100
+	if maxResults != nil {
+		size = int(*maxResults)
+		if size < 1 || size > 100 {
+			return 0, 0, nil, invalid("maxResults %d is not 1-100", size)
+		}
+	}
+	if t := aws.ToString(nextToken); t != "" {
+		start, err = strconv.Atoi(t)
+		if err != nil || start < 0 || start > n {
+			return 0, 0, nil, invalid("nextToken %q is not valid", t)
+		}
+	}
+	end = min(start+size, n)
+	if end < n {
+		next = aws.String(strconv.Itoa(end))
+	}
+	return start, end, next, nil
+}
+
+// Client is a real EKS client (pointed at moto) with the fake's calls in
+// front: every *eks.Client method, the add-on ones, DescribeAddonVersions,
+// DescribeUpdate and the cluster calls the fake decorates answered by Fake.
 type Client struct {
 	*eks.Client
 	// Fake answers the add-on calls.
@@ -393,6 +433,31 @@ func (c *Client) DeleteAddon(ctx context.Context, in *eks.DeleteAddonInput, optF
 // ListAddons is [EKS.ListAddons].
 func (c *Client) ListAddons(ctx context.Context, in *eks.ListAddonsInput, optFns ...func(*eks.Options)) (*eks.ListAddonsOutput, error) {
 	return c.Fake.ListAddons(ctx, in, optFns...)
+}
+
+// DescribeAddonVersions is [EKS.DescribeAddonVersions].
+func (c *Client) DescribeAddonVersions(ctx context.Context, in *eks.DescribeAddonVersionsInput, optFns ...func(*eks.Options)) (*eks.DescribeAddonVersionsOutput, error) {
+	return c.Fake.DescribeAddonVersions(ctx, in, optFns...)
+}
+
+// CreateCluster is [EKS.CreateCluster].
+func (c *Client) CreateCluster(ctx context.Context, in *eks.CreateClusterInput, optFns ...func(*eks.Options)) (*eks.CreateClusterOutput, error) {
+	return c.Fake.CreateCluster(ctx, in, optFns...)
+}
+
+// UpdateClusterConfig is [EKS.UpdateClusterConfig].
+func (c *Client) UpdateClusterConfig(ctx context.Context, in *eks.UpdateClusterConfigInput, optFns ...func(*eks.Options)) (*eks.UpdateClusterConfigOutput, error) {
+	return c.Fake.UpdateClusterConfig(ctx, in, optFns...)
+}
+
+// DescribeUpdate is [EKS.DescribeUpdate].
+func (c *Client) DescribeUpdate(ctx context.Context, in *eks.DescribeUpdateInput, optFns ...func(*eks.Options)) (*eks.DescribeUpdateOutput, error) {
+	return c.Fake.DescribeUpdate(ctx, in, optFns...)
+}
+
+// DeleteCluster is [EKS.DeleteCluster].
+func (c *Client) DeleteCluster(ctx context.Context, in *eks.DeleteClusterInput, optFns ...func(*eks.Options)) (*eks.DeleteClusterOutput, error) {
+	return c.Fake.DeleteCluster(ctx, in, optFns...)
 }
 
 // SelfSignedCA returns a new self-signed CA certificate as EKS returns a

@@ -294,3 +294,49 @@ func (g *Graph) Tree(keys ...string) string {
 	walk("", 0)
 	return b.String()
 }
+
+// DestroyOrder returns the resources in an order pulumi destroy may delete
+// them: each after every resource that depends on it (its recorded
+// dependency edges) and after its children. The engine deletes in parallel
+// where the edges allow; this is one sequence it allows, with ties broken
+// by type and name so that it is the same every run (registration order
+// is not: the SDK registers concurrently).
+func (g *Graph) DestroyOrder() []*Resource {
+	blockers := map[*Resource]int{}
+	unblocks := map[*Resource][]*Resource{} // r -> what may go once r is gone
+	for _, r := range g.Resources {
+		for _, u := range slices.Compact(slices.Sorted(slices.Values(r.deps()))) {
+			if d := g.byURN[u]; d != nil && d != r {
+				blockers[d]++
+				unblocks[r] = append(unblocks[r], d)
+			}
+		}
+		if p := g.byURN[r.Parent]; p != nil {
+			blockers[p]++
+			unblocks[r] = append(unblocks[r], p)
+		}
+	}
+	var ready, out []*Resource
+	for _, r := range g.Resources {
+		if blockers[r] == 0 {
+			ready = append(ready, r)
+		}
+	}
+	for len(ready) > 0 {
+		sort.Slice(ready, func(i, j int) bool {
+			if ready[i].Type != ready[j].Type {
+				return ready[i].Type < ready[j].Type
+			}
+			return ready[i].Name < ready[j].Name
+		})
+		r := ready[0]
+		ready = ready[1:]
+		out = append(out, r)
+		for _, d := range unblocks[r] {
+			if blockers[d]--; blockers[d] == 0 {
+				ready = append(ready, d)
+			}
+		}
+	}
+	return out
+}

@@ -45,6 +45,10 @@ type Resource struct {
 	Protect, RetainOnDelete, DeleteBeforeReplace bool
 	// BeforeDelete names the resource hooks bound to run before its deletion.
 	BeforeDelete []string
+	// BeforeCreate, AfterCreate, BeforeUpdate, AfterUpdate and AfterDelete
+	// name the other resource hooks bound to it, OnError its error hooks
+	// (pulumi.ResourceHookBinding), in binding order.
+	BeforeCreate, AfterCreate, BeforeUpdate, AfterUpdate, AfterDelete, OnError []string
 	// Read is true for a resource read with Get (ReadResource) rather than
 	// registered; ID is then the ID asked for.
 	Read bool
@@ -64,6 +68,32 @@ type settings struct {
 	config                          map[string]string
 	outputs                         map[string]OutputsFunc
 	calls                           map[string]CallFunc
+	subnets                         []Subnet
+}
+
+// Subnet is a subnet that exists in the mock account before the program
+// runs ([WithSubnets]), as the getSubnets, getSubnet, getRouteTables and
+// getRouteTable invokes describe it.
+type Subnet struct {
+	// ID and VpcID identify it.
+	ID, VpcID string
+	// Zone and ZoneID locate it, e.g. "us-west-2a", "usw2-az1".
+	Zone, ZoneID string
+	// Public gives its route table a 0.0.0.0/0 route to an internet gateway
+	// (igw-mock); otherwise the route goes to a NAT gateway.
+	Public bool
+	// MainRouteTable: it has no route table of its own and uses its VPC's
+	// main one, which routes to the internet gateway when any subnet using
+	// it is Public.
+	MainRouteTable bool
+	// Tags are its tags.
+	Tags map[string]string
+}
+
+// WithSubnets makes subnets exist in the mock account. getSubnet of a
+// subnet not given fails, as the AWS provider's does.
+func WithSubnets(subnets ...Subnet) Option {
+	return func(s *settings) { s.subnets = append(s.subnets, subnets...) }
 }
 
 // Option configures Run.
@@ -182,6 +212,21 @@ func (m *monitor) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 		return resource.NewPropertyMapFromMap(map[string]any{
 			"name": m.s.region, "id": m.s.region, "region": m.s.region, "endpoint": "ec2." + m.s.region + "." + p.DNSSuffix,
 		}), nil
+	case "aws:eks/getAddonVersion:getAddonVersion":
+		// The mock's own versions, tied to the Kubernetes minor version so
+		// that an upgrade shows: v1.<minor>.0-eksbuild.1 (the default) and
+		// -eksbuild.2 (mostRecent).
+		minor := strings.TrimPrefix(args.Args["kubernetesVersion"].StringValue(), "1.")
+		build := "1"
+		if v, ok := args.Args["mostRecent"]; ok && v.IsBool() && v.BoolValue() {
+			build = "2"
+		}
+		return resource.NewPropertyMapFromMap(map[string]any{
+			"addonName": args.Args["addonName"].StringValue(), "kubernetesVersion": args.Args["kubernetesVersion"].StringValue(),
+			"id": args.Args["addonName"].StringValue(), "version": "v1." + minor + ".0-eksbuild." + build,
+		}), nil
+	case "aws:ec2/getSubnets:getSubnets", "aws:ec2/getSubnet:getSubnet", "aws:ec2/getRouteTables:getRouteTables", "aws:ec2/getRouteTable:getRouteTable":
+		return m.s.network(args)
 	case "aws:index/getAvailabilityZones:getAvailabilityZones":
 		names := []any{m.s.region + "a", m.s.region + "b", m.s.region + "c"}
 		return resource.NewPropertyMapFromMap(map[string]any{
@@ -202,7 +247,11 @@ func (m *monitor) NewResource(args pulumi.MockResourceArgs) (string, resource.Pr
 			r.PropertyDeps[k] = slices.Clone(v.GetUrns())
 		}
 		r.IgnoreChanges = rpc.GetIgnoreChanges()
-		r.BeforeDelete = slices.Clone(rpc.GetHooks().GetBeforeDelete())
+		h := rpc.GetHooks()
+		r.BeforeDelete = slices.Clone(h.GetBeforeDelete())
+		r.BeforeCreate, r.AfterCreate = slices.Clone(h.GetBeforeCreate()), slices.Clone(h.GetAfterCreate())
+		r.BeforeUpdate, r.AfterUpdate = slices.Clone(h.GetBeforeUpdate()), slices.Clone(h.GetAfterUpdate())
+		r.AfterDelete, r.OnError = slices.Clone(h.GetAfterDelete()), slices.Clone(h.GetOnError())
 		r.ReplaceOnChanges = rpc.GetReplaceOnChanges()
 		r.DeletedWith = rpc.GetDeletedWith()
 		r.Protect = rpc.GetProtect()
@@ -374,5 +423,87 @@ func (m *monitor) clusterOutputs(r *Resource, out resource.PropertyMap) {
 		"vpcConfig":            vpc,
 	} {
 		out[resource.PropertyKey(k)] = resource.NewPropertyValue(v)
+	}
+}
+
+// network answers the subnet and route table invokes from WithSubnets. Each
+// subnet without MainRouteTable has the route table rtb-<subnet ID>; a VPC's
+// main table is rtb-main-<VPC ID>.
+func (s *settings) network(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
+	str := func(key string) string {
+		if v, ok := args.Args[resource.PropertyKey(key)]; ok && v.IsString() {
+			return v.StringValue()
+		}
+		return ""
+	}
+	filters := map[string][]string{}
+	if v, ok := args.Args["filters"]; ok && v.IsArray() {
+		for _, f := range v.ArrayValue() {
+			name := f.ObjectValue()["name"].StringValue()
+			for _, x := range f.ObjectValue()["values"].ArrayValue() {
+				filters[name] = append(filters[name], x.StringValue())
+			}
+		}
+	}
+	ids := func(v []string) resource.PropertyMap {
+		out := make([]any, 0, len(v))
+		for _, id := range v {
+			out = append(out, id)
+		}
+		return resource.NewPropertyMapFromMap(map[string]any{"id": s.region, "ids": out})
+	}
+	switch args.Token {
+	case "aws:ec2/getSubnets:getSubnets":
+		var out []string
+		for _, n := range s.subnets {
+			if vpcs, ok := filters["vpc-id"]; !ok || slices.Contains(vpcs, n.VpcID) {
+				out = append(out, n.ID)
+			}
+		}
+		return ids(out), nil
+	case "aws:ec2/getSubnet:getSubnet":
+		i := slices.IndexFunc(s.subnets, func(n Subnet) bool { return n.ID == str("id") })
+		if i < 0 {
+			return nil, fmt.Errorf("no matching EC2 Subnet found (mockstack: %q not given WithSubnets)", str("id"))
+		}
+		n := s.subnets[i]
+		tags := map[string]any{}
+		for k, v := range n.Tags {
+			tags[k] = v
+		}
+		return resource.NewPropertyMapFromMap(map[string]any{"id": n.ID, "vpcId": n.VpcID,
+			"availabilityZone": n.Zone, "availabilityZoneId": n.ZoneID, "tags": tags}), nil
+	case "aws:ec2/getRouteTables:getRouteTables":
+		var out []string
+		vpc := str("vpcId")
+		for _, n := range s.subnets {
+			if vpc != "" && n.VpcID != vpc {
+				continue
+			}
+			switch {
+			case slices.Contains(filters["association.subnet-id"], n.ID) && !n.MainRouteTable:
+				out = append(out, "rtb-"+n.ID)
+			case slices.Contains(filters["association.main"], "true") && n.MainRouteTable && !slices.Contains(out, "rtb-main-"+n.VpcID):
+				out = append(out, "rtb-main-"+n.VpcID)
+			}
+		}
+		return ids(out), nil
+	default: // getRouteTable
+		id := str("routeTableId")
+		public, found := false, false
+		for _, n := range s.subnets {
+			if id == "rtb-"+n.ID || (n.MainRouteTable && id == "rtb-main-"+n.VpcID) {
+				found, public = true, public || n.Public
+			}
+		}
+		if !found {
+			return nil, fmt.Errorf("no matching Route Table found (mockstack: %q)", id)
+		}
+		route := map[string]any{"cidrBlock": "0.0.0.0/0", "natGatewayId": "nat-mock"}
+		if public {
+			route = map[string]any{"cidrBlock": "0.0.0.0/0", "gatewayId": "igw-mock"}
+		}
+		return resource.NewPropertyMapFromMap(map[string]any{"id": id, "routeTableId": id,
+			"routes": []any{map[string]any{"cidrBlock": "10.0.0.0/16", "gatewayId": "local"}, route}}), nil
 	}
 }

@@ -2,9 +2,11 @@ package mockstack
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
@@ -141,6 +143,55 @@ func TestInvokes(t *testing.T) {
 
 func pulumiCall(tok string) pulumi.MockCallArgs { return pulumi.MockCallArgs{Token: tok} }
 
+// The subnets given WithSubnets answer the provider's subnet and route
+// table invokes: listed by VPC, described with zone and tags, each with its
+// own route table or the VPC's main one, public ones routing to an
+// internet gateway; an unknown subnet is not found.
+func TestSubnetInvokes(t *testing.T) {
+	net := WithSubnets(
+		Subnet{ID: "subnet-a", VpcID: "vpc-1", Zone: "us-west-2a", ZoneID: "usw2-az1", Tags: map[string]string{"team": "x"}},
+		Subnet{ID: "subnet-b", VpcID: "vpc-1", Zone: "us-west-2b", ZoneID: "usw2-az2", Public: true, MainRouteTable: true},
+		Subnet{ID: "subnet-c", VpcID: "vpc-2"},
+	)
+	_, err := Run(func(ctx *pulumi.Context) error {
+		in, err := ec2.GetSubnets(ctx, &ec2.GetSubnetsArgs{Filters: []ec2.GetSubnetsFilter{{Name: "vpc-id", Values: []string{"vpc-1"}}}})
+		if err != nil || !slices.Equal(in.Ids, []string{"subnet-a", "subnet-b"}) {
+			t.Errorf("getSubnets = %v, %v", in, err)
+		}
+		a, err := ec2.LookupSubnet(ctx, &ec2.LookupSubnetArgs{Id: pulumi.StringRef("subnet-a")})
+		if err != nil || a.VpcId != "vpc-1" || a.AvailabilityZone != "us-west-2a" || a.AvailabilityZoneId != "usw2-az1" || a.Tags["team"] != "x" {
+			t.Errorf("getSubnet = %+v, %v", a, err)
+		}
+		if _, err := ec2.LookupSubnet(ctx, &ec2.LookupSubnetArgs{Id: pulumi.StringRef("subnet-x")}); err == nil {
+			t.Error("unknown subnet found")
+		}
+		tables := func(filter, value string) []string {
+			got, err := ec2.GetRouteTables(ctx, &ec2.GetRouteTablesArgs{VpcId: pulumi.StringRef("vpc-1"), Filters: []ec2.GetRouteTablesFilter{{Name: filter, Values: []string{value}}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return got.Ids
+		}
+		if own, none, main := tables("association.subnet-id", "subnet-a"), tables("association.subnet-id", "subnet-b"), tables("association.main", "true"); !slices.Equal(own, []string{"rtb-subnet-a"}) || len(none) != 0 || !slices.Equal(main, []string{"rtb-main-vpc-1"}) {
+			t.Errorf("route tables: own %v, none %v, main %v", own, none, main)
+		}
+		for id, igw := range map[string]bool{"rtb-subnet-a": false, "rtb-main-vpc-1": true} {
+			rt, err := ec2.LookupRouteTable(ctx, &ec2.LookupRouteTableArgs{RouteTableId: pulumi.StringRef(id)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := slices.ContainsFunc(rt.Routes, func(r ec2.GetRouteTableRoute) bool { return r.GatewayId == "igw-mock" })
+			if got != igw {
+				t.Errorf("%s routes %+v, internet gateway %v", id, rt.Routes, igw)
+			}
+		}
+		return nil
+	}, net)
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
 func TestSplitPath(t *testing.T) {
 	tests := map[string]string{
 		"a.b[0].c":            "a|b|0|c",
@@ -253,5 +304,81 @@ func TestGetRecordsReads(t *testing.T) {
 	}
 	if !r.Read || r.ID != "kube-system/aws-auth" || g.ParentOf(r) == nil || g.ParentOf(r).Name != "p" {
 		t.Errorf("read recorded as %+v", r)
+	}
+}
+
+// Every kind of hook a resource is bound to is recorded by name, error hooks included.
+func TestRecordsHooks(t *testing.T) {
+	g, err := Run(func(ctx *pulumi.Context) error {
+		noop := func(*pulumi.ResourceHookArgs) error { return nil }
+		hook := func(name string) *pulumi.ResourceHook {
+			h, err := ctx.RegisterResourceHook(name, noop, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return h
+		}
+		retry, err := ctx.RegisterErrorHook("retry", func(*pulumi.ErrorHookArgs) (bool, error) { return false, nil })
+		if err != nil {
+			return err
+		}
+		_, err = iam.NewRole(ctx, "hooked", &iam.RoleArgs{AssumeRolePolicy: pulumi.String("{}")}, pulumi.ResourceHooks(&pulumi.ResourceHookBinding{
+			BeforeCreate: []*pulumi.ResourceHook{hook("bc")}, AfterCreate: []*pulumi.ResourceHook{hook("ac")},
+			BeforeUpdate: []*pulumi.ResourceHook{hook("bu")}, AfterUpdate: []*pulumi.ResourceHook{hook("au")},
+			BeforeDelete: []*pulumi.ResourceHook{hook("bd")}, AfterDelete: []*pulumi.ResourceHook{hook("ad")},
+			OnError: []*pulumi.ErrorHook{retry},
+		}))
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := g.One("aws:iam/role:Role", "hooked")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := strings.Join([]string{strings.Join(r.BeforeCreate, ","), strings.Join(r.AfterCreate, ","), strings.Join(r.BeforeUpdate, ","),
+		strings.Join(r.AfterUpdate, ","), strings.Join(r.BeforeDelete, ","), strings.Join(r.AfterDelete, ","), strings.Join(r.OnError, ",")}, " ")
+	if got != "bc ac bu au bd ad retry" {
+		t.Errorf("hooks recorded: %q", got)
+	}
+}
+
+// Destroy goes dependents first, children before their parent.
+func TestDestroyOrder(t *testing.T) {
+	g, err := Run(func(ctx *pulumi.Context) error {
+		p, err := newPair(ctx, "app", false)
+		if err != nil {
+			return err
+		}
+		_, err = iam.NewRole(ctx, "user", &iam.RoleArgs{AssumeRolePolicy: pulumi.String("{}"), Description: p.Role.Arn})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, r := range g.DestroyOrder() {
+		names = append(names, r.Name)
+	}
+	// user needs app's role; the ServiceAccount needs the role and the
+	// marker; the component goes after its children.
+	pos := func(n string) int { return slices.Index(names, n) }
+	if len(names) != g.Len() || pos("user") > pos("app") || pos("app-marker") < 0 {
+		t.Fatalf("order %v", names)
+	}
+	role, sa, comp := -1, -1, -1
+	for i, r := range g.DestroyOrder() {
+		switch {
+		case r.Type == "aws:iam/role:Role" && r.Name == "app":
+			role = i
+		case r.Type == "kubernetes:core/v1:ServiceAccount":
+			sa = i
+		case r.Type == "fargatekit:test:Pair":
+			comp = i
+		}
+	}
+	if !(sa < role && role < comp && sa < pos("app-marker") && pos("app-marker") < comp) {
+		t.Errorf("order %v", names)
 	}
 }

@@ -4,8 +4,10 @@ import (
 	"context"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/eks"
+	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
@@ -43,6 +45,11 @@ type NetworkAPI interface {
 	CreateTags(ctx context.Context, in *ec2.CreateTagsInput, optFns ...func(*ec2.Options)) (*ec2.CreateTagsOutput, error)
 	DeleteNetworkInterface(ctx context.Context, in *ec2.DeleteNetworkInterfaceInput, optFns ...func(*ec2.Options)) (*ec2.DeleteNetworkInterfaceOutput, error)
 	DescribeNetworkInterfaces(ctx context.Context, in *ec2.DescribeNetworkInterfacesInput, optFns ...func(*ec2.Options)) (*ec2.DescribeNetworkInterfacesOutput, error)
+	DeleteTags(ctx context.Context, in *ec2.DeleteTagsInput, optFns ...func(*ec2.Options)) (*ec2.DeleteTagsOutput, error)
+	DescribeSecurityGroups(ctx context.Context, in *ec2.DescribeSecurityGroupsInput, optFns ...func(*ec2.Options)) (*ec2.DescribeSecurityGroupsOutput, error)
+	DeleteSecurityGroup(ctx context.Context, in *ec2.DeleteSecurityGroupInput, optFns ...func(*ec2.Options)) (*ec2.DeleteSecurityGroupOutput, error)
+	RevokeSecurityGroupIngress(ctx context.Context, in *ec2.RevokeSecurityGroupIngressInput, optFns ...func(*ec2.Options)) (*ec2.RevokeSecurityGroupIngressOutput, error)
+	RevokeSecurityGroupEgress(ctx context.Context, in *ec2.RevokeSecurityGroupEgressInput, optFns ...func(*ec2.Options)) (*ec2.RevokeSecurityGroupEgressOutput, error)
 }
 
 // IAMAPI is the part of IAM that Apply, Plan and Delete use: the roles and
@@ -65,6 +72,8 @@ type ClusterAPI interface {
 	UpdateAddon(ctx context.Context, in *eks.UpdateAddonInput, optFns ...func(*eks.Options)) (*eks.UpdateAddonOutput, error)
 	DeleteAddon(ctx context.Context, in *eks.DeleteAddonInput, optFns ...func(*eks.Options)) (*eks.DeleteAddonOutput, error)
 	ListAddons(ctx context.Context, in *eks.ListAddonsInput, optFns ...func(*eks.Options)) (*eks.ListAddonsOutput, error)
+	AddonVersionsAPI
+	ClusterConfigAPI
 }
 
 // STSAPI is the STS call that resolves the account; *sts.Client satisfies it.
@@ -83,12 +92,36 @@ type KMSAPI interface {
 	ScheduleKeyDeletion(ctx context.Context, in *kms.ScheduleKeyDeletionInput, optFns ...func(*kms.Options)) (*kms.ScheduleKeyDeletionOutput, error)
 }
 
+// LogsAPI is the part of CloudWatch Logs used for the control plane's log
+// group; *cloudwatchlogs.Client satisfies it.
+type LogsAPI interface {
+	DescribeLogGroups(ctx context.Context, in *cloudwatchlogs.DescribeLogGroupsInput, optFns ...func(*cloudwatchlogs.Options)) (*cloudwatchlogs.DescribeLogGroupsOutput, error)
+	CreateLogGroup(ctx context.Context, in *cloudwatchlogs.CreateLogGroupInput, optFns ...func(*cloudwatchlogs.Options)) (*cloudwatchlogs.CreateLogGroupOutput, error)
+	PutRetentionPolicy(ctx context.Context, in *cloudwatchlogs.PutRetentionPolicyInput, optFns ...func(*cloudwatchlogs.Options)) (*cloudwatchlogs.PutRetentionPolicyOutput, error)
+	ListTagsForResource(ctx context.Context, in *cloudwatchlogs.ListTagsForResourceInput, optFns ...func(*cloudwatchlogs.Options)) (*cloudwatchlogs.ListTagsForResourceOutput, error)
+	TagResource(ctx context.Context, in *cloudwatchlogs.TagResourceInput, optFns ...func(*cloudwatchlogs.Options)) (*cloudwatchlogs.TagResourceOutput, error)
+	DeleteLogGroup(ctx context.Context, in *cloudwatchlogs.DeleteLogGroupInput, optFns ...func(*cloudwatchlogs.Options)) (*cloudwatchlogs.DeleteLogGroupOutput, error)
+}
+
+// LoadBalancerAPI is the part of Elastic Load Balancing (v2) that [Sweep]
+// uses to find and delete the load balancers and target groups a cluster's
+// load balancer controller left; *elasticloadbalancingv2.Client satisfies it.
+type LoadBalancerAPI interface {
+	DescribeLoadBalancers(ctx context.Context, in *elbv2.DescribeLoadBalancersInput, optFns ...func(*elbv2.Options)) (*elbv2.DescribeLoadBalancersOutput, error)
+	DescribeTargetGroups(ctx context.Context, in *elbv2.DescribeTargetGroupsInput, optFns ...func(*elbv2.Options)) (*elbv2.DescribeTargetGroupsOutput, error)
+	DescribeTags(ctx context.Context, in *elbv2.DescribeTagsInput, optFns ...func(*elbv2.Options)) (*elbv2.DescribeTagsOutput, error)
+	DeleteLoadBalancer(ctx context.Context, in *elbv2.DeleteLoadBalancerInput, optFns ...func(*elbv2.Options)) (*elbv2.DeleteLoadBalancerOutput, error)
+	DeleteTargetGroup(ctx context.Context, in *elbv2.DeleteTargetGroupInput, optFns ...func(*elbv2.Options)) (*elbv2.DeleteTargetGroupOutput, error)
+}
+
 var (
-	_ NetworkAPI = (*ec2.Client)(nil)
-	_ IAMAPI     = (*iam.Client)(nil)
-	_ ClusterAPI = (*eks.Client)(nil)
-	_ STSAPI     = (*sts.Client)(nil)
-	_ KMSAPI     = (*kms.Client)(nil)
+	_ LogsAPI         = (*cloudwatchlogs.Client)(nil)
+	_ LoadBalancerAPI = (*elbv2.Client)(nil)
+	_ NetworkAPI      = (*ec2.Client)(nil)
+	_ IAMAPI          = (*iam.Client)(nil)
+	_ ClusterAPI      = (*eks.Client)(nil)
+	_ STSAPI          = (*sts.Client)(nil)
+	_ KMSAPI          = (*kms.Client)(nil)
 )
 
 // Clients are the AWS APIs Apply, Plan and Delete call. Tests and tools may
@@ -103,6 +136,11 @@ type Clients struct {
 	EKS ClusterAPI
 	STS STSAPI
 	KMS KMSAPI
+	// Logs (CloudWatch Logs) holds the control plane's log group.
+	Logs LogsAPI
+	// ELB (Elastic Load Balancing v2) is what [Sweep] removes load
+	// balancers and target groups with.
+	ELB LoadBalancerAPI
 }
 
 // NewClients returns the real aws-sdk-go-v2 clients for cfg (its region,
@@ -115,5 +153,7 @@ func NewClients(cfg aws.Config) *Clients {
 		EKS:    eks.NewFromConfig(cfg),
 		STS:    sts.NewFromConfig(cfg),
 		KMS:    kms.NewFromConfig(cfg),
+		Logs:   cloudwatchlogs.NewFromConfig(cfg),
+		ELB:    elbv2.NewFromConfig(cfg),
 	}
 }

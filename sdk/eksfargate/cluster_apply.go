@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	logstypes "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/aws/aws-sdk-go-v2/service/eks"
@@ -87,6 +89,12 @@ type Outputs struct {
 	// ClusterName, ClusterARN, Endpoint and CertificateAuthority (base64
 	// PEM) describe the cluster; Version is its Kubernetes version.
 	ClusterName, ClusterARN, Endpoint, CertificateAuthority, Version string
+	// ClusterSecurityGroupID is the security group EKS created for the
+	// cluster (control plane and Fargate pods), for rules that let other
+	// resources reach the pods.
+	ClusterSecurityGroupID string
+	// ControlPlaneLogGroup is the control plane's log group, when LogTypes are set.
+	ControlPlaneLogGroup string
 	// OIDCIssuerURL and OIDCProviderARN are the cluster's OIDC issuer and IAM OIDC provider.
 	OIDCIssuerURL, OIDCProviderARN string
 	// ClusterRoleARN and PodExecutionRoleARN are the two roles.
@@ -136,6 +144,7 @@ type runConfig struct {
 	iamAttempts      int
 	iamBackoff       time.Duration
 	dry              bool
+	sweepLeft        bool
 }
 
 // DryRun makes Apply and Delete only read, and report in their changes what
@@ -182,6 +191,8 @@ type runner struct {
 	c   *Clients
 	r   *Resolved
 	out Outputs
+	// versions are the resolved add-on versions, by add-on name.
+	versions map[string]string
 }
 
 // step records and reports one change.
@@ -218,7 +229,7 @@ func (x *runner) write(action Action, resource, detail string, call func() (stri
 // resolve locates the cluster (STS for the account and partition, the
 // clients' region) and, for a created VPC, reads the region's zones.
 func resolve(ctx context.Context, c *Clients, spec ClusterSpec) (*Resolved, error) {
-	if c == nil || c.EC2 == nil || c.IAM == nil || c.EKS == nil || c.STS == nil || c.KMS == nil {
+	if c == nil || c.EC2 == nil || c.IAM == nil || c.EKS == nil || c.STS == nil || c.KMS == nil || c.Logs == nil || c.ELB == nil {
 		return nil, errors.New("clients: every API client is required (NewClients)")
 	}
 	if err := spec.Validate(); err != nil {
@@ -281,7 +292,7 @@ func (x *runner) run(ctx context.Context, spec ClusterSpec) error {
 		return err
 	}
 	x.r, x.out.Location, x.out.ClusterName = r, r.Location, r.Name()
-	for _, stage := range []func(context.Context) error{x.network, x.roles, x.secretsKey, x.cluster, x.oidc, x.profiles, x.addons, x.kubeconfig} {
+	for _, stage := range []func(context.Context) error{x.addonVersions, x.network, x.roles, x.secretsKey, x.controlPlaneLogs, x.cluster, x.oidc, x.profiles, x.addons, x.kubeconfig} {
 		if err := stage(ctx); err != nil {
 			return err
 		}
@@ -428,7 +439,14 @@ func (x *runner) existingNetwork(ctx context.Context, ex ExistingNetwork) error 
 		if slices.Contains(ex.PublicSubnetIDs, id) {
 			tier = Public
 		}
-		if err := x.ensureTags(ctx, "subnet "+id+" (existing)", id, tagMap(s.Tags), SubnetTags(x.r.Name(), tier, nil)); err != nil {
+		// Only the tags the subnet lacks (or that an earlier run added):
+		// a tag others set is never taken over.
+		has := tagMap(s.Tags)
+		want, record := OwnedSubnetTags(x.r.Name(), tier, has)
+		if record != "" {
+			want[AddedSubnetTagsKey(x.r.Name())] = record
+		}
+		if err := x.ensureTags(ctx, "subnet "+id+" (existing)", id, has, want); err != nil {
 			return err
 		}
 	}
@@ -896,7 +914,9 @@ func (x *runner) secretsKey(ctx context.Context) error {
 // ---- cluster ----
 
 // describeCluster returns the cluster, or nil when it does not exist.
-func describeCluster(ctx context.Context, api ClusterAPI, name string) (*types.Cluster, error) {
+func describeCluster(ctx context.Context, api interface {
+	DescribeCluster(context.Context, *eks.DescribeClusterInput, ...func(*eks.Options)) (*eks.DescribeClusterOutput, error)
+}, name string) (*types.Cluster, error) {
 	out, err := api.DescribeCluster(ctx, &eks.DescribeClusterInput{Name: aws.String(name)})
 	var nf *types.ResourceNotFoundException
 	switch {
@@ -941,6 +961,9 @@ func (x *runner) createClusterInput() *eks.CreateClusterInput {
 	}
 	if s.ZonalShift {
 		in.ZonalShiftConfig = &types.ZonalShiftConfigRequest{Enabled: aws.Bool(true)}
+	}
+	if s.DeletionProtection {
+		in.DeletionProtection = aws.Bool(true)
 	}
 	if len(s.LogTypes) > 0 {
 		var lt []types.LogType
@@ -988,6 +1011,9 @@ func (x *runner) cluster(ctx context.Context) error {
 		x.step(Change{Action: ActionExists, Resource: res, ID: aws.ToString(cl.Arn), Detail: string(cl.Status)})
 		if x.dry {
 			x.setClusterOutputs(cl)
+			if aws.ToBool(cl.DeletionProtection) != x.r.Spec.DeletionProtection {
+				x.step(Change{Action: ActionUpdate, Resource: res, ID: aws.ToString(cl.Arn), Detail: "deletion protection " + onOff(x.r.Spec.DeletionProtection)})
+			}
 			return nil
 		}
 	}
@@ -996,6 +1022,13 @@ func (x *runner) cluster(ctx context.Context) error {
 		return err
 	}
 	x.setClusterOutputs(cl)
+	// Deletion protection is converged on an existing cluster (set with
+	// CreateCluster on a new one).
+	if aws.ToBool(cl.DeletionProtection) != x.r.Spec.DeletionProtection {
+		if _, err := x.setDeletionProtection(ctx, x.c.EKS, name, x.r.Spec.DeletionProtection); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
@@ -1024,6 +1057,9 @@ func (x *runner) setClusterOutputs(cl *types.Cluster) {
 	}
 	if cl.Identity != nil && cl.Identity.Oidc != nil {
 		x.out.OIDCIssuerURL = aws.ToString(cl.Identity.Oidc.Issuer)
+	}
+	if v := cl.ResourcesVpcConfig; v != nil {
+		x.out.ClusterSecurityGroupID = aws.ToString(v.ClusterSecurityGroupId)
 	}
 }
 
@@ -1167,9 +1203,107 @@ func (x *runner) addons(ctx context.Context) error {
 		return err
 	}
 	for _, m := range models {
+		m.Version = x.versions[m.Name]
 		if err := x.addon(ctx, m); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// addonVersions resolves every add-on's version for the cluster's
+// Kubernetes version (ResolveAddonVersion), before anything is written: an
+// incompatible pin fails here, with every other one.
+func (x *runner) addonVersions(ctx context.Context) error {
+	models, err := x.r.Addons()
+	if err != nil {
+		return err
+	}
+	x.versions = map[string]string{}
+	var errs []error
+	for _, m := range models {
+		v, err := ResolveAddonVersion(ctx, x.c.EKS, m.Name, x.r.Spec.KubernetesVersion, m.Version)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		x.versions[m.Name] = v
+	}
+	return errors.Join(errs...)
+}
+
+// ---- control-plane log group ----
+
+// findLogGroup returns the log group of that exact name, or nil.
+func findLogGroup(ctx context.Context, api LogsAPI, name string) (*logstypes.LogGroup, error) {
+	pages := cloudwatchlogs.NewDescribeLogGroupsPaginator(api, &cloudwatchlogs.DescribeLogGroupsInput{LogGroupNamePrefix: aws.String(name)})
+	for pages.HasMorePages() {
+		page, err := pages.NextPage(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("DescribeLogGroups %s: %w", name, err)
+		}
+		for i := range page.LogGroups {
+			if aws.ToString(page.LogGroups[i].LogGroupName) == name {
+				return &page.LogGroups[i], nil
+			}
+		}
+	}
+	return nil, nil
+}
+
+// logGroupARN is the group's ARN without the ":*" DescribeLogGroups' arn ends with.
+func logGroupARN(g *logstypes.LogGroup) string {
+	if a := aws.ToString(g.LogGroupArn); a != "" {
+		return a
+	}
+	return strings.TrimSuffix(aws.ToString(g.Arn), ":*")
+}
+
+// controlPlaneLogs creates the control plane's log group before the
+// cluster, so that EKS writes into a group with retention (it creates one
+// that never expires otherwise). A group of the name EKS made earlier is
+// adopted: its name makes it the cluster's. Its retention and tags converge.
+func (x *runner) controlPlaneLogs(ctx context.Context) error {
+	m, ok := x.r.ControlPlaneLogs()
+	if !ok {
+		return nil
+	}
+	res := "log group " + PartControlPlaneLogs
+	x.out.ControlPlaneLogGroup = m.Name
+	g, err := findLogGroup(ctx, x.c.Logs, m.Name)
+	if err != nil {
+		return err
+	}
+	if g == nil {
+		_, err := x.write(ActionCreate, res, fmt.Sprintf("%s, %d days", m.Name, m.RetentionDays), func() (string, error) {
+			if _, err := x.c.Logs.CreateLogGroup(ctx, &cloudwatchlogs.CreateLogGroupInput{LogGroupName: aws.String(m.Name), Tags: m.Tags}); err != nil {
+				return "", err
+			}
+			_, err := x.c.Logs.PutRetentionPolicy(ctx, &cloudwatchlogs.PutRetentionPolicyInput{LogGroupName: aws.String(m.Name), RetentionInDays: aws.Int32(int32(m.RetentionDays))})
+			return m.Name, err
+		})
+		return err
+	}
+	x.step(Change{Action: ActionExists, Resource: res, ID: m.Name})
+	if int(aws.ToInt32(g.RetentionInDays)) != m.RetentionDays {
+		if _, err := x.write(ActionUpdate, res, fmt.Sprintf("retention %d days", m.RetentionDays), func() (string, error) {
+			_, err := x.c.Logs.PutRetentionPolicy(ctx, &cloudwatchlogs.PutRetentionPolicyInput{LogGroupName: aws.String(m.Name), RetentionInDays: aws.Int32(int32(m.RetentionDays))})
+			return m.Name, err
+		}); err != nil {
+			return err
+		}
+	}
+	arn := logGroupARN(g)
+	tags, err := x.c.Logs.ListTagsForResource(ctx, &cloudwatchlogs.ListTagsForResourceInput{ResourceArn: aws.String(arn)})
+	if err != nil {
+		return fmt.Errorf("ListTagsForResource %s: %w", m.Name, err)
+	}
+	if miss := missingTags(tags.Tags, m.Tags); len(miss) > 0 {
+		_, err := x.write(ActionUpdate, res, "tags "+strings.Join(slices.Sorted(maps.Keys(miss)), ", "), func() (string, error) {
+			_, err := x.c.Logs.TagResource(ctx, &cloudwatchlogs.TagResourceInput{ResourceArn: aws.String(arn), Tags: miss})
+			return m.Name, err
+		})
+		return err
 	}
 	return nil
 }

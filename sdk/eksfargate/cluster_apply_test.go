@@ -45,7 +45,7 @@ func (l *callLog) writes() []string {
 	defer l.mu.Unlock()
 	var out []string
 	for _, c := range l.calls {
-		_, op, _ := strings.Cut(c, " ")
+		op := c[strings.LastIndexByte(c, ' ')+1:] // service IDs have spaces ("CloudWatch Logs")
 		if !strings.HasPrefix(op, "Describe") && !strings.HasPrefix(op, "List") && !strings.HasPrefix(op, "Get") {
 			out = append(out, c)
 		}
@@ -86,6 +86,8 @@ func newEnv(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	w.Fake.CertificateAuthority = ca
+	w.Fake.Offer(eksaddonfake.AssumedAddonVersions()...) // CoreDNS on 1.36
+	w.Fake.EC2 = ec2.NewFromConfig(e.cfg)                // the cluster security group
 	e.clients.EKS, e.addons = w, w.Fake
 	return e
 }
@@ -128,15 +130,16 @@ func TestApplyOnMoto(t *testing.T) {
 	t.Logf("first Apply: %d write calls: %s", len(first), strings.Join(first, ", "))
 	// 1 VPC + 2 attributes, IGW + attach, 4 subnets, 2 EIPs, 2 NATs, 3 route
 	// tables + 3 routes + 4 associations, 2 roles + 2 attachments, KMS key
-	// + rotation + alias, cluster, OIDC provider, 2 profiles, 3 add-ons.
-	if len(first) < 29 {
-		t.Errorf("first Apply made %d write calls, want at least 29", len(first))
+	// + rotation + alias, cluster, OIDC provider, 2 profiles, 1 add-on.
+	if len(first) < 27 {
+		t.Errorf("first Apply made %d write calls, want at least 27", len(first))
 	}
 	if waits == 0 {
 		t.Error("no progress reported while waiting")
 	}
 	if len(out.PrivateSubnetIDs) != 2 || len(out.PublicSubnetIDs) != 2 || len(out.NATGatewayIDs) != 2 || out.VpcID == "" ||
-		out.ClusterARN == "" || out.OIDCProviderARN == "" || out.SecretsKeyARN == "" || len(out.Profiles) != 2 || len(out.Addons) != 3 {
+		out.ClusterARN == "" || out.OIDCProviderARN == "" || out.SecretsKeyARN == "" || len(out.Profiles) != 2 ||
+		!slices.Equal(out.Addons, []string{"coredns@v1.13.2-eksbuild.4"}) || !strings.HasPrefix(out.ClusterSecurityGroupID, "sg-") {
 		t.Errorf("outputs: %+v", out)
 	}
 	if !strings.Contains(out.Kubeconfig, out.Endpoint) || !strings.Contains(out.Kubeconfig, "fargatekit") {
@@ -196,14 +199,38 @@ func TestApplyOnMoto(t *testing.T) {
 		t.Errorf("second Apply outputs differ: %+v", again)
 	}
 
-	// A pinned add-on version is an in-place update, and the only write.
-	spec.Addons.KubeProxyVersion = "v1.36.0-eksbuild.1"
+	// kube-proxy turned on: one add-on created, at its default for 1.36.
+	spec.Addons.KubeProxy = true
+	calls = len(e.addons.Calls())
+	out, err = sdk.Apply(ctx, e.clients, spec, fast...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := append(e.log.writes(), addonWrites(e.addons, calls)...); len(w) != 1 || !strings.Contains(w[0], "CreateAddon kube-proxy") ||
+		!slices.Contains(out.Addons, "kube-proxy@v1.36.0-eksbuild.14") {
+		t.Errorf("kube-proxy on wrote %v (%v)", w, out.Addons)
+	}
+	// A pinned add-on version EKS offers for the cluster's version is an
+	// in-place update, and the only write.
+	e.addons.Offer(eksaddonfake.AddonVersion{Addon: "coredns", Version: "v1.13.1-eksbuild.2", Kubernetes: []string{"1.36"}}) // a second version for this test
+	spec.Addons.CoreDNSVersion = "v1.13.1-eksbuild.2"
 	calls = len(e.addons.Calls())
 	if _, err := sdk.Apply(ctx, e.clients, spec, fast...); err != nil {
 		t.Fatal(err)
 	}
-	if w := append(e.log.writes(), addonWrites(e.addons, calls)...); len(w) != 1 || !strings.Contains(w[0], "UpdateAddon kube-proxy") {
+	if w := append(e.log.writes(), addonWrites(e.addons, calls)...); len(w) != 1 || !strings.Contains(w[0], "UpdateAddon coredns") {
 		t.Errorf("version pin wrote %v", w)
+	}
+	// One it does not offer is refused before any write, with the versions it does.
+	spec.Addons.CoreDNSVersion = "v1.11.4-eksbuild.33"
+	spec.Tags["new"] = "tag" // would be a write, if anything were written
+	_, err = sdk.Apply(ctx, e.clients, spec, fast...)
+	var ave *sdk.AddonVersionError
+	if !errors.Is(err, sdk.ErrAddonVersionIncompatible) || !errors.As(err, &ave) || ave.Addon != "coredns" || !slices.Contains(ave.Compatible, "v1.13.2-eksbuild.4") {
+		t.Errorf("incompatible pin: %v", err)
+	}
+	if w := e.log.writes(); len(w) != 0 {
+		t.Errorf("an incompatible pin wrote %v", w)
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/aws/aws-sdk-go-v2/service/eks"
@@ -66,6 +67,8 @@ type deleter struct {
 	left []Leftover
 	// natENIs are the network interfaces of the cluster's NAT gateways.
 	natENIs []string
+	// clusterVPC is the deleted cluster's VPC (for SweepLeftovers).
+	clusterVPC string
 }
 
 func (d *deleter) leftover(resource, id string, err error) {
@@ -114,7 +117,7 @@ func Delete(ctx context.Context, c *Clients, spec ClusterSpec, opts ...RunOption
 	fail := func(err error) ([]Change, error) {
 		return d.out.Changes, fmt.Errorf("eksfargate: Delete %s: %w", spec.ClusterName, err)
 	}
-	if c == nil || c.EC2 == nil || c.IAM == nil || c.EKS == nil || c.STS == nil || c.KMS == nil {
+	if c == nil || c.EC2 == nil || c.IAM == nil || c.EKS == nil || c.STS == nil || c.KMS == nil || c.Logs == nil || c.ELB == nil {
 		return fail(errors.New("clients: every API client is required (NewClients)"))
 	}
 	if !ValidClusterName(spec.ClusterName) {
@@ -133,7 +136,7 @@ func Delete(ctx context.Context, c *Clients, spec ClusterSpec, opts ...RunOption
 		return fail(err)
 	}
 	d.r = &Resolved{Location: loc, Spec: spec.WithDefaults()}
-	for _, stage := range []func(context.Context) error{d.cluster, d.oidc, d.key, d.roles, d.network} {
+	for _, stage := range []func(context.Context) error{d.cluster, d.logs, d.oidc, d.key, d.roles, d.existingSubnetTags, d.network} {
 		if err := stage(ctx); err != nil {
 			return fail(err)
 		}
@@ -156,6 +159,14 @@ func (d *deleter) cluster(ctx context.Context) error {
 	}
 	if !owned(cl.Tags, d.name, "") {
 		return fmt.Errorf("%w: %s (%s) has no %s=%s tag; delete it yourself", ErrNotOwned, res, aws.ToString(cl.Arn), TagCluster, d.name)
+	}
+	if aws.ToBool(cl.DeletionProtection) && cl.Status == types.ClusterStatusActive {
+		// EKS would refuse DeleteCluster (InvalidRequestException); nothing
+		// is deleted, profiles and add-ons included.
+		return fmt.Errorf("%w: %s: set DeletionProtection false and Apply (or aws eks update-cluster-config --no-deletion-protection), then Delete", ErrDeletionProtected, res)
+	}
+	if v := cl.ResourcesVpcConfig; v != nil {
+		d.clusterVPC = aws.ToString(v.VpcId)
 	}
 	issuer := ""
 	if cl.Identity != nil && cl.Identity.Oidc != nil {
@@ -238,6 +249,66 @@ func (d *deleter) waitClusterGone(ctx context.Context) error {
 	})
 	if err := w.Wait(ctx, &eks.DescribeClusterInput{Name: aws.String(d.name)}, d.timeout); err != nil {
 		return fmt.Errorf("wait for cluster %s to be deleted: %w", d.name, err)
+	}
+	return nil
+}
+
+// logs deletes the control plane's log group when it carries the
+// cluster's tag (Apply created or adopted it); one EKS made alone is left.
+func (d *deleter) logs(ctx context.Context) error {
+	name := ControlPlaneLogGroup(d.name)
+	res := "log group " + PartControlPlaneLogs
+	g, err := findLogGroup(ctx, d.c.Logs, name)
+	if err != nil || g == nil {
+		return err
+	}
+	tags, err := d.c.Logs.ListTagsForResource(ctx, &cloudwatchlogs.ListTagsForResourceInput{ResourceArn: aws.String(logGroupARN(g))})
+	if err != nil {
+		return fmt.Errorf("ListTagsForResource %s: %w", name, err)
+	}
+	if !owned(tags.Tags, d.name, PartControlPlaneLogs) {
+		d.step(Change{Action: ActionExists, Resource: res, ID: name, Detail: "left: not tagged " + TagCluster + "=" + d.name})
+		return nil
+	}
+	d.tryDelete(res, name, func() error {
+		_, err := d.c.Logs.DeleteLogGroup(ctx, &cloudwatchlogs.DeleteLogGroupInput{LogGroupName: aws.String(name)})
+		return err
+	})
+	return nil
+}
+
+// existingSubnetTags removes, from the subnets of an existing network, the
+// cluster tag Apply added (recorded under AddedSubnetTagsKey) and the
+// record. The load balancer role tags stay: other clusters may rely on them.
+func (d *deleter) existingSubnetTags(ctx context.Context) error {
+	ex := d.r.Spec.Existing
+	if ex == nil || !ex.TagSubnets {
+		return nil
+	}
+	ids := append(slices.Clone(ex.PrivateSubnetIDs), ex.PublicSubnetIDs...)
+	out, err := d.c.EC2.DescribeSubnets(ctx, &ec2.DescribeSubnetsInput{SubnetIds: ids})
+	if err != nil {
+		if gone(err) {
+			return nil
+		}
+		return fmt.Errorf("DescribeSubnets: %w", err)
+	}
+	record := AddedSubnetTagsKey(d.name)
+	for _, s := range out.Subnets {
+		tags := tagMap(s.Tags)
+		v, ok := tags[record]
+		if !ok {
+			continue
+		}
+		del := []ec2types.Tag{{Key: aws.String(record)}}
+		if slices.Contains(strings.Split(v, ","), TagClusterPrefix+d.name) {
+			del = append(del, ec2types.Tag{Key: aws.String(TagClusterPrefix + d.name)})
+		}
+		id := aws.ToString(s.SubnetId)
+		d.tryDelete("tags of subnet "+id+" (existing)", id, func() error {
+			_, err := d.c.EC2.DeleteTags(ctx, &ec2.DeleteTagsInput{Resources: []string{id}, Tags: del})
+			return err
+		})
 	}
 	return nil
 }
@@ -348,6 +419,17 @@ func (d *deleter) network(ctx context.Context) error {
 	for _, v := range vpcs.Vpcs {
 		if owned(tagMap(v.Tags), d.name, PartVPC) {
 			vpcIDs = append(vpcIDs, aws.ToString(v.VpcId))
+		}
+	}
+	if d.sweepLeft {
+		sweepVPCs := slices.Clone(vpcIDs)
+		if d.clusterVPC != "" && !slices.Contains(sweepVPCs, d.clusterVPC) {
+			sweepVPCs = append(sweepVPCs, d.clusterVPC) // an existing network
+		}
+		for _, v := range sweepVPCs {
+			if err := d.sweep(ctx, v); err != nil {
+				return err
+			}
 		}
 	}
 	// NAT gateways first (they hold the elastic IPs and ENIs in the public subnets).
@@ -514,6 +596,28 @@ func (d *deleter) vpc(ctx context.Context, vpcID string) {
 	if subnetsLeft {
 		d.leftover("vpc", vpcID, errors.New("not deleted: subnets are left"))
 		return
+	}
+	// Security groups others made in the VPC (a load balancer controller's)
+	// block it: reported by name and tags (Sweep, or SweepLeftovers, removes
+	// the cluster's).
+	// (A dry run deletes nothing: what would be left is not known.)
+	if sgs, err := d.c.EC2.DescribeSecurityGroups(ctx, &ec2.DescribeSecurityGroupsInput{Filters: []ec2types.Filter{{Name: aws.String("vpc-id"), Values: []string{vpcID}}}}); err == nil && !d.dry {
+		blocked := false
+		for _, g := range sgs.SecurityGroups {
+			if aws.ToString(g.GroupName) == "default" {
+				continue
+			}
+			blocked = true
+			why := "in the VPC"
+			if sweptBy(tagMap(g.Tags), d.name) {
+				why = "left by the cluster's load balancer controller (Sweep removes it)"
+			}
+			d.leftover("security group "+aws.ToString(g.GroupName), aws.ToString(g.GroupId), errors.New(why))
+		}
+		if blocked {
+			d.leftover("vpc", vpcID, errors.New("not deleted: security groups are left"))
+			return
+		}
 	}
 	d.tryDelete("vpc", vpcID, func() error {
 		_, err := d.c.EC2.DeleteVpc(ctx, &ec2.DeleteVpcInput{VpcId: aws.String(vpcID)})

@@ -29,7 +29,7 @@ func TestPlanOnMoto(t *testing.T) {
 		t.Fatalf("Plan wrote %v", w)
 	}
 	for _, want := range []string{"vpc", "internet gateway", "subnet private-eu-west-1a", "NAT gateway nat-eu-west-1b", "role cluster-role",
-		"KMS key secrets", "cluster prod", "OIDC provider", "Fargate profile system-", "addon coredns", "addon vpc-cni"} {
+		"KMS key secrets", "cluster prod", "OIDC provider", "Fargate profile system-", "addon coredns"} {
 		if indexOf(plan, sdk.ActionCreate, want) < 0 {
 			t.Errorf("plan on an empty account lacks create %q:\n%v", want, plan)
 		}

@@ -24,26 +24,107 @@
 //
 // # AWS rules checked before anything is created
 //
-// Validate reports every rule below at once (errors.Join), each a
-// [*FieldError] wrapping [ErrInvalidSpec] and the named error, so that a
-// spec EKS would refuse 15 minutes into an apply is refused before the first
-// resource. The Pulumi component registers nothing for a refused spec.
+// Where AWS enforces a rule at deploy time, fargatekit checks it first, so
+// that a spec EKS would refuse 15 minutes into an apply (after the VPC and
+// the NAT gateways exist) is refused before the first resource. The three
+// tables below list every rule checked, each with its error (errors.Is
+// works on every one) and its source; ErrInvalidSpec alone marks the rules
+// without a sentinel of their own. A test keeps the tables and the
+// package's Err* sentinels in step.
 //
-//	rule                                                   error                            source
-//	≤ 10 Fargate profiles per cluster                       ErrTooManyProfiles               EKS service quotas (docs.aws.amazon.com/eks/latest/userguide/service-quotas.html)
-//	1-5 selectors per profile                               ErrTooManySelectors              same; CreateFargateProfile API reference
-//	≤ 5 labels per selector                                 ErrTooManyLabels                 same (service quotas, Fargate profile selector labels)
-//	profile name not starting with eks-                     ErrReservedProfileName           EKS user guide, Fargate profile (fargate-profile.html)
-//	no selector in two profiles (a pod would land on either) ErrDuplicateSelector             EKS user guide, Fargate profile ("EKS picks one of the matches at random")
-//	Kubernetes version one EKS offers                       ErrUnsupportedKubernetesVersion  EKS Kubernetes release calendar (kubernetes-versions.html), see KubernetesReleases
-//	explicit Region/AccountID equal to the provider's       ErrLocationMismatch              (ARNs and the pod-execution trust are built from them)
-//	restricted public-only endpoint allows the NAT addresses ErrPublicEndpointExcludesNAT     EKS user guide, cluster endpoint (cluster-endpoint.html) and Fargate considerations
-//	public access CIDRs are public blocks                   ErrPrivatePublicCIDR             EKS API UpdateClusterConfig / VpcConfigRequest.publicAccessCidrs
-//	zones EKS supports (not use1-az3, usw1-az2, cac1-az3)   ErrUnsupportedZone               EKS user guide, subnet requirements (network-reqs.html); eksctl skips the same IDs
-//	existing subnets distinct                               ErrDuplicateSubnet               CreateCluster/CreateFargateProfile refuse duplicates
-//	existing private subnets in ≥ 2 zones                   ErrSubnetZones                   EKS user guide, subnet requirements (network-reqs.html)
-//	Fargate profile subnets private (no IGW route)          ErrPublicSubnetForPods           EKS user guide, Fargate profile ("only private subnets are supported")
-//	existing subnets in the VPC                             ErrSubnetNotInVPC                CreateCluster (subnets of one VPC)
+// [ClusterSpec.Validate] checks the plain data, with no AWS call. It reports
+// every rule broken at once (errors.Join), each a [*FieldError] naming the
+// field and wrapping [ErrInvalidSpec] and the named error. Apply and Plan
+// (so the CLI's create and plan) and the Pulumi component run it first;
+// the component registers nothing for a refused spec.
+//
+//	rule                                                      error                            source
+//	cluster name: 1-100, a letter or digit, then - _          ErrInvalidSpec                   CreateCluster API reference (name pattern)
+//	Kubernetes version 1.<minor>, one EKS offers              ErrUnsupportedKubernetesVersion  EKS Kubernetes release calendar (kubernetes-versions.html), see KubernetesReleases
+//	upgradePolicy STANDARD or EXTENDED                        ErrInvalidSpec                   CreateCluster API reference (UpgradePolicyRequest.supportType)
+//	region in a partition; partition holds the region         ErrInvalidSpec                   AWS partitions and ARN format (general reference, ARNs)
+//	account ID of 12 digits                                   ErrInvalidSpec                   AWS account identifiers (general reference)
+//	VPC (create) and Existing (bring your own) exclusive      ErrInvalidSpec                   (one network per cluster: CreateCluster resourcesVpcConfig)
+//	VPC block IPv4, no host bits, /16 to /28                  ErrInvalidSpec                   Amazon VPC user guide, VPC CIDR blocks (vpc-cidr-blocks.html)
+//	≥ 2 availability zones; named zones distinct, AZCount     ErrInvalidSpec                   EKS user guide, subnet requirements (network-reqs.html: subnets in at least two zones)
+//	named zones in the spec's region                          ErrInvalidSpec                   Amazon EC2, Regions and Zones (a zone belongs to one region)
+//	the VPC fits a public and a private subnet per zone       ErrInvalidSpec                   Amazon VPC user guide, subnet sizing (a subnet is at most /28); SubnetLayout alone: ErrLayout
+//	explicit subnet CIDRs: per zone, inside, ≤ /28, disjoint  ErrInvalidSpec                   Amazon VPC user guide, subnet CIDR blocks (subnet-sizing.html)
+//	existing network: VpcID; ≥ 2 private subnets, none empty  ErrInvalidSpec                   EKS user guide, subnet requirements (network-reqs.html)
+//	existing subnets distinct (private and public together)   ErrDuplicateSubnet               CreateCluster / CreateFargateProfile (subnetIds: a list of distinct subnets)
+//	endpoint access public, private or both                   ErrInvalidSpec                   CreateCluster API reference (VpcConfigRequest endpointPublicAccess, endpointPrivateAccess)
+//	public access CIDRs: IPv4 network blocks                  ErrInvalidSpec                   VpcConfigRequest.publicAccessCidrs
+//	public access CIDRs are public blocks                     ErrPrivatePublicCIDR             EKS user guide, cluster endpoint (cluster-endpoint.html); VpcConfigRequest.publicAccessCidrs
+//	no public access CIDRs on a private-only endpoint         ErrInvalidSpec                   VpcConfigRequest (publicAccessCidrs apply to the public endpoint)
+//	restricted public-only endpoint on an existing network    ErrPublicEndpointExcludesNAT     EKS user guide, cluster endpoint (cluster-endpoint.html) and Fargate considerations: pods reach it through NAT
+//	control-plane log types api, audit, ..., none repeated    ErrInvalidSpec                   CreateCluster API reference (LogSetup.types)
+//	control-plane log retention only with LogTypes            ErrInvalidSpec                   EKS user guide, control plane logs (control-plane-logs.html: no types, no log group)
+//	log group retention a CloudWatch Logs period              ErrInvalidLogRetention           CloudWatch Logs API, PutRetentionPolicy (retentionInDays), see LogRetentionDays; control plane and Fargate groups
+//	secrets encryption: CreateKey or KeyARN, one of them      ErrInvalidSpec                   CreateCluster API reference (EncryptionConfig.provider.keyArn)
+//	secrets key a KMS key ARN in the cluster's region         ErrInvalidSpec                   EKS user guide, secrets encryption (enable-kms.html: a symmetric key in the cluster's Region)
+//	authentication mode CONFIG_MAP, API_AND_CONFIG_MAP, API   ErrInvalidSpec                   CreateCluster API reference (CreateAccessConfigRequest.authenticationMode)
+//	CONFIG_MAP needs bootstrapClusterCreatorAdminPermissions  ErrInvalidSpec                   EKS user guide, access entries (setting-up-access-entries.html)
+//	≥ 1 Fargate profile; names unique in the cluster          ErrInvalidSpec                   CreateFargateProfile API reference (fargateProfileName unique per cluster)
+//	≤ 10 Fargate profiles per cluster                         ErrTooManyProfiles               EKS service quotas (service-quotas.html: Fargate profiles per cluster)
+//	profile name: letters, digits, - _, ≤ 54 (+ hash ≤ 63)    ErrInvalidSpec                   CreateFargateProfile (name pattern); the eks.amazonaws.com/fargate-profile pod label (Kubernetes label values ≤ 63)
+//	profile name not starting with eks-                       ErrReservedProfileName           EKS user guide, Fargate profile (fargate-profile.html)
+//	1 to 5 selectors per profile                              ErrTooManySelectors              CreateFargateProfile API reference ("up to five selectors"); EKS service quotas
+//	≤ 5 labels per selector                                   ErrTooManyLabels                 EKS service quotas (service-quotas.html: label pairs per Fargate profile selector)
+//	selector namespace (required) and labels valid names      ErrInvalidSpec                   CreateFargateProfile (a namespace is required); Kubernetes names and labels (wildcards * ? allowed)
+//	no selector in two profiles (a pod would land on either)  ErrDuplicateSelector             EKS user guide, Fargate profile (fargate-profile.html: a pod matching several profiles gets one at random)
+//	a profile selects the CoreDNS pods                        ErrNoCoreDNSProfile              EKS user guide, Fargate getting started (fargate-getting-started.html: CoreDNS on Fargate)
+//	profile subnets: an existing network's private subnets    ErrInvalidSpec                   CreateFargateProfile ("subnets ... of the cluster's VPC"; only private subnets)
+//	profile subnets not repeated                              ErrDuplicateSubnet               CreateFargateProfile (subnets)
+//	add-on version of the form v1.2.3-eksbuild.4              ErrInvalidSpec                   CreateAddon API reference (addonVersion, as DescribeAddonVersions lists it)
+//	CoreDNS replicas ≥ 0; resources Kubernetes quantities     ErrInvalidSpec                   the coredns add-on's configuration schema (DescribeAddonConfiguration)
+//	pod-execution role: a role ARN, or Path and Boundary      ErrInvalidSpec                   IAM API reference, CreateRole (Path: / ... /, ≤ 512; PermissionsBoundary a policy ARN)
+//	OIDC thumbprints: 40 hex characters, distinct, ≤ 5        ErrInvalidSpec                   IAM API reference, CreateOpenIDConnectProvider (ThumbprintList)
+//	Fargate logging: at least one output                      ErrInvalidLoggingConfig          EKS user guide, Fargate logging (fargate-logging.html: output.conf is required)
+//	log group name; log stream prefix without : * or spaces   ErrInvalidSpec                   CloudWatch Logs API, CreateLogGroup / CreateLogStream (name patterns)
+//	Firehose delivery stream, Kinesis stream names            ErrInvalidSpec                   Firehose CreateDeliveryStream, Kinesis CreateStream (name patterns)
+//	OpenSearch domain ARN with region, host name, index name  ErrInvalidSpec                   OpenSearch Service ARNs; OpenSearch index naming rules
+//	the aws-logging ConfigMap (keys, sections, ≤ 5300 ch.)    ErrInvalidLoggingConfig          EKS user guide, Fargate logging (fargate-logging.html), see ValidateLoggingConfig
+//	tags: ≤ 50, keys 1-128 without aws:, values ≤ 256         ErrInvalidSpec                   AWS tagging (tagging best practices, tag restrictions); spec and profile tags
+//	≤ 50 tags on each resource with the ones fargatekit adds  ErrInvalidSpec                   the same limit (MaxTagsPerResource) counted with TagCluster, TagPart, Name, the subnet role tags, TagDeletionProtection
+//	kubeconfig: exec fargatekit or aws; role ARN; profile     ErrInvalidSpec                   aws eks get-token / fargatekit token (--role-arn, --profile: a shared-config profile name)
+//
+// Apply, Plan and Delete check these against AWS: all but the last three
+// before their first write (Plan is Apply reading only, so it reports them
+// too), the last three at each existing resource, before writing to it (a
+// run stops there; its Outputs hold what it did). The Pulumi component
+// checks the location, the zones, an existing network and the add-on
+// versions with the AWS provider's invokes before its first child (see its
+// documentation).
+//
+//	rule                                                       error                        checked by, source
+//	explicit Region/AccountID equal to the configuration's     ErrLocationMismatch          Locate, CheckLocation (STS GetCallerIdentity); ARNs and the pod-execution trust are built from them
+//	a region is configured (never guessed)                     ErrInvalidSpec               Locate
+//	ClusterName given (the component defaults it)              ErrInvalidSpec               NewResolved
+//	named zones available in the region, IDs EKS supports      ErrUnsupportedZone           SelectZones on DescribeAvailabilityZones; EKS user guide, subnet requirements (network-reqs.html); eksctl skips the same IDs
+//	AZCount zones with IDs EKS supports (some are skipped)     ErrUnsupportedZone           SelectZones, see UnsupportedZoneIDs (use1-az3, usw1-az2, cac1-az3); CreateCluster UnsupportedAvailabilityZoneException
+//	existing subnets in the VPC                                ErrSubnetNotInVPC            CheckExistingNetwork (DescribeSubnets); CreateCluster (subnets of one VPC)
+//	existing private subnets in ≥ 2 zones                      ErrSubnetZones               CheckExistingNetwork; EKS user guide, subnet requirements (network-reqs.html)
+//	existing private subnets in zones EKS supports             ErrUnsupportedZone           CheckExistingNetwork (zone IDs); network-reqs.html
+//	Fargate pods' subnets private (no internet gateway route)  ErrPublicSubnetForPods       CheckExistingNetwork (route tables, the main one included); EKS user guide, Fargate profile ("only private subnets")
+//	add-on version compatible with the Kubernetes version      ErrAddonVersionIncompatible  ResolveAddonVersion on DescribeAddonVersions (AddonVersionError names what EKS offers); EKS add-on version tables (managing-coredns.html, ...)
+//	no deletion protection on the cluster Delete removes       ErrDeletionProtected         Delete (DescribeCluster), before it deletes anything; EKS user guide (deletion-protection.html: DeleteCluster is refused)
+//	the cluster gone before its load balancers are swept       ErrClusterExists             Sweep (DescribeCluster): the controller may still own them
+//	a resource found by name carries the cluster's tag         ErrNotOwned                  Apply and Delete never adopt or delete what another owner made
+//	an existing resource matches what cannot change in place   ErrDrift                     Apply: a VPC's or subnet's CIDR and zone (EC2: immutable), the cluster's role and subnets, a KMS key pending deletion
+//	a profile of the same name has the same content            ErrProfileMismatch           EnsureFargateProfiles (ProfileMismatchError); CreateFargateProfile: profiles are immutable
+//
+// Rules AWS applies while the deployment runs, handled rather than refused:
+//
+//	AWS behaviour                                            handling                                                                                      source
+//	one Fargate profile CREATING or DELETING per cluster     EnsureFargateProfiles retries ResourceInUseException; the component's error hook (BusyRetry)  CreateFargateProfile / DeleteFargateProfile API reference
+//	one cluster update at a time                             SetDeletionProtection retries; BusyRetry                                                      UpdateClusterConfig API reference (ResourceInUseException)
+//	an add-on being updated refuses another update           BusyRetry (the component)                                                                     UpdateAddon API reference
+//	a new IAM role is not assumable for seconds              retried, then ErrIAMNotReady (IAMNotReadyError)                                               IAM eventual consistency (troubleshoot_general.html)
+//	a changed profile must be replaced (profiles immutable)  create first (ProfileName), roll CoreDNS onto it, delete last                                 CreateFargateProfile ("create a new updated profile ... then delete the original")
+//	a profile or cluster update can fail                     ErrProfileFailed (CREATE_FAILED, DELETE_FAILED), ErrUpdateFailed (Failed, Cancelled)          DescribeFargateProfile, DescribeUpdate API reference
+//	load balancers the controller left block the network     Sweep / SweepLeftovers; reported in DeleteIncompleteError (ErrDeleteIncomplete)               EKS user guide, deleting a cluster (delete-cluster.html: delete Services of type LoadBalancer first)
+//	EKS makes /aws/eks/<cluster>/cluster without retention   created first with ControlPlaneLogRetentionDays                                               EKS user guide, control plane logs (control-plane-logs.html)
+//	a rollout is refused by a PodDisruptionBudget            RollDeployments waits, then ErrBudgetBlocked; a failed rollout is ErrRolloutFailed            Kubernetes, disruptions and the eviction API; kubectl rollout status
 //
 // The zone, VPC and route rules need EC2: [CheckExistingNetwork] applies
 // them ([DescribeExistingNetwork] + the pure [CheckSubnets], which Validate
@@ -62,6 +143,66 @@
 // replace an existing profile and then delete the original"). Renaming
 // profiles this way replaces every profile of an existing cluster once
 // (create first, so without an outage).
+//
+// # Add-ons
+//
+// CoreDNS is always installed (computeType Fargate, after the profile that
+// selects its pods). kube-proxy and vpc-cni are off by default: both are
+// DaemonSets, and a DaemonSet's pods only run on EC2 nodes; a Fargate node
+// brings its own kube-proxy and CNI, which EKS manages ("kube-proxy ... isn't
+// deployed to Fargate nodes", managing-kube-proxy.html; the VPC CNI "is
+// deployed with each Fargate node ... you don't update it on Fargate nodes",
+// managing-vpc-cni.html). On a Fargate-only cluster the two add-ons are
+// DaemonSets with no pods, updated for nothing at every upgrade.
+// [Addons].KubeProxy and VpcCNI (or a pinned version) install them, for a
+// cluster that also gets EC2 nodes. A stack made by an earlier fargatekit,
+// which always installed them, sees the component delete the
+// <name>-kube-proxy and <name>-vpc-cni add-ons on its next update (EKS then
+// removes their empty DaemonSets; Fargate pods are not affected); set the
+// fields to keep them. The SDK's Apply leaves add-ons it does not manage in
+// place.
+//
+// Versions: a pinned version must be one EKS offers for the cluster's
+// Kubernetes version, and an empty one is EKS's default for it, resolved
+// before anything is written ([ResolveAddonVersion], DescribeAddonVersions;
+// the component uses the provider's getAddonVersion). Changing
+// KubernetesVersion therefore moves unpinned add-ons to the new version's
+// default, and an incompatible pin is a [*AddonVersionError]
+// ([ErrAddonVersionIncompatible]) naming what EKS offers, before apply.
+//
+// # Deletion protection, logs, security group
+//
+// DeletionProtection sets EKS's deletion protection (CreateCluster) and
+// converges it on an existing cluster ([SetDeletionProtection]:
+// UpdateClusterConfig, the update followed until Successful); [Delete]
+// refuses a protected cluster with [ErrDeletionProtected] before deleting
+// anything. With LogTypes, the control plane's log group
+// ([ControlPlaneLogGroup], /aws/eks/<cluster>/cluster) is created before the
+// cluster with ControlPlaneLogRetentionDays ([DefaultControlPlaneLogRetentionDays]),
+// a group of that name EKS made earlier is adopted (tagged, retention set),
+// and Delete removes it after the cluster. [Outputs].ClusterSecurityGroupID
+// is the security group EKS creates for the cluster.
+//
+// # Existing subnets' tags
+//
+// With ExistingNetwork.TagSubnets, Apply adds only the tags a subnet lacks
+// ([OwnedSubnetTags]) and records the keys it added under
+// [AddedSubnetTagsKey]: a tag someone else set (another cluster's, or a
+// role tag with another value) is never changed, and Delete removes only
+// the cluster tag it added (and the record); the shared load balancer role
+// tags stay.
+//
+// # Destroy leaves nothing
+//
+// Delete removes the cluster in reverse order (profiles one at a time,
+// add-ons, cluster, log group, OIDC provider, key, roles, network). What
+// the cluster's load balancer controller left when it was removed before
+// its Ingresses and Services (load balancers, target groups, their network
+// interfaces, security groups, all tagged elbv2.k8s.aws/cluster=<cluster>)
+// blocks the subnets and the VPC: Delete reports each in a
+// [*DeleteIncompleteError], by name, and with [SweepLeftovers] (or [Sweep]
+// alone, which refuses to run while the cluster exists) removes them first.
+// The Pulumi component runs Sweep from resource hooks.
 //
 // # Kubernetes versions
 //
@@ -130,7 +271,8 @@
 //
 // [Apply] converges everything the Pulumi component builds, with the
 // aws-sdk-go-v2 clients ([NewClients], or any [Clients] of the narrow
-// interfaces [NetworkAPI], [IAMAPI], [ClusterAPI], [STSAPI], [KMSAPI]): the
+// interfaces [NetworkAPI], [IAMAPI], [ClusterAPI], [STSAPI], [KMSAPI],
+// [LogsAPI], [LoadBalancerAPI]): the
 // VPC or a checked existing network, the two roles, the optional KMS key,
 // the cluster (waited for until ACTIVE), the OIDC provider, the Fargate
 // profiles one at a time, the add-ons (CoreDNS on Fargate after its

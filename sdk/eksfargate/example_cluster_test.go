@@ -6,6 +6,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/eks"
 
 	"github.com/fargatekit/fargatekit/internal/eksaddonfake"
@@ -28,6 +29,8 @@ func exampleClients() (*eksfargate.Clients, func(), error) {
 	if w.Fake.CertificateAuthority, err = eksaddonfake.SelfSignedCA(); err != nil {
 		return nil, nil, err
 	}
+	w.Fake.Offer(eksaddonfake.AssumedAddonVersions()...) // CoreDNS on 1.36
+	w.Fake.EC2 = c.EC2.(*ec2.Client)                     // the cluster security group
 	c.EKS = w
 	return c, func() { _ = srv.Stop() }, nil
 }
@@ -63,7 +66,7 @@ func ExampleApply() {
 	}
 	fmt.Println("second run writes:", eksfargate.Writes(again.Changes), "same cluster:", again.ClusterARN == out.ClusterARN)
 	// Output:
-	// created: true profiles: 1 add-ons: 3
+	// created: true profiles: 1 add-ons: 1
 	// second run writes: 0 same cluster: true
 }
 
@@ -114,6 +117,6 @@ func ExampleDelete() {
 	changes, err = eksfargate.Delete(ctx, clients, exampleSpec, fast)
 	fmt.Println("again:", eksfargate.Writes(changes), err)
 	// Output:
-	// deleted: 20 resources
+	// deleted: 18 resources
 	// again: 0 <nil>
 }

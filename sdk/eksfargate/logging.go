@@ -205,7 +205,7 @@ func (l LoggingSpec) Validate() error {
 			errs = append(errs, fieldErr("Logging.CloudWatch.LogStreamPrefix", "%q: no ':', '*' or whitespace", c.LogStreamPrefix))
 		}
 		if c.RetentionDays != 0 && !slices.Contains(LogRetentionDays(), c.RetentionDays) {
-			errs = append(errs, fieldErr("Logging.CloudWatch.RetentionDays", "%d is not a CloudWatch Logs retention (%v)", c.RetentionDays, LogRetentionDays()))
+			errs = append(errs, kindErr(ErrInvalidLogRetention, "Logging.CloudWatch.RetentionDays", "%d is not a CloudWatch Logs retention (%v)", c.RetentionDays, LogRetentionDays()))
 		}
 	}
 	if f := l.Firehose; f != nil && !firehoseRE().MatchString(f.DeliveryStream) {

@@ -20,6 +20,11 @@ const (
 	TagCluster = "fargatekit.io/cluster"
 	// TagPart names which part of the cluster a resource is (PartVPC, ...).
 	TagPart = "fargatekit.io/part"
+	// TagDeletionProtection=on marks, on a cluster the Pulumi component
+	// registers, that its deletion protection is on: pulumi-aws v6 has no
+	// argument for it, so the component's resource hooks set it
+	// ([SetDeletionProtection]) when the tag appears or goes.
+	TagDeletionProtection = "fargatekit.io/deletion-protection"
 )
 
 // Parts of a cluster, the values of [TagPart]. Per-zone parts are made by
@@ -34,6 +39,7 @@ const (
 	PartSecretsKey       = "secrets"
 	PartCluster          = "cluster"
 	PartOIDCProvider     = "oidc"
+	PartControlPlaneLogs = "control-plane-logs"
 )
 
 // PublicSubnetPart is the part of the public subnet in zone.
@@ -199,7 +205,10 @@ type AddonModel struct {
 
 // Addons returns the add-ons of the cluster, in creation order: CoreDNS
 // (computeType Fargate, [CoreDNSConfigurationValues], after the profile
-// that selects its pods), kube-proxy and vpc-cni.
+// that selects its pods), then kube-proxy and vpc-cni when the spec asks
+// for them ([Addons.Installs]). Version is the spec's pin, or empty: Apply
+// resolves it for the cluster's Kubernetes version ([ResolveAddonVersion]),
+// the component with the provider's getAddonVersion.
 func (r *Resolved) Addons() ([]AddonModel, error) {
 	values, err := CoreDNSConfigurationValues(r.Spec.Addons.CoreDNS)
 	if err != nil {
@@ -214,11 +223,62 @@ func (r *Resolved) Addons() ([]AddonModel, error) {
 		return AddonModel{Name: name, Version: version, ConfigurationValues: values, ResolveConflicts: ResolveConflictsOverwrite,
 			AfterProfile: after, Tags: ResourceTags(n, r.Spec.Tags, AddonPart(name))}
 	}
-	return []AddonModel{
-		model(AddonCoreDNS, a.CoreDNSVersion, values, k),
-		model(AddonKubeProxy, a.KubeProxyVersion, "", -1),
-		model(AddonVpcCNI, a.VpcCNIVersion, "", -1),
-	}, nil
+	out := []AddonModel{model(AddonCoreDNS, a.CoreDNSVersion, values, k)}
+	if a.Installs(AddonKubeProxy) {
+		out = append(out, model(AddonKubeProxy, a.KubeProxyVersion, "", -1))
+	}
+	if a.Installs(AddonVpcCNI) {
+		out = append(out, model(AddonVpcCNI, a.VpcCNIVersion, "", -1))
+	}
+	return out, nil
+}
+
+// Installs reports whether the spec installs the add-on: CoreDNS always,
+// kube-proxy and vpc-cni when turned on or their version is pinned.
+func (a Addons) Installs(name string) bool {
+	switch name {
+	case AddonCoreDNS:
+		return true
+	case AddonKubeProxy:
+		return a.KubeProxy || a.KubeProxyVersion != ""
+	case AddonVpcCNI:
+		return a.VpcCNI || a.VpcCNIVersion != ""
+	}
+	return false
+}
+
+// DefaultControlPlaneLogRetentionDays is the retention of the control
+// plane's log group when ClusterSpec.ControlPlaneLogRetentionDays is 0.
+const DefaultControlPlaneLogRetentionDays = 90
+
+// ControlPlaneLogGroup is the CloudWatch log group EKS sends a cluster's
+// control-plane logs to: /aws/eks/<cluster>/cluster (EKS user guide,
+// "Send control plane logs to CloudWatch Logs"). EKS creates it without
+// retention when it is missing; fargatekit creates it first.
+func ControlPlaneLogGroup(clusterName string) string { return "/aws/eks/" + clusterName + "/cluster" }
+
+// LogGroupModel is a CloudWatch log group of the cluster.
+type LogGroupModel struct {
+	// Name is the group's name.
+	Name string
+	// RetentionDays is its retention.
+	RetentionDays int
+	// Tags are its tags.
+	Tags map[string]string
+}
+
+// ControlPlaneLogs returns the model of the control plane's log group, and
+// false when the spec enables no log type (EKS then writes no logs).
+func (r *Resolved) ControlPlaneLogs() (LogGroupModel, bool) {
+	if len(r.Spec.LogTypes) == 0 {
+		return LogGroupModel{}, false
+	}
+	days := r.Spec.ControlPlaneLogRetentionDays
+	if days == 0 {
+		days = DefaultControlPlaneLogRetentionDays
+	}
+	return LogGroupModel{Name: ControlPlaneLogGroup(r.Name()), RetentionDays: days,
+		Tags: ResourceTags(r.Name(), r.Spec.Tags, PartControlPlaneLogs)}, true
 }
 
 // PublicAccessCIDRs returns the public endpoint's allowed blocks: the

@@ -3,6 +3,7 @@ package eksfargate
 import (
 	"errors"
 	"maps"
+	"slices"
 	"strings"
 	"testing"
 
@@ -121,7 +122,7 @@ func TestAddonModels(t *testing.T) {
 	r := resolvedFor(t, ClusterSpec{ClusterName: "prod", FargateProfiles: []FargateProfile{
 		{Name: "apps", Selectors: []Selector{{Namespace: "apps"}}},
 		{Name: "system", Selectors: []Selector{{Namespace: "kube-system"}}},
-	}, Addons: Addons{CoreDNSVersion: "v1.11.4-eksbuild.2", CoreDNS: CoreDNSConfig{Replicas: 3}}})
+	}, Addons: Addons{CoreDNSVersion: "v1.11.4-eksbuild.2", CoreDNS: CoreDNSConfig{Replicas: 3}, KubeProxy: true, VpcCNI: true}})
 	got, err := r.Addons()
 	if err != nil {
 		t.Fatal(err)
@@ -141,5 +142,67 @@ func TestPublicAccessCIDRs(t *testing.T) {
 	both := ClusterSpec{PublicAccessCIDRs: []string{"203.0.113.0/24"}}
 	if got := PublicAccessCIDRs(both, []string{"198.51.100.7"}); strings.Join(got, ",") != "203.0.113.0/24" {
 		t.Errorf("public and private: %v", got)
+	}
+}
+
+func TestOwnedSubnetTags(t *testing.T) {
+	rec := AddedSubnetTagsKey("demo")
+	for _, tt := range []struct {
+		name    string
+		tier    Tier
+		current map[string]string
+		owned   []string
+		record  string
+	}{
+		{"bare subnet", Private, nil, []string{"kubernetes.io/cluster/demo", TagInternalELB}, "kubernetes.io/cluster/demo,kubernetes.io/role/internal-elb"},
+		{"role tag from others", Private, map[string]string{TagInternalELB: "true"}, []string{"kubernetes.io/cluster/demo"}, "kubernetes.io/cluster/demo"},
+		{"ours from an earlier run", Private, map[string]string{TagInternalELB: "1", "kubernetes.io/cluster/demo": "shared", rec: "kubernetes.io/cluster/demo,kubernetes.io/role/internal-elb"},
+			[]string{"kubernetes.io/cluster/demo", TagInternalELB}, "kubernetes.io/cluster/demo,kubernetes.io/role/internal-elb"},
+		{"everything from others", Public, map[string]string{TagELB: "1", "kubernetes.io/cluster/demo": "owned"}, nil, ""},
+		{"tagged before the record", Private, map[string]string{TagInternalELB: "1", "kubernetes.io/cluster/demo": "shared"}, []string{"kubernetes.io/cluster/demo"}, "kubernetes.io/cluster/demo"},
+		{"others' cluster tag, with a record", Private, map[string]string{TagInternalELB: "1", "kubernetes.io/cluster/demo": "shared", rec: TagInternalELB}, []string{TagInternalELB}, TagInternalELB},
+		{"public", Public, map[string]string{"kubernetes.io/cluster/other": "shared"}, []string{"kubernetes.io/cluster/demo", TagELB}, "kubernetes.io/cluster/demo,kubernetes.io/role/elb"},
+	} {
+		owned, record := OwnedSubnetTags("demo", tt.tier, tt.current)
+		if got := slices.Sorted(maps.Keys(owned)); !slices.Equal(got, tt.owned) || record != tt.record {
+			t.Errorf("%s: owned %v record %q, want %v %q", tt.name, got, record, tt.owned, tt.record)
+		}
+	}
+}
+
+func TestAddonsInstalledAndLogGroup(t *testing.T) {
+	names := func(spec ClusterSpec) []string {
+		t.Helper()
+		spec.ClusterName = "demo"
+		models, err := resolvedFor(t, spec).Addons()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, m := range models {
+			out = append(out, m.Name+"@"+m.Version)
+		}
+		return out
+	}
+	if got := names(ClusterSpec{}); !slices.Equal(got, []string{"coredns@"}) {
+		t.Errorf("default add-ons: %v (kube-proxy and vpc-cni have no nodes on Fargate)", got)
+	}
+	if got := names(ClusterSpec{Addons: Addons{KubeProxy: true, VpcCNIVersion: "v1.20.1-eksbuild.3"}}); !slices.Equal(got, []string{"coredns@", "kube-proxy@", "vpc-cni@v1.20.1-eksbuild.3"}) {
+		t.Errorf("turned on: %v", got)
+	}
+	r := resolvedFor(t, ClusterSpec{ClusterName: "demo", LogTypes: []string{LogAudit}, Tags: map[string]string{"team": "x"}})
+	if g, ok := r.ControlPlaneLogs(); !ok || g.Name != "/aws/eks/demo/cluster" || g.RetentionDays != DefaultControlPlaneLogRetentionDays || g.Tags["team"] != "x" || g.Tags[TagPart] != PartControlPlaneLogs {
+		t.Errorf("log group %+v", g)
+	}
+	if _, ok := resolvedFor(t, ClusterSpec{ClusterName: "demo"}).ControlPlaneLogs(); ok {
+		t.Error("a log group without log types")
+	}
+	for _, spec := range []ClusterSpec{{ControlPlaneLogRetentionDays: 30}, {LogTypes: []string{LogAPI}, ControlPlaneLogRetentionDays: 2}} {
+		if err := spec.Validate(); !errors.Is(err, ErrInvalidSpec) {
+			t.Errorf("%+v: %v", spec, err)
+		}
+	}
+	if err := (ClusterSpec{LogTypes: []string{LogAPI}, ControlPlaneLogRetentionDays: 2}).Validate(); !errors.Is(err, ErrInvalidLogRetention) {
+		t.Errorf("2 days: %v", err)
 	}
 }

@@ -8,6 +8,8 @@ import (
 	"maps"
 	"math/bits"
 	"net/netip"
+	"slices"
+	"strings"
 
 	"github.com/fargatekit/fargatekit/internal/iampolicy"
 	"github.com/fargatekit/fargatekit/internal/partition"
@@ -164,4 +166,36 @@ func CoreDNSConfigurationValues(c CoreDNSConfig) (string, error) {
 		return "", fmt.Errorf("eksfargate: coredns configuration: %w", err)
 	}
 	return string(bytes.TrimSpace(b.Bytes())), nil
+}
+
+// AddedSubnetTagsKey is the key of the tag that records, on a subnet of an
+// existing network, which of the cluster's subnet tags fargatekit added
+// (ExistingNetwork.TagSubnets): fargatekit.io/added/<cluster>, its value the
+// keys, sorted, comma-separated. It tells the tags fargatekit owns from
+// the same tags others set, so that it never takes over (or deletes) a tag
+// it did not create.
+func AddedSubnetTagsKey(clusterName string) string { return "fargatekit.io/added/" + clusterName }
+
+// OwnedSubnetTags returns the cluster's subnet tags ([SubnetTags]) that
+// fargatekit adds to, or keeps on, an existing subnet whose tags are
+// current: those it lacks, and those an earlier run added (listed under
+// [AddedSubnetTagsKey]); a key the subnet has from someone else is left as
+// it is, whatever its value. One exception, for subnets tagged by a
+// fargatekit from before the record: with no record at all, the cluster's
+// own tag (kubernetes.io/cluster/<cluster>=shared, this cluster's name and
+// the value fargatekit writes) is taken as fargatekit's, so that such a
+// stack's update does not drop and re-add it. record is the value of the
+// AddedSubnetTagsKey tag ("" when nothing is added).
+func OwnedSubnetTags(clusterName string, tier Tier, current map[string]string) (owned map[string]string, record string) {
+	recorded, hasRecord := current[AddedSubnetTagsKey(clusterName)]
+	added := strings.Split(recorded, ",")
+	owned = map[string]string{}
+	for k, v := range SubnetTags(clusterName, tier, nil) {
+		have, has := current[k]
+		legacy := !hasRecord && k == TagClusterPrefix+clusterName && have == v
+		if !has || slices.Contains(added, k) || legacy {
+			owned[k] = v
+		}
+	}
+	return owned, strings.Join(slices.Sorted(maps.Keys(owned)), ",")
 }

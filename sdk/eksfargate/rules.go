@@ -3,7 +3,9 @@ package eksfargate
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"net/netip"
+	"slices"
 	"strings"
 )
 
@@ -53,6 +55,16 @@ var (
 	// ErrPrivatePublicCIDR: a PublicAccessCIDRs block that is private
 	// (RFC 1918 and other non-public ranges), which EKS refuses.
 	ErrPrivatePublicCIDR = errors.New("eksfargate: public access CIDRs must be public address blocks")
+	// ErrInvalidLogRetention: a log group retention CloudWatch Logs does not
+	// accept (PutRetentionPolicy's retentionInDays, [LogRetentionDays]).
+	ErrInvalidLogRetention = errors.New("eksfargate: not a CloudWatch Logs retention period")
+	// ErrAddonVersionIncompatible (through [*AddonVersionError]): a pinned
+	// add-on version EKS does not offer for the cluster's Kubernetes
+	// version, or no version at all for it (DescribeAddonVersions).
+	ErrAddonVersionIncompatible = errors.New("eksfargate: add-on version not compatible with the cluster's Kubernetes version")
+	// ErrDeletionProtected: Delete met a cluster with deletion protection on
+	// (EKS refuses DeleteCluster with InvalidRequestException).
+	ErrDeletionProtected = errors.New("eksfargate: the cluster has deletion protection on")
 )
 
 // kindErr is a FieldError with a sentinel.
@@ -184,6 +196,60 @@ func checkProfileRules(profiles []FargateProfile) error {
 			} else {
 				seen[k] = sf
 			}
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// MaxTagsPerResource is AWS's limit of tags on one resource (EC2, EKS, IAM,
+// KMS and CloudWatch Logs alike).
+const MaxTagsPerResource = 50
+
+// checkTagBudget applies the limit of MaxTagsPerResource to the tags
+// resources actually get: the spec's Tags with the ones fargatekit adds
+// (Name, TagCluster and TagPart on network resources, and the load
+// balancer tags on a created VPC's subnets; TagCluster, TagPart and the
+// component's TagDeletionProtection on the cluster), and a profile's Tags
+// on top of those with the ownership tags. validateTags checks each map
+// alone.
+func (a ClusterSpec) checkTagBudget() error {
+	var errs []error
+	count := func(sets ...[]string) int {
+		keys := map[string]bool{}
+		for _, set := range sets {
+			for _, k := range set {
+				keys[k] = true
+			}
+		}
+		return len(keys)
+	}
+	spec := slices.Collect(maps.Keys(a.Tags))
+	ownership := []string{TagCluster, TagPart}
+	added := map[string][]string{"every resource": ownership}
+	if a.DeletionProtection {
+		added["the cluster"] = append(slices.Clone(ownership), TagDeletionProtection)
+	}
+	if a.VPC != nil {
+		subnet := append(slices.Clone(ownership), "Name", TagClusterPrefix+a.ClusterName)
+		added["the created private subnets"] = append(slices.Clone(subnet), TagInternalELB)
+		added["the created public subnets"] = append(slices.Clone(subnet), TagELB)
+	}
+	if len(a.Tags) <= MaxTagsPerResource { // validateTags reports a map too big on its own
+		for _, where := range slices.Sorted(maps.Keys(added)) {
+			if n := count(spec, added[where]); n > MaxTagsPerResource {
+				errs = append(errs, fieldErr("Tags", "%d tags with the ones fargatekit adds to %s (%s); AWS allows %d per resource",
+					n, where, strings.Join(added[where], ", "), MaxTagsPerResource))
+				break
+			}
+		}
+	}
+	for i, p := range a.FargateProfiles {
+		if len(p.Tags) == 0 || len(p.Tags) > MaxTagsPerResource {
+			continue // validateTags reports a map too big on its own
+		}
+		if n := count(spec, slices.Collect(maps.Keys(p.Tags)), ownership); n > MaxTagsPerResource {
+			errs = append(errs, fieldErr(fmt.Sprintf("FargateProfiles[%d].Tags", i), "%d tags with the spec's Tags and %s; AWS allows %d per resource",
+				n, strings.Join(ownership, ", "), MaxTagsPerResource))
 		}
 	}
 	return errors.Join(errs...)

@@ -3,6 +3,7 @@ package eksfargate
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -12,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 
+	"github.com/fargatekit/fargatekit/internal/doccheck"
 	"github.com/fargatekit/fargatekit/internal/mototest"
 )
 
@@ -294,5 +296,49 @@ func TestCheckExistingNetworkMoto(t *testing.T) {
 	zones, err := SelectZones(ZonesFromEC2(azs), nil, 2)
 	if err != nil || len(zones) != 2 || !ZoneSupported(zones[0].ID) || !ZoneSupported(zones[1].ID) {
 		t.Errorf("SelectZones(moto) = %v, %v", zones, err)
+	}
+}
+
+// doc.go's tables name every sentinel of the package, and only those.
+func TestDocTablesNameEverySentinel(t *testing.T) {
+	doccheck.Check(t, ".")
+}
+
+// AWS's 50 tags per resource count the tags fargatekit adds: a spec whose
+// own Tags fit is refused when a resource would carry more.
+func TestTagBudget(t *testing.T) {
+	n := func(count int, extra ...string) map[string]string {
+		out := map[string]string{}
+		for i := range count {
+			out[fmt.Sprintf("team-%02d", i)] = "x"
+		}
+		for _, k := range extra {
+			out[k] = "y"
+		}
+		return out
+	}
+	byo := &ExistingNetwork{VpcID: "vpc-1", PrivateSubnetIDs: []string{"subnet-a", "subnet-b"}}
+	sys := FargateProfile{Name: "system", Selectors: []Selector{{Namespace: "kube-system"}}}
+	for _, tt := range []struct {
+		name  string
+		spec  ClusterSpec
+		field string // "" when accepted
+	}{
+		{"created VPC: 45 + 5 on the subnets", ClusterSpec{ClusterName: "c", Tags: n(45)}, ""},
+		{"created VPC: 46 + 5", ClusterSpec{ClusterName: "c", Tags: n(46)}, "Tags"},
+		{"created VPC: a Name of one's own overlaps", ClusterSpec{ClusterName: "c", Tags: n(45, "Name")}, ""},
+		{"existing network: 48 + 2", ClusterSpec{Existing: byo, Tags: n(48)}, ""},
+		{"existing network: 49 + 2", ClusterSpec{Existing: byo, Tags: n(49)}, "Tags"},
+		{"existing network, deletion protection: 48 + 3", ClusterSpec{Existing: byo, DeletionProtection: true, Tags: n(48)}, "Tags"},
+		{"profile: 40 + 8 + 2", ClusterSpec{Existing: byo, Tags: n(40), FargateProfiles: []FargateProfile{{Name: "system", Selectors: sys.Selectors, Tags: n(48)}}}, ""},
+		{"profile: 40 + 9 + 2", ClusterSpec{Existing: byo, Tags: n(40), FargateProfiles: []FargateProfile{{Name: "system", Selectors: sys.Selectors, Tags: n(49, "own")}}}, "FargateProfiles[0].Tags"},
+	} {
+		err := tt.spec.Validate()
+		switch {
+		case tt.field == "" && err != nil:
+			t.Errorf("%s: %v", tt.name, err)
+		case tt.field != "" && (!errors.Is(err, ErrInvalidSpec) || !strings.Contains(err.Error(), "eksfargate: "+tt.field+":") || !strings.Contains(err.Error(), "AWS allows 50 per resource")):
+			t.Errorf("%s: err = %v, want the budget at %s", tt.name, err, tt.field)
+		}
 	}
 }

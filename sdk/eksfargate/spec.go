@@ -146,7 +146,14 @@ type ClusterSpec struct {
 	// Not allowed with EndpointPrivate.
 	PublicAccessCIDRs []string `json:"publicAccessCIDRs,omitempty"`
 	// LogTypes are the control-plane log types sent to CloudWatch (see [LogTypes]).
+	// With any, the control plane's log group ([ControlPlaneLogGroup]) is
+	// created before the cluster, with ControlPlaneLogRetentionDays, and
+	// deleted with it.
 	LogTypes []string `json:"logTypes,omitempty"`
+	// ControlPlaneLogRetentionDays is the retention of the control plane's
+	// log group, one of [LogRetentionDays]; 0 means
+	// [DefaultControlPlaneLogRetentionDays]. Only with LogTypes.
+	ControlPlaneLogRetentionDays int `json:"controlPlaneLogRetentionDays,omitempty"`
 	// SecretsEncryption turns on KMS envelope encryption of Kubernetes secrets; nil leaves it off.
 	SecretsEncryption *SecretsEncryption `json:"secretsEncryption,omitempty"`
 	// AuthenticationMode is CONFIG_MAP, API_AND_CONFIG_MAP (the default) or API.
@@ -182,6 +189,12 @@ type ClusterSpec struct {
 	// ZonalShift turns on ARC zonal shift for the cluster: traffic moves
 	// away from an impaired zone.
 	ZonalShift bool `json:"zonalShift,omitempty"`
+	// DeletionProtection turns on EKS's deletion protection: DeleteCluster
+	// is refused (InvalidRequestException) until it is turned off. The SDK's
+	// Apply sets it on create and converges it after; Delete refuses a
+	// protected cluster ([ErrDeletionProtected]). Turn it off (and apply)
+	// before deleting.
+	DeletionProtection bool `json:"deletionProtection,omitempty"`
 
 	// Logging turns on Fargate logging (the aws-observability namespace,
 	// the aws-logging ConfigMap, the log group and the logs policy on the
@@ -312,14 +325,26 @@ type FargateProfile struct {
 	Tags map[string]string `json:"tags,omitempty"`
 }
 
-// Addons configures the EKS add-ons FargateCluster manages. Empty versions
-// let EKS pick the default version for the cluster's Kubernetes version.
+// Addons configures the EKS add-ons FargateCluster manages: CoreDNS always,
+// kube-proxy and vpc-cni when asked for (see the package documentation: they
+// are DaemonSets, which have no node to run on in a Fargate-only cluster).
+// An empty version means EKS's default version of the add-on for the
+// cluster's Kubernetes version, resolved before anything is created
+// ([ResolveAddonVersion]), so that a Kubernetes upgrade moves the add-ons
+// to a compatible version; a pinned version must be compatible with it
+// ([ErrAddonVersionIncompatible]).
 type Addons struct {
 	// CoreDNSVersion, KubeProxyVersion and VpcCNIVersion pin add-on versions,
-	// e.g. "v1.11.4-eksbuild.2".
+	// e.g. "v1.11.4-eksbuild.2". Pinning kube-proxy's or vpc-cni's version
+	// installs that add-on.
 	CoreDNSVersion   string `json:"coreDNSVersion,omitempty"`
 	KubeProxyVersion string `json:"kubeProxyVersion,omitempty"`
 	VpcCNIVersion    string `json:"vpcCNIVersion,omitempty"`
+	// KubeProxy and VpcCNI install the kube-proxy and vpc-cni add-ons. Off
+	// by default: Fargate nodes bring their own kube-proxy and CNI, and the
+	// add-ons' DaemonSets only run on EC2 nodes.
+	KubeProxy bool `json:"kubeProxy,omitempty"`
+	VpcCNI    bool `json:"vpcCNI,omitempty"`
 	// CoreDNS is the CoreDNS configuration beyond computeType Fargate.
 	CoreDNS CoreDNSConfig `json:"coreDNS,omitzero"`
 }
@@ -433,6 +458,14 @@ func (a ClusterSpec) Validate() error {
 	add(d.validateEndpoint())
 	add(d.validateEndpointRules())
 	add(validateLogTypes(d.LogTypes))
+	if r := d.ControlPlaneLogRetentionDays; r != 0 {
+		switch {
+		case len(d.LogTypes) == 0:
+			add(fieldErr("ControlPlaneLogRetentionDays", "set without LogTypes (no control-plane logs, no log group)"))
+		case !slices.Contains(LogRetentionDays(), r):
+			add(kindErr(ErrInvalidLogRetention, "ControlPlaneLogRetentionDays", "%d is not a CloudWatch Logs retention (%v)", r, LogRetentionDays()))
+		}
+	}
 	if e := d.SecretsEncryption; e != nil {
 		switch {
 		case e.CreateKey && e.KeyARN != "":
@@ -484,6 +517,7 @@ func (a ClusterSpec) Validate() error {
 		add(d.Logging.Validate())
 	}
 	add(validateTags("Tags", d.Tags))
+	add(d.checkTagBudget())
 	return errors.Join(errs...)
 }
 
@@ -656,8 +690,8 @@ func validateLogTypes(types []string) error {
 // characters not starting with "aws:", values up to 256 characters.
 func validateTags(field string, tags map[string]string) error {
 	var errs []error
-	if len(tags) > 50 {
-		errs = append(errs, fieldErr(field, "%d tags; AWS allows 50 per resource", len(tags)))
+	if len(tags) > MaxTagsPerResource {
+		errs = append(errs, fieldErr(field, "%d tags; AWS allows %d per resource", len(tags), MaxTagsPerResource))
 	}
 	for _, k := range slices.Sorted(maps.Keys(tags)) {
 		switch {

@@ -238,7 +238,7 @@ var clusterCounts = map[string]int{
 	"aws:ec2/route:Route":                                 3,
 	"aws:ec2/routeTableAssociation:RouteTableAssociation": 4,
 	"aws:eks/cluster:Cluster":                             1,
-	"aws:eks/addon:Addon":                                 3,
+	"aws:eks/addon:Addon":                                 1, // CoreDNS (kube-proxy and vpc-cni: off on Fargate)
 	"fargatekit:irsa:OIDCProvider":                        1,
 	"aws:iam/openIdConnectProvider:OpenIdConnectProvider": 1,
 	"pulumi:providers:kubernetes":                         1,
