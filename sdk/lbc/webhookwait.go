@@ -66,22 +66,41 @@ func WaitForWebhook(ctx context.Context, cs kubernetes.Interface, opts WebhookWa
 		log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	svc := WebhookServiceName(opts.Prefix)
+	var lastErr error
 	for {
 		ready, total, err := readyEndpoints(ctx, cs, ns, svc)
-		if err != nil && ctx.Err() == nil {
+		switch {
+		case err != nil && ctx.Err() == nil && permanentAPIError(err):
 			return "", fmt.Errorf("lbc: webhook %s/%s: %w", ns, svc, err)
-		}
-		if ready > 0 {
+		case err != nil:
+			// Throttled, a timeout, the server busy or restarting: the
+			// wait goes on, and the deadline's error names it.
+			lastErr = err
+			log.Info("lbc: waiting for the controller's webhook: reading its endpoints failed, retrying", "service", ns+"/"+svc, "error", err)
+		case ready > 0:
 			log.Info("lbc: webhook serving", "service", ns+"/"+svc, "ready", ready)
 			return serviceWebhookPolicy(ctx, cs, opts.Prefix)
+		default:
+			log.Info("lbc: waiting for the controller's webhook to serve", "service", ns+"/"+svc, "endpoints", total, "ready", 0)
 		}
-		log.Info("lbc: waiting for the controller's webhook to serve", "service", ns+"/"+svc, "endpoints", total, "ready", 0)
 		select {
 		case <-ctx.Done():
+			if lastErr != nil {
+				return "", fmt.Errorf("%w: %s/%s has no ready endpoint (new Services are refused meanwhile): %w (last error: %w)",
+					ErrWebhookNotServing, ns, svc, ctx.Err(), lastErr)
+			}
 			return "", fmt.Errorf("%w: %s/%s has no ready endpoint (new Services are refused meanwhile): %w", ErrWebhookNotServing, ns, svc, ctx.Err())
 		case <-time.After(poll):
 		}
 	}
+}
+
+// permanentAPIError reports whether an API error will not go away by
+// waiting: refused credentials or permissions, or a request the server
+// cannot take.
+func permanentAPIError(err error) bool {
+	return apierrors.IsUnauthorized(err) || apierrors.IsForbidden(err) || apierrors.IsBadRequest(err) ||
+		apierrors.IsInvalid(err) || apierrors.IsMethodNotSupported(err) || apierrors.IsNotAcceptable(err)
 }
 
 // readyEndpoints counts the endpoints of a Service's EndpointSlices and the

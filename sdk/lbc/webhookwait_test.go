@@ -9,10 +9,16 @@ import (
 	"testing"
 	"time"
 
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	k8stesting "k8s.io/client-go/testing"
+
 	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
 	corev1 "k8s.io/api/core/v1"
 	discoveryv1 "k8s.io/api/discovery/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/client-go/kubernetes/fake"
 
 	"github.com/fargatekit/fargatekit/internal/kubetest"
 )
@@ -91,5 +97,51 @@ func TestWaitForWebhook(t *testing.T) {
 	}
 	if !strings.Contains(logs.String(), "webhook serving") {
 		t.Errorf("no serving line:\n%s", logs.String())
+	}
+}
+
+// Errors that waiting can outlast (throttling, a busy server) do not end the
+// wait; refused permissions end it at once. The API server cannot be made
+// to fail on demand, so a client-go fake clientset's reactor injects them.
+func TestWaitForWebhookAPIErrors(t *testing.T) {
+	const ns, prefix = "kube-system", "aws-load-balancer"
+	svc := WebhookServiceName(prefix)
+	ready := true
+	slice := &discoveryv1.EndpointSlice{
+		ObjectMeta:  metav1.ObjectMeta{Name: svc + "-1", Namespace: ns, Labels: map[string]string{discoveryv1.LabelServiceName: svc}},
+		AddressType: discoveryv1.AddressTypeIPv4,
+		Endpoints:   []discoveryv1.Endpoint{{Addresses: []string{"10.0.0.1"}, Conditions: discoveryv1.EndpointConditions{Ready: &ready}}},
+	}
+	gr := schema.GroupResource{Group: "discovery.k8s.io", Resource: "endpointslices"}
+	for _, tt := range []struct {
+		name      string
+		err       error
+		failures  int
+		wantError bool
+	}{
+		{"server busy twice", apierrors.NewServiceUnavailable("etcd leader changed"), 2, false},
+		{"throttled", apierrors.NewTooManyRequests("slow down", 1), 3, false},
+		{"forbidden", apierrors.NewForbidden(gr, "", errors.New("no list")), 1, true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			cs := fake.NewClientset(slice)
+			calls := 0
+			cs.PrependReactor("list", "endpointslices", func(k8stesting.Action) (bool, runtime.Object, error) {
+				calls++
+				if calls <= tt.failures {
+					return true, nil, tt.err
+				}
+				return false, nil, nil
+			})
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			_, err := WaitForWebhook(ctx, cs, WebhookWaitOptions{Namespace: ns, Prefix: prefix, PollInterval: time.Millisecond})
+			switch {
+			case tt.wantError && (err == nil || errors.Is(err, ErrWebhookNotServing) || calls != 1):
+				t.Errorf("err %v after %d calls, want the API error at once", err, calls)
+			case !tt.wantError && (err != nil || calls != tt.failures+1):
+				t.Errorf("err %v after %d calls, want success after %d failures", err, calls, tt.failures)
+			}
+		})
 	}
 }
