@@ -1,6 +1,7 @@
 package provider_test
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -11,14 +12,16 @@ import (
 	"testing"
 	"time"
 
-	"github.com/blang/semver"
 	p "github.com/pulumi/pulumi-go-provider"
-	"github.com/pulumi/pulumi-go-provider/integration"
+	"github.com/pulumi/pulumi-go-provider/integration/fake"
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
-	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
 	"github.com/pulumi/pulumi/sdk/v3/go/property"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	comProvider "github.com/pulumi/pulumi/sdk/v3/go/pulumi/provider"
+	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
+	"google.golang.org/protobuf/types/known/emptypb"
 	"k8s.io/apimachinery/pkg/types"
 
 	"github.com/fargatekit/fargatekit/authmap"
@@ -52,9 +55,32 @@ func onPath(t *testing.T, name string) {
 	t.Setenv("PATH", dir+string(os.PathListSeparator)+os.Getenv("PATH"))
 }
 
-// viaProvider constructs one component through the plugin (pulumi-go-
-// provider's integration server, whose monitor is a recording mockstack
-// monitor) and returns what it registered and the component's state.
+// hookMonitor is pulumi-go-provider's fake resource monitor (recording
+// into a mockstack monitor) that also accepts resource and error hook
+// registrations, as the engine does: the fake answers them Unimplemented,
+// and a component whose children bind hooks (FargateCluster's busy retry,
+// deletion protection, profile roll and sweeps; LBCRelease's teardown) then
+// fails to register them. The bindings themselves are recorded by the
+// mockstack monitor with each registration, by hook name, as under Go's
+// mocks.
+type hookMonitor struct {
+	*fake.ResourceMonitorServer
+}
+
+// RegisterResourceHook accepts a resource hook.
+func (hookMonitor) RegisterResourceHook(context.Context, *pulumirpc.RegisterResourceHookRequest) (*emptypb.Empty, error) {
+	return &emptypb.Empty{}, nil
+}
+
+// RegisterErrorHook accepts an error hook.
+func (hookMonitor) RegisterErrorHook(context.Context, *pulumirpc.RegisterErrorHookRequest) (*emptypb.Empty, error) {
+	return &emptypb.Empty{}, nil
+}
+
+// viaProvider constructs one component through the plugin's gRPC server
+// (p.RawServer, as the engine reaches it), with pulumi-go-provider's fake
+// engine and a hookMonitor recording into a mockstack monitor, and returns
+// what it registered and the component's state.
 func viaProvider(t *testing.T, typ, name string, inputs map[string]any) (*mockstack.Graph, property.Map, error) {
 	t.Helper()
 	prov, err := provider.New()
@@ -62,16 +88,48 @@ func viaProvider(t *testing.T, typ, name string, inputs map[string]any) (*mockst
 		t.Fatal(err)
 	}
 	mon := mockstack.NewMonitor(mockstack.WithStack(project, stack))
-	s, err := integration.NewServer(t.Context(), provider.Name, semver.MustParse("0.0.0"),
-		integration.WithProvider(prov), integration.WithMocks(mon))
+	ctx := t.Context()
+	engineAddr, engineDone, err := fake.StartEngineServer(ctx, fake.NewEngineServer())
 	if err != nil {
 		t.Fatal(err)
 	}
-	resp, err := s.Construct(p.ConstructRequest{
-		Urn:    resource.NewURN(stack, project, "", tokens.Type(typ), name),
-		Inputs: resource.FromResourcePropertyMap(resource.NewPropertyMapFromMap(inputs)),
+	monCtx, stop := context.WithCancel(ctx)
+	monitorAddr, monitorDone, err := fake.StartMonitorServer(monCtx, hookMonitor{fake.NewResourceMonitorServer(mon)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	host, err := comProvider.NewHostClient(engineAddr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		stop()
+		<-monitorDone
+		_ = host.Close()
+		<-engineDone // stopped with the test's context
 	})
-	return mon.Graph(), resp.State, err
+	srv, err := p.RawServer(provider.Name, "0.0.0", prov)(host)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, err := plugin.MarshalProperties(resource.NewPropertyMapFromMap(inputs), plugin.MarshalOptions{KeepSecrets: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := srv.Construct(ctx, &pulumirpc.ConstructRequest{
+		Project: project, Stack: stack, Type: typ, Name: name, Inputs: in, Parallel: 1,
+		MonitorEndpoint: monitorAddr, AcceptsOutputValues: true, Config: map[string]string{},
+	})
+	if err != nil {
+		return mon.Graph(), property.Map{}, err
+	}
+	state, err := plugin.UnmarshalProperties(resp.GetState(), plugin.MarshalOptions{
+		KeepUnknowns: true, KeepSecrets: true, KeepResources: true, KeepOutputValues: true,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return mon.Graph(), resource.FromResourcePropertyMap(state), nil
 }
 
 // viaGo runs a Go program under the same recording mocks.
@@ -119,7 +177,8 @@ func canon(v resource.PropertyValue) any {
 
 // dump renders a graph one resource a line, sorted by URN: everything a
 // registration carries (type, name, parent, provider, dependencies, options,
-// inputs), so that two graphs are equal iff their dumps are.
+// hook bindings by name, inputs), so that two graphs are equal iff their
+// dumps are.
 func dump(g *mockstack.Graph) []string {
 	var out []string
 	for _, r := range g.Resources {
@@ -140,9 +199,11 @@ func dump(g *mockstack.Graph) []string {
 		inputs, _ := json.Marshal(canon(resource.NewObjectProperty(r.Inputs)))
 		pd, _ := json.Marshal(propDeps)
 		out = append(out, fmt.Sprintf("%s custom=%v parent=%s provider=%s read=%v deps=%v propDeps=%s "+
-			"protect=%v retain=%v dbr=%v ignore=%v roc=%v deletedWith=%s beforeDelete=%v inputs=%s",
+			"protect=%v retain=%v dbr=%v ignore=%v roc=%v deletedWith=%s beforeCreate=%v afterCreate=%v "+
+			"beforeUpdate=%v afterUpdate=%v beforeDelete=%v afterDelete=%v onError=%v inputs=%s",
 			r.URN, r.Custom, parent, r.Provider, r.Read, deps, pd, r.Protect, r.RetainOnDelete, r.DeleteBeforeReplace,
-			r.IgnoreChanges, r.ReplaceOnChanges, r.DeletedWith, r.BeforeDelete, inputs))
+			r.IgnoreChanges, r.ReplaceOnChanges, r.DeletedWith, r.BeforeCreate, r.AfterCreate, r.BeforeUpdate, r.AfterUpdate,
+			r.BeforeDelete, r.AfterDelete, r.OnError, inputs))
 	}
 	slices.Sort(out)
 	return out
@@ -253,6 +314,16 @@ func TestFargateClusterConstruct(t *testing.T) {
 		t.Fatal(err)
 	}
 	sameGraph(t, goGraph, provGraph)
+	// The hook bindings are part of what is compared: the cluster's reach
+	// the provider's graph.
+	cl, err := provGraph.One("aws:eks/cluster:Cluster", "demo-cluster")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(cl.OnError, []string{"demo-busy-retry"}) || !slices.Equal(cl.AfterCreate, []string{"demo-deletion-protection-created"}) ||
+		!slices.Equal(cl.AfterDelete, []string{"demo-sweep-after-cluster"}) {
+		t.Errorf("cluster hooks through the provider: onError %v afterCreate %v afterDelete %v", cl.OnError, cl.AfterCreate, cl.AfterDelete)
+	}
 
 	// The outputs, clusterRef among them, as another language sees them.
 	ref := state.Get("clusterRef")
