@@ -280,8 +280,9 @@ func TestFargateClusterConstruct(t *testing.T) {
 				"tags": map[string]any{"team": "games"}},
 		},
 		"secretsEncryption": map[string]any{"createKey": true},
-		"logTypes":          []any{"api", "audit"},
-		"addons":            map[string]any{"coreDns": map[string]any{"replicas": 3, "resources": map[string]any{"requests": map[string]any{"cpu": "250m", "memory": "256Mi"}}}},
+		"logTypes":          []any{"api", "audit"}, "controlPlaneLogRetentionDays": 30, "deletionProtection": true,
+		"busyRetry":         map[string]any{"attempts": 3, "backoffSeconds": 5, "maxBackoffSeconds": 60},
+		"addons": map[string]any{"kubeProxy": true, "coreDns": map[string]any{"replicas": 3, "resources": map[string]any{"requests": map[string]any{"cpu": "250m", "memory": "256Mi"}}}},
 		"kubeconfigOptions": map[string]any{"profile": "ops"},
 		"logging":           map[string]any{"cloudWatch": map[string]any{"retentionDays": 14}, "kubernetesMetadata": true},
 		"tags":              map[string]any{"env": "test"},
@@ -295,13 +296,13 @@ func TestFargateClusterConstruct(t *testing.T) {
 				Tags: map[string]string{"team": "games"}},
 		},
 		SecretsEncryption: &eksfargate.SecretsEncryption{CreateKey: true},
-		LogTypes:          []string{"api", "audit"},
-		Addons: eksfargate.Addons{CoreDNS: eksfargate.CoreDNSConfig{Replicas: 3, Resources: &eksfargate.Resources{
+		LogTypes:          []string{"api", "audit"}, ControlPlaneLogRetentionDays: 30, DeletionProtection: true,
+		Addons: eksfargate.Addons{KubeProxy: true, CoreDNS: eksfargate.CoreDNSConfig{Replicas: 3, Resources: &eksfargate.Resources{
 			Requests: &eksfargate.ResourceList{CPU: "250m", Memory: "256Mi"}}}},
 		Kubeconfig: eksfargate.KubeconfigOptions{Profile: "ops"},
 		Logging:    &eksfargate.LoggingSpec{CloudWatch: &eksfargate.CloudWatchLogs{RetentionDays: 14}, KubernetesMetadata: true},
 		Tags:       map[string]string{"env": "test"},
-	}}
+	}, BusyRetry: eksfargate.BusyRetry{Attempts: 3, Backoff: 5 * time.Second, MaxBackoff: time.Minute}}
 	goGraph, err := viaGo(t, func(ctx *pulumi.Context) error {
 		_, err := eksfargate.NewFargateCluster(ctx, "demo", goArgs)
 		return err
@@ -314,6 +315,16 @@ func TestFargateClusterConstruct(t *testing.T) {
 		t.Fatal(err)
 	}
 	sameGraph(t, goGraph, provGraph)
+	// The new day-2 inputs reach the children: the control plane's log
+	// group with its retention, kube-proxy, the deletion-protection tag.
+	if lg, err := provGraph.One("aws:cloudwatch/logGroup:LogGroup", "demo-control-plane-logs"); err != nil {
+		t.Error(err)
+	} else if d, _ := lg.Input("retentionInDays"); d != 30.0 {
+		t.Errorf("control-plane log group through the provider: retention %v, want 30", d)
+	}
+	if _, err := provGraph.One("aws:eks/addon:Addon", "demo-kube-proxy"); err != nil {
+		t.Error(err)
+	}
 	// The hook bindings are part of what is compared: the cluster's reach
 	// the provider's graph.
 	cl, err := provGraph.One("aws:eks/cluster:Cluster", "demo-cluster")
@@ -323,6 +334,9 @@ func TestFargateClusterConstruct(t *testing.T) {
 	if !slices.Equal(cl.OnError, []string{"demo-busy-retry"}) || !slices.Equal(cl.AfterCreate, []string{"demo-deletion-protection-created"}) ||
 		!slices.Equal(cl.AfterDelete, []string{"demo-sweep-after-cluster"}) {
 		t.Errorf("cluster hooks through the provider: onError %v afterCreate %v afterDelete %v", cl.OnError, cl.AfterCreate, cl.AfterDelete)
+	}
+	if cl.InputString(`tags["fargatekit.io/deletion-protection"]`) != "on" {
+		t.Errorf("cluster tags through the provider: %v", cl.Inputs["tags"])
 	}
 
 	// The outputs, clusterRef among them, as another language sees them.
