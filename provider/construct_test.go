@@ -362,7 +362,7 @@ func TestFargateClusterConstruct(t *testing.T) {
 	if v := state.Get("kubeconfig"); !v.Secret() {
 		t.Errorf("kubeconfig output is not secret")
 	}
-	for _, k := range []string{"clusterName", "clusterArn", "endpoint", "oidcProviderArn", "privateSubnetIds", "publicSubnetIds", "accountId", "partition"} {
+	for _, k := range []string{"clusterName", "clusterArn", "endpoint", "oidcProviderArn", "privateSubnetIds", "publicSubnetIds", "clusterSecurityGroupId", "accountId", "partition"} {
 		if v := state.Get(k); v.IsNull() {
 			t.Errorf("output %s missing", k)
 		}

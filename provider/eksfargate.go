@@ -473,22 +473,23 @@ type FargateCluster struct {
 	// ComponentResource is the Go component (its URN is this resource's).
 	pulumi.ComponentResource
 
-	ClusterName          pulumi.StringOutput      `pulumi:"clusterName"`
-	ClusterArn           pulumi.StringOutput      `pulumi:"clusterArn"`
-	Endpoint             pulumi.StringOutput      `pulumi:"endpoint"`
-	CertificateAuthority pulumi.StringOutput      `pulumi:"certificateAuthority"`
-	Kubeconfig           pulumi.StringOutput      `pulumi:"kubeconfig" provider:"secret"`
-	OIDCIssuerURL        pulumi.StringOutput      `pulumi:"oidcIssuerUrl"`
-	OIDCProviderArn      pulumi.StringOutput      `pulumi:"oidcProviderArn"`
-	PodExecutionRoleArn  pulumi.StringOutput      `pulumi:"podExecutionRoleArn"`
-	VpcID                pulumi.StringOutput      `pulumi:"vpcId"`
-	PrivateSubnetIDs     pulumi.StringArrayOutput `pulumi:"privateSubnetIds"`
-	PublicSubnetIDs      pulumi.StringArrayOutput `pulumi:"publicSubnetIds"`
-	Region               pulumi.StringOutput      `pulumi:"region"`
-	AccountID            pulumi.StringOutput      `pulumi:"accountId"`
-	Partition            pulumi.StringOutput      `pulumi:"partition"`
-	AuthenticationMode   pulumi.StringOutput      `pulumi:"authenticationMode"`
-	ClusterRef           ClusterRefOutput         `pulumi:"clusterRef"`
+	ClusterName            pulumi.StringOutput      `pulumi:"clusterName"`
+	ClusterArn             pulumi.StringOutput      `pulumi:"clusterArn"`
+	Endpoint               pulumi.StringOutput      `pulumi:"endpoint"`
+	CertificateAuthority   pulumi.StringOutput      `pulumi:"certificateAuthority"`
+	Kubeconfig             pulumi.StringOutput      `pulumi:"kubeconfig" provider:"secret"`
+	OIDCIssuerURL          pulumi.StringOutput      `pulumi:"oidcIssuerUrl"`
+	OIDCProviderArn        pulumi.StringOutput      `pulumi:"oidcProviderArn"`
+	PodExecutionRoleArn    pulumi.StringOutput      `pulumi:"podExecutionRoleArn"`
+	VpcID                  pulumi.StringOutput      `pulumi:"vpcId"`
+	PrivateSubnetIDs       pulumi.StringArrayOutput `pulumi:"privateSubnetIds"`
+	PublicSubnetIDs        pulumi.StringArrayOutput `pulumi:"publicSubnetIds"`
+	ClusterSecurityGroupID pulumi.StringOutput      `pulumi:"clusterSecurityGroupId"`
+	Region                 pulumi.StringOutput      `pulumi:"region"`
+	AccountID              pulumi.StringOutput      `pulumi:"accountId"`
+	Partition              pulumi.StringOutput      `pulumi:"partition"`
+	AuthenticationMode     pulumi.StringOutput      `pulumi:"authenticationMode"`
+	ClusterRef             ClusterRefOutput         `pulumi:"clusterRef"`
 }
 
 // Annotate documents FargateCluster.
@@ -510,6 +511,8 @@ func (c *FargateCluster) Annotate(a infer.Annotator) {
 	a.Describe(&c.VpcID, "The cluster's VPC.")
 	a.Describe(&c.PrivateSubnetIDs, "The private subnets, where the pods run.")
 	a.Describe(&c.PublicSubnetIDs, "The public subnets, for internet-facing load balancers.")
+	a.Describe(&c.ClusterSecurityGroupID, "The security group EKS created for the cluster (its control plane and Fargate "+
+		"pods): the one to open for traffic to the pods from other resources.")
 	a.Describe(&c.Region, "The cluster's region (from the spec or the AWS provider).")
 	a.Describe(&c.AccountID, "The cluster's AWS account.")
 	a.Describe(&c.Partition, "The cluster's AWS partition.")
@@ -641,7 +644,8 @@ func newFargateCluster(ctx *pulumi.Context, name string, args FargateClusterArgs
 		CertificateAuthority: c.CertificateAuthority, Kubeconfig: c.Kubeconfig,
 		OIDCIssuerURL: c.OIDCIssuerURL, OIDCProviderArn: c.OIDCProviderArn, PodExecutionRoleArn: c.PodExecutionRoleArn,
 		VpcID: c.VpcID, PrivateSubnetIDs: c.PrivateSubnetIDs, PublicSubnetIDs: c.PublicSubnetIDs,
-		Region: pulumi.String(c.Region).ToStringOutput(), AccountID: pulumi.String(c.AccountID).ToStringOutput(),
+		ClusterSecurityGroupID: c.ClusterSecurityGroupID,
+		Region:                 pulumi.String(c.Region).ToStringOutput(), AccountID: pulumi.String(c.AccountID).ToStringOutput(),
 		Partition: pulumi.String(c.PartitionID).ToStringOutput(), AuthenticationMode: pulumi.String(c.AuthenticationMode).ToStringOutput(),
 	}
 	out.ClusterRef = ClusterRefArgs{
