@@ -34,7 +34,7 @@ import (
 	"github.com/fargatekit/fargatekit/sdk/kubeauth"
 )
 
-// The stack both paths run in: the integration server names URNs after
+// The stack both paths run in: the fake monitor names URNs after
 // project and stack, so the Go program runs under the same names.
 const (
 	project = "project"
@@ -282,7 +282,7 @@ func TestFargateClusterConstruct(t *testing.T) {
 		"secretsEncryption": map[string]any{"createKey": true},
 		"logTypes":          []any{"api", "audit"}, "controlPlaneLogRetentionDays": 30, "deletionProtection": true,
 		"busyRetry":         map[string]any{"attempts": 3, "backoffSeconds": 5, "maxBackoffSeconds": 60},
-		"addons": map[string]any{"kubeProxy": true, "coreDns": map[string]any{"replicas": 3, "resources": map[string]any{"requests": map[string]any{"cpu": "250m", "memory": "256Mi"}}}},
+		"addons":            map[string]any{"kubeProxy": true, "coreDns": map[string]any{"replicas": 3, "resources": map[string]any{"requests": map[string]any{"cpu": "250m", "memory": "256Mi"}}}},
 		"kubeconfigOptions": map[string]any{"profile": "ops"},
 		"logging":           map[string]any{"cloudWatch": map[string]any{"retentionDays": 14}, "kubernetesMetadata": true},
 		"tags":              map[string]any{"env": "test"},
@@ -420,49 +420,64 @@ func TestIRSARoleConstruct(t *testing.T) {
 }
 
 // TestLBCReleaseConstruct compares the graphs with the Kubernetes provider
-// given as providerKubeconfig and a cluster without a kubeconfig: with one,
-// the Go component registers its teardown hook (BeforeDelete), and
-// pulumi-go-provider's integration server's fake monitor has no
-// RegisterResourceHook (the hook's kubeconfig reaching the Go args is
-// TestEveryGoInputIsReachable's; the hook is lbc's).
+// made from the cluster's kubeconfig (the Go component then registers its
+// teardown hook, BeforeDelete, with that kubeconfig) and given as
+// providerKubeconfig with a cluster without one (no hook).
 func TestLBCReleaseConstruct(t *testing.T) {
-	cluster := clusterInputs("")
-	delete(cluster, "kubeconfig")
-	inputs := map[string]any{
-		"cluster": cluster, "providerKubeconfig": kubeconfig, "replicas": 3, "pdbMaxUnavailable": 1,
-		"defaultTags": map[string]any{"env": "test"}, "scopedPolicy": true, "timeoutSeconds": 900,
-		"extraValues":        map[string]any{"podLabels": map[string]any{"team": "platform"}},
-		"featureGates":       map[string]any{"ALBGatewayAPI": true, "EnableCertificateManagement": true},
-		"additionalPolicies": []any{"certificate-management"},
-		"gatewayApi": map[string]any{"classes": []any{map[string]any{"name": "alb-public", "controller": "gateway.k8s.aws/alb",
-			"loadBalancerConfiguration": map[string]any{"namespace": "games", "name": "web"}}}},
-	}
-	goGraph, err := viaGo(t, func(ctx *pulumi.Context) error {
-		c, err := goCluster(ctx, "lbc", "")
-		if err != nil {
-			return err
-		}
-		k := c.KubernetesProvider
-		c.KubernetesProvider, c.Kubeconfig = nil, nil
-		_, err = lbc.NewLBCRelease(ctx, "lbc", &lbc.LBCReleaseArgs{Cluster: c, KubernetesProvider: k, ReleaseSpec: lbc.ReleaseSpec{
-			Settings: lbc.Settings{Replicas: 3, PDBMaxUnavailable: 1, DefaultTags: map[string]string{"env": "test"},
-				ExtraValues:  map[string]any{"podLabels": map[string]any{"team": "platform"}},
-				FeatureGates: lbc.FeatureGateSettings{"ALBGatewayAPI": true, "EnableCertificateManagement": true}},
-			ScopedPolicy: true, Timeout: 900 * time.Second, AdditionalPolicies: []lbc.AdditionalPolicy{lbc.PolicyCertificateManagement},
-		}, GatewayAPI: &lbc.GatewayAPISpec{Classes: []lbc.GatewayClassSpec{{Name: "alb-public", Controller: lbc.ALBGateway,
-			LoadBalancerConfiguration: &types.NamespacedName{Namespace: "games", Name: "web"}}}}})
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	provGraph, state, err := viaProvider(t, lbc.TypeToken, "lbc", inputs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sameGraph(t, goGraph, provGraph)
-	if v := state.Get("chartVersion"); !v.IsString() || v.AsString() == "" {
-		t.Errorf("chartVersion output: %v", v)
+	for _, viaCluster := range []bool{true, false} {
+		t.Run(fmt.Sprintf("kubeconfig from the cluster %v", viaCluster), func(t *testing.T) {
+			cluster := clusterInputs("")
+			inputs := map[string]any{
+				"cluster": cluster, "replicas": 3, "pdbMaxUnavailable": 1,
+				"defaultTags": map[string]any{"env": "test"}, "scopedPolicy": true, "timeoutSeconds": 900,
+				"extraValues":        map[string]any{"podLabels": map[string]any{"team": "platform"}},
+				"featureGates":       map[string]any{"ALBGatewayAPI": true, "EnableCertificateManagement": true},
+				"additionalPolicies": []any{"certificate-management"},
+				"gatewayApi": map[string]any{"classes": []any{map[string]any{"name": "alb-public", "controller": "gateway.k8s.aws/alb",
+					"loadBalancerConfiguration": map[string]any{"namespace": "games", "name": "web"}}}},
+			}
+			if !viaCluster {
+				delete(cluster, "kubeconfig")
+				inputs["providerKubeconfig"] = kubeconfig
+			}
+			goGraph, err := viaGo(t, func(ctx *pulumi.Context) error {
+				c, err := goCluster(ctx, "lbc", "")
+				if err != nil {
+					return err
+				}
+				var k pulumi.ProviderResource
+				if !viaCluster {
+					k = c.KubernetesProvider
+					c.KubernetesProvider, c.Kubeconfig = nil, nil
+				}
+				_, err = lbc.NewLBCRelease(ctx, "lbc", &lbc.LBCReleaseArgs{Cluster: c, KubernetesProvider: k, ReleaseSpec: lbc.ReleaseSpec{
+					Settings: lbc.Settings{Replicas: 3, PDBMaxUnavailable: 1, DefaultTags: map[string]string{"env": "test"},
+						ExtraValues:  map[string]any{"podLabels": map[string]any{"team": "platform"}},
+						FeatureGates: lbc.FeatureGateSettings{"ALBGatewayAPI": true, "EnableCertificateManagement": true}},
+					ScopedPolicy: true, Timeout: 900 * time.Second, AdditionalPolicies: []lbc.AdditionalPolicy{lbc.PolicyCertificateManagement},
+				}, GatewayAPI: &lbc.GatewayAPISpec{Classes: []lbc.GatewayClassSpec{{Name: "alb-public", Controller: lbc.ALBGateway,
+					LoadBalancerConfiguration: &types.NamespacedName{Namespace: "games", Name: "web"}}}}})
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			provGraph, state, err := viaProvider(t, lbc.TypeToken, "lbc", inputs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sameGraph(t, goGraph, provGraph)
+			if v := state.Get("chartVersion"); !v.IsString() || v.AsString() == "" {
+				t.Errorf("chartVersion output: %v", v)
+			}
+			hooked := 0
+			for _, r := range provGraph.Resources {
+				hooked += len(r.BeforeDelete)
+			}
+			if (hooked > 0) != viaCluster {
+				t.Errorf("%d before-delete hook bindings through the provider; want some iff the cluster gives the kubeconfig", hooked)
+			}
+		})
 	}
 }
 
