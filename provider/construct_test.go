@@ -1,6 +1,7 @@
 package provider_test
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -11,14 +12,16 @@ import (
 	"testing"
 	"time"
 
-	"github.com/blang/semver"
 	p "github.com/pulumi/pulumi-go-provider"
-	"github.com/pulumi/pulumi-go-provider/integration"
+	"github.com/pulumi/pulumi-go-provider/integration/fake"
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
-	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
 	"github.com/pulumi/pulumi/sdk/v3/go/property"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	comProvider "github.com/pulumi/pulumi/sdk/v3/go/pulumi/provider"
+	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
+	"google.golang.org/protobuf/types/known/emptypb"
 	"k8s.io/apimachinery/pkg/types"
 
 	"github.com/fargatekit/fargatekit/authmap"
@@ -31,7 +34,7 @@ import (
 	"github.com/fargatekit/fargatekit/sdk/kubeauth"
 )
 
-// The stack both paths run in: the integration server names URNs after
+// The stack both paths run in: the fake monitor names URNs after
 // project and stack, so the Go program runs under the same names.
 const (
 	project = "project"
@@ -52,9 +55,32 @@ func onPath(t *testing.T, name string) {
 	t.Setenv("PATH", dir+string(os.PathListSeparator)+os.Getenv("PATH"))
 }
 
-// viaProvider constructs one component through the plugin (pulumi-go-
-// provider's integration server, whose monitor is a recording mockstack
-// monitor) and returns what it registered and the component's state.
+// hookMonitor is pulumi-go-provider's fake resource monitor (recording
+// into a mockstack monitor) that also accepts resource and error hook
+// registrations, as the engine does: the fake answers them Unimplemented,
+// and a component whose children bind hooks (FargateCluster's busy retry,
+// deletion protection, profile roll and sweeps; LBCRelease's teardown) then
+// fails to register them. The bindings themselves are recorded by the
+// mockstack monitor with each registration, by hook name, as under Go's
+// mocks.
+type hookMonitor struct {
+	*fake.ResourceMonitorServer
+}
+
+// RegisterResourceHook accepts a resource hook.
+func (hookMonitor) RegisterResourceHook(context.Context, *pulumirpc.RegisterResourceHookRequest) (*emptypb.Empty, error) {
+	return &emptypb.Empty{}, nil
+}
+
+// RegisterErrorHook accepts an error hook.
+func (hookMonitor) RegisterErrorHook(context.Context, *pulumirpc.RegisterErrorHookRequest) (*emptypb.Empty, error) {
+	return &emptypb.Empty{}, nil
+}
+
+// viaProvider constructs one component through the plugin's gRPC server
+// (p.RawServer, as the engine reaches it), with pulumi-go-provider's fake
+// engine and a hookMonitor recording into a mockstack monitor, and returns
+// what it registered and the component's state.
 func viaProvider(t *testing.T, typ, name string, inputs map[string]any) (*mockstack.Graph, property.Map, error) {
 	t.Helper()
 	prov, err := provider.New()
@@ -62,16 +88,48 @@ func viaProvider(t *testing.T, typ, name string, inputs map[string]any) (*mockst
 		t.Fatal(err)
 	}
 	mon := mockstack.NewMonitor(mockstack.WithStack(project, stack))
-	s, err := integration.NewServer(t.Context(), provider.Name, semver.MustParse("0.0.0"),
-		integration.WithProvider(prov), integration.WithMocks(mon))
+	ctx := t.Context()
+	engineAddr, engineDone, err := fake.StartEngineServer(ctx, fake.NewEngineServer())
 	if err != nil {
 		t.Fatal(err)
 	}
-	resp, err := s.Construct(p.ConstructRequest{
-		Urn:    resource.NewURN(stack, project, "", tokens.Type(typ), name),
-		Inputs: resource.FromResourcePropertyMap(resource.NewPropertyMapFromMap(inputs)),
+	monCtx, stop := context.WithCancel(ctx)
+	monitorAddr, monitorDone, err := fake.StartMonitorServer(monCtx, hookMonitor{fake.NewResourceMonitorServer(mon)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	host, err := comProvider.NewHostClient(engineAddr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		stop()
+		<-monitorDone
+		_ = host.Close()
+		<-engineDone // stopped with the test's context
 	})
-	return mon.Graph(), resp.State, err
+	srv, err := p.RawServer(provider.Name, "0.0.0", prov)(host)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, err := plugin.MarshalProperties(resource.NewPropertyMapFromMap(inputs), plugin.MarshalOptions{KeepSecrets: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := srv.Construct(ctx, &pulumirpc.ConstructRequest{
+		Project: project, Stack: stack, Type: typ, Name: name, Inputs: in, Parallel: 1,
+		MonitorEndpoint: monitorAddr, AcceptsOutputValues: true, Config: map[string]string{},
+	})
+	if err != nil {
+		return mon.Graph(), property.Map{}, err
+	}
+	state, err := plugin.UnmarshalProperties(resp.GetState(), plugin.MarshalOptions{
+		KeepUnknowns: true, KeepSecrets: true, KeepResources: true, KeepOutputValues: true,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return mon.Graph(), resource.FromResourcePropertyMap(state), nil
 }
 
 // viaGo runs a Go program under the same recording mocks.
@@ -119,7 +177,8 @@ func canon(v resource.PropertyValue) any {
 
 // dump renders a graph one resource a line, sorted by URN: everything a
 // registration carries (type, name, parent, provider, dependencies, options,
-// inputs), so that two graphs are equal iff their dumps are.
+// hook bindings by name, inputs), so that two graphs are equal iff their
+// dumps are.
 func dump(g *mockstack.Graph) []string {
 	var out []string
 	for _, r := range g.Resources {
@@ -140,9 +199,11 @@ func dump(g *mockstack.Graph) []string {
 		inputs, _ := json.Marshal(canon(resource.NewObjectProperty(r.Inputs)))
 		pd, _ := json.Marshal(propDeps)
 		out = append(out, fmt.Sprintf("%s custom=%v parent=%s provider=%s read=%v deps=%v propDeps=%s "+
-			"protect=%v retain=%v dbr=%v ignore=%v roc=%v deletedWith=%s beforeDelete=%v inputs=%s",
+			"protect=%v retain=%v dbr=%v ignore=%v roc=%v deletedWith=%s beforeCreate=%v afterCreate=%v "+
+			"beforeUpdate=%v afterUpdate=%v beforeDelete=%v afterDelete=%v onError=%v inputs=%s",
 			r.URN, r.Custom, parent, r.Provider, r.Read, deps, pd, r.Protect, r.RetainOnDelete, r.DeleteBeforeReplace,
-			r.IgnoreChanges, r.ReplaceOnChanges, r.DeletedWith, r.BeforeDelete, inputs))
+			r.IgnoreChanges, r.ReplaceOnChanges, r.DeletedWith, r.BeforeCreate, r.AfterCreate, r.BeforeUpdate, r.AfterUpdate,
+			r.BeforeDelete, r.AfterDelete, r.OnError, inputs))
 	}
 	slices.Sort(out)
 	return out
@@ -219,8 +280,9 @@ func TestFargateClusterConstruct(t *testing.T) {
 				"tags": map[string]any{"team": "games"}},
 		},
 		"secretsEncryption": map[string]any{"createKey": true},
-		"logTypes":          []any{"api", "audit"},
-		"addons":            map[string]any{"coreDns": map[string]any{"replicas": 3, "resources": map[string]any{"requests": map[string]any{"cpu": "250m", "memory": "256Mi"}}}},
+		"logTypes":          []any{"api", "audit"}, "controlPlaneLogRetentionDays": 30, "deletionProtection": true,
+		"busyRetry":         map[string]any{"attempts": 3, "backoffSeconds": 5, "maxBackoffSeconds": 60},
+		"addons":            map[string]any{"kubeProxy": true, "coreDns": map[string]any{"replicas": 3, "resources": map[string]any{"requests": map[string]any{"cpu": "250m", "memory": "256Mi"}}}},
 		"kubeconfigOptions": map[string]any{"profile": "ops"},
 		"logging":           map[string]any{"cloudWatch": map[string]any{"retentionDays": 14}, "kubernetesMetadata": true},
 		"tags":              map[string]any{"env": "test"},
@@ -234,13 +296,13 @@ func TestFargateClusterConstruct(t *testing.T) {
 				Tags: map[string]string{"team": "games"}},
 		},
 		SecretsEncryption: &eksfargate.SecretsEncryption{CreateKey: true},
-		LogTypes:          []string{"api", "audit"},
-		Addons: eksfargate.Addons{CoreDNS: eksfargate.CoreDNSConfig{Replicas: 3, Resources: &eksfargate.Resources{
+		LogTypes:          []string{"api", "audit"}, ControlPlaneLogRetentionDays: 30, DeletionProtection: true,
+		Addons: eksfargate.Addons{KubeProxy: true, CoreDNS: eksfargate.CoreDNSConfig{Replicas: 3, Resources: &eksfargate.Resources{
 			Requests: &eksfargate.ResourceList{CPU: "250m", Memory: "256Mi"}}}},
 		Kubeconfig: eksfargate.KubeconfigOptions{Profile: "ops"},
 		Logging:    &eksfargate.LoggingSpec{CloudWatch: &eksfargate.CloudWatchLogs{RetentionDays: 14}, KubernetesMetadata: true},
 		Tags:       map[string]string{"env": "test"},
-	}}
+	}, BusyRetry: eksfargate.BusyRetry{Attempts: 3, Backoff: 5 * time.Second, MaxBackoff: time.Minute}}
 	goGraph, err := viaGo(t, func(ctx *pulumi.Context) error {
 		_, err := eksfargate.NewFargateCluster(ctx, "demo", goArgs)
 		return err
@@ -253,6 +315,29 @@ func TestFargateClusterConstruct(t *testing.T) {
 		t.Fatal(err)
 	}
 	sameGraph(t, goGraph, provGraph)
+	// The new day-2 inputs reach the children: the control plane's log
+	// group with its retention, kube-proxy, the deletion-protection tag.
+	if lg, err := provGraph.One("aws:cloudwatch/logGroup:LogGroup", "demo-control-plane-logs"); err != nil {
+		t.Error(err)
+	} else if d, _ := lg.Input("retentionInDays"); d != 30.0 {
+		t.Errorf("control-plane log group through the provider: retention %v, want 30", d)
+	}
+	if _, err := provGraph.One("aws:eks/addon:Addon", "demo-kube-proxy"); err != nil {
+		t.Error(err)
+	}
+	// The hook bindings are part of what is compared: the cluster's reach
+	// the provider's graph.
+	cl, err := provGraph.One("aws:eks/cluster:Cluster", "demo-cluster")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(cl.OnError, []string{"demo-busy-retry"}) || !slices.Equal(cl.AfterCreate, []string{"demo-deletion-protection-created"}) ||
+		!slices.Equal(cl.AfterDelete, []string{"demo-sweep-after-cluster"}) {
+		t.Errorf("cluster hooks through the provider: onError %v afterCreate %v afterDelete %v", cl.OnError, cl.AfterCreate, cl.AfterDelete)
+	}
+	if cl.InputString(`tags["fargatekit.io/deletion-protection"]`) != "on" {
+		t.Errorf("cluster tags through the provider: %v", cl.Inputs["tags"])
+	}
 
 	// The outputs, clusterRef among them, as another language sees them.
 	ref := state.Get("clusterRef")
@@ -277,7 +362,7 @@ func TestFargateClusterConstruct(t *testing.T) {
 	if v := state.Get("kubeconfig"); !v.Secret() {
 		t.Errorf("kubeconfig output is not secret")
 	}
-	for _, k := range []string{"clusterName", "clusterArn", "endpoint", "oidcProviderArn", "privateSubnetIds", "publicSubnetIds", "accountId", "partition"} {
+	for _, k := range []string{"clusterName", "clusterArn", "endpoint", "oidcProviderArn", "privateSubnetIds", "publicSubnetIds", "clusterSecurityGroupId", "accountId", "partition"} {
 		if v := state.Get(k); v.IsNull() {
 			t.Errorf("output %s missing", k)
 		}
@@ -335,49 +420,64 @@ func TestIRSARoleConstruct(t *testing.T) {
 }
 
 // TestLBCReleaseConstruct compares the graphs with the Kubernetes provider
-// given as providerKubeconfig and a cluster without a kubeconfig: with one,
-// the Go component registers its teardown hook (BeforeDelete), and
-// pulumi-go-provider's integration server's fake monitor has no
-// RegisterResourceHook (the hook's kubeconfig reaching the Go args is
-// TestEveryGoInputIsReachable's; the hook is lbc's).
+// made from the cluster's kubeconfig (the Go component then registers its
+// teardown hook, BeforeDelete, with that kubeconfig) and given as
+// providerKubeconfig with a cluster without one (no hook).
 func TestLBCReleaseConstruct(t *testing.T) {
-	cluster := clusterInputs("")
-	delete(cluster, "kubeconfig")
-	inputs := map[string]any{
-		"cluster": cluster, "providerKubeconfig": kubeconfig, "replicas": 3, "pdbMaxUnavailable": 1,
-		"defaultTags": map[string]any{"env": "test"}, "scopedPolicy": true, "timeoutSeconds": 900,
-		"extraValues":        map[string]any{"podLabels": map[string]any{"team": "platform"}},
-		"featureGates":       map[string]any{"ALBGatewayAPI": true, "EnableCertificateManagement": true},
-		"additionalPolicies": []any{"certificate-management"},
-		"gatewayApi": map[string]any{"classes": []any{map[string]any{"name": "alb-public", "controller": "gateway.k8s.aws/alb",
-			"loadBalancerConfiguration": map[string]any{"namespace": "games", "name": "web"}}}},
-	}
-	goGraph, err := viaGo(t, func(ctx *pulumi.Context) error {
-		c, err := goCluster(ctx, "lbc", "")
-		if err != nil {
-			return err
-		}
-		k := c.KubernetesProvider
-		c.KubernetesProvider, c.Kubeconfig = nil, nil
-		_, err = lbc.NewLBCRelease(ctx, "lbc", &lbc.LBCReleaseArgs{Cluster: c, KubernetesProvider: k, ReleaseSpec: lbc.ReleaseSpec{
-			Settings: lbc.Settings{Replicas: 3, PDBMaxUnavailable: 1, DefaultTags: map[string]string{"env": "test"},
-				ExtraValues:  map[string]any{"podLabels": map[string]any{"team": "platform"}},
-				FeatureGates: lbc.FeatureGateSettings{"ALBGatewayAPI": true, "EnableCertificateManagement": true}},
-			ScopedPolicy: true, Timeout: 900 * time.Second, AdditionalPolicies: []lbc.AdditionalPolicy{lbc.PolicyCertificateManagement},
-		}, GatewayAPI: &lbc.GatewayAPISpec{Classes: []lbc.GatewayClassSpec{{Name: "alb-public", Controller: lbc.ALBGateway,
-			LoadBalancerConfiguration: &types.NamespacedName{Namespace: "games", Name: "web"}}}}})
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	provGraph, state, err := viaProvider(t, lbc.TypeToken, "lbc", inputs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sameGraph(t, goGraph, provGraph)
-	if v := state.Get("chartVersion"); !v.IsString() || v.AsString() == "" {
-		t.Errorf("chartVersion output: %v", v)
+	for _, viaCluster := range []bool{true, false} {
+		t.Run(fmt.Sprintf("kubeconfig from the cluster %v", viaCluster), func(t *testing.T) {
+			cluster := clusterInputs("")
+			inputs := map[string]any{
+				"cluster": cluster, "replicas": 3, "pdbMaxUnavailable": 1,
+				"defaultTags": map[string]any{"env": "test"}, "scopedPolicy": true, "timeoutSeconds": 900,
+				"extraValues":        map[string]any{"podLabels": map[string]any{"team": "platform"}},
+				"featureGates":       map[string]any{"ALBGatewayAPI": true, "EnableCertificateManagement": true},
+				"additionalPolicies": []any{"certificate-management"},
+				"gatewayApi": map[string]any{"classes": []any{map[string]any{"name": "alb-public", "controller": "gateway.k8s.aws/alb",
+					"loadBalancerConfiguration": map[string]any{"namespace": "games", "name": "web"}}}},
+			}
+			if !viaCluster {
+				delete(cluster, "kubeconfig")
+				inputs["providerKubeconfig"] = kubeconfig
+			}
+			goGraph, err := viaGo(t, func(ctx *pulumi.Context) error {
+				c, err := goCluster(ctx, "lbc", "")
+				if err != nil {
+					return err
+				}
+				var k pulumi.ProviderResource
+				if !viaCluster {
+					k = c.KubernetesProvider
+					c.KubernetesProvider, c.Kubeconfig = nil, nil
+				}
+				_, err = lbc.NewLBCRelease(ctx, "lbc", &lbc.LBCReleaseArgs{Cluster: c, KubernetesProvider: k, ReleaseSpec: lbc.ReleaseSpec{
+					Settings: lbc.Settings{Replicas: 3, PDBMaxUnavailable: 1, DefaultTags: map[string]string{"env": "test"},
+						ExtraValues:  map[string]any{"podLabels": map[string]any{"team": "platform"}},
+						FeatureGates: lbc.FeatureGateSettings{"ALBGatewayAPI": true, "EnableCertificateManagement": true}},
+					ScopedPolicy: true, Timeout: 900 * time.Second, AdditionalPolicies: []lbc.AdditionalPolicy{lbc.PolicyCertificateManagement},
+				}, GatewayAPI: &lbc.GatewayAPISpec{Classes: []lbc.GatewayClassSpec{{Name: "alb-public", Controller: lbc.ALBGateway,
+					LoadBalancerConfiguration: &types.NamespacedName{Namespace: "games", Name: "web"}}}}})
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			provGraph, state, err := viaProvider(t, lbc.TypeToken, "lbc", inputs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sameGraph(t, goGraph, provGraph)
+			if v := state.Get("chartVersion"); !v.IsString() || v.AsString() == "" {
+				t.Errorf("chartVersion output: %v", v)
+			}
+			hooked := 0
+			for _, r := range provGraph.Resources {
+				hooked += len(r.BeforeDelete)
+			}
+			if (hooked > 0) != viaCluster {
+				t.Errorf("%d before-delete hook bindings through the provider; want some iff the cluster gives the kubeconfig", hooked)
+			}
+		})
 	}
 }
 

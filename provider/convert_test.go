@@ -1,17 +1,22 @@
 package provider
 
 import (
+	"os"
+	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	"github.com/pulumi/pulumi/sdk/v3/go/property"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/fargatekit/fargatekit/eksfargate/clusterref"
 	"github.com/fargatekit/fargatekit/internal/mockstack"
+	"github.com/fargatekit/fargatekit/internal/mototest"
 )
 
 // notCrossLanguage are the Go Args fields no cross-language input reaches,
@@ -211,5 +216,68 @@ func check(t *testing.T, name string, goArgs any, expected ...string) {
 		if _, ok := notCrossLanguage[path]; !ok && !slices.Contains(expected, path) {
 			t.Errorf("%s: no cross-language input reaches it (add one, or list it in notCrossLanguage with the reason)", path)
 		}
+	}
+}
+
+// TestHookAWSConfig loads hookAws's configuration against moto_server (the
+// endpoint given as AWS_ENDPOINT_URL): the profile's credentials in the
+// cluster's region, and with roleArn the hooks calling AWS as the assumed
+// role.
+func TestHookAWSConfig(t *testing.T) {
+	moto := mototest.New(t)
+	dir := t.TempDir()
+	cfgFile, credFile := filepath.Join(dir, "config"), filepath.Join(dir, "credentials")
+	if err := os.WriteFile(cfgFile, []byte("[profile ops]\nregion = eu-west-1\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(credFile, []byte("[ops]\naws_access_key_id = AKIAOPSPROFILE000000\naws_secret_access_key = secret\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range map[string]string{"AWS_CONFIG_FILE": cfgFile, "AWS_SHARED_CREDENTIALS_FILE": credFile,
+		"AWS_ENDPOINT_URL": moto.URL, "AWS_ACCESS_KEY_ID": "AKIAENVIRONMENT00000", "AWS_SECRET_ACCESS_KEY": "env",
+		"AWS_PROFILE": "", "AWS_REGION": "", "AWS_DEFAULT_REGION": "", "AWS_EC2_METADATA_DISABLED": "true"} {
+		t.Setenv(k, v)
+	}
+	role := "arn:aws:iam::" + mototest.AccountID + ":role/hooks"
+	for _, tc := range []struct {
+		name      string
+		hook      HookAWS
+		wantKey   string // the access key used, "" for an assumed role's
+		wantAsArn string
+	}{
+		{name: "profile", hook: HookAWS{Profile: "ops"}, wantKey: "AKIAOPSPROFILE000000"},
+		{name: "profile and role", hook: HookAWS{Profile: "ops", RoleARN: role}, wantAsArn: ":assumed-role/hooks/"},
+		{name: "default chain and role", hook: HookAWS{RoleARN: role}, wantAsArn: ":assumed-role/hooks/"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			fc := goClusterArgs(FargateClusterArgs{HookAWS: &tc.hook})
+			cfg, err := fc.HookAWSConfig(t.Context(), "us-west-2")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if cfg.Region != "us-west-2" {
+				t.Errorf("region %q, want the cluster's, us-west-2 (not the profile's)", cfg.Region)
+			}
+			creds, err := cfg.Credentials.Retrieve(t.Context())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tc.wantKey != "" && creds.AccessKeyID != tc.wantKey {
+				t.Errorf("access key %q, want %q", creds.AccessKeyID, tc.wantKey)
+			}
+			if tc.wantAsArn != "" {
+				id, err := sts.NewFromConfig(cfg).GetCallerIdentity(t.Context(), &sts.GetCallerIdentityInput{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !strings.Contains(aws.ToString(id.Arn), tc.wantAsArn) {
+					t.Errorf("caller %s, want the assumed role (%s)", aws.ToString(id.Arn), tc.wantAsArn)
+				}
+			}
+		})
+	}
+	// Without hookAws, Go's default (the component's own) applies.
+	if fc := goClusterArgs(FargateClusterArgs{}); fc.HookAWSConfig != nil {
+		t.Error("HookAWSConfig set without hookAws")
 	}
 }

@@ -1,6 +1,14 @@
 package provider
 
 import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/pulumi/pulumi-go-provider/infer"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
@@ -24,6 +32,7 @@ type FargateClusterArgs struct {
 	EndpointAccess                          string             `pulumi:"endpointAccess,optional"`
 	PublicAccessCIDRs                       []string           `pulumi:"publicAccessCidrs,optional"`
 	LogTypes                                []string           `pulumi:"logTypes,optional"`
+	ControlPlaneLogRetentionDays            int                `pulumi:"controlPlaneLogRetentionDays,optional"`
 	SecretsEncryption                       *SecretsEncryption `pulumi:"secretsEncryption,optional"`
 	SecretsKeyArn                           pulumi.StringInput `pulumi:"secretsKeyArn,optional"`
 	AuthenticationMode                      string             `pulumi:"authenticationMode,optional"`
@@ -35,8 +44,14 @@ type FargateClusterArgs struct {
 	PodExecutionRole                        *PodExecutionRole  `pulumi:"podExecutionRole,optional"`
 	UpgradePolicy                           string             `pulumi:"upgradePolicy,optional"`
 	ZonalShift                              bool               `pulumi:"zonalShift,optional"`
+	DeletionProtection                      bool               `pulumi:"deletionProtection,optional"`
 	Logging                                 *LoggingSpec       `pulumi:"logging,optional"`
 	Tags                                    map[string]string  `pulumi:"tags,optional"`
+	BusyRetry                               *BusyRetry         `pulumi:"busyRetry,optional"`
+	RollOntoReplacement                     []Workload         `pulumi:"rollOntoReplacement,optional"`
+	HookAWS                                 *HookAWS           `pulumi:"hookAws,optional"`
+	HookTimeoutSeconds                      int                `pulumi:"hookTimeoutSeconds,optional"`
+	NoDeleteHooks                           bool               `pulumi:"noDeleteHooks,optional"`
 }
 
 // Annotate documents FargateClusterArgs.
@@ -55,7 +70,11 @@ func (a *FargateClusterArgs) Annotate(an infer.Annotator) {
 	an.Describe(&a.EndpointAccess, "Where the API endpoint is reachable from: public, private or both (the default).")
 	an.Describe(&a.PublicAccessCIDRs, "CIDR blocks allowed to reach the public endpoint; EKS's default is 0.0.0.0/0. "+
 		"Not allowed with endpointAccess private.")
-	an.Describe(&a.LogTypes, "Control-plane log types sent to CloudWatch: api, audit, authenticator, controllerManager, scheduler.")
+	an.Describe(&a.LogTypes, "Control-plane log types sent to CloudWatch: api, audit, authenticator, controllerManager, scheduler. "+
+		"With any, the control plane's log group (/aws/eks/<cluster>/cluster) is created before the cluster, with "+
+		"controlPlaneLogRetentionDays, and deleted with it.")
+	an.Describe(&a.ControlPlaneLogRetentionDays, "The retention of the control plane's log group, a period CloudWatch Logs "+
+		"accepts (1, 3, 5, 7, 14, 30, ...); 0 means fargatekit's default (90). Only with logTypes.")
 	an.Describe(&a.SecretsEncryption, "KMS envelope encryption of Kubernetes secrets; unset leaves it off.")
 	an.Describe(&a.SecretsKeyArn, "An existing KMS key for secrets encryption, as an output of another resource. "+
 		"Exclusive with secretsEncryption.")
@@ -73,9 +92,76 @@ func (a *FargateClusterArgs) Annotate(an infer.Annotator) {
 	an.Describe(&a.UpgradePolicy, "Support type at the end of standard support: STANDARD or EXTENDED (EKS's default; "+
 		"extended support costs six times the cluster-hour price). Empty leaves EKS's default.")
 	an.Describe(&a.ZonalShift, "Turns on ARC zonal shift: traffic moves away from an impaired availability zone.")
+	an.Describe(&a.DeletionProtection, "Turns on EKS's deletion protection: DeleteCluster is refused until it is turned off. "+
+		"Resource hooks set it after create and on update (the cluster carries the tag fargatekit.io/deletion-protection=on). "+
+		"With it on, pulumi destroy fails at the cluster: set it false and pulumi up first.")
 	an.Describe(&a.Logging, "Turns on Fargate logging (the aws-observability namespace, the aws-logging ConfigMap, "+
 		"the log group and the logs policy on the pod-execution role); unset leaves it off.")
 	an.Describe(&a.Tags, "Tags added to every taggable resource.")
+	an.Describe(&a.BusyRetry, "Bounds the retries of operations EKS refuses with ResourceInUseException while another "+
+		"actor holds the cluster (an error hook on the cluster, the profiles and the add-ons); unset means the defaults "+
+		"(8 tries, 15s doubling to 2m).")
+	an.Describe(&a.RollOntoReplacement, "Deployments (besides CoreDNS, always) moved onto a changed Fargate profile's "+
+		"replacement before the old profile is deleted (the profiles' before-delete hook): each is restarted pinned to the "+
+		"new profile and its rollout waited for, one at a time, respecting PodDisruptionBudgets.")
+	an.Describe(&a.HookAWS, "The AWS credentials the resource hooks call AWS with (deletion protection, the sweep of a "+
+		"deleted cluster's load balancers). Unset means the AWS SDK's default chain (environment, shared config and SSO, "+
+		"instance role) in the cluster's region: the program's own credentials, which are not the Pulumi AWS provider's "+
+		"when that is configured with other ones (a profile or assumeRole in the stack's config): give them here then.")
+	an.Describe(&a.HookTimeoutSeconds, "Bounds each resource hook, in seconds; 0 means fargatekit's default (1800).")
+	an.Describe(&a.NoDeleteHooks, "Registers no before- or after-delete hook: a plain pulumi destroy then works without "+
+		"--run-program, but a replaced profile's pods are not moved first and a deleted cluster's load balancers are not swept.")
+}
+
+// BusyRetry is Go's eksfargate.BusyRetry, its durations in seconds.
+type BusyRetry struct {
+	Attempts          int `pulumi:"attempts,optional"`
+	BackoffSeconds    int `pulumi:"backoffSeconds,optional"`
+	MaxBackoffSeconds int `pulumi:"maxBackoffSeconds,optional"`
+}
+
+// Annotate documents BusyRetry.
+func (b *BusyRetry) Annotate(a infer.Annotator) {
+	a.SetToken("eksfargate", "BusyRetry")
+	a.Describe(b, "Retries of an operation EKS refuses with ResourceInUseException (never \"already exists\"): the n-th "+
+		"retry waits backoffSeconds doubled n-1 times, at most maxBackoffSeconds.")
+	a.Describe(&b.Attempts, "The number of tries of one operation in all; 0 means the default (8); negative turns the "+
+		"error hooks off.")
+	a.Describe(&b.BackoffSeconds, "The wait before the second try, in seconds; 0 means the default (15).")
+	a.Describe(&b.MaxBackoffSeconds, "The cap of the doubling waits, in seconds; 0 means the default (120).")
+}
+
+// Workload is Go's eksfargate.Workload: a deployment by namespace and name.
+type Workload struct {
+	Namespace string `pulumi:"namespace"`
+	Name      string `pulumi:"name"`
+}
+
+// Annotate documents Workload.
+func (w *Workload) Annotate(a infer.Annotator) {
+	a.SetToken("eksfargate", "Workload")
+	a.Describe(w, "A Deployment, by namespace and name.")
+	a.Describe(&w.Namespace, "The deployment's namespace.")
+	a.Describe(&w.Name, "The deployment's name.")
+}
+
+// HookAWS are the credentials FargateCluster's resource hooks call AWS
+// with, in the cluster's region (Go: FargateClusterArgs.HookAWSConfig,
+// which takes any aws.Config; a function cannot cross languages, so the
+// provider builds one from a shared-config profile and a role).
+type HookAWS struct {
+	Profile string `pulumi:"profile,optional"`
+	RoleARN string `pulumi:"roleArn,optional"`
+}
+
+// Annotate documents HookAWS.
+func (h *HookAWS) Annotate(a infer.Annotator) {
+	a.SetToken("eksfargate", "HookAws")
+	a.Describe(h, "The AWS credentials of the resource hooks: the AWS SDK's default chain in the cluster's region, from "+
+		"a shared-config profile when set, then a role assumed when set. They are resolved where the program runs "+
+		"(the provider plugin's environment).")
+	a.Describe(&h.Profile, "An AWS shared-config profile (~/.aws/config) to load the credentials from.")
+	a.Describe(&h.RoleARN, "An IAM role assumed (sts:AssumeRole) with those credentials; the hooks call AWS as this role.")
 }
 
 // VPCSpec is Go's eksfargate.VPCSpec.
@@ -195,17 +281,26 @@ type Addons struct {
 	CoreDNSVersion   string         `pulumi:"coreDnsVersion,optional"`
 	KubeProxyVersion string         `pulumi:"kubeProxyVersion,optional"`
 	VpcCNIVersion    string         `pulumi:"vpcCniVersion,optional"`
+	KubeProxy        bool           `pulumi:"kubeProxy,optional"`
+	VpcCNI           bool           `pulumi:"vpcCni,optional"`
 	CoreDNS          *CoreDNSConfig `pulumi:"coreDns,optional"`
 }
 
 // Annotate documents Addons.
 func (x *Addons) Annotate(a infer.Annotator) {
 	a.SetToken("eksfargate", "Addons")
-	a.Describe(x, "The EKS add-ons FargateCluster manages. Empty versions let EKS pick the default for the cluster's "+
-		"Kubernetes version.")
+	a.Describe(x, "The EKS add-ons FargateCluster manages: coredns always, kube-proxy and vpc-cni when asked for. An empty "+
+		"version means EKS's default for the cluster's Kubernetes version, resolved before anything is created, so that a "+
+		"Kubernetes upgrade moves the add-ons with it; a pinned version newer than the newest EKS offers for that version is refused.")
 	a.Describe(&x.CoreDNSVersion, `Pins the coredns add-on, e.g. "v1.11.4-eksbuild.2".`)
-	a.Describe(&x.KubeProxyVersion, "Pins the kube-proxy add-on.")
-	a.Describe(&x.VpcCNIVersion, "Pins the vpc-cni add-on.")
+	a.Describe(&x.KubeProxyVersion, "Pins the kube-proxy add-on (and installs it).")
+	a.Describe(&x.VpcCNIVersion, "Pins the vpc-cni add-on (and installs it).")
+	a.Describe(&x.KubeProxy, "Installs the kube-proxy add-on. Off by default: Fargate nodes bring their own kube-proxy, "+
+		"and the add-on's DaemonSet only runs on EC2 nodes. A stack from an earlier fargatekit sees its kube-proxy add-on "+
+		"deleted unless this is set.")
+	a.Describe(&x.VpcCNI, "Installs the vpc-cni add-on. Off by default: Fargate nodes bring their own CNI, and the "+
+		"add-on's DaemonSet only runs on EC2 nodes. A stack from an earlier fargatekit sees its vpc-cni add-on deleted "+
+		"unless this is set.")
 	a.Describe(&x.CoreDNS, "CoreDNS's configuration beyond computeType Fargate.")
 }
 
@@ -378,22 +473,23 @@ type FargateCluster struct {
 	// ComponentResource is the Go component (its URN is this resource's).
 	pulumi.ComponentResource
 
-	ClusterName          pulumi.StringOutput      `pulumi:"clusterName"`
-	ClusterArn           pulumi.StringOutput      `pulumi:"clusterArn"`
-	Endpoint             pulumi.StringOutput      `pulumi:"endpoint"`
-	CertificateAuthority pulumi.StringOutput      `pulumi:"certificateAuthority"`
-	Kubeconfig           pulumi.StringOutput      `pulumi:"kubeconfig" provider:"secret"`
-	OIDCIssuerURL        pulumi.StringOutput      `pulumi:"oidcIssuerUrl"`
-	OIDCProviderArn      pulumi.StringOutput      `pulumi:"oidcProviderArn"`
-	PodExecutionRoleArn  pulumi.StringOutput      `pulumi:"podExecutionRoleArn"`
-	VpcID                pulumi.StringOutput      `pulumi:"vpcId"`
-	PrivateSubnetIDs     pulumi.StringArrayOutput `pulumi:"privateSubnetIds"`
-	PublicSubnetIDs      pulumi.StringArrayOutput `pulumi:"publicSubnetIds"`
-	Region               pulumi.StringOutput      `pulumi:"region"`
-	AccountID            pulumi.StringOutput      `pulumi:"accountId"`
-	Partition            pulumi.StringOutput      `pulumi:"partition"`
-	AuthenticationMode   pulumi.StringOutput      `pulumi:"authenticationMode"`
-	ClusterRef           ClusterRefOutput         `pulumi:"clusterRef"`
+	ClusterName            pulumi.StringOutput      `pulumi:"clusterName"`
+	ClusterArn             pulumi.StringOutput      `pulumi:"clusterArn"`
+	Endpoint               pulumi.StringOutput      `pulumi:"endpoint"`
+	CertificateAuthority   pulumi.StringOutput      `pulumi:"certificateAuthority"`
+	Kubeconfig             pulumi.StringOutput      `pulumi:"kubeconfig" provider:"secret"`
+	OIDCIssuerURL          pulumi.StringOutput      `pulumi:"oidcIssuerUrl"`
+	OIDCProviderArn        pulumi.StringOutput      `pulumi:"oidcProviderArn"`
+	PodExecutionRoleArn    pulumi.StringOutput      `pulumi:"podExecutionRoleArn"`
+	VpcID                  pulumi.StringOutput      `pulumi:"vpcId"`
+	PrivateSubnetIDs       pulumi.StringArrayOutput `pulumi:"privateSubnetIds"`
+	PublicSubnetIDs        pulumi.StringArrayOutput `pulumi:"publicSubnetIds"`
+	ClusterSecurityGroupID pulumi.StringOutput      `pulumi:"clusterSecurityGroupId"`
+	Region                 pulumi.StringOutput      `pulumi:"region"`
+	AccountID              pulumi.StringOutput      `pulumi:"accountId"`
+	Partition              pulumi.StringOutput      `pulumi:"partition"`
+	AuthenticationMode     pulumi.StringOutput      `pulumi:"authenticationMode"`
+	ClusterRef             ClusterRefOutput         `pulumi:"clusterRef"`
 }
 
 // Annotate documents FargateCluster.
@@ -415,6 +511,8 @@ func (c *FargateCluster) Annotate(a infer.Annotator) {
 	a.Describe(&c.VpcID, "The cluster's VPC.")
 	a.Describe(&c.PrivateSubnetIDs, "The private subnets, where the pods run.")
 	a.Describe(&c.PublicSubnetIDs, "The public subnets, for internet-facing load balancers.")
+	a.Describe(&c.ClusterSecurityGroupID, "The security group EKS created for the cluster (its control plane and Fargate "+
+		"pods): the one to open for traffic to the pods from other resources.")
 	a.Describe(&c.Region, "The cluster's region (from the spec or the AWS provider).")
 	a.Describe(&c.AccountID, "The cluster's AWS account.")
 	a.Describe(&c.Partition, "The cluster's AWS partition.")
@@ -430,9 +528,11 @@ func goClusterArgs(a FargateClusterArgs) *eksfargate.FargateClusterArgs {
 		ClusterName: a.ClusterName, KubernetesVersion: a.KubernetesVersion,
 		Region: a.Region, AccountID: a.AccountID, Partition: a.Partition,
 		EndpointAccess: eksfargate.EndpointAccess(a.EndpointAccess), PublicAccessCIDRs: a.PublicAccessCIDRs,
-		LogTypes: a.LogTypes, AuthenticationMode: a.AuthenticationMode,
+		LogTypes: a.LogTypes, ControlPlaneLogRetentionDays: a.ControlPlaneLogRetentionDays, AuthenticationMode: a.AuthenticationMode,
 		BootstrapClusterCreatorAdminPermissions: a.BootstrapClusterCreatorAdminPermissions,
-		OIDCThumbprints:                         a.OIDCThumbprints, UpgradePolicy: a.UpgradePolicy, ZonalShift: a.ZonalShift, Tags: a.Tags,
+		OIDCThumbprints:                         a.OIDCThumbprints, UpgradePolicy: a.UpgradePolicy, ZonalShift: a.ZonalShift,
+		DeletionProtection: a.DeletionProtection,
+		Tags:               a.Tags,
 	}
 	if v := a.VPC; v != nil {
 		s.VPC = &eksfargate.VPCSpec{CIDR: v.CIDR, AZCount: v.AZCount, AvailabilityZones: v.AvailabilityZones,
@@ -453,7 +553,8 @@ func goClusterArgs(a FargateClusterArgs) *eksfargate.FargateClusterArgs {
 		s.FargateProfiles = append(s.FargateProfiles, fp)
 	}
 	if x := a.Addons; x != nil {
-		s.Addons = eksfargate.Addons{CoreDNSVersion: x.CoreDNSVersion, KubeProxyVersion: x.KubeProxyVersion, VpcCNIVersion: x.VpcCNIVersion}
+		s.Addons = eksfargate.Addons{CoreDNSVersion: x.CoreDNSVersion, KubeProxyVersion: x.KubeProxyVersion, VpcCNIVersion: x.VpcCNIVersion,
+			KubeProxy: x.KubeProxy, VpcCNI: x.VpcCNI}
 		if c := x.CoreDNS; c != nil {
 			s.Addons.CoreDNS = eksfargate.CoreDNSConfig{Replicas: c.Replicas}
 			if r := c.Resources; r != nil {
@@ -470,11 +571,39 @@ func goClusterArgs(a FargateClusterArgs) *eksfargate.FargateClusterArgs {
 	if l := a.Logging; l != nil {
 		s.Logging = goLogging(*l)
 	}
-	out := &eksfargate.FargateClusterArgs{ClusterSpec: s, SecretsKeyARN: a.SecretsKeyArn}
+	out := &eksfargate.FargateClusterArgs{ClusterSpec: s, SecretsKeyARN: a.SecretsKeyArn,
+		HookTimeout: time.Duration(a.HookTimeoutSeconds) * time.Second, NoDeleteHooks: a.NoDeleteHooks}
+	if b := a.BusyRetry; b != nil {
+		out.BusyRetry = eksfargate.BusyRetry{Attempts: b.Attempts, Backoff: time.Duration(b.BackoffSeconds) * time.Second,
+			MaxBackoff: time.Duration(b.MaxBackoffSeconds) * time.Second}
+	}
+	for _, w := range a.RollOntoReplacement {
+		out.RollOntoReplacement = append(out.RollOntoReplacement, eksfargate.Workload{Namespace: w.Namespace, Name: w.Name})
+	}
+	if h := a.HookAWS; h != nil {
+		out.HookAWSConfig = h.config
+	}
 	if n := a.Network; n != nil {
 		out.Network = &eksfargate.NetworkArgs{VpcID: n.VpcID, PrivateSubnetIDs: n.PrivateSubnetIDs, PublicSubnetIDs: n.PublicSubnetIDs}
 	}
 	return out
+}
+
+// config loads the hooks' AWS configuration in region: the default chain,
+// from Profile when set, then RoleARN assumed when set.
+func (h HookAWS) config(ctx context.Context, region string) (aws.Config, error) {
+	opts := []func(*config.LoadOptions) error{config.WithRegion(region)}
+	if h.Profile != "" {
+		opts = append(opts, config.WithSharedConfigProfile(h.Profile))
+	}
+	cfg, err := config.LoadDefaultConfig(ctx, opts...)
+	if err != nil {
+		return aws.Config{}, fmt.Errorf("provider: hookAws (profile %q): %w", h.Profile, err)
+	}
+	if h.RoleARN != "" {
+		cfg.Credentials = aws.NewCredentialsCache(stscreds.NewAssumeRoleProvider(sts.NewFromConfig(cfg), h.RoleARN))
+	}
+	return cfg, nil
 }
 
 func goResourceList(r *ResourceList) *eksfargate.ResourceList {
@@ -515,7 +644,8 @@ func newFargateCluster(ctx *pulumi.Context, name string, args FargateClusterArgs
 		CertificateAuthority: c.CertificateAuthority, Kubeconfig: c.Kubeconfig,
 		OIDCIssuerURL: c.OIDCIssuerURL, OIDCProviderArn: c.OIDCProviderArn, PodExecutionRoleArn: c.PodExecutionRoleArn,
 		VpcID: c.VpcID, PrivateSubnetIDs: c.PrivateSubnetIDs, PublicSubnetIDs: c.PublicSubnetIDs,
-		Region: pulumi.String(c.Region).ToStringOutput(), AccountID: pulumi.String(c.AccountID).ToStringOutput(),
+		ClusterSecurityGroupID: c.ClusterSecurityGroupID,
+		Region:                 pulumi.String(c.Region).ToStringOutput(), AccountID: pulumi.String(c.AccountID).ToStringOutput(),
 		Partition: pulumi.String(c.PartitionID).ToStringOutput(), AuthenticationMode: pulumi.String(c.AuthenticationMode).ToStringOutput(),
 	}
 	out.ClusterRef = ClusterRefArgs{

@@ -153,9 +153,10 @@ func Run(program pulumi.RunFunc, opts ...Option) (*Graph, error) {
 }
 
 // Monitor is Run's recording mock monitor on its own, for harnesses that
-// host the Pulumi program themselves: a component provider's Construct under
-// pulumi-go-provider's integration server (integration.WithMocks) records
-// into it what Run would record for the same program in Go.
+// host the Pulumi program themselves: a component provider's Construct,
+// behind pulumi-go-provider's fake resource monitor (fake.NewResourceMonitorServer,
+// as the provider's Construct tests serve it), records into it what Run
+// would record for the same program in Go.
 type Monitor struct{ m *monitor }
 
 // NewMonitor returns a recording mock monitor configured as Run's (region,
