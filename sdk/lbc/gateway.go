@@ -131,7 +131,7 @@ func GatewayAPICRDs() ([]CRD, error) {
 // DefaultVersion) needs: GatewayAPICRDs when the version is built for the
 // embedded bundle's minor version, else an error wrapping
 // ErrGatewayAPIVersion (install that version's CRDs yourself and set
-// GatewayAPISpec.SkipCRDs). Pass them as HelmOptions.ExtraCRDs, or apply them
+// GatewayAPISpec.SkipCRDs). Pass them as the helm package's Options.ExtraCRDs, or apply them
 // with ApplyGatewayAPI.
 //
 // The controller's own gateway CRDs (group ControllerGatewayGroup) are not
