@@ -120,7 +120,7 @@ items:
 		t.Errorf("order %v\nwant %v", got, want)
 	}
 	for name, m := range map[string]string{
-		"nameless object": "apiVersion: v1\nkind: ConfigMap\nmetadata: {}\n",
+		"nameless object":  "apiVersion: v1\nkind: ConfigMap\nmetadata: {}\n",
 		"scalar list item": "apiVersion: v1\nkind: List\nitems: [3]\n",
 	} {
 		if _, err := ManifestObjects(m); !errors.Is(err, ErrUninstall) {
