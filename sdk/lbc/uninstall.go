@@ -252,14 +252,7 @@ func Uninstall(ctx context.Context, cfg *rest.Config, opts UninstallOptions) err
 	if err := ValidateRelease(name, ns, opts.Timeout); err != nil {
 		return fmt.Errorf("%w: %w", ErrUninstall, err)
 	}
-	if cfg == nil {
-		return fmt.Errorf("%w: %w: nil *rest.Config", ErrUninstall, ErrInvalidSpec)
-	}
-	cs, err := kubernetes.NewForConfig(cfg)
-	if err != nil {
-		return fmt.Errorf("%w: %w", ErrUninstall, err)
-	}
-	dyn, err := dynamic.NewForConfig(cfg)
+	cs, dyn, err := clients(cfg)
 	if err != nil {
 		return fmt.Errorf("%w: %w", ErrUninstall, err)
 	}
