@@ -1,16 +1,12 @@
 package eksfargate
 
 import (
-	"fmt"
-	"strings"
-
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/fargatekit/fargatekit/internal/partition"
 	sdk "github.com/fargatekit/fargatekit/sdk/eksfargate"
 )
 
@@ -59,37 +55,29 @@ func (l *FargateLogging) ready() []pulumi.Resource {
 // ConfigMap (through the cluster's Kubernetes provider), rendered by the
 // same functions as the SDK path.
 func (c *FargateCluster) logging(ctx *pulumi.Context, name string) error {
-	l := c.spec.Logging
-	if l == nil {
-		return nil
-	}
-	s := c.spec
-	data, err := sdk.RenderLoggingConfig(*l, s.ClusterName, c.Region)
-	if err != nil {
-		return err
-	}
-	doc, err := sdk.LoggingPolicy(c.partition, c.Region, c.AccountID, s.ClusterName, *l)
-	if err != nil {
+	m, on, err := c.res.Logging()
+	if err != nil || !on {
 		return err
 	}
 	parent := pulumi.Parent(c)
 	out := &FargateLogging{}
 	var deps []pulumi.Resource
-	if l.CloudWatch != nil {
+	if lg := m.LogGroup; lg != nil {
 		out.LogGroup, err = cloudwatch.NewLogGroup(ctx, name+"-fargate-logs", &cloudwatch.LogGroupArgs{
-			Name:            pulumi.String(l.LogGroupName(s.ClusterName)),
-			RetentionInDays: pulumi.Int(l.RetentionDays()),
-			Tags:            c.tags("fargate-logs"),
+			Name:            pulumi.String(lg.Name),
+			RetentionInDays: pulumi.Int(lg.RetentionDays),
+			Tags:            pulumi.ToStringMap(lg.Tags),
 		}, parent)
 		if err != nil {
 			return err
 		}
 		deps = append(deps, out.LogGroup)
 	}
+	// Pulumi names the policy (sdk.LoggingPolicyName is the SDK's name).
 	out.Policy, err = iam.NewPolicy(ctx, name+"-fargate-logging", &iam.PolicyArgs{
-		Description: pulumi.String("Fargate logging of EKS cluster " + s.ClusterName + " (fargatekit)"),
-		Policy:      pulumi.String(doc.String()),
-		Tags:        c.tags("fargate-logging"),
+		Description: pulumi.String(m.Policy.Description),
+		Policy:      pulumi.String(m.Policy.Document.String()),
+		Tags:        pulumi.ToStringMap(m.Policy.Tags),
 	}, parent)
 	if err != nil {
 		return err
@@ -98,7 +86,7 @@ func (c *FargateCluster) logging(ctx *pulumi.Context, name string) error {
 	if c.PodExecutionRole != nil {
 		role = c.PodExecutionRole.Name
 	} else {
-		n, err := roleName(s.PodExecutionRole.ARN)
+		n, err := c.res.PodExecutionRoleName() // the spec's own role
 		if err != nil {
 			return err
 		}
@@ -122,20 +110,11 @@ func (c *FargateCluster) logging(ctx *pulumi.Context, name string) error {
 	}
 	out.ConfigMap, err = corev1.NewConfigMap(ctx, name+"-aws-logging", &corev1.ConfigMapArgs{
 		Metadata: &metav1.ObjectMetaArgs{Name: pulumi.String(sdk.LoggingConfigMapName), Namespace: out.Namespace.Metadata.Name()},
-		Data:     pulumi.ToStringMap(data),
+		Data:     pulumi.ToStringMap(m.Data),
 	}, append(k8s, pulumi.DependsOn(append(deps, out.Attachment)))...)
 	if err != nil {
 		return err
 	}
 	c.Logging = out
 	return nil
-}
-
-// roleName is the name of a role from its ARN (the part after the path).
-func roleName(arn string) (string, error) {
-	a, err := partition.ParseARN(arn, "iam", "role/")
-	if err != nil {
-		return "", fmt.Errorf("eksfargate: PodExecutionRole.ARN: %w", err)
-	}
-	return a.Resource[strings.LastIndexByte(a.Resource, '/')+1:], nil
 }

@@ -499,7 +499,7 @@ func LoggingPolicy(p partition.Partition, region, account, cluster string, l Log
 		return iampolicy.Values{arn, arn + ":*"}
 	}
 	if l.CloudWatch != nil {
-		st = append(st, iampolicy.Statement{Sid: "FargateLogsCloudWatch", Effect: iampolicy.Allow,
+		st = append(st, iampolicy.Statement{Sid: loggingCloudWatchSid, Effect: iampolicy.Allow,
 			Action:   iampolicy.Values{"logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"},
 			Resource: logGroup(l.LogGroupName(cluster))})
 	}
@@ -527,4 +527,89 @@ func LoggingPolicy(p partition.Partition, region, account, cluster string, l Log
 		return iampolicy.Document{}, fmt.Errorf("eksfargate: logging policy: %w: no output configured", ErrInvalidSpec)
 	}
 	return iampolicy.Document{Statement: st}, nil
+}
+
+// loggingCloudWatchSid is the statement of [LoggingPolicy] that names the
+// log group: how Apply and Delete find the group a policy was made for.
+const loggingCloudWatchSid = "FargateLogsCloudWatch"
+
+// Parts of Fargate logging (values of [TagPart]).
+const (
+	// PartFargateLogs is the pods' CloudWatch log group.
+	PartFargateLogs = "fargate-logs"
+	// PartFargateLogging is the logs IAM policy ([LoggingPolicy]).
+	PartFargateLogging = "fargate-logging"
+)
+
+// LoggingPolicyName is the name the SDK gives the logs IAM policy of a
+// cluster: <cluster>-fargate-logging (at most 116 characters, within IAM's
+// 128). It is how Apply and Delete find it; the Pulumi component lets
+// Pulumi name its own.
+func LoggingPolicyName(clusterName string) string { return clusterName + "-" + PartFargateLogging }
+
+// LoggingPolicyModel is the logs IAM policy of a cluster.
+type LoggingPolicyModel struct {
+	// Name is the SDK's name ([LoggingPolicyName]); Description is the
+	// policy's description (IAM cannot change it later).
+	Name, Description string
+	// Document is [LoggingPolicy] for the cluster.
+	Document iampolicy.Document
+	// Tags are its tags ([ResourceTags], part [PartFargateLogging]).
+	Tags map[string]string
+}
+
+// LoggingModel is everything Fargate logging makes for a cluster: what
+// Apply converges and the Pulumi component registers.
+type LoggingModel struct {
+	// LogGroup is the pods' log group (part [PartFargateLogs]), nil
+	// without a CloudWatch output.
+	LogGroup *LogGroupModel
+	// Policy is the logs policy, attached to the pod-execution role.
+	Policy LoggingPolicyModel
+	// Data is the aws-logging ConfigMap's data ([RenderLoggingConfig]).
+	Data map[string]string
+}
+
+// Logging returns the model of the cluster's Fargate logging, and false
+// when the spec turns it off (Logging nil).
+func (r *Resolved) Logging() (LoggingModel, bool, error) {
+	l := r.Spec.Logging
+	if l == nil {
+		return LoggingModel{}, false, nil
+	}
+	n := r.Name()
+	data, err := RenderLoggingConfig(*l, n, r.Region)
+	if err != nil {
+		return LoggingModel{}, false, err
+	}
+	doc, err := LoggingPolicy(r.Partition, r.Region, r.AccountID, n, *l)
+	if err != nil {
+		return LoggingModel{}, false, err
+	}
+	m := LoggingModel{Data: data, Policy: LoggingPolicyModel{Name: LoggingPolicyName(n),
+		Description: "Fargate logging of EKS cluster " + n + " (fargatekit)", Document: doc,
+		Tags: ResourceTags(n, r.Spec.Tags, PartFargateLogging)}}
+	if l.CloudWatch != nil {
+		m.LogGroup = &LogGroupModel{Name: l.LogGroupName(n), RetentionDays: l.RetentionDays(), Tags: ResourceTags(n, r.Spec.Tags, PartFargateLogs)}
+	}
+	return m, true, nil
+}
+
+// loggingPolicyLogGroups returns the log groups the CloudWatch statement of
+// a [LoggingPolicy] document names (none for another document).
+func loggingPolicyLogGroups(doc iampolicy.Document) []string {
+	var out []string
+	for _, st := range doc.Statement {
+		if st.Sid != loggingCloudWatchSid {
+			continue
+		}
+		for _, res := range st.Resource {
+			a, err := partition.ParseARN(res, "logs", "log-group:")
+			if err != nil || strings.HasSuffix(res, ":*") {
+				continue
+			}
+			out = append(out, strings.TrimPrefix(a.Resource, "log-group:"))
+		}
+	}
+	return out
 }

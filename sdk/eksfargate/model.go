@@ -3,9 +3,12 @@ package eksfargate
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"maps"
+	"strings"
 
 	"github.com/fargatekit/fargatekit/internal/iampolicy"
+	"github.com/fargatekit/fargatekit/internal/partition"
 )
 
 // The pure models of the resources a cluster is made of, shared by the SDK's
@@ -167,6 +170,21 @@ func (r *Resolved) PodExecutionRole() (RoleModel, bool, error) {
 		PolicyARNs: []string{r.Partition.ManagedPolicyARN(PodExecutionRolePolicy)},
 		Tags:       ResourceTags(n, r.Spec.Tags, PartPodExecutionRole),
 	}, true, nil
+}
+
+// PodExecutionRoleName is the name of the pod-execution role: the created
+// one's ([RoleName]) or, when the spec brings its own, the name in its ARN
+// (the part after the path), which is what IAM's role calls take.
+func (r *Resolved) PodExecutionRoleName() (string, error) {
+	arn := r.Spec.PodExecutionRole.ARN
+	if arn == "" {
+		return RoleName(r.Name(), PartPodExecutionRole), nil
+	}
+	a, err := partition.ParseARN(arn, "iam", "role/")
+	if err != nil {
+		return "", fmt.Errorf("eksfargate: PodExecutionRole.ARN: %w", err)
+	}
+	return a.Resource[strings.LastIndexByte(a.Resource, '/')+1:], nil
 }
 
 // SecretsKeyDescription is the description of the KMS key created for
