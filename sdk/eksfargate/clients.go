@@ -12,7 +12,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
+	"k8s.io/client-go/kubernetes"
+
 	"github.com/fargatekit/fargatekit/sdk/irsa"
+	"github.com/fargatekit/fargatekit/sdk/kubeauth"
 )
 
 // NetworkAPI is the part of EC2 that Apply, Plan and Delete use for the
@@ -53,11 +56,28 @@ type NetworkAPI interface {
 }
 
 // IAMAPI is the part of IAM that Apply, Plan and Delete use: the roles and
-// the OIDC provider (through sdk/irsa); *iam.Client satisfies it.
+// the OIDC provider (through sdk/irsa), and the Fargate logging policy
+// ([PolicyAPI]); *iam.Client satisfies it.
 type IAMAPI interface {
 	irsa.RoleAPI
 	irsa.OIDCProviderAPI
+	PolicyAPI
 	ListOpenIDConnectProviderTags(ctx context.Context, in *iam.ListOpenIDConnectProviderTagsInput, opts ...func(*iam.Options)) (*iam.ListOpenIDConnectProviderTagsOutput, error)
+}
+
+// PolicyAPI is the part of IAM that converges and deletes a customer
+// managed policy (the Fargate logging policy); *iam.Client satisfies it.
+type PolicyAPI interface {
+	GetPolicy(ctx context.Context, in *iam.GetPolicyInput, opts ...func(*iam.Options)) (*iam.GetPolicyOutput, error)
+	GetPolicyVersion(ctx context.Context, in *iam.GetPolicyVersionInput, opts ...func(*iam.Options)) (*iam.GetPolicyVersionOutput, error)
+	CreatePolicy(ctx context.Context, in *iam.CreatePolicyInput, opts ...func(*iam.Options)) (*iam.CreatePolicyOutput, error)
+	CreatePolicyVersion(ctx context.Context, in *iam.CreatePolicyVersionInput, opts ...func(*iam.Options)) (*iam.CreatePolicyVersionOutput, error)
+	ListPolicyVersions(ctx context.Context, in *iam.ListPolicyVersionsInput, opts ...func(*iam.Options)) (*iam.ListPolicyVersionsOutput, error)
+	DeletePolicyVersion(ctx context.Context, in *iam.DeletePolicyVersionInput, opts ...func(*iam.Options)) (*iam.DeletePolicyVersionOutput, error)
+	DeletePolicy(ctx context.Context, in *iam.DeletePolicyInput, opts ...func(*iam.Options)) (*iam.DeletePolicyOutput, error)
+	ListEntitiesForPolicy(ctx context.Context, in *iam.ListEntitiesForPolicyInput, opts ...func(*iam.Options)) (*iam.ListEntitiesForPolicyOutput, error)
+	ListPolicyTags(ctx context.Context, in *iam.ListPolicyTagsInput, opts ...func(*iam.Options)) (*iam.ListPolicyTagsOutput, error)
+	TagPolicy(ctx context.Context, in *iam.TagPolicyInput, opts ...func(*iam.Options)) (*iam.TagPolicyOutput, error)
 }
 
 // ClusterAPI is the part of EKS that Apply, Plan and Delete use: clusters,
@@ -141,6 +161,35 @@ type Clients struct {
 	// ELB (Elastic Load Balancing v2) is what [Sweep] removes load
 	// balancers and target groups with.
 	ELB LoadBalancerAPI
+	// Kubernetes connects to the cluster's API server, for what Apply
+	// and Plan converge there: the Fargate logging namespace and ConfigMap
+	// (ClusterSpec.Logging). Needed only with Logging set (or to remove
+	// logging an earlier Apply turned on); NewClients sets
+	// [KubernetesFromAWS].
+	Kubernetes KubernetesFunc
+}
+
+// KubernetesFunc returns a client of a cluster's API server, from its
+// endpoint and CA (cluster is ACTIVE when Apply calls it).
+type KubernetesFunc func(ctx context.Context, cluster kubeauth.ClusterInfo) (kubernetes.Interface, error)
+
+// KubernetesFromAWS connects with EKS tokens signed by cfg's credentials
+// ([kubeauth.NewGenerator], reused for their lifetime): the identity that
+// creates a cluster is its administrator when
+// BootstrapClusterCreatorAdminPermissions is on (the default). It does no
+// I/O until the client is used.
+func KubernetesFromAWS(cfg aws.Config) KubernetesFunc {
+	return func(_ context.Context, cluster kubeauth.ClusterInfo) (kubernetes.Interface, error) {
+		gen, err := kubeauth.NewGenerator(kubeauth.TokenOptions{ClusterName: cluster.Name, Region: cluster.Region, Credentials: cfg.Credentials})
+		if err != nil {
+			return nil, err
+		}
+		rc, err := kubeauth.RESTConfig(cluster, kubeauth.ReuseTokenSource(gen, nil))
+		if err != nil {
+			return nil, err
+		}
+		return kubernetes.NewForConfig(rc)
+	}
 }
 
 // NewClients returns the real aws-sdk-go-v2 clients for cfg (its region,
@@ -155,5 +204,7 @@ func NewClients(cfg aws.Config) *Clients {
 		KMS:    kms.NewFromConfig(cfg),
 		Logs:   cloudwatchlogs.NewFromConfig(cfg),
 		ELB:    elbv2.NewFromConfig(cfg),
+
+		Kubernetes: KubernetesFromAWS(cfg),
 	}
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"k8s.io/client-go/kubernetes"
 
 	"github.com/fargatekit/fargatekit/internal/partition"
 	"github.com/fargatekit/fargatekit/sdk/irsa"
@@ -95,6 +96,10 @@ type Outputs struct {
 	ClusterSecurityGroupID string
 	// ControlPlaneLogGroup is the control plane's log group, when LogTypes are set.
 	ControlPlaneLogGroup string
+	// FargateLogGroup is the pods' log group (Logging.CloudWatch) and
+	// LoggingPolicyARN the logs policy on the pod-execution role, when
+	// Logging is set.
+	FargateLogGroup, LoggingPolicyARN string
 	// OIDCIssuerURL and OIDCProviderARN are the cluster's OIDC issuer and IAM OIDC provider.
 	OIDCIssuerURL, OIDCProviderARN string
 	// ClusterRoleARN and PodExecutionRoleARN are the two roles.
@@ -145,6 +150,9 @@ type runConfig struct {
 	iamBackoff       time.Duration
 	dry              bool
 	sweepLeft        bool
+	// loggingNamespace replaces aws-observability (tests only: a deleted
+	// namespace stays Terminating on an API server without controllers).
+	loggingNamespace string
 }
 
 // DryRun makes Apply and Delete only read, and report in their changes what
@@ -193,6 +201,10 @@ type runner struct {
 	out Outputs
 	// versions are the resolved add-on versions, by add-on name.
 	versions map[string]string
+	// logging is what the Fargate logging stages share; kube is the
+	// cluster's Kubernetes client, once connected.
+	logging loggingRun
+	kube    kubernetes.Interface
 }
 
 // step records and reports one change.
@@ -234,6 +246,9 @@ func resolve(ctx context.Context, c *Clients, spec ClusterSpec) (*Resolved, erro
 	}
 	if err := spec.Validate(); err != nil {
 		return nil, err
+	}
+	if spec.Logging != nil && c.Kubernetes == nil {
+		return nil, errNoKubernetes
 	}
 	if spec.ClusterName == "" {
 		return nil, &FieldError{Field: "ClusterName", Problem: "required"}
@@ -292,7 +307,8 @@ func (x *runner) run(ctx context.Context, spec ClusterSpec) error {
 		return err
 	}
 	x.r, x.out.Location, x.out.ClusterName = r, r.Location, r.Name()
-	for _, stage := range []func(context.Context) error{x.addonVersions, x.network, x.roles, x.secretsKey, x.controlPlaneLogs, x.cluster, x.oidc, x.profiles, x.addons, x.kubeconfig} {
+	for _, stage := range []func(context.Context) error{x.addonVersions, x.network, x.roles, x.loggingAWS, x.secretsKey, x.controlPlaneLogs,
+		x.cluster, x.oidc, x.profiles, x.loggingKube, x.addons, x.kubeconfig} {
 		if err := stage(ctx); err != nil {
 			return err
 		}
@@ -1268,44 +1284,8 @@ func (x *runner) controlPlaneLogs(ctx context.Context) error {
 	if !ok {
 		return nil
 	}
-	res := "log group " + PartControlPlaneLogs
 	x.out.ControlPlaneLogGroup = m.Name
-	g, err := findLogGroup(ctx, x.c.Logs, m.Name)
-	if err != nil {
-		return err
-	}
-	if g == nil {
-		_, err := x.write(ActionCreate, res, fmt.Sprintf("%s, %d days", m.Name, m.RetentionDays), func() (string, error) {
-			if _, err := x.c.Logs.CreateLogGroup(ctx, &cloudwatchlogs.CreateLogGroupInput{LogGroupName: aws.String(m.Name), Tags: m.Tags}); err != nil {
-				return "", err
-			}
-			_, err := x.c.Logs.PutRetentionPolicy(ctx, &cloudwatchlogs.PutRetentionPolicyInput{LogGroupName: aws.String(m.Name), RetentionInDays: aws.Int32(int32(m.RetentionDays))})
-			return m.Name, err
-		})
-		return err
-	}
-	x.step(Change{Action: ActionExists, Resource: res, ID: m.Name})
-	if int(aws.ToInt32(g.RetentionInDays)) != m.RetentionDays {
-		if _, err := x.write(ActionUpdate, res, fmt.Sprintf("retention %d days", m.RetentionDays), func() (string, error) {
-			_, err := x.c.Logs.PutRetentionPolicy(ctx, &cloudwatchlogs.PutRetentionPolicyInput{LogGroupName: aws.String(m.Name), RetentionInDays: aws.Int32(int32(m.RetentionDays))})
-			return m.Name, err
-		}); err != nil {
-			return err
-		}
-	}
-	arn := logGroupARN(g)
-	tags, err := x.c.Logs.ListTagsForResource(ctx, &cloudwatchlogs.ListTagsForResourceInput{ResourceArn: aws.String(arn)})
-	if err != nil {
-		return fmt.Errorf("ListTagsForResource %s: %w", m.Name, err)
-	}
-	if miss := missingTags(tags.Tags, m.Tags); len(miss) > 0 {
-		_, err := x.write(ActionUpdate, res, "tags "+strings.Join(slices.Sorted(maps.Keys(miss)), ", "), func() (string, error) {
-			_, err := x.c.Logs.TagResource(ctx, &cloudwatchlogs.TagResourceInput{ResourceArn: aws.String(arn), Tags: miss})
-			return m.Name, err
-		})
-		return err
-	}
-	return nil
+	return x.ensureLogGroup(ctx, "log group "+PartControlPlaneLogs, m, true)
 }
 
 // describeAddon returns the add-on, or nil when it does not exist.

@@ -92,7 +92,8 @@ func gone(err error) bool {
 		return true
 	}
 	switch c := apiCode(err); {
-	case c == "NoSuchEntity", c == "NotFoundException", strings.HasSuffix(c, ".NotFound"), c == "InvalidAllocationID.NotFound", c == "KMSInvalidStateException":
+	case c == "NoSuchEntity", c == "NotFoundException", strings.HasSuffix(c, ".NotFound"), c == "InvalidAllocationID.NotFound", c == "KMSInvalidStateException",
+		c == "ResourceNotFoundException": // CloudWatch Logs
 		return true
 	}
 	return false
@@ -136,7 +137,7 @@ func Delete(ctx context.Context, c *Clients, spec ClusterSpec, opts ...RunOption
 		return fail(err)
 	}
 	d.r = &Resolved{Location: loc, Spec: spec.WithDefaults()}
-	for _, stage := range []func(context.Context) error{d.cluster, d.logs, d.oidc, d.key, d.roles, d.existingSubnetTags, d.network} {
+	for _, stage := range []func(context.Context) error{d.cluster, d.logs, d.fargateLogging, d.oidc, d.key, d.roles, d.existingSubnetTags, d.network} {
 		if err := stage(ctx); err != nil {
 			return fail(err)
 		}
@@ -275,6 +276,20 @@ func (d *deleter) logs(ctx context.Context) error {
 		return err
 	})
 	return nil
+}
+
+// fargateLogging deletes the pods' log group and the logs policy (detached
+// from the pod-execution role first, created or the spec's own: a role
+// with a policy attached cannot be deleted, eksctl#3705). The group is found
+// by its default name, the spec's Logging.CloudWatch.LogGroupName and the
+// names in the policy, and deleted only with the cluster's tags. The
+// Kubernetes objects went with the cluster.
+func (d *deleter) fargateLogging(ctx context.Context) error {
+	var extra []string
+	if l := d.r.Spec.Logging; l != nil && l.CloudWatch != nil {
+		extra = append(extra, l.LogGroupName(d.name))
+	}
+	return d.removeLogging(ctx, extra)
 }
 
 // existingSubnetTags removes, from the subnets of an existing network, the
