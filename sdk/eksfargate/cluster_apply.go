@@ -284,8 +284,13 @@ func resolve(ctx context.Context, c *Clients, spec ClusterSpec) (*Resolved, erro
 // optional KMS key, the EKS cluster (waited for until ACTIVE), its IAM OIDC
 // provider, the Fargate profiles one at a time ([EnsureFargateProfiles]),
 // the add-ons (CoreDNS with computeType Fargate, after the profile that
-// selects its pods) and a kubeconfig. It uses the renderers the Pulumi
-// component uses.
+// selects its pods) and a kubeconfig. With ClusterSpec.Logging it also
+// converges Fargate logging ([Resolved.Logging]): the pods' log group and
+// the logs policy on the pod-execution role (after the roles), and the
+// aws-observability namespace and aws-logging ConfigMap ([ApplyLogging],
+// through Clients.Kubernetes, required then) once the profiles exist and
+// before the add-ons; with Logging removed, it deletes what an earlier
+// Apply made for it. It uses the renderers the Pulumi component uses.
 //
 // Every resource is found before it is made: by its ownership tags
 // ([ResourceTags]) on EC2, by name on IAM ([RoleName]), EKS and the KMS

@@ -102,8 +102,10 @@ func gone(err error) bool {
 // Delete removes what Apply created for the spec's cluster, found by its
 // ownership tags ([TagCluster]) and names, in reverse order: the Fargate
 // profiles one at a time, the add-ons, the cluster (waited until gone), the
-// OIDC provider, the KMS key (scheduled for deletion after 7 days, KMS's
-// minimum, and its alias removed), the roles, then the network: NAT
+// control plane's log group, Fargate logging's log group and policy
+// (detached from every role first; the Kubernetes objects went with the
+// cluster), the OIDC provider, the KMS key (scheduled for deletion after
+// 7 days, KMS's minimum, and its alias removed), the roles, then the network: NAT
 // gateways (waited), elastic IPs, route tables, internet gateway, subnets
 // and the VPC. What is already gone is skipped. Resources without the
 // ownership tag are never touched (an existing network is left as it is).
@@ -111,7 +113,9 @@ func gone(err error) bool {
 // interfaces a load balancer left, is reported in a [*DeleteIncompleteError]
 // after everything else is removed; EKS's own interfaces can outlive the
 // cluster by minutes, so run Delete again then. Only the spec's ClusterName
-// (and Region, AccountID if set) matter. With [DryRun] it only reports what
+// (and Region, AccountID if set) matter, and Logging.CloudWatch.LogGroupName
+// if set (the log group is also found by its default name and through the
+// SDK's policy, which names it). With [DryRun] it only reports what
 // it would delete.
 func Delete(ctx context.Context, c *Clients, spec ClusterSpec, opts ...RunOption) ([]Change, error) {
 	d := &deleter{runner: &runner{runConfig: newRunConfig(opts), c: c}, name: spec.ClusterName}

@@ -231,6 +231,32 @@
 // the namespace and the ConfigMap by server-side apply. Fargate reads the
 // ConfigMap when a pod starts.
 //
+// [Resolved.Logging] is what logging makes for a cluster, for the component
+// and for [Apply] alike: the pods' log group (with a CloudWatch output:
+// [LoggingSpec.LogGroupName], [LoggingSpec.RetentionDays], part
+// [PartFargateLogs]), the logs policy (part [PartFargateLogging]; the SDK
+// names it [LoggingPolicyName], Pulumi names the component's) and the
+// ConfigMap's data. Apply creates the group (one of the name without the
+// cluster's tags is [ErrNotOwned]: the router writes with
+// auto_create_group false, and Delete must not remove someone else's),
+// creates or updates the policy (a new default version, the oldest of
+// IAM's five removed first) and attaches it to the pod-execution role (the
+// created one, or the spec's own, as the component does), then, once the
+// cluster is ACTIVE and its profiles exist and before the add-ons, applies
+// the namespace and the ConfigMap through Clients.Kubernetes
+// ([KubernetesFromAWS] by default: EKS tokens from the AWS credentials).
+// It reads them first and writes only what differs, so a second run makes no
+// write on AWS or Kubernetes. A changed log group name is created first; the
+// old group (found in the policy's replaced document) is deleted once the
+// ConfigMap names the new one. Logging removed from the spec: the next
+// Apply deletes what an earlier one made, found by the SDK's policy: the
+// ConfigMap (when [FieldManager] applied it), the namespace (when no other
+// field manager owns any of it), the log groups the policy names (with the
+// cluster's tags only), then the policy, detached first. [Delete] removes
+// the group and the policy after the cluster and before the roles, the
+// policy detached from every role first (a role with a policy attached
+// cannot be deleted: eksctl#3705).
+//
 // # Rolling Fargate pods
 //
 // EKS upgrades the control plane, not the Fargate pods: each pod keeps the
@@ -272,15 +298,16 @@
 // [Apply] converges everything the Pulumi component builds, with the
 // aws-sdk-go-v2 clients ([NewClients], or any [Clients] of the narrow
 // interfaces [NetworkAPI], [IAMAPI], [ClusterAPI], [STSAPI], [KMSAPI],
-// [LogsAPI], [LoadBalancerAPI]): the
-// VPC or a checked existing network, the two roles, the optional KMS key,
-// the cluster (waited for until ACTIVE), the OIDC provider, the Fargate
-// profiles one at a time, the add-ons (CoreDNS on Fargate after its
-// profile) and the kubeconfig, returning [Outputs]. It resolves the spec
+// [LogsAPI], [LoadBalancerAPI], and a [KubernetesFunc]): the
+// VPC or a checked existing network, the two roles, Fargate logging's log
+// group and policy, the optional KMS key, the cluster (waited for until
+// ACTIVE), the OIDC provider, the Fargate profiles one at a time, Fargate
+// logging's namespace and ConfigMap, the add-ons (CoreDNS on Fargate after
+// its profile) and the kubeconfig, returning [Outputs]. It resolves the spec
 // once ([Locate], [NewResolved]: region, account, partition, zones) and
 // renders every resource with the models the component uses
 // ([ResourceTags], [NetworkTags], [Resolved.ClusterRole],
-// [Resolved.PodExecutionRole], [Resolved.Addons], [SecretsKeyDescription],
+// [Resolved.PodExecutionRole], [Resolved.Addons], [Resolved.Logging], [SecretsKeyDescription],
 // [PublicAccessCIDRs]). Each resource carries [TagCluster] and [TagPart]:
 // Apply finds what exists by them (a second run writes nothing) and
 // [Delete] removes what they mark, in reverse order, reporting what it

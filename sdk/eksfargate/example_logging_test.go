@@ -7,6 +7,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/config"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/clientcmd"
 
@@ -99,4 +100,61 @@ func ExampleRollDeployments() {
 	if err != nil {
 		panic(err)
 	}
+}
+
+// What Fargate logging makes for a cluster: the models Apply converges and
+// the Pulumi component registers.
+func ExampleResolved_Logging() {
+	r := &eksfargate.Resolved{
+		Location: eksfargate.Location{Region: "eu-west-1", AccountID: "123456789012", Partition: partition.AWS},
+		Spec: eksfargate.ClusterSpec{ClusterName: "demo",
+			Logging: &eksfargate.LoggingSpec{CloudWatch: &eksfargate.CloudWatchLogs{RetentionDays: 14}}},
+	}
+	m, on, err := r.Logging()
+	if err != nil || !on {
+		panic(err)
+	}
+	fmt.Println("log group:", m.LogGroup.Name, m.LogGroup.RetentionDays, "days,", m.LogGroup.Tags[eksfargate.TagPart])
+	fmt.Println("policy:", m.Policy.Name, "("+m.Policy.Tags[eksfargate.TagPart]+")", "=", eksfargate.LoggingPolicyName("demo"))
+	fmt.Println("configmap keys:", len(m.Data))
+	role, err := r.PodExecutionRoleName()
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println("attached to:", role)
+	// Output:
+	// log group: /aws/eks/demo/fargate 14 days, fargate-logs
+	// policy: demo-fargate-logging (fargate-logging) = demo-fargate-logging
+	// configmap keys: 2
+	// attached to: demo-pod-execution-role
+}
+
+// A pod-execution role the spec brings is named by its ARN's last part.
+func ExampleResolved_PodExecutionRoleName() {
+	r := &eksfargate.Resolved{Spec: eksfargate.ClusterSpec{ClusterName: "demo",
+		PodExecutionRole: eksfargate.PodExecutionRoleSpec{ARN: "arn:aws:iam::123456789012:role/platform/pods"}}}
+	name, err := r.PodExecutionRoleName()
+	fmt.Println(name, err)
+	// Output:
+	// pods <nil>
+}
+
+// Apply reaches the cluster's API server with EKS tokens signed by the AWS
+// configuration's credentials (NewClients sets this); a tool with its own
+// way in (a kubeconfig, a proxy) sets Clients.Kubernetes instead.
+func ExampleKubernetesFromAWS() {
+	ctx := context.Background()
+	cfg, err := config.LoadDefaultConfig(ctx, config.WithRegion("eu-west-1"))
+	if err != nil {
+		panic(err)
+	}
+	clients := eksfargate.NewClients(cfg)
+	clients.Kubernetes = eksfargate.KubernetesFromAWS(cfg) // the default, shown
+	spec := eksfargate.ClusterSpec{ClusterName: "demo",
+		Logging: &eksfargate.LoggingSpec{CloudWatch: &eksfargate.CloudWatchLogs{}, KubernetesMetadata: true}}
+	out, err := eksfargate.Apply(ctx, clients, spec, eksfargate.LogTo(slog.Default()))
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println("pods log to", out.FargateLogGroup)
 }

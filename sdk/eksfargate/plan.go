@@ -15,7 +15,9 @@ import (
 // turned off, so it finds resources the way Apply does and reads the same
 // AWS state (and needs read permissions only). What is known only once
 // something exists (the IDs of a VPC not yet created, the cluster's OIDC
-// issuer) is left empty. [Writes] counts the changes that would write: 0
+// issuer) is left empty. With ClusterSpec.Logging, it reads the
+// namespace and ConfigMap from the cluster (Clients.Kubernetes) when the
+// cluster exists. [Writes] counts the changes that would write: 0
 // means Apply has nothing to do.
 func Plan(ctx context.Context, c *Clients, spec ClusterSpec, opts ...RunOption) ([]Change, error) {
 	x := &runner{runConfig: newRunConfig(append(opts, DryRun())), c: c}
