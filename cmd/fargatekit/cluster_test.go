@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"log/slog"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,10 +13,14 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/eks"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/kubernetes"
 
 	"github.com/fargatekit/fargatekit/internal/eksaddonfake"
+	"github.com/fargatekit/fargatekit/internal/kubetest"
 	"github.com/fargatekit/fargatekit/internal/mototest"
 	"github.com/fargatekit/fargatekit/sdk/eksfargate"
+	"github.com/fargatekit/fargatekit/sdk/kubeauth"
 )
 
 // clusterCLI runs the cluster verbs in-process against moto (through
@@ -25,6 +30,8 @@ type clusterCLI struct {
 	environ map[string]string
 	ca      string
 	eks     *eksaddonfake.Client
+	// kube, when set, is how Apply reaches the cluster (the test API server).
+	kube eksfargate.KubernetesFunc
 }
 
 func newClusterCLI(t *testing.T) *clusterCLI {
@@ -57,6 +64,9 @@ func (c *clusterCLI) run(wantCode int, args ...string) (string, string) {
 				c.eks.Fake.EC2 = ec2.NewFromConfig(cfg)                  // the cluster security group
 			}
 			cl.EKS = c.eks
+			if c.kube != nil {
+				cl.Kubernetes = c.kube
+			}
 			return cl
 		}}
 	code := run(context.Background(), e, args)
@@ -149,5 +159,69 @@ tags: {team: platform}
 	out, _ = c.run(0, "delete", "cluster", "--name", "demo", "--region", "eu-west-1")
 	if !strings.Contains(out, "deleted (0 resources)") {
 		t.Errorf("second delete:\n%s", out)
+	}
+}
+
+// A logging: block in cluster.yaml goes through create to the Apply of the
+// SDK: the log group, the logs policy on the pod-execution role, and the
+// aws-logging ConfigMap (on the real API server, in aws-observability) that
+// sdk/eksfargate renders; create again changes nothing, delete removes the
+// group and the policy.
+func TestClusterLoggingOnMoto(t *testing.T) {
+	c := newClusterCLI(t)
+	cs, cfg := kubetest.Clientset(t)
+	kubetest.Lock(t, cfg, eksfargate.ObservabilityNamespace) // the namespace is fixed: one test at a time uses it
+	ctx := context.Background()
+	t.Cleanup(func() {
+		_ = cs.CoreV1().ConfigMaps(eksfargate.ObservabilityNamespace).Delete(ctx, eksfargate.LoggingConfigMapName, metav1.DeleteOptions{})
+	})
+	c.kube = func(_ context.Context, info kubeauth.ClusterInfo) (kubernetes.Interface, error) {
+		if info.Name != "logs" || info.Endpoint == "" {
+			t.Errorf("Apply connects to %+v", info)
+		}
+		return cs, nil
+	}
+	file := filepath.Join(t.TempDir(), "cluster.yaml")
+	if err := os.WriteFile(file, []byte(`clusterName: logs
+vpc: {azCount: 2, singleNATGateway: true}
+logging:
+  cloudWatch: {retentionDays: 14}
+  kubernetesMetadata: true
+`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	plan, _ := c.run(0, "plan", "cluster", "-f", file, "--region", "eu-west-1")
+	for _, want := range []string{"+ create log group fargate-logs: /aws/eks/logs/fargate, 14 days", "+ create policy fargate-logging: logs-fargate-logging",
+		"+ create policy fargate-logging attachment: on role logs-pod-execution-role", "+ create ConfigMap aws-observability/aws-logging"} {
+		if !strings.Contains(plan, want) {
+			t.Errorf("plan lacks %q:\n%s", want, plan)
+		}
+	}
+	out, progress := c.run(0, "create", "cluster", "-f", file, "--region", "eu-west-1")
+	if !strings.Contains(out, "cluster logs is ACTIVE") || !strings.Contains(progress, "] create ConfigMap aws-observability/aws-logging") {
+		t.Errorf("create:\n%s\n%s", out, progress)
+	}
+	cm, err := cs.CoreV1().ConfigMaps(eksfargate.ObservabilityNamespace).Get(ctx, eksfargate.LoggingConfigMapName, metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := eksfargate.RenderLoggingConfig(eksfargate.LoggingSpec{CloudWatch: &eksfargate.CloudWatchLogs{RetentionDays: 14}, KubernetesMetadata: true}, "logs", "eu-west-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !maps.Equal(cm.Data, want) {
+		t.Errorf("ConfigMap data %v, the renderer's %v", cm.Data, want)
+	}
+	if out, _ := c.run(0, "create", "cluster", "-f", file, "--region", "eu-west-1"); !strings.Contains(out, "(0 changes") {
+		t.Errorf("second create:\n%s", out)
+	}
+	if plan, _ := c.run(0, "plan", "cluster", "-f", file, "--region", "eu-west-1"); !strings.HasPrefix(plan, "plan: 0 to write") {
+		t.Errorf("plan after create:\n%s", plan)
+	}
+	_, progress = c.run(0, "delete", "cluster", "--name", "logs", "--region", "eu-west-1")
+	for _, want := range []string{"] delete log group fargate-logs (/aws/eks/logs/fargate)", "] delete policy fargate-logging attachment", "] delete policy fargate-logging ("} {
+		if !strings.Contains(progress, want) {
+			t.Errorf("delete progress lacks %q:\n%s", want, progress)
+		}
 	}
 }
