@@ -225,13 +225,17 @@ func appliedByUsOnly(entries []metav1.ManagedFieldsEntry) bool {
 }
 
 // loggingOff removes the logging an earlier Apply turned on, found by the
-// SDK's policy (made whenever logging is on): the ConfigMap (when
+// SDK's policy (made whenever logging is on; one of the name without the
+// cluster's tags is not a trace of it): the ConfigMap (when
 // [FieldManager] applied it) and the namespace (when nothing but this
 // package made it), then the log groups and the policy ([runner.removeLogging]).
 // With no such policy nothing is read from the cluster.
 func (x *runner) loggingOff(ctx context.Context) error {
 	arn := x.loggingPolicyARN()
 	p, err := x.ownedPolicy(ctx, arn)
+	if errors.Is(err, ErrNotOwned) { // someone else's policy of the name: not a trace of ours
+		return nil
+	}
 	if err != nil || p == nil {
 		return err
 	}

@@ -388,3 +388,45 @@ func assertNoLogging(t *testing.T, e *env, cluster, group string) {
 		t.Errorf("log group %s left: %v %v", group, err, g)
 	}
 }
+
+// A policy changed more often than IAM keeps versions (5): the oldest
+// non-default one is deleted first, and Delete removes them all.
+func TestLoggingPolicyVersionsOnMoto(t *testing.T) {
+	e := newEnv(t)
+	withKube(t, e)
+	ctx := context.Background()
+	iamc := iam.NewFromConfig(e.cfg)
+	opts := append(slices.Clone(fast), sdk.LoggingNamespaceForTest(kubetest.Namespace(t, kubetest.Config(t))))
+	// Someone else's policy of the name the SDK would use for another
+	// cluster: Apply without logging leaves it alone.
+	theirs, err := iamc.CreatePolicy(ctx, &iam.CreatePolicyInput{PolicyName: aws.String(sdk.LoggingPolicyName("other")),
+		PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"logs:PutLogEvents","Resource":"*"}]}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sdk.Apply(ctx, e.clients, sdk.ClusterSpec{ClusterName: "other"}, opts...); err != nil {
+		t.Fatalf("Apply without logging, beside someone else's policy: %v", err)
+	}
+	if _, err := iamc.GetPolicy(ctx, &iam.GetPolicyInput{PolicyArn: theirs.Policy.Arn}); err != nil {
+		t.Errorf("their policy: %v", err)
+	}
+
+	spec := sdk.ClusterSpec{ClusterName: "versions"}
+	arn := "arn:aws:iam::123456789012:policy/" + sdk.LoggingPolicyName("versions")
+	for i := range 7 {
+		spec.Logging = &sdk.LoggingSpec{Kinesis: &sdk.KinesisLogs{Stream: "pods-" + string(rune('a'+i))}}
+		if _, err := sdk.Apply(ctx, e.clients, spec, opts...); err != nil {
+			t.Fatalf("Apply %d: %v", i, err)
+		}
+		want, _ := sdk.LoggingPolicy(partition.AWS, "eu-west-1", "123456789012", "versions", *spec.Logging)
+		assertPolicy(t, iamc, arn, want)
+	}
+	v, err := iamc.ListPolicyVersions(ctx, &iam.ListPolicyVersionsInput{PolicyArn: aws.String(arn)})
+	if err != nil || len(v.Versions) != 5 {
+		t.Errorf("versions: %v %d", err, len(v.Versions))
+	}
+	if _, err := sdk.Delete(ctx, e.clients, spec, fast...); err != nil {
+		t.Fatal(err)
+	}
+	assertNoLogging(t, e, "versions", "")
+}
