@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 )
 
 // Version is the current IAM policy language version, the only one fargatekit writes.
@@ -360,6 +362,15 @@ func Parse(data []byte) (Document, error) {
 		return Document{}, fmt.Errorf("iampolicy: parse: %w: trailing data after document", ErrInvalid)
 	}
 	return d, nil
+}
+
+// ParseFromIAM reads a document as IAM's Get* calls return it: URL-encoded
+// (RFC 3986), or plain JSON from some endpoints and emulators.
+func ParseFromIAM(s string) (Document, error) {
+	if u, err := url.QueryUnescape(s); err == nil && !strings.HasPrefix(strings.TrimSpace(s), "{") {
+		s = u
+	}
+	return Parse([]byte(s))
 }
 
 // Normalized returns a copy in which every value list is sorted and free of

@@ -2,6 +2,7 @@ package iampolicy
 
 import (
 	"errors"
+	"net/url"
 	"os"
 	"strings"
 	"testing"
@@ -179,5 +180,24 @@ func TestParseKeysAreCaseSensitive(t *testing.T) {
 		if _, err := Parse([]byte(in)); !errors.Is(err, ErrInvalid) {
 			t.Errorf("Parse(%s) = %v, want ErrInvalid", in, err)
 		}
+	}
+}
+
+func TestParseFromIAM(t *testing.T) {
+	want := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"logs:PutLogEvents","Resource":"arn:aws:logs:eu-west-1:123456789012:log-group:/a b:*"}]}`
+	for _, tt := range []struct{ name, in string }{
+		{"url-encoded", url.QueryEscape(want)},
+		{"path-escaped", url.PathEscape(want)},
+		{"plain", want},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			d, err := ParseFromIAM(tt.in)
+			if err != nil || d.String() != want {
+				t.Errorf("ParseFromIAM(%q) = %s, %v", tt.in, d, err)
+			}
+		})
+	}
+	if _, err := ParseFromIAM("%7Bnot json"); err == nil {
+		t.Error("no error for a broken document")
 	}
 }

@@ -323,13 +323,18 @@ func (x *runner) run(ctx context.Context, spec ClusterSpec) error {
 
 // ---- network ----
 
-// ec2Tags converts a tag map, sorted by key.
-func ec2Tags(m map[string]string) []ec2types.Tag {
-	out := make([]ec2types.Tag, 0, len(m))
+// tagList converts a tag map to a service's tag type, sorted by key.
+func tagList[T any](m map[string]string, tag func(k, v *string) T) []T {
+	out := make([]T, 0, len(m))
 	for _, k := range slices.Sorted(maps.Keys(m)) {
-		out = append(out, ec2types.Tag{Key: aws.String(k), Value: aws.String(m[k])})
+		out = append(out, tag(aws.String(k), aws.String(m[k])))
 	}
 	return out
+}
+
+// ec2Tags converts a tag map, sorted by key.
+func ec2Tags(m map[string]string) []ec2types.Tag {
+	return tagList(m, func(k, v *string) ec2types.Tag { return ec2types.Tag{Key: k, Value: v} })
 }
 
 func tagSpec(kind ec2types.ResourceType, m map[string]string) []ec2types.TagSpecification {
@@ -910,11 +915,7 @@ func (x *runner) secretsKey(ctx context.Context) error {
 		x.step(Change{Action: ActionExists, Resource: "KMS key " + PartSecretsKey, ID: arn})
 		return nil
 	}
-	var tags []kmstypes.Tag
-	m := ResourceTags(x.r.Name(), x.r.Spec.Tags, PartSecretsKey)
-	for _, k := range slices.Sorted(maps.Keys(m)) {
-		tags = append(tags, kmstypes.Tag{TagKey: aws.String(k), TagValue: aws.String(m[k])})
-	}
+	tags := tagList(ResourceTags(x.r.Name(), x.r.Spec.Tags, PartSecretsKey), func(k, v *string) kmstypes.Tag { return kmstypes.Tag{TagKey: k, TagValue: v} })
 	x.out.SecretsKeyARN, err = x.write(ActionCreate, "KMS key "+PartSecretsKey, alias, func() (string, error) {
 		out, err := x.c.KMS.CreateKey(ctx, &kms.CreateKeyInput{Description: aws.String(SecretsKeyDescription(x.r.Name())), Tags: tags})
 		if err != nil {

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/aws/aws-sdk-go-v2/service/eks"
@@ -260,25 +259,12 @@ func (d *deleter) waitClusterGone(ctx context.Context) error {
 
 // logs deletes the control plane's log group when it carries the
 // cluster's tag (Apply created or adopted it); one EKS made alone is left.
+// A failure is a leftover.
 func (d *deleter) logs(ctx context.Context) error {
 	name := ControlPlaneLogGroup(d.name)
-	res := "log group " + PartControlPlaneLogs
-	g, err := findLogGroup(ctx, d.c.Logs, name)
-	if err != nil || g == nil {
-		return err
+	if err := d.deleteOwnedLogGroup(ctx, name, PartControlPlaneLogs); err != nil {
+		d.leftover("log group "+PartControlPlaneLogs, name, err)
 	}
-	tags, err := d.c.Logs.ListTagsForResource(ctx, &cloudwatchlogs.ListTagsForResourceInput{ResourceArn: aws.String(logGroupARN(g))})
-	if err != nil {
-		return fmt.Errorf("ListTagsForResource %s: %w", name, err)
-	}
-	if !owned(tags.Tags, d.name, PartControlPlaneLogs) {
-		d.step(Change{Action: ActionExists, Resource: res, ID: name, Detail: "left: not tagged " + TagCluster + "=" + d.name})
-		return nil
-	}
-	d.tryDelete(res, name, func() error {
-		_, err := d.c.Logs.DeleteLogGroup(ctx, &cloudwatchlogs.DeleteLogGroupInput{LogGroupName: aws.String(name)})
-		return err
-	})
 	return nil
 }
 

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"net/url"
 	"slices"
 	"sort"
 	"strings"
@@ -119,7 +118,7 @@ func (x *runner) loggingKube(ctx context.Context) error {
 		return err
 	}
 	for _, g := range x.logging.staleGroups {
-		if err := x.deleteOwnedLogGroup(ctx, g); err != nil {
+		if err := x.deleteOwnedLogGroup(ctx, g, PartFargateLogs); err != nil {
 			return err
 		}
 	}
@@ -343,11 +342,7 @@ func (x *runner) policyDocument(ctx context.Context, arn, version string) (iampo
 	if err != nil {
 		return iampolicy.Document{}, fmt.Errorf("GetPolicyVersion %s %s: %w", arn, version, err)
 	}
-	s := aws.ToString(out.PolicyVersion.Document)
-	if u, err := url.QueryUnescape(s); err == nil && !strings.HasPrefix(strings.TrimSpace(s), "{") {
-		s = u
-	}
-	doc, err := iampolicy.Parse([]byte(s))
+	doc, err := iampolicy.ParseFromIAM(aws.ToString(out.PolicyVersion.Document))
 	if err != nil {
 		return iampolicy.Document{}, fmt.Errorf("policy %s %s: %w", arn, version, err)
 	}
@@ -499,7 +494,7 @@ func (x *runner) removeLogging(ctx context.Context, extra []string) error {
 	}
 	slices.Sort(groups)
 	for _, g := range slices.Compact(groups) {
-		if err := x.deleteOwnedLogGroup(ctx, g); err != nil {
+		if err := x.deleteOwnedLogGroup(ctx, g, PartFargateLogs); err != nil {
 			return err
 		}
 	}
@@ -611,10 +606,11 @@ func (x *runner) ensureLogGroup(ctx context.Context, res string, m LogGroupModel
 	return nil
 }
 
-// deleteOwnedLogGroup deletes the pods' log group name when it carries the
-// cluster's tags (part [PartFargateLogs]); one without them is left.
-func (x *runner) deleteOwnedLogGroup(ctx context.Context, name string) error {
-	res := "log group " + PartFargateLogs
+// deleteOwnedLogGroup deletes the log group name when it carries the
+// cluster's tags with part (Apply created or adopted it); one without
+// them is left.
+func (x *runner) deleteOwnedLogGroup(ctx context.Context, name, part string) error {
+	res := "log group " + part
 	g, err := findLogGroup(ctx, x.c.Logs, name)
 	if err != nil || g == nil {
 		return err
@@ -623,7 +619,7 @@ func (x *runner) deleteOwnedLogGroup(ctx context.Context, name string) error {
 	if err != nil {
 		return fmt.Errorf("ListTagsForResource %s: %w", name, err)
 	}
-	if !owned(tags.Tags, x.r.Name(), PartFargateLogs) {
+	if !owned(tags.Tags, x.r.Name(), part) {
 		x.step(Change{Action: ActionExists, Resource: res, ID: name, Detail: "left: not tagged " + TagCluster + "=" + x.r.Name()})
 		return nil
 	}
@@ -639,9 +635,5 @@ func (x *runner) deleteOwnedLogGroup(ctx context.Context, name string) error {
 
 // iamTags converts a tag map, sorted by key.
 func iamTags(m map[string]string) []iamtypes.Tag {
-	out := make([]iamtypes.Tag, 0, len(m))
-	for _, k := range slices.Sorted(maps.Keys(m)) {
-		out = append(out, iamtypes.Tag{Key: aws.String(k), Value: aws.String(m[k])})
-	}
-	return out
+	return tagList(m, func(k, v *string) iamtypes.Tag { return iamtypes.Tag{Key: k, Value: v} })
 }

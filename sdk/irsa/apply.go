@@ -7,7 +7,6 @@ import (
 	"io"
 	"log/slog"
 	"maps"
-	"net/url"
 	"regexp"
 	"slices"
 	"strconv"
@@ -601,12 +600,7 @@ func listInline(ctx context.Context, api RoleAPI, role string) ([]string, error)
 // decodePolicy parses a policy document as IAM returns it: URL-encoded
 // (RFC 3986) by the query API. A document that is already plain JSON is
 // accepted too.
-func decodePolicy(s string) (iampolicy.Document, error) {
-	if u, err := url.QueryUnescape(s); err == nil && !strings.HasPrefix(strings.TrimSpace(s), "{") {
-		s = u
-	}
-	return iampolicy.Parse([]byte(s))
-}
+func decodePolicy(s string) (iampolicy.Document, error) { return iampolicy.ParseFromIAM(s) }
 
 func iamTags(m map[string]string) []types.Tag {
 	var out []types.Tag
