@@ -215,10 +215,18 @@ func TestApplyLoggingOnMoto(t *testing.T) {
 
 	// Logging off: what Apply made goes, as Pulumi would delete it.
 	spec.Logging = nil
+	plan, err = sdk.Plan(ctx, e.clients, spec, opts...)
+	if err != nil || sdk.Writes(plan) != 5 {
+		t.Errorf("plan of logging off (ConfigMap, namespace, log group, detach, policy): %v %v", err, plan)
+	}
 	e.log.writes()
+	kw.take()
 	out, err = sdk.Apply(ctx, e.clients, spec, opts...)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if w := kw.take(); len(w) != 2 {
+		t.Errorf("Kubernetes writes of logging off %v", w)
 	}
 	for _, res := range []string{cmRes, "namespace " + ns, "log group fargate-logs", "policy fargate-logging attachment", "policy fargate-logging"} {
 		if indexOf(out.Changes, sdk.ActionDelete, res) < 0 {
