@@ -60,7 +60,8 @@ func ExampleRenderKubeconfig() {
 	//       - arn:aws:iam::123456789012:role/eks-admin
 	//       command: fargatekit
 	//       env: null
-	//       installHint: 'fargatekit is needed to get EKS tokens: go install github.com/fargatekit/fargatekit/cmd/fargatekit@latest'
+	//       installHint: 'fargatekit is needed to get EKS tokens: go install github.com/fargatekit/fargatekit/cmd/fargatekit@latest
+	//         github.com/fargatekit/fargatekit/cmd/fargatekit-admin@latest'
 	//       interactiveMode: Never
 	//       provideClusterInfo: false
 }
@@ -83,7 +84,7 @@ func ExampleCheckExec() {
 	fmt.Println(err)
 	// Output:
 	// true
-	// kubeauth: the kubeconfig's exec command is not on PATH: "fargatekit" (not found in $PATH); install it with: go install github.com/fargatekit/fargatekit/cmd/fargatekit@latest
+	// kubeauth: the kubeconfig's exec command is not on PATH: "fargatekit" (not found in $PATH); install it with: go install github.com/fargatekit/fargatekit/cmd/fargatekit@latest github.com/fargatekit/fargatekit/cmd/fargatekit-admin@latest
 }
 
 // A token made with fixed credentials and clock, decoded again: the

@@ -19,7 +19,7 @@ const ExecAPIVersion = ekstoken.ExecCredentialV1Beta1
 
 // fargatekitInstallHint is shown by kubectl when the fargatekit binary is missing.
 const fargatekitInstallHint = "fargatekit is needed to get EKS tokens: " +
-	"go install github.com/fargatekit/fargatekit/cmd/fargatekit@latest"
+	"go install github.com/fargatekit/fargatekit/cmd/fargatekit@latest github.com/fargatekit/fargatekit/cmd/fargatekit-admin@latest"
 
 // EntryName returns the name of the kubeconfig cluster and user entries for
 // spec, and of its context unless spec.Alias is set. Like "aws eks
