@@ -1,6 +1,12 @@
-// Command fargatekit is the command-line face of the fargatekit SDK: EKS tokens
-// and kubeconfigs, aws-auth edits, IRSA trust policies and their verification,
-// and the offline demo. Run "fargatekit help" for the commands.
+// Command fargatekit-admin is the command-line face of the fargatekit SDK:
+// whole clusters (create, plan, delete), kubeconfigs, aws-auth edits, IRSA
+// trust policies and their verification, the Load Balancer Controller, the
+// roll of Fargate pods, and the offline demo. Users run it as "fargatekit
+// <command>": the fargatekit binary (the fast kubectl exec plugin, which links
+// no AWS SDK) answers "token" and "version" itself and hands everything else
+// here by exec, including the tokens whose credentials need the AWS SDK's
+// chain (SSO, roles, instance and container roles, web identity). Run
+// "fargatekit help" for the commands.
 package main
 
 import (
