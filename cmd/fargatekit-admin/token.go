@@ -20,7 +20,8 @@ func runToken(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	return tokencmd.Run(ctx, tokencmd.Env{Stdout: e.stdout, Getenv: e.getenv, Log: e.log}, req, sdkSigning)
+	return tokencmd.Run(ctx, tokencmd.Env{Stdout: e.stdout, Getenv: e.getenv,
+		Warn: func(msg string, err error) { e.log.Warn(msg, "err", err) }}, req, sdkSigning)
 }
 
 // sdkSigning loads the SDK's configuration (with --profile and --region)

@@ -17,7 +17,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
 
 	"github.com/fargatekit/fargatekit/internal/cli"
@@ -37,7 +36,6 @@ var version = "dev"
 type env struct {
 	stdout, stderr io.Writer
 	getenv         func(string) string
-	log            *slog.Logger
 	// handOver runs fargatekit-admin with args and returns the exit code
 	// (on Unix it replaces this process and returns only on failure).
 	handOver func(args []string) (int, error)
@@ -53,7 +51,9 @@ func run(ctx context.Context, e *env, args []string) int {
 		case "token":
 			req, err := tokencmd.Parse(e.stderr, args[1:])
 			if err == nil {
-				err = tokencmd.Run(ctx, tokencmd.Env{Stdout: e.stdout, Getenv: e.getenv, Log: e.log}, req, nil)
+				err = tokencmd.Run(ctx, tokencmd.Env{Stdout: e.stdout, Getenv: e.getenv, Warn: func(msg string, err error) {
+					fmt.Fprintf(e.stderr, "fargatekit token: warning: %s: %v\n", msg, err)
+				}}, req, nil)
 			}
 			switch {
 			case err == nil, errors.Is(err, flag.ErrHelp):
@@ -89,7 +89,6 @@ func run(ctx context.Context, e *env, args []string) int {
 
 func main() {
 	ctx := context.Background()
-	e := &env{stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv,
-		log: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo})), handOver: handOver}
+	e := &env{stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv, handOver: handOver}
 	os.Exit(run(ctx, e, os.Args[1:]))
 }

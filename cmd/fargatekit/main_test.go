@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -29,7 +28,6 @@ func (f *front) run(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
 	var out, errb bytes.Buffer
 	e := &env{stdout: &out, stderr: &errb, getenv: func(k string) string { return f.environ[k] },
-		log: slog.New(slog.NewTextHandler(&errb, nil)),
 		handOver: func(a []string) (int, error) {
 			f.handed = append(f.handed, a)
 			return 0, f.admin

@@ -11,7 +11,6 @@ import (
 	"context"
 	"errors"
 	"io"
-	"log/slog"
 	"time"
 
 	"github.com/fargatekit/fargatekit/internal/cli"
@@ -29,10 +28,18 @@ type Env struct {
 	Stdout io.Writer
 	// Getenv reads the environment.
 	Getenv func(string) string
-	// Log receives warnings (a cache that cannot be used).
-	Log *slog.Logger
+	// Warn receives warnings (a cache that cannot be used); nil drops them.
+	// A function rather than a *slog.Logger: log/slog is a tenth of what the
+	// token plugin would otherwise link.
+	Warn func(msg string, err error)
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+}
+
+func (e Env) warn(msg string, err error) {
+	if e.Warn != nil {
+		e.Warn(msg, err)
+	}
 }
 
 // Request is the parsed command line.
@@ -93,7 +100,7 @@ func Run(ctx context.Context, e Env, req Request, sdk SDK) error {
 	var cache *ekstoken.TokenCache
 	if !req.NoCache {
 		if dir, err := ekstoken.DefaultCacheDir(e.Getenv); err != nil {
-			e.Log.Warn("token cache disabled", "err", err)
+			e.warn("token cache disabled", err)
 		} else {
 			cache = &ekstoken.TokenCache{Dir: dir, Now: now}
 		}
@@ -125,7 +132,7 @@ func Run(ctx context.Context, e Env, req Request, sdk SDK) error {
 	key.Region, key.Identity = s.Region, s.Identity
 	if cache != nil && key.Identity != "" {
 		if err := cache.Put(key, tok); err != nil {
-			e.Log.Warn("token not cached", "err", err)
+			e.warn("token not cached", err)
 		}
 	}
 	return emit(tok)
@@ -141,4 +148,3 @@ func cached(cache *ekstoken.TokenCache, key ekstoken.CacheKey) (ekstoken.Token, 
 
 // Usage is the token command's one-line summary.
 const Usage = "print an EKS token as an ExecCredential (like aws eks get-token)"
-

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"io"
-	"log/slog"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -19,7 +17,7 @@ func TestRunThroughSDK(t *testing.T) {
 	environ := map[string]string{"HOME": dir, "AWS_CONFIG_FILE": filepath.Join(dir, "none"),
 		"AWS_SHARED_CREDENTIALS_FILE": filepath.Join(dir, "none"), "FARGATEKIT_CACHE_DIR": filepath.Join(dir, "cache")}
 	var out bytes.Buffer
-	e := Env{Stdout: &out, Getenv: func(k string) string { return environ[k] }, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	e := Env{Stdout: &out, Getenv: func(k string) string { return environ[k] }}
 	req := Request{Cluster: "demo", Region: "eu-west-1"}
 
 	if err := Run(context.Background(), e, req, nil); !errors.Is(err, ErrNeedSDK) {
