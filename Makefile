@@ -38,20 +38,27 @@ provider:
 	cd provider && $(GO) test -race -count=1 -timeout 20m ./...
 	cd provider/langcheck && $(GO) vet -race ./... && $(GO) test -race -count=1 ./...
 
-## layers: the SDK layer (sdk/...), its tests included, and the fargatekit CLI
-## link no Pulumi package (cmd/fargatekit-plan is the one command that does);
-## the CLI and the SDK packages but sdk/lbc/helm link no Helm nor text/template
-## (text/template keeps every exported method of every linked type alive).
+## layers: the SDK layer (sdk/...), its tests included, and the CLI
+## (cmd/fargatekit, cmd/fargatekit-admin) link no Pulumi package
+## (cmd/fargatekit-plan is the one command that does); the CLI and the SDK
+## packages but sdk/lbc/helm link no Helm nor text/template (text/template
+## keeps every exported method of every linked type alive); the token plugin
+## (cmd/fargatekit, sdk/ekstoken) links no net/http, TLS, AWS SDK (but its
+## standalone ARN parser) nor Kubernetes package, so that kubectl's every call starts it as fast as a
+## Go hello world.
 layers:
 	@bad=$$($(GO) list -deps -test ./sdk/... | grep '^github.com/pulumi/' || true); \
 	if [ -n "$$bad" ]; then echo "layers: sdk/... links Pulumi packages:"; echo "$$bad"; exit 1; fi; \
 	echo "layers: sdk/... (tests included) links no github.com/pulumi/ package"
-	@bad=$$($(GO) list -deps ./cmd/fargatekit | grep '^github.com/pulumi/' || true); \
-	if [ -n "$$bad" ]; then echo "layers: cmd/fargatekit links Pulumi packages:"; echo "$$bad"; exit 1; fi; \
-	echo "layers: cmd/fargatekit links no github.com/pulumi/ package"
-	@bad=$$($(GO) list -deps ./cmd/fargatekit ./sdk/lbc ./sdk/eksfargate ./sdk/irsa ./sdk/authmap ./sdk/kubeauth | grep -E '^(helm\.sh/|text/template$$)' | sort -u || true); \
-	if [ -n "$$bad" ]; then echo "layers: cmd/fargatekit or an sdk package outside sdk/lbc/helm links Helm or text/template:"; echo "$$bad"; exit 1; fi; \
-	echo "layers: cmd/fargatekit and sdk/* (but sdk/lbc/helm) link no Helm and no text/template"
+	@bad=$$($(GO) list -deps ./cmd/fargatekit ./cmd/fargatekit-admin | grep '^github.com/pulumi/' || true); \
+	if [ -n "$$bad" ]; then echo "layers: the CLI links Pulumi packages:"; echo "$$bad"; exit 1; fi; \
+	echo "layers: cmd/fargatekit and cmd/fargatekit-admin link no github.com/pulumi/ package"
+	@bad=$$($(GO) list -deps ./cmd/fargatekit ./cmd/fargatekit-admin ./sdk/lbc ./sdk/eksfargate ./sdk/irsa ./sdk/authmap ./sdk/kubeauth | grep -E '^(helm\.sh/|text/template$$)' | sort -u || true); \
+	if [ -n "$$bad" ]; then echo "layers: the CLI or an sdk package outside sdk/lbc/helm links Helm or text/template:"; echo "$$bad"; exit 1; fi; \
+	echo "layers: the CLI and sdk/* (but sdk/lbc/helm) link no Helm and no text/template"
+	@bad=$$($(GO) list -deps ./cmd/fargatekit ./sdk/ekstoken | grep -E '^(net/http|crypto/tls|github\.com/aws/|k8s\.io/)' | grep -vx 'github.com/aws/aws-sdk-go-v2/aws/arn' | sort -u || true); \
+	if [ -n "$$bad" ]; then echo "layers: the token plugin (cmd/fargatekit, sdk/ekstoken) links:"; echo "$$bad"; exit 1; fi; \
+	echo "layers: cmd/fargatekit and sdk/ekstoken link no net/http, TLS, AWS SDK nor k8s.io package"
 
 ## test-short: unit and mock tests only, no servers.
 test-short:
@@ -76,11 +83,11 @@ fuzz:
 	done
 
 ## demo: part 1, the offline plan (cmd/fargatekit-plan links Pulumi); part 2,
-## the SDK against a local API server (cmd/fargatekit links no Pulumi), which
-## `fargatekit demo` starts and stops again.
+## the SDK against a local API server (the CLI links no Pulumi), which
+## `fargatekit-admin demo` starts and stops again.
 demo: tools
 	$(GO) run ./cmd/fargatekit-plan --demo
-	$(GO) run ./cmd/fargatekit demo
+	$(GO) run ./cmd/fargatekit-admin demo
 
 clean-servers:
 	bash integration/kube/down.sh

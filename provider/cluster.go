@@ -87,7 +87,7 @@ func (c *ClusterRef) Annotate(a infer.Annotator) {
 		"(exec plugin `fargatekit token`) when `kubeconfig` is empty.")
 	a.Describe(&c.CertificateAuthority, "The API server's certificate authority, base64-encoded PEM (see `endpoint`).")
 	a.Describe(&c.Kubeconfig, "A kubeconfig for the cluster, from which the Kubernetes provider of the components' "+
-		"Kubernetes children is made. FargateCluster's needs its exec plugin (`fargatekit token` or `aws eks get-token`) on PATH.")
+		"Kubernetes children is made. FargateCluster's needs its exec plugin (`fargatekit token`, with `fargatekit-admin`, or `aws eks get-token`) on PATH.")
 	a.Describe(&c.FargateOnly, "Every workload runs on Fargate (no node groups): IP targets are then mandatory for the "+
 		"load balancer controller.")
 	a.Describe(&c.HasFargateProfiles, "The cluster has Fargate profiles, whose pod-execution role must stay mapped in aws-auth.")

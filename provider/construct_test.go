@@ -41,16 +41,18 @@ const (
 	stack   = "stack"
 )
 
-// onPath puts an executable named name in a directory on PATH for the
-// test. The components check at construction that the kubeconfig's exec
+// onPath puts executables with the given names in a directory on PATH for
+// the test. The components check at construction that the kubeconfig's exec
 // plugin exists (kubeauth.CheckExec, skipped under Go mocks but not in a
 // provider's Construct); nothing runs it here, and it fails if run.
-func onPath(t *testing.T, name string) {
+func onPath(t *testing.T, names ...string) {
 	t.Helper()
 	dir := t.TempDir()
 	script := "#!/bin/sh\necho 'stands in for the exec plugin in provider tests; not to be run' >&2\nexit 1\n"
-	if err := os.WriteFile(filepath.Join(dir, name), []byte(script), 0o755); err != nil {
-		t.Fatal(err)
+	for _, name := range names {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(script), 0o755); err != nil {
+			t.Fatal(err)
+		}
 	}
 	t.Setenv("PATH", dir+string(os.PathListSeparator)+os.Getenv("PATH"))
 }
@@ -270,7 +272,7 @@ func goCluster(ctx *pulumi.Context, component, mode string) (clusterref.Cluster,
 }
 
 func TestFargateClusterConstruct(t *testing.T) {
-	onPath(t, "fargatekit")
+	onPath(t, "fargatekit", "fargatekit-admin")
 	inputs := map[string]any{
 		"clusterName": "demo", "kubernetesVersion": "1.35",
 		"vpc": map[string]any{"cidr": "10.20.0.0/16", "azCount": 3, "singleNatGateway": true},
@@ -370,7 +372,7 @@ func TestFargateClusterConstruct(t *testing.T) {
 }
 
 func TestIRSARoleConstruct(t *testing.T) {
-	onPath(t, "fargatekit")
+	onPath(t, "fargatekit", "fargatekit-admin")
 	inputs := map[string]any{
 		"cluster":         clusterInputs(""),
 		"serviceAccounts": []any{map[string]any{"namespace": "shop", "name": "orders"}, map[string]any{"namespace": "shop", "name": "batch-*"}},
@@ -528,7 +530,7 @@ func TestAwsAuthMappingConstruct(t *testing.T) {
 // program gets, and registers nothing (not even the Kubernetes provider
 // the plugin would make).
 func TestRefusedSpecs(t *testing.T) {
-	onPath(t, "fargatekit")
+	onPath(t, "fargatekit", "fargatekit-admin")
 	for _, tc := range []struct {
 		name, typ string
 		inputs    map[string]any

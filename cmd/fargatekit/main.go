@@ -1,6 +1,14 @@
-// Command fargatekit is the command-line face of the fargatekit SDK: EKS tokens
-// and kubeconfigs, aws-auth edits, IRSA trust policies and their verification,
-// and the offline demo. Run "fargatekit help" for the commands.
+// Command fargatekit is the kubectl exec plugin for EKS and the entry to
+// fargatekit's command line. It answers "token" and "version" itself, linking
+// only the standard library and the SDK-free ekstoken package, so that the
+// process kubectl starts for every call costs about what a Go hello world
+// costs. Every other command ("create cluster", "authmap", "irsa", "lbc",
+// "demo", "help"...) and the tokens that need the AWS SDK's credential chain
+// (SSO, assumed roles, instance and container roles, web identity) are handed
+// to fargatekit-admin, found next to this binary or on PATH, by exec: same
+// arguments, same environment, same exit code. Install both with
+//
+//	go install github.com/fargatekit/fargatekit/cmd/fargatekit@latest github.com/fargatekit/fargatekit/cmd/fargatekit-admin@latest
 package main
 
 import (
@@ -9,127 +17,78 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
-	"os/signal"
-	"sort"
-	"strings"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-
-	"github.com/fargatekit/fargatekit/sdk/eksfargate"
+	"github.com/fargatekit/fargatekit/internal/cli"
+	"github.com/fargatekit/fargatekit/internal/tokencmd"
 )
 
-// env is what a command may touch of the outside world, so tests can run
-// commands in-process.
-type env struct {
-	stdout, stderr io.Writer
-	getenv         func(string) string
-	log            *slog.Logger
-	// clients, when set, makes the AWS clients of the cluster verbs (tests
-	// put the EKS add-on fake in front of moto); nil means the real ones.
-	clients func(aws.Config) *eksfargate.Clients
-}
+// Admin is the companion binary that holds every other command.
+const Admin = "fargatekit-admin"
 
-// command is one subcommand. run gets the arguments after the command name.
-type command struct {
-	name, summary string
-	run           func(ctx context.Context, e *env, args []string) error
-}
-
-// errUsage marks errors that are the caller's words being off (exit code 2).
-var errUsage = errors.New("usage")
-
-// commands lists every subcommand; each lives in its own file.
-func commands() []command {
-	cs := []command{
-		{name: "version", summary: "print the fargatekit version", run: runVersion},
-	}
-	cs = append(cs, extraCommands()...)
-	sort.Slice(cs, func(i, j int) bool { return cs[i].name < cs[j].name })
-	return cs
-}
+// InstallHint names the one command that installs both binaries.
+const InstallHint = "go install github.com/fargatekit/fargatekit/cmd/fargatekit@latest github.com/fargatekit/fargatekit/cmd/fargatekit-admin@latest"
 
 // version is set at build time with -ldflags "-X main.version=...".
 var version = "dev"
 
-func runVersion(_ context.Context, e *env, _ []string) error {
-	_, err := fmt.Fprintln(e.stdout, "fargatekit", version)
-	return err
-}
-
-func usage(w io.Writer) {
-	fmt.Fprintln(w, "usage: fargatekit <command> [flags]\n\ncommands:")
-	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-12s %s\n", c.name, c.summary)
-	}
+// env is what the front touches of the outside world, so tests run it in-process.
+type env struct {
+	stdout, stderr io.Writer
+	getenv         func(string) string
+	// handOver runs fargatekit-admin with args and returns the exit code
+	// (on Unix it replaces this process and returns only on failure).
+	handOver func(args []string) (int, error)
 }
 
 // run dispatches args and returns the process exit code.
 func run(ctx context.Context, e *env, args []string) int {
-	if len(args) == 0 {
-		// No command is a mistake (as in git and kubectl): say what there
-		// is, on stderr, and fail, so that a script calling "fargatekit" with
-		// an empty variable does not carry on as if something ran.
-		fmt.Fprintln(e.stderr, "fargatekit: no command")
-		usage(e.stderr)
-		return 2
+	if len(args) > 0 {
+		switch args[0] {
+		case "version":
+			fmt.Fprintln(e.stdout, "fargatekit", version)
+			return 0
+		case "token":
+			req, err := tokencmd.Parse(e.stderr, args[1:])
+			if err == nil {
+				err = tokencmd.Run(ctx, tokencmd.Env{Stdout: e.stdout, Getenv: e.getenv, Warn: func(msg string, err error) {
+					fmt.Fprintf(e.stderr, "fargatekit token: warning: %s: %v\n", msg, err)
+				}}, req, nil)
+			}
+			switch {
+			case err == nil, errors.Is(err, flag.ErrHelp):
+				return 0
+			case errors.Is(err, tokencmd.ErrNeedSDK):
+				// Fall through to the admin binary, which signs with the SDK.
+			case errors.Is(err, cli.ErrUsage):
+				fmt.Fprintln(e.stderr, "fargatekit token:", err)
+				return 2
+			default:
+				fmt.Fprintln(e.stderr, "fargatekit token:", err)
+				return 1
+			}
+		}
 	}
-	if args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
-		usage(e.stdout)
+	code, err := e.handOver(args)
+	if err == nil {
+		return code
+	}
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		// Say what there is even without the admin binary.
+		fmt.Fprintf(e.stderr, "usage: fargatekit <command> [flags]\n\n"+
+			"commands of this binary:\n  token        %s\n  version      print the fargatekit version\n\n"+
+			"every other command is in %s: %v\ninstall it with: %s\n", tokencmd.Usage, Admin, err, InstallHint)
+		if len(args) == 0 {
+			return 2
+		}
 		return 0
 	}
-	for _, c := range commands() {
-		if c.name != args[0] {
-			continue
-		}
-		err := c.run(ctx, e, args[1:])
-		switch {
-		case err == nil:
-			return 0
-		case errors.Is(err, flag.ErrHelp):
-			return 0
-		case errors.Is(err, errUsage):
-			fmt.Fprintln(e.stderr, "fargatekit "+c.name+":", err)
-			return 2
-		default:
-			fmt.Fprintln(e.stderr, "fargatekit "+c.name+":", err)
-			return 1
-		}
-	}
-	fmt.Fprintf(e.stderr, "fargatekit: unknown command %q\n", args[0])
-	usage(e.stderr)
-	return 2
+	fmt.Fprintf(e.stderr, "fargatekit %s: needs %s: %v\ninstall it with: %s\n", args[0], Admin, err, InstallHint)
+	return 1
 }
-
-// newFlags returns a FlagSet that reports errors instead of exiting.
-func newFlags(e *env, name string) *flag.FlagSet {
-	fs := flag.NewFlagSet("fargatekit "+name, flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
-	return fs
-}
-
-// parseFlags parses and wraps flag errors as usage errors.
-func parseFlags(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return fmt.Errorf("%w: %v", errUsage, err)
-	}
-	return nil
-}
-
-// multiFlag collects a repeatable string flag.
-type multiFlag []string
-
-func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
-func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	e := &env{stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv,
-		log: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))}
+	ctx := context.Background()
+	e := &env{stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv, handOver: handOver}
 	os.Exit(run(ctx, e, os.Args[1:]))
 }

@@ -30,6 +30,7 @@ import (
 	"k8s.io/client-go/tools/clientcmd"
 
 	"github.com/fargatekit/fargatekit/sdk/authmap"
+	"github.com/fargatekit/fargatekit/sdk/ekstoken"
 	"github.com/fargatekit/fargatekit/sdk/irsa"
 	"github.com/fargatekit/fargatekit/sdk/kubeauth"
 	"github.com/fargatekit/fargatekit/sdk/lbc"
@@ -140,7 +141,7 @@ func run(ctx context.Context, args []string, w io.Writer, getenv func(string) st
 		if err != nil {
 			return err
 		}
-		_, err = w.Write(kubeauth.MarshalExecCredential(tok, kubeauth.ExecAPIVersion))
+		_, err = w.Write(ekstoken.MarshalExecCredential(tok, kubeauth.ExecAPIVersion))
 		return err
 	case "kubeconfig":
 		if *cluster == "" {

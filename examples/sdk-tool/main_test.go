@@ -26,7 +26,7 @@ import (
 
 	"github.com/fargatekit/fargatekit/internal/awsfake"
 	"github.com/fargatekit/fargatekit/internal/kubetest"
-	"github.com/fargatekit/fargatekit/sdk/kubeauth"
+	"github.com/fargatekit/fargatekit/sdk/ekstoken"
 )
 
 const (
@@ -152,7 +152,7 @@ func TestTokenAndKubeconfig(t *testing.T) {
 	if err := json.Unmarshal(out.Bytes(), &cred); err != nil {
 		t.Fatalf("%v:\n%s", err, out.String())
 	}
-	u, err := kubeauth.ParseToken(cred.Status.Token)
+	u, err := ekstoken.ParseToken(cred.Status.Token)
 	if cred.Kind != "ExecCredential" || err != nil {
 		t.Fatalf("kind %q, token: %v", cred.Kind, err)
 	}

@@ -1,5 +1,5 @@
 // Package textout formats documents for the terminal: IAM policies (summarised
-// when long), JSON, YAML and indented blocks. It is shared by cmd/fargatekit and
+// when long), JSON, YAML and indented blocks. It is shared by cmd/fargatekit-admin and
 // cmd/fargatekit-plan and imports no Pulumi package.
 package textout
 

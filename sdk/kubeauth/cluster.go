@@ -14,6 +14,7 @@ import (
 	"k8s.io/client-go/rest"
 
 	"github.com/fargatekit/fargatekit/internal/partition"
+	"github.com/fargatekit/fargatekit/sdk/ekstoken"
 )
 
 // ErrClusterNotReady is wrapped when DescribeCluster finds a cluster that is
@@ -115,7 +116,7 @@ func (t *bearerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 func (t *bearerTransport) WrappedRoundTripper() http.RoundTripper { return t.base }
 
 // ReuseTokenSource returns a TokenSource that returns src's last token until
-// CacheMargin before it expires, then asks src again. It is safe for
+// ekstoken.CacheMargin before it expires, then asks src again. It is safe for
 // concurrent use. A nil now means time.Now.
 func ReuseTokenSource(src TokenSource, now func() time.Time) TokenSource {
 	if now == nil {
@@ -136,7 +137,7 @@ type reuseSource struct {
 func (r *reuseSource) Token(ctx context.Context) (Token, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if r.tok.Value != "" && r.now().Before(r.tok.Expiration.Add(-CacheMargin)) {
+	if r.tok.Value != "" && r.now().Before(r.tok.Expiration.Add(-ekstoken.CacheMargin)) {
 		return r.tok, nil
 	}
 	tok, err := r.src.Token(ctx)

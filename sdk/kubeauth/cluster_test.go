@@ -16,6 +16,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/eks"
 	ekstypes "github.com/aws/aws-sdk-go-v2/service/eks/types"
+	"github.com/fargatekit/fargatekit/internal/sigv4check"
+	"github.com/fargatekit/fargatekit/sdk/ekstoken"
 	"k8s.io/client-go/discovery"
 )
 
@@ -124,11 +126,11 @@ func TestRESTConfig(t *testing.T) {
 		if !ok {
 			t.Fatalf("request %d: Authorization %q", i, a)
 		}
-		u, err := ParseToken(tok)
+		u, err := ekstoken.ParseToken(tok)
 		if err != nil {
 			t.Fatalf("request %d: %v", i, err)
 		}
-		if sigV4Presigned(u, testSecretKey, "demo") != u.Query().Get("X-Amz-Signature") {
+		if sigv4check.Signature(u, testSecretKey, "demo") != u.Query().Get("X-Amz-Signature") {
 			t.Errorf("request %d: token does not verify", i)
 		}
 	}

@@ -4,20 +4,13 @@
 //
 // # Tokens
 //
-// An EKS token is a presigned STS GetCallerIdentity URL: the API server (its
-// aws-iam-authenticator webhook) calls the URL and learns who signed it. The
-// URL is signed with SigV4 by aws-sdk-go-v2's presign client and carries
-//
-//   - the signed header x-k8s-aws-id: <cluster name>, so a token for one
-//     cluster is useless against another;
-//   - X-Amz-Expires=60 (STS ignores it; EKS expects a value up to 60);
-//   - the regional STS endpoint, https://sts.<region>.amazonaws.com (or
-//     .amazonaws.com.cn in China), from internal/partition;
-//
-// and is encoded as "k8s-aws-v1." + base64url(URL) without padding. STS accepts
-// a presigned URL for 15 minutes after its X-Amz-Date; the token's reported
-// expiry is 14 minutes after signing ([TokenLifetime]), one minute of margin
-// for clock skew and requests in flight, as the aws CLI reports it.
+// The token itself (a presigned STS GetCallerIdentity URL with the signed
+// x-k8s-aws-id header), its cache, the ExecCredential and the reading of local
+// credentials live in [ekstoken], which links no AWS SDK and no net/http so
+// that the "fargatekit token" exec plugin starts as fast as a hello world.
+// [Generator] adds what needs the SDK: credentials from any
+// aws.CredentialsProvider (SSO, instance and container roles, web identity),
+// and an assumed role.
 //
 //	gen, err := kubeauth.NewGenerator(kubeauth.TokenOptions{
 //		ClusterName: "demo", Region: "eu-west-1", Credentials: cfg.Credentials,
@@ -29,20 +22,7 @@
 // function, so tests are deterministic. A region is never defaulted. With
 // RoleARN the role is assumed first (stscreds.AssumeRoleProvider, session
 // name "fargatekit-<unix time>" unless given) and its credentials cached.
-// [ParseToken] decodes a token and checks what EKS checks before calling STS.
-//
-// # ExecCredential and the token command
-//
-// [MarshalExecCredential] prints exactly the fields "aws eks get-token"
-// prints (kind, apiVersion, spec, status.expirationTimestamp, status.token),
-// in client.authentication.k8s.io/v1beta1, or v1 when KUBERNETES_EXEC_INFO
-// asks for it ([ExecInfoAPIVersion]). "fargatekit token" keeps tokens in a
-// [TokenCache] on disk (files 0600 in a 0700 directory under
-// os.UserCacheDir()/fargatekit/tokens or $FARGATEKIT_CACHE_DIR), keyed by
-// cluster, region, role and a SHA-256 of the credentials' identity, and reuses
-// them until [CacheMargin] before expiry. [ResolveLocal] finds that identity
-// from the environment and shared config files alone, so a cache hit loads no
-// SDK configuration and touches no network.
+// Signing is [ekstoken.Presign]'s: fargatekit has one SigV4 presigner.
 //
 // # Kubeconfig and client-go
 //
@@ -71,8 +51,5 @@
 // bench/token_vs_awscli.sh times "fargatekit token" (cached and uncached)
 // against "aws eks get-token" and a Go hello-world process on the same fake
 // credentials and prints the ratios; BenchmarkGeneratorToken and
-// BenchmarkTokenCacheGet measure the library alone. A cache hit costs about
-// a hundred microseconds; the rest of the command is the fargatekit binary's own
-// start-up (package initialisation of everything it links), which the
-// script reports with GODEBUG=inittrace.
+// ekstoken's BenchmarkTokenCacheGet measure the libraries alone.
 package kubeauth

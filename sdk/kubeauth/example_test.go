@@ -5,12 +5,12 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"os"
 	"sort"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 
+	"github.com/fargatekit/fargatekit/sdk/ekstoken"
 	"github.com/fargatekit/fargatekit/sdk/kubeauth"
 )
 
@@ -60,7 +60,8 @@ func ExampleRenderKubeconfig() {
 	//       - arn:aws:iam::123456789012:role/eks-admin
 	//       command: fargatekit
 	//       env: null
-	//       installHint: 'fargatekit is needed to get EKS tokens: go install github.com/fargatekit/fargatekit/cmd/fargatekit@latest'
+	//       installHint: 'fargatekit is needed to get EKS tokens: go install github.com/fargatekit/fargatekit/cmd/fargatekit@latest
+	//         github.com/fargatekit/fargatekit/cmd/fargatekit-admin@latest'
 	//       interactiveMode: Never
 	//       provideClusterInfo: false
 }
@@ -83,7 +84,7 @@ func ExampleCheckExec() {
 	fmt.Println(err)
 	// Output:
 	// true
-	// kubeauth: the kubeconfig's exec command is not on PATH: "fargatekit" (not found in $PATH); install it with: go install github.com/fargatekit/fargatekit/cmd/fargatekit@latest
+	// kubeauth: the kubeconfig's exec command is not on PATH: "fargatekit" (not found in $PATH); install it with: go install github.com/fargatekit/fargatekit/cmd/fargatekit@latest github.com/fargatekit/fargatekit/cmd/fargatekit-admin@latest
 }
 
 // A token made with fixed credentials and clock, decoded again: the
@@ -107,7 +108,7 @@ func ExampleGenerator_Token() {
 		fmt.Println(err)
 		return
 	}
-	u, err := kubeauth.ParseToken(tok.Value)
+	u, err := ekstoken.ParseToken(tok.Value)
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -134,14 +135,6 @@ func ExampleGenerator_Token() {
 	// X-Amz-Expires=60
 	// X-Amz-Signature=1d6916ee6681e9e7fa14c92c2ba03f99bd9b548faea30ae66737fe76b3911ea1
 	// X-Amz-SignedHeaders=host;x-k8s-aws-id
-}
-
-// The ExecCredential "fargatekit token" prints, the same fields as "aws eks get-token".
-func ExampleMarshalExecCredential() {
-	tok := kubeauth.Token{Value: "k8s-aws-v1.aHR0cHM6Ly9zdHM", Expiration: time.Date(2025, 1, 2, 3, 18, 5, 0, time.UTC)}
-	os.Stdout.Write(kubeauth.MarshalExecCredential(tok, kubeauth.ExecInfoAPIVersion("")))
-	// Output:
-	// {"kind":"ExecCredential","apiVersion":"client.authentication.k8s.io/v1beta1","spec":{},"status":{"expirationTimestamp":"2025-01-02T03:18:05Z","token":"k8s-aws-v1.aHR0cHM6Ly9zdHM"}}
 }
 
 // A client-go config for a cluster found with DescribeCluster, signing a new

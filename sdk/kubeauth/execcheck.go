@@ -12,15 +12,18 @@ import (
 var ErrExecNotFound = errors.New("kubeauth: the kubeconfig's exec command is not on PATH")
 
 // InstallCommand returns the command that installs what the exec plugin of
-// mode runs: "go install github.com/fargatekit/fargatekit/cmd/fargatekit@V"
-// for [ExecFargatekit], with V the version of this module in the running
+// mode runs: for [ExecFargatekit] "go install" of cmd/fargatekit (the token
+// plugin) and cmd/fargatekit-admin (which it hands tokens needing the AWS
+// SDK's credential chain to) at version V, the version of this module in the running
 // binary's build information (a program that imports fargatekit gets the
 // matching CLI), else "latest"; the AWS CLI's install page for [ExecAWS].
 func InstallCommand(mode ExecMode) string {
 	if mode == ExecAWS {
 		return "install the AWS CLI v2 (https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html)"
 	}
-	return "go install github.com/fargatekit/fargatekit/cmd/fargatekit@" + moduleVersion()
+	v := moduleVersion()
+	return "go install github.com/fargatekit/fargatekit/cmd/fargatekit@" + v +
+		" github.com/fargatekit/fargatekit/cmd/fargatekit-admin@" + v
 }
 
 // moduleVersion is the version of this module the running binary was built
@@ -49,11 +52,20 @@ func moduleVersion() string {
 // CheckExec reports whether the exec command a kubeconfig for spec runs
 // ([ExecCommand]) is found by lookPath (exec.LookPath in programs, which
 // searches PATH), with an error wrapping [ErrExecNotFound] that names the
-// install command otherwise. It does no other I/O.
+// install command otherwise. For [ExecFargatekit] it also looks for
+// fargatekit-admin, which signs the tokens that need the AWS SDK's
+// credential chain (SSO, roles, web identity: what a CI machine deploying
+// with Pulumi usually has). It does no other I/O.
 func CheckExec(spec KubeconfigSpec, lookPath func(file string) (string, error)) error {
 	command, _ := ExecCommand(spec)
-	if _, err := lookPath(command); err != nil {
-		return fmt.Errorf("%w: %q (%v); install it with: %s", ErrExecNotFound, command, err, InstallCommand(spec.Exec))
+	commands := []string{command}
+	if spec.Exec != ExecAWS {
+		commands = append(commands, command+"-admin")
+	}
+	for _, c := range commands {
+		if _, err := lookPath(c); err != nil {
+			return fmt.Errorf("%w: %q (%v); install it with: %s", ErrExecNotFound, c, err, InstallCommand(spec.Exec))
+		}
 	}
 	return nil
 }

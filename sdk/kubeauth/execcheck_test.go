@@ -18,7 +18,14 @@ func TestCheckExec(t *testing.T) {
 		wantText []string
 	}{
 		{"fargatekit on PATH", ExecFargatekit, found, false, nil},
-		{"default mode missing", "", missing, true, []string{`"fargatekit"`, "go install github.com/fargatekit/fargatekit/cmd/fargatekit@"}},
+		{"default mode missing", "", missing, true, []string{`"fargatekit"`, "go install github.com/fargatekit/fargatekit/cmd/fargatekit@",
+			"github.com/fargatekit/fargatekit/cmd/fargatekit-admin@"}},
+		{"fargatekit without its admin binary", ExecFargatekit, func(f string) (string, error) {
+			if f == "fargatekit-admin" {
+				return missing(f)
+			}
+			return found(f)
+		}, true, []string{`"fargatekit-admin"`, "cmd/fargatekit-admin@"}},
 		{"aws missing", ExecAWS, missing, true, []string{`"aws"`, "AWS CLI"}},
 		{"aws on PATH", ExecAWS, found, false, nil},
 	}
@@ -26,11 +33,11 @@ func TestCheckExec(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			spec := baseSpec(t)
 			spec.Exec = tt.mode
-			var asked string
-			err := CheckExec(spec, func(f string) (string, error) { asked = f; return tt.look(f) })
+			var asked []string
+			err := CheckExec(spec, func(f string) (string, error) { asked = append(asked, f); return tt.look(f) })
 			want, _ := ExecCommand(spec)
-			if asked != want {
-				t.Errorf("looked up %q, want %q", asked, want)
+			if len(asked) == 0 || asked[0] != want {
+				t.Errorf("looked up %q, want %q first", asked, want)
 			}
 			if (err != nil) != tt.wantErr || (err != nil && !errors.Is(err, ErrExecNotFound)) {
 				t.Fatalf("err = %v, want error %v wrapping ErrExecNotFound", err, tt.wantErr)

@@ -7,17 +7,19 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/fargatekit/fargatekit/internal/atomicfile"
+	"github.com/fargatekit/fargatekit/sdk/ekstoken"
 	"k8s.io/client-go/tools/clientcmd"
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 )
 
 // ExecAPIVersion is the client.authentication.k8s.io version the kubeconfigs
 // written here ask their exec plugin for, as "aws eks update-kubeconfig" does.
-const ExecAPIVersion = ExecCredentialV1Beta1
+const ExecAPIVersion = ekstoken.ExecCredentialV1Beta1
 
 // fargatekitInstallHint is shown by kubectl when the fargatekit binary is missing.
 const fargatekitInstallHint = "fargatekit is needed to get EKS tokens: " +
-	"go install github.com/fargatekit/fargatekit/cmd/fargatekit@latest"
+	"go install github.com/fargatekit/fargatekit/cmd/fargatekit@latest github.com/fargatekit/fargatekit/cmd/fargatekit-admin@latest"
 
 // EntryName returns the name of the kubeconfig cluster and user entries for
 // spec, and of its context unless spec.Alias is set. Like "aws eks
@@ -183,43 +185,8 @@ func UpdateKubeconfigFile(path string, spec KubeconfigSpec) (context string, exi
 	if err != nil {
 		return "", false, err
 	}
-	if err := writeFileAtomic(path, merged, perm, true); err != nil {
+	if err := atomicfile.WriteFile(path, merged, perm, true); err != nil {
 		return "", false, fmt.Errorf("kubeauth: update kubeconfig: %w", err)
 	}
 	return ContextName(spec), existed, nil
-}
-
-// writeFileAtomic writes data to a temporary file next to path and renames it
-// over path, so readers see the old or the new content, never a torn one.
-// Missing parent directories are created with mode 0700. With durable, the
-// data is synced to disk before the rename (for files a crash must not empty).
-func writeFileAtomic(path string, data []byte, perm fs.FileMode, durable bool) error {
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return err
-	}
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	defer os.Remove(tmp) // no-op after a successful rename
-	if err := f.Chmod(perm); err != nil {
-		f.Close()
-		return err
-	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	if durable {
-		if err := f.Sync(); err != nil {
-			f.Close()
-			return err
-		}
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp, path)
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/fargatekit/fargatekit/internal/golden"
 	"github.com/fargatekit/fargatekit/internal/partition"
+	"github.com/fargatekit/fargatekit/sdk/ekstoken"
 )
 
 // testCA returns the base64 PEM of testdata/ca.crt, as EKS returns CA data.
@@ -313,7 +314,7 @@ func TestValidClusterName(t *testing.T) {
 		"demo": true, "a": true, "0-x_Y": true, strings.Repeat("a", 100): true,
 		"": false, "-a": false, "_a": false, "a.b": false, "a b": false, strings.Repeat("a", 101): false, "é": false,
 	} {
-		if got := ValidClusterName(s); got != want {
+		if got := ekstoken.ValidClusterName(s); got != want {
 			t.Errorf("ValidClusterName(%q) = %v", s, got)
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/fargatekit/fargatekit/internal/partition"
+	"github.com/fargatekit/fargatekit/sdk/ekstoken"
 )
 
 // ErrInvalidSpec is wrapped by every validation error of this package's specs.
@@ -16,7 +17,7 @@ var ErrInvalidSpec = errors.New("kubeauth: invalid spec")
 
 // ErrNoRegion is wrapped when no AWS region was given: fargatekit never
 // defaults one.
-var ErrNoRegion = errors.New("no AWS region (set --region, AWS_REGION or a profile region)")
+var ErrNoRegion = ekstoken.ErrNoRegion
 
 // ExecMode chooses the exec credential plugin a kubeconfig runs to get a token.
 type ExecMode string
@@ -57,31 +58,13 @@ type KubeconfigSpec struct {
 	Alias string
 }
 
-// ValidClusterName reports whether s is a valid EKS cluster name
-// (CreateCluster: 1-100 letters, digits, hyphens and underscores, starting
-// with a letter or digit). Checked by hand: the equivalent regexp with {0,99}
-// costs a millisecond-scale compile at start-up of every fargatekit command.
-func ValidClusterName(s string) bool {
-	if len(s) == 0 || len(s) > 100 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		alnum := 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
-		if !alnum && (i == 0 || (c != '-' && c != '_')) {
-			return false
-		}
-	}
-	return true
-}
-
 // Validate returns every problem of the spec at once, each wrapping ErrInvalidSpec.
 func (s KubeconfigSpec) Validate() error {
 	var errs []error
 	bad := func(format string, args ...any) {
 		errs = append(errs, fmt.Errorf("%w: "+format, append([]any{ErrInvalidSpec}, args...)...))
 	}
-	if !ValidClusterName(s.ClusterName) {
+	if !ekstoken.ValidClusterName(s.ClusterName) {
 		bad("cluster name %q is not a valid EKS cluster name", s.ClusterName)
 	}
 	if u, err := url.Parse(s.Endpoint); err != nil || u.Scheme != "https" || u.Host == "" {

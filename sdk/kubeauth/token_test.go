@@ -2,15 +2,9 @@ package kubeauth
 
 import (
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/base64"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"net/url"
 	"regexp"
-	"sort"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -19,6 +13,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	ststypes "github.com/aws/aws-sdk-go-v2/service/sts/types"
+	"github.com/fargatekit/fargatekit/internal/sigv4check"
+	"github.com/fargatekit/fargatekit/sdk/ekstoken"
 )
 
 // Fake credentials in the shape AWS documents for examples.
@@ -36,85 +32,6 @@ func staticCreds(key, secret, session string) aws.CredentialsProvider {
 }
 
 func fixedClock() time.Time { return testTime }
-
-// decodeToken undoes the token encoding by hand, without ParseToken.
-func decodeToken(t *testing.T, tok string) *url.URL {
-	t.Helper()
-	rest, ok := strings.CutPrefix(tok, "k8s-aws-v1.")
-	if !ok {
-		t.Fatalf("token %q lacks the k8s-aws-v1. prefix", tok)
-	}
-	if strings.ContainsAny(rest, "=+/") {
-		t.Fatalf("token is not unpadded base64url: %q", rest)
-	}
-	raw, err := base64.RawURLEncoding.DecodeString(rest)
-	if err != nil {
-		t.Fatal(err)
-	}
-	u, err := url.Parse(string(raw))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return u
-}
-
-// awsURIEncode is SigV4's URI encoding: RFC 3986 unreserved characters kept,
-// every other byte %XX with upper-case hex.
-func awsURIEncode(s string) string {
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || strings.IndexByte("-_.~", c) >= 0 {
-			b.WriteByte(c)
-		} else {
-			fmt.Fprintf(&b, "%%%02X", c)
-		}
-	}
-	return b.String()
-}
-
-func hmacSHA256(key []byte, data string) []byte {
-	h := hmac.New(sha256.New, key)
-	h.Write([]byte(data))
-	return h.Sum(nil)
-}
-
-// sigV4Presigned recomputes, by hand from the SigV4 specification, the
-// signature of a presigned GET whose signed headers are host and the given
-// x-k8s-aws-id value.
-func sigV4Presigned(u *url.URL, secret, clusterHeader string) string {
-	q := u.Query()
-	var keys []string
-	for k := range q {
-		if k != "X-Amz-Signature" {
-			keys = append(keys, k)
-		}
-	}
-	sort.Strings(keys)
-	var pairs []string
-	for _, k := range keys {
-		pairs = append(pairs, awsURIEncode(k)+"="+awsURIEncode(q.Get(k)))
-	}
-	emptyHash := sha256.Sum256(nil)
-	canonical := strings.Join([]string{
-		"GET",
-		"/",
-		strings.Join(pairs, "&"),
-		"host:" + u.Host + "\n" + "x-k8s-aws-id:" + clusterHeader + "\n",
-		"host;x-k8s-aws-id",
-		hex.EncodeToString(emptyHash[:]),
-	}, "\n")
-	amzDate := q.Get("X-Amz-Date")
-	scope := strings.SplitN(q.Get("X-Amz-Credential"), "/", 2)[1] // date/region/sts/aws4_request
-	parts := strings.Split(scope, "/")
-	crHash := sha256.Sum256([]byte(canonical))
-	toSign := "AWS4-HMAC-SHA256\n" + amzDate + "\n" + scope + "\n" + hex.EncodeToString(crHash[:])
-	key := hmacSHA256([]byte("AWS4"+secret), parts[0])
-	key = hmacSHA256(key, parts[1])
-	key = hmacSHA256(key, parts[2])
-	key = hmacSHA256(key, parts[3])
-	return hex.EncodeToString(hmacSHA256(key, toSign))
-}
 
 var hex64 = regexp.MustCompile(`^[0-9a-f]{64}$`)
 
@@ -142,7 +59,7 @@ func TestTokenURL(t *testing.T) {
 			if want := testTime.Add(14 * time.Minute); !tok.Expiration.Equal(want) {
 				t.Errorf("expiration %v, want %v", tok.Expiration, want)
 			}
-			u := decodeToken(t, tok.Value)
+			u := sigv4check.DecodeToken(t, tok.Value)
 			if u.Scheme != "https" || u.Host != tt.host || (u.Path != "/" && u.Path != "") {
 				t.Errorf("URL %s://%s%s, want https://%s/", u.Scheme, u.Host, u.Path, tt.host)
 			}
@@ -175,13 +92,13 @@ func TestTokenURL(t *testing.T) {
 			}
 			// The signature verifies only with x-k8s-aws-id: demo-cluster
 			// signed: the header is part of what STS checks.
-			if got := sigV4Presigned(u, testSecretKey, "demo-cluster"); got != sig {
+			if got := sigv4check.Signature(u, testSecretKey, "demo-cluster"); got != sig {
 				t.Errorf("independent SigV4: %s, token has %s", got, sig)
 			}
-			if sigV4Presigned(u, testSecretKey, "other-cluster") == sig {
+			if sigv4check.Signature(u, testSecretKey, "other-cluster") == sig {
 				t.Error("signature does not depend on the x-k8s-aws-id header")
 			}
-			if _, err := ParseToken(tok.Value); err != nil {
+			if _, err := ekstoken.ParseToken(tok.Value); err != nil {
 				t.Errorf("ParseToken refuses our token: %v", err)
 			}
 		})
@@ -247,12 +164,12 @@ func TestTokenAssumeRole(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		u := decodeToken(t, tok.Value)
+		u := sigv4check.DecodeToken(t, tok.Value)
 		q := u.Query()
 		if !strings.HasPrefix(q.Get("X-Amz-Credential"), "ASIAASSUMEDEXAMPLE/") || q.Get("X-Amz-Security-Token") != "assumedSessionTokenEXAMPLE" {
 			t.Fatalf("token not signed by the assumed role: %s", u)
 		}
-		if sigV4Presigned(u, "assumedSecretEXAMPLE", "demo") != q.Get("X-Amz-Signature") {
+		if sigv4check.Signature(u, "assumedSecretEXAMPLE", "demo") != q.Get("X-Amz-Signature") {
 			t.Fatal("signature does not verify with the assumed role's secret")
 		}
 	}

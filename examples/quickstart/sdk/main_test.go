@@ -14,6 +14,7 @@ import (
 	"github.com/fargatekit/fargatekit/examples/internal/stacktest"
 	"github.com/fargatekit/fargatekit/internal/kubetest"
 	"github.com/fargatekit/fargatekit/sdk/authmap"
+	"github.com/fargatekit/fargatekit/sdk/ekstoken"
 	"github.com/fargatekit/fargatekit/sdk/kubeauth"
 )
 
@@ -81,7 +82,7 @@ func TestRun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	u, err := kubeauth.ParseToken(tok.Value)
+	u, err := ekstoken.ParseToken(tok.Value)
 	if err != nil {
 		t.Fatal(err)
 	}

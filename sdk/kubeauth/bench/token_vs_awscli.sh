@@ -3,8 +3,8 @@
 # "aws eks get-token" (Debian's awscli) and a Go hello-world process, on the
 # same fake static credentials and region, and prints the ratios.
 #
-# Goals (issue 6): fargatekit at least 50x faster than the aws CLI; the cached
-# path within 1.1x of a Go hello-world process.
+# Goals (issue 11): fargatekit at least 50x faster than the aws CLI; cached
+# and uncached within 1.5x of a Go hello-world process (cached: 1.1x).
 #
 # Both tools only presign a URL: nothing goes to the network, so fake
 # credentials are enough. Installs awscli and hyperfine with apt-get when they
@@ -48,8 +48,8 @@ fi
 command -v hyperfine >/dev/null || apt_install hyperfine || true
 HYPERFINE=$(command -v hyperfine || true)
 
-log "building fargatekit and a Go hello world"
-(cd "$root" && go build -o "$work/fargatekit" ./cmd/fargatekit)
+log "building fargatekit (the token plugin), fargatekit-admin and a Go hello world"
+(cd "$root" && go build -o "$work/" ./cmd/fargatekit ./cmd/fargatekit-admin)
 mkdir -p "$work/hello"
 cat >"$work/hello/main.go" <<'EOF'
 package main
@@ -83,7 +83,7 @@ assert shape(a) == shape(b), (shape(a), shape(b))
 print("== ExecCredential field sets match:", sorted(shape(a)))
 EOF
 echo "aws CLI: $("$AWS_BIN" --version 2>&1)"
-echo "fargatekit binary: $(du -h "$work/fargatekit" | cut -f1), hello world: $(du -h "$work/hello-world" | cut -f1)"
+echo "fargatekit binary: $(du -h "$work/fargatekit" | cut -f1), fargatekit-admin: $(du -h "$work/fargatekit-admin" | cut -f1), hello world: $(du -h "$work/hello-world" | cut -f1)"
 echo "machine: $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # --- timing --------------------------------------------------------------------
@@ -143,7 +143,7 @@ lines = [
     ("aws CLI / fargatekit uncached", ratio(a, u, "median"), ratio(a, u, "mean"), ">= 50", lambda x: x >= 50),
     ("aws CLI / fargatekit cached", ratio(a, c, "median"), ratio(a, c, "mean"), ">= 50", lambda x: x >= 50),
     ("fargatekit cached / hello world", ratio(c, h, "median"), ratio(c, h, "mean"), "<= 1.1", lambda x: x <= 1.1),
-    ("fargatekit uncached / hello world", ratio(u, h, "median"), ratio(u, h, "mean"), "", None),
+    ("fargatekit uncached / hello world", ratio(u, h, "median"), ratio(u, h, "mean"), "<= 1.5", lambda x: x <= 1.5),
     ("fargatekit cached / fargatekit version", ratio(c, v, "median"), ratio(c, v, "mean"), "", None),
     ("fargatekit version / hello world", ratio(v, h, "median"), ratio(v, h, "mean"), "", None),
 ]

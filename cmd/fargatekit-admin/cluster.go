@@ -11,6 +11,7 @@ import (
 
 	"sigs.k8s.io/yaml"
 
+	"github.com/fargatekit/fargatekit/internal/cli"
 	"github.com/fargatekit/fargatekit/sdk/eksfargate"
 	"github.com/fargatekit/fargatekit/sdk/kubeauth"
 )
@@ -57,7 +58,7 @@ func runDelete(ctx context.Context, e *env, args []string) error {
 
 func clusterVerb(ctx context.Context, e *env, verb string, args []string) error {
 	if len(args) == 0 {
-		return fmt.Errorf("%w: %s needs what: fargatekit %s cluster (see fargatekit %s --help)", errUsage, verb, verb, verb)
+		return fmt.Errorf("%w: %s needs what: fargatekit %s cluster (see fargatekit %s --help)", cli.ErrUsage, verb, verb, verb)
 	}
 	switch args[0] {
 	case "cluster":
@@ -66,7 +67,7 @@ func clusterVerb(ctx context.Context, e *env, verb string, args []string) error 
 		fmt.Fprintln(e.stdout, clusterUsage)
 		return nil
 	}
-	return fmt.Errorf("%w: fargatekit %s %q: only cluster (fargatekit %s cluster)", errUsage, verb, args[0], verb)
+	return fmt.Errorf("%w: fargatekit %s %q: only cluster (fargatekit %s cluster)", cli.ErrUsage, verb, args[0], verb)
 }
 
 // clusterVerbFlags are the flags of the three verbs; each one set wins over the file.
@@ -130,10 +131,10 @@ func (f *clusterVerbFlags) spec() (eksfargate.ClusterSpec, error) {
 	if f.file != "" {
 		b, err := os.ReadFile(f.file)
 		if err != nil {
-			return s, fmt.Errorf("%w: -f: %v", errUsage, err)
+			return s, fmt.Errorf("%w: -f: %v", cli.ErrUsage, err)
 		}
 		if err := yaml.UnmarshalStrict(b, &s); err != nil {
-			return s, fmt.Errorf("%w: -f %s: %v", errUsage, f.file, err)
+			return s, fmt.Errorf("%w: -f %s: %v", cli.ErrUsage, f.file, err)
 		}
 	}
 	set := f.set
@@ -145,7 +146,7 @@ func (f *clusterVerbFlags) spec() (eksfargate.ClusterSpec, error) {
 	}
 	if set["zones"] || set["az-count"] || set["vpc-cidr"] || set["single-nat"] {
 		if set["vpc-id"] || s.Existing != nil {
-			return s, fmt.Errorf("%w: --zones, --az-count, --vpc-cidr and --single-nat describe a created VPC; not with --vpc-id or existing", errUsage)
+			return s, fmt.Errorf("%w: --zones, --az-count, --vpc-cidr and --single-nat describe a created VPC; not with --vpc-id or existing", cli.ErrUsage)
 		}
 		if s.VPC == nil {
 			s.VPC = &eksfargate.VPCSpec{}
@@ -181,7 +182,7 @@ func (f *clusterVerbFlags) spec() (eksfargate.ClusterSpec, error) {
 			s.Existing.TagSubnets = f.tagSubnets
 		}
 		if s.Existing.VpcID == "" {
-			return s, fmt.Errorf("%w: --private-subnets, --public-subnets and --tag-subnets need --vpc-id", errUsage)
+			return s, fmt.Errorf("%w: --private-subnets, --public-subnets and --tag-subnets need --vpc-id", cli.ErrUsage)
 		}
 	}
 	if set["endpoint"] {
@@ -204,7 +205,7 @@ func (f *clusterVerbFlags) spec() (eksfargate.ClusterSpec, error) {
 	case strings.HasPrefix(f.secretsKey, "arn:"):
 		s.SecretsEncryption = &eksfargate.SecretsEncryption{KeyARN: f.secretsKey}
 	default:
-		return s, fmt.Errorf("%w: --secrets-key %q: \"create\" or a KMS key ARN", errUsage, f.secretsKey)
+		return s, fmt.Errorf("%w: --secrets-key %q: \"create\" or a KMS key ARN", cli.ErrUsage, f.secretsKey)
 	}
 	if set["log-types"] {
 		s.LogTypes = splitList(f.logTypes)
@@ -216,18 +217,18 @@ func (f *clusterVerbFlags) spec() (eksfargate.ClusterSpec, error) {
 		for _, kv := range splitList(f.tags) {
 			k, v, ok := strings.Cut(kv, "=")
 			if !ok || k == "" {
-				return s, fmt.Errorf("%w: --tags %q: key=value pairs, comma-separated", errUsage, kv)
+				return s, fmt.Errorf("%w: --tags %q: key=value pairs, comma-separated", cli.ErrUsage, kv)
 			}
 			s.Tags[k] = v
 		}
 	}
 	if set["region"] {
 		if s.Region != "" && s.Region != f.region {
-			return s, fmt.Errorf("%w: --region %s, but the spec file says region %s", errUsage, f.region, s.Region)
+			return s, fmt.Errorf("%w: --region %s, but the spec file says region %s", cli.ErrUsage, f.region, s.Region)
 		}
 	}
 	if s.ClusterName == "" {
-		return s, fmt.Errorf("%w: --name (or clusterName in -f) is required", errUsage)
+		return s, fmt.Errorf("%w: --name (or clusterName in -f) is required", cli.ErrUsage)
 	}
 	return s, nil
 }
@@ -265,7 +266,7 @@ func (f *clusterVerbFlags) explain(err error) error {
 		}
 		lines = append(lines, where+fe.Field+": "+fe.Problem)
 	}
-	return fmt.Errorf("%w: invalid cluster spec:\n  %s", errUsage, strings.Join(lines, "\n  "))
+	return fmt.Errorf("%w: invalid cluster spec:\n  %s", cli.ErrUsage, strings.Join(lines, "\n  "))
 }
 
 // flattenErrors unwraps wrapped and joined errors down to the field errors.
@@ -287,7 +288,7 @@ func flattenErrors(err error) []error {
 }
 
 func runCluster(ctx context.Context, e *env, verb string, args []string) error {
-	fs := newFlags(e, verb+" cluster")
+	fs := cli.NewFlags(e.stderr, verb+" cluster")
 	fs.Usage = func() { fmt.Fprintln(e.stderr, clusterUsage+"\n\nflags:"); fs.PrintDefaults() }
 	var f clusterVerbFlags
 	f.register(fs, verb)
@@ -314,7 +315,7 @@ func runCluster(ctx context.Context, e *env, verb string, args []string) error {
 		return err
 	}
 	if cfg.Region == "" {
-		return fmt.Errorf("%w: no region: pass --region, set region in -f, or set AWS_REGION", errUsage)
+		return fmt.Errorf("%w: no region: pass --region, set region in -f, or set AWS_REGION", cli.ErrUsage)
 	}
 	clients := eksfargate.NewClients(cfg)
 	if e.clients != nil {

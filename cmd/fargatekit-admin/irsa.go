@@ -16,6 +16,7 @@ import (
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/clientcmd"
 
+	"github.com/fargatekit/fargatekit/internal/cli"
 	"github.com/fargatekit/fargatekit/internal/textout"
 	"github.com/fargatekit/fargatekit/sdk/irsa"
 	"github.com/fargatekit/fargatekit/sdk/kubeauth"
@@ -28,7 +29,7 @@ var errNotAdmitted = errors.New("IRSA chain broken")
 // runIRSA dispatches "irsa trust-policy", "irsa verify" and "irsa create".
 func runIRSA(ctx context.Context, e *env, args []string) error {
 	if len(args) == 0 {
-		return fmt.Errorf("%w: irsa needs a subcommand: trust-policy, verify or create", errUsage)
+		return fmt.Errorf("%w: irsa needs a subcommand: trust-policy, verify or create", cli.ErrUsage)
 	}
 	switch args[0] {
 	case "trust-policy":
@@ -44,13 +45,13 @@ func runIRSA(ctx context.Context, e *env, args []string) error {
 			"\"fargatekit irsa <subcommand> -h\" shows examples.")
 		return nil
 	}
-	return fmt.Errorf("%w: unknown irsa subcommand %q (trust-policy, verify, create)", errUsage, args[0])
+	return fmt.Errorf("%w: unknown irsa subcommand %q (trust-policy, verify, create)", cli.ErrUsage, args[0])
 }
 
 // parseAccounts parses the --sa values.
 func parseAccounts(values []string) ([]irsa.ServiceAccount, error) {
 	if len(values) == 0 {
-		return nil, fmt.Errorf("%w: at least one --sa namespace/name is required", errUsage)
+		return nil, fmt.Errorf("%w: at least one --sa namespace/name is required", cli.ErrUsage)
 	}
 	var out []irsa.ServiceAccount
 	var errs []error
@@ -63,27 +64,27 @@ func parseAccounts(values []string) ([]irsa.ServiceAccount, error) {
 		out = append(out, sa)
 	}
 	if err := errors.Join(errs...); err != nil {
-		return nil, fmt.Errorf("%w: %w", errUsage, err)
+		return nil, fmt.Errorf("%w: %w", cli.ErrUsage, err)
 	}
 	return out, nil
 }
 
 // runIRSATrustPolicy prints the trust policy for service accounts of one cluster.
 func runIRSATrustPolicy(e *env, args []string) error {
-	fs := newFlags(e, "irsa trust-policy")
+	fs := cli.NewFlags(e.stderr, "irsa trust-policy")
 	providerARN := fs.String("provider-arn", "", "the cluster's IAM OIDC provider ARN (required)")
-	var accounts multiFlag
+	var accounts cli.MultiFlag
 	fs.Var(&accounts, "sa", "service account namespace/name (repeatable; * and ? allowed in the name)")
 	crossNS := fs.Bool("allow-cross-namespace-wildcard", false, "allow * and ? in namespaces")
 	maxSize := fs.Int("max-size", 0, fmt.Sprintf("the account's trust-policy quota (default %d, at most %d)", irsa.DefaultMaxTrustPolicySize, irsa.MaxTrustPolicySizeLimit))
-	if err := parseFlags(fs, args); err != nil {
+	if err := cli.ParseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
-		return fmt.Errorf("%w: unexpected arguments %q", errUsage, fs.Args())
+		return fmt.Errorf("%w: unexpected arguments %q", cli.ErrUsage, fs.Args())
 	}
 	if *providerARN == "" {
-		return fmt.Errorf("%w: --provider-arn is required", errUsage)
+		return fmt.Errorf("%w: --provider-arn is required", cli.ErrUsage)
 	}
 	sas, err := parseAccounts(accounts)
 	if err != nil {
@@ -92,7 +93,7 @@ func runIRSATrustPolicy(e *env, args []string) error {
 	doc, err := irsa.TrustSpec{AllowCrossNamespaceWildcard: *crossNS, MaxSize: *maxSize,
 		Providers: []irsa.ProviderAccounts{{ProviderARN: *providerARN, ServiceAccounts: sas}}}.Document()
 	if errors.Is(err, irsa.ErrInvalidSpec) {
-		return fmt.Errorf("%w: %w", errUsage, err)
+		return fmt.Errorf("%w: %w", cli.ErrUsage, err)
 	}
 	if err != nil {
 		return err
@@ -110,10 +111,10 @@ func runIRSATrustPolicy(e *env, args []string) error {
 // against a real token, the OIDC provider and its client ID. With
 // --policy-file it evaluates that policy offline instead (no AWS call).
 func runIRSAVerify(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "irsa verify")
+	fs := cli.NewFlags(e.stderr, "irsa verify")
 	roleARN := fs.String("role-arn", "", "the role the service accounts must be annotated with (default: the role each annotation names)")
 	policyFile := fs.String("policy-file", "", "evaluate this trust policy offline instead of the role's (no AWS call: the role and OIDC provider are not checked)")
-	var accounts multiFlag
+	var accounts cli.MultiFlag
 	fs.Var(&accounts, "sa", "service account namespace/name (repeatable)")
 	kubeconfig := fs.String("kubeconfig", "", "kubeconfig file (default $KUBECONFIG, then ~/.kube/config)")
 	providerARN := fs.String("provider-arn", "", "the OIDC provider the policy must name (default: the trust policy's provider for the token's issuer)")
@@ -130,17 +131,17 @@ func runIRSAVerify(ctx context.Context, e *env, args []string) error {
 			"  fargatekit irsa verify --sa apps/web --policy-file trust.json   # offline: no AWS call\n\nflags:\n")
 		fs.PrintDefaults()
 	}
-	if err := parseFlags(fs, args); err != nil {
+	if err := cli.ParseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
-		return fmt.Errorf("%w: unexpected arguments %q", errUsage, fs.Args())
+		return fmt.Errorf("%w: unexpected arguments %q", cli.ErrUsage, fs.Args())
 	}
 	if *roleARN != "" && *policyFile != "" {
-		return fmt.Errorf("%w: give at most one of --role-arn and --policy-file", errUsage)
+		return fmt.Errorf("%w: give at most one of --role-arn and --policy-file", cli.ErrUsage)
 	}
 	if *assumeRole && *policyFile != "" {
-		return fmt.Errorf("%w: --assume asks STS, --policy-file is offline: give one", errUsage)
+		return fmt.Errorf("%w: --assume asks STS, --policy-file is offline: give one", cli.ErrUsage)
 	}
 	sas, err := parseAccounts(accounts)
 	if err != nil {
@@ -160,7 +161,7 @@ func runIRSAVerify(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 		if cfg.Region == "" {
-			return fmt.Errorf("%w: --region: no AWS region configured: pass --region or set AWS_REGION (fargatekit never guesses one)", errUsage)
+			return fmt.Errorf("%w: --region: no AWS region configured: pass --region or set AWS_REGION (fargatekit never guesses one)", cli.ErrUsage)
 		}
 		api = awsiam.NewFromConfig(cfg)
 		if *assumeRole {
@@ -217,14 +218,14 @@ func kubeClient(e *env, path string) (kubernetes.Interface, error) {
 // its trust for the service account, its policy attachments and the
 // annotated ServiceAccount (irsa.EnsureServiceAccountRole).
 func runIRSACreate(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "irsa create")
+	fs := cli.NewFlags(e.stderr, "irsa create")
 	t := &authmapTarget{}
 	t.registerConnection(fs, "EKS cluster (required): its OIDC provider, and its endpoint with a native token unless --kubeconfig or --context is given")
 	namespace := fs.String("namespace", "", "the ServiceAccount's namespace (required)")
 	name := fs.String("name", "", "the ServiceAccount's name (required)")
 	roleName := fs.String("role-name", "", "the role's name (default irsa-<namespace>-<name>)")
 	providerARN := fs.String("provider-arn", "", "the cluster's IAM OIDC provider (default: derived from the cluster's issuer)")
-	var policies, remove multiFlag
+	var policies, remove cli.MultiFlag
 	fs.Var(&policies, "attach-policy-arn", "managed policy to attach (repeatable)")
 	fs.Var(&remove, "detach-policy-arn", "managed policy to detach (repeatable; others' attachments are kept otherwise)")
 	boundary := fs.String("permissions-boundary", "", "permissions boundary policy ARN")
@@ -239,11 +240,11 @@ func runIRSACreate(ctx context.Context, e *env, args []string) error {
 			"      --role-name reports-writer --attach-policy-arn arn:aws:iam::123456789012:policy/reports\n\nflags:\n")
 		fs.PrintDefaults()
 	}
-	if err := parseFlags(fs, args); err != nil {
+	if err := cli.ParseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
-		return fmt.Errorf("%w: unexpected arguments %q", errUsage, fs.Args())
+		return fmt.Errorf("%w: unexpected arguments %q", cli.ErrUsage, fs.Args())
 	}
 	var missing []error
 	for _, f := range []struct{ flag, v string }{{"namespace", *namespace}, {"name", *name}} {
@@ -266,7 +267,7 @@ func runIRSACreate(ctx context.Context, e *env, args []string) error {
 		spec.ProviderARN = irsaProviderPlaceholder
 	}
 	if err := spec.Validate(); err != nil {
-		return fmt.Errorf("%w: %w", errUsage, err)
+		return fmt.Errorf("%w: %w", cli.ErrUsage, err)
 	}
 	cfg, err := t.aws(ctx, e)
 	if err != nil {

@@ -20,9 +20,11 @@ import (
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 
+	"github.com/fargatekit/fargatekit/internal/cli"
 	"github.com/fargatekit/fargatekit/internal/localkube"
 	"github.com/fargatekit/fargatekit/internal/textout"
 	"github.com/fargatekit/fargatekit/sdk/authmap"
+	"github.com/fargatekit/fargatekit/sdk/ekstoken"
 	"github.com/fargatekit/fargatekit/sdk/irsa"
 	"github.com/fargatekit/fargatekit/sdk/kubeauth"
 )
@@ -74,17 +76,17 @@ func (d *demo) say(format string, a ...any) { fmt.Fprintf(d.w, "  "+format+"\n",
 // token. The server steps need the local server (integration/kube/up.sh) and
 // are skipped, with the reason, when it cannot start.
 func runDemo(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "demo")
+	fs := cli.NewFlags(e.stderr, "demo")
 	kubeconfig := fs.String("kubeconfig", "", "API server for part 2 (default: $"+envTestKubeconfig+", else the local one integration/kube/up.sh starts)")
 	offline := fs.Bool("offline", false, "run the token step only; start no server")
 	keep := fs.Bool("keep-server", false, "start (or reuse) the shared local server and leave it running (default: a server of the demo's own, stopped at the end)")
 	writers := fs.Int("writers", 16, "concurrent aws-auth writers")
 	perWriter := fs.Int("mappings", 10, "role mappings each writer adds")
-	if err := parseFlags(fs, args); err != nil {
+	if err := cli.ParseFlags(fs, args); err != nil {
 		return err
 	}
 	if *writers < 1 || *perWriter < 1 {
-		return fmt.Errorf("%w: --writers and --mappings must be at least 1", errUsage)
+		return fmt.Errorf("%w: --writers and --mappings must be at least 1", cli.ErrUsage)
 	}
 	d := &demo{w: e.stdout, e: e, started: time.Now()}
 	d.title("Part 2 — the SDK, live: an EKS token, then a real Kubernetes API server")
@@ -151,7 +153,7 @@ func (d *demo) token(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("demo: EKS token: %w", err)
 	}
-	u, err := kubeauth.ParseToken(tok.Value)
+	u, err := ekstoken.ParseToken(tok.Value)
 	if err != nil {
 		return fmt.Errorf("demo: the minted token does not parse: %w", err)
 	}
@@ -161,7 +163,7 @@ func (d *demo) token(ctx context.Context) error {
 	d.say("           X-Amz-Expires=%s  X-Amz-SignedHeaders=%s", q.Get("X-Amz-Expires"), q.Get("X-Amz-SignedHeaders"))
 	d.say("expires    %s (clients refresh before then)", tok.Expiration.UTC().Format(time.RFC3339))
 	var cred map[string]any
-	if err := json.Unmarshal(kubeauth.MarshalExecCredential(tok, kubeauth.ExecAPIVersion), &cred); err != nil {
+	if err := json.Unmarshal(ekstoken.MarshalExecCredential(tok, kubeauth.ExecAPIVersion), &cred); err != nil {
 		return fmt.Errorf("demo: ExecCredential: %w", err)
 	}
 	if status, ok := cred["status"].(map[string]any); ok {

@@ -1,10 +1,12 @@
 package main
 
+import "github.com/fargatekit/fargatekit/internal/tokencmd"
+
 // extraCommands lists the capability subcommands, one file each. Add a line
 // here when adding a command file.
 func extraCommands() []command {
 	return []command{
-		{name: "token", summary: "print an EKS token as an ExecCredential (like aws eks get-token)", run: runToken},
+		{name: "token", summary: tokencmd.Usage, run: runToken},
 		{name: "kubeconfig", summary: "write or merge a kubeconfig entry for an EKS cluster", run: runKubeconfig},
 		{name: "authmap", summary: "aws-auth: add, remove and list IAM mappings safely; plan the move to access entries", run: runAuthmap},
 		{name: "irsa", summary: "IRSA: print a trust policy, create a role and its annotated ServiceAccount in one step, verify the whole chain", run: runIRSA},

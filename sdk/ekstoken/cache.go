@@ -1,4 +1,4 @@
-package kubeauth
+package ekstoken
 
 import (
 	"crypto/sha256"
@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"runtime"
 	"time"
+
+	"github.com/fargatekit/fargatekit/internal/atomicfile"
 )
 
 // CacheMargin is how long before its expiry a cached token stops being reused.
@@ -140,7 +142,7 @@ func (c *TokenCache) Put(key CacheKey, tok Token) error {
 	if err != nil {
 		return fmt.Errorf("kubeauth: token cache: %w", err)
 	}
-	if err := writeFileAtomic(c.Path(key), b, 0o600, false); err != nil {
+	if err := atomicfile.WriteFile(c.Path(key), b, 0o600, false); err != nil {
 		return fmt.Errorf("kubeauth: token cache: %w", err)
 	}
 	return nil

@@ -1,4 +1,4 @@
-package kubeauth
+package ekstoken
 
 import (
 	"encoding/json"

@@ -11,6 +11,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 
+	"github.com/fargatekit/fargatekit/sdk/ekstoken"
 	"github.com/fargatekit/fargatekit/sdk/kubeauth"
 )
 
@@ -41,9 +42,9 @@ func isolatedAWSEnv(t *testing.T, extra map[string]string) map[string]string {
 
 var envCreds = map[string]string{"AWS_ACCESS_KEY_ID": "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY": "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"}
 
-func parseExecCredential(t *testing.T, out string) kubeauth.ExecCredential {
+func parseExecCredential(t *testing.T, out string) ekstoken.ExecCredential {
 	t.Helper()
-	var ec kubeauth.ExecCredential
+	var ec ekstoken.ExecCredential
 	if err := json.Unmarshal([]byte(out), &ec); err != nil {
 		t.Fatalf("%v: %q", err, out)
 	}
@@ -57,14 +58,14 @@ func staticProvider(key, secret string) aws.CredentialsProvider {
 }
 
 // seedCache stores a token signed at signedAt under the key the command uses.
-func seedCache(t *testing.T, environ map[string]string, key kubeauth.CacheKey, signedAt time.Time) kubeauth.Token {
+func seedCache(t *testing.T, environ map[string]string, key ekstoken.CacheKey, signedAt time.Time) ekstoken.Token {
 	t.Helper()
 	tok, err := kubeauth.GetToken(context.Background(), kubeauth.TokenOptions{ClusterName: key.ClusterName, Region: key.Region,
 		Credentials: staticProvider("AKIDSEEDED", "secret"), Now: func() time.Time { return signedAt }})
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := &kubeauth.TokenCache{Dir: environ["FARGATEKIT_CACHE_DIR"]}
+	c := &ekstoken.TokenCache{Dir: environ["FARGATEKIT_CACHE_DIR"]}
 	if err := c.Put(key, tok); err != nil {
 		t.Fatal(err)
 	}
@@ -78,10 +79,10 @@ func TestTokenCommand(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
 	ec := parseExecCredential(t, out)
-	if ec.Kind != "ExecCredential" || ec.APIVersion != kubeauth.ExecCredentialV1Beta1 {
+	if ec.Kind != "ExecCredential" || ec.APIVersion != ekstoken.ExecCredentialV1Beta1 {
 		t.Errorf("kind %q apiVersion %q", ec.Kind, ec.APIVersion)
 	}
-	u, err := kubeauth.ParseToken(ec.Status.Token)
+	u, err := ekstoken.ParseToken(ec.Status.Token)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,7 +107,7 @@ func TestTokenCommand(t *testing.T) {
 func TestTokenCommandCache(t *testing.T) {
 	environ := isolatedAWSEnv(t, envCreds)
 	environ["AWS_REGION"] = "eu-west-1"
-	key := kubeauth.CacheKey{ClusterName: "demo", Region: "eu-west-1", Identity: "AKIDEXAMPLE"}
+	key := ekstoken.CacheKey{ClusterName: "demo", Region: "eu-west-1", Identity: "AKIDEXAMPLE"}
 	seeded := seedCache(t, environ, key, time.Now().Add(-5*time.Minute))
 
 	_, out, errs := runCLI(t, environ, "token", "--cluster-name", "demo")
@@ -146,7 +147,7 @@ func TestTokenCommandCache(t *testing.T) {
 	seedCache(t, environ, key, time.Now().Add(-13*time.Minute-time.Second))
 	_, out, _ = runCLI(t, environ, "token", "--cluster-name", "demo")
 	fresh := parseExecCredential(t, out).Status.Token
-	u, _ := kubeauth.ParseToken(fresh)
+	u, _ := ekstoken.ParseToken(fresh)
 	if u == nil || !strings.HasPrefix(u.Query().Get("X-Amz-Credential"), "AKIDEXAMPLE/") {
 		t.Fatal("near-expiry cached token served")
 	}
@@ -155,7 +156,7 @@ func TestTokenCommandCache(t *testing.T) {
 	}
 
 	// A corrupt cache file is ignored and rewritten.
-	c := &kubeauth.TokenCache{Dir: environ["FARGATEKIT_CACHE_DIR"]}
+	c := &ekstoken.TokenCache{Dir: environ["FARGATEKIT_CACHE_DIR"]}
 	os.WriteFile(c.Path(key), []byte("garbage"), 0o600)
 	code, out, errs := runCLI(t, environ, "token", "--cluster-name", "demo")
 	if code != 0 {
@@ -171,7 +172,7 @@ func TestTokenCommandCache(t *testing.T) {
 func TestTokenCommandRoleCached(t *testing.T) {
 	environ := isolatedAWSEnv(t, envCreds)
 	role := "arn:aws:iam::123456789012:role/eks-admin"
-	seeded := seedCache(t, environ, kubeauth.CacheKey{ClusterName: "demo", Region: "eu-west-1", RoleARN: role,
+	seeded := seedCache(t, environ, ekstoken.CacheKey{ClusterName: "demo", Region: "eu-west-1", RoleARN: role,
 		Identity: "AKIDEXAMPLE"}, time.Now())
 	code, out, errs := runCLI(t, environ, "token", "--cluster-name", "demo", "--region", "eu-west-1", "--role-arn", role)
 	if code != 0 || parseExecCredential(t, out).Status.Token != seeded.Value {
@@ -190,15 +191,15 @@ func TestTokenCommandProfile(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
-	u, err := kubeauth.ParseToken(parseExecCredential(t, out).Status.Token)
+	u, err := ekstoken.ParseToken(parseExecCredential(t, out).Status.Token)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if u.Host != "sts.ca-central-1.amazonaws.com" || !strings.HasPrefix(u.Query().Get("X-Amz-Credential"), "AKIDPROFILE/20") {
 		t.Errorf("token URL %s", u)
 	}
-	c := &kubeauth.TokenCache{Dir: environ["FARGATEKIT_CACHE_DIR"]}
-	if _, ok := c.Get(kubeauth.CacheKey{ClusterName: "demo", Region: "ca-central-1", Identity: "AKIDPROFILE"}); !ok {
+	c := &ekstoken.TokenCache{Dir: environ["FARGATEKIT_CACHE_DIR"]}
+	if _, ok := c.Get(ekstoken.CacheKey{ClusterName: "demo", Region: "ca-central-1", Identity: "AKIDPROFILE"}); !ok {
 		t.Error("not cached under the profile's access key")
 	}
 }
@@ -215,7 +216,7 @@ func TestTokenCommandProfileFlag(t *testing.T) {
 		if code != 0 {
 			t.Fatalf("%s: exit %d: %s", run, code, errs)
 		}
-		u, err := kubeauth.ParseToken(parseExecCredential(t, out).Status.Token)
+		u, err := ekstoken.ParseToken(parseExecCredential(t, out).Status.Token)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -224,7 +225,7 @@ func TestTokenCommandProfileFlag(t *testing.T) {
 		}
 	}
 	code, out, _ := runCLI(t, environ, "token", "--cluster-name", "demo", "--region", "ca-central-1")
-	if u, _ := kubeauth.ParseToken(parseExecCredential(t, out).Status.Token); code != 0 || u == nil ||
+	if u, _ := ekstoken.ParseToken(parseExecCredential(t, out).Status.Token); code != 0 || u == nil ||
 		!strings.HasPrefix(u.Query().Get("X-Amz-Credential"), "AKIDEXAMPLE/20") {
 		t.Errorf("without --profile the environment's keys sign (exit %d, %v)", code, u)
 	}
@@ -262,7 +263,7 @@ func TestTokenCommandExecInfo(t *testing.T) {
 	environ := isolatedAWSEnv(t, envCreds)
 	environ["KUBERNETES_EXEC_INFO"] = `{"kind":"ExecCredential","apiVersion":"client.authentication.k8s.io/v1","spec":{"interactive":false}}`
 	_, out, errs := runCLI(t, environ, "token", "--cluster-name", "demo", "--region", "eu-west-1")
-	if ec := parseExecCredential(t, out); ec.APIVersion != kubeauth.ExecCredentialV1 {
+	if ec := parseExecCredential(t, out); ec.APIVersion != ekstoken.ExecCredentialV1 {
 		t.Errorf("apiVersion %q (stderr %s)", ec.APIVersion, errs)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/clientcmd"
 
+	"github.com/fargatekit/fargatekit/internal/cli"
 	"github.com/fargatekit/fargatekit/sdk/eksfargate"
 )
 
@@ -34,18 +35,18 @@ func runRoll(ctx context.Context, e *env, args []string) error {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		fmt.Fprint(e.stdout, rollUsage+"\n\nexamples:\n"+rollPodsExamples)
 		if len(args) == 0 {
-			return fmt.Errorf("%w: name a command: pods", errUsage)
+			return fmt.Errorf("%w: name a command: pods", cli.ErrUsage)
 		}
 		return nil
 	}
 	if args[0] != "pods" {
-		return fmt.Errorf("%w: unknown roll command %q (pods)", errUsage, args[0])
+		return fmt.Errorf("%w: unknown roll command %q (pods)", cli.ErrUsage, args[0])
 	}
 	return runRollPods(ctx, e, args[1:])
 }
 
 func runRollPods(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "roll pods")
+	fs := cli.NewFlags(e.stderr, "roll pods")
 	kubeconfig := fs.String("kubeconfig", "", "kubeconfig file (default $KUBECONFIG, then ~/.kube/config)")
 	kubeContext := fs.String("context", "", "kubeconfig context (default: the current context)")
 	namespace := fs.String("namespace", "", "namespace of the deployments (default: the context's, else default)")
@@ -60,12 +61,12 @@ func runRollPods(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintf(fs.Output(), "%s\n\nexamples:\n%s\nflags:\n", rollUsage, rollPodsExamples)
 		fs.PrintDefaults()
 	}
-	if err := parseFlags(fs, args); err != nil {
+	if err := cli.ParseFlags(fs, args); err != nil {
 		return err
 	}
 	switch {
 	case fs.NArg() > 0:
-		return fmt.Errorf("%w: unexpected arguments %q (name deployments with --deployment)", errUsage, fs.Args())
+		return fmt.Errorf("%w: unexpected arguments %q (name deployments with --deployment)", cli.ErrUsage, fs.Args())
 	case *all && *namespace != "":
 		return flagErr("all-namespaces", "exclusive with --namespace")
 	case *all && len(names) > 0:

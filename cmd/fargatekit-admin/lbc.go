@@ -13,6 +13,7 @@ import (
 	"k8s.io/client-go/tools/clientcmd"
 	"sigs.k8s.io/yaml"
 
+	"github.com/fargatekit/fargatekit/internal/cli"
 	"github.com/fargatekit/fargatekit/sdk/lbc"
 )
 
@@ -30,7 +31,7 @@ const lbcUsage = `usage: fargatekit lbc versions
 // runLBC dispatches the "lbc" subcommands.
 func runLBC(ctx context.Context, e *env, args []string) error {
 	if len(args) == 0 {
-		return fmt.Errorf("%w: lbc needs a subcommand: versions, policy, values, subnets, teardown or sweep", errUsage)
+		return fmt.Errorf("%w: lbc needs a subcommand: versions, policy, values, subnets, teardown or sweep", cli.ErrUsage)
 	}
 	switch args[0] {
 	case "versions":
@@ -49,22 +50,22 @@ func runLBC(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintln(e.stdout, lbcUsage)
 		return nil
 	}
-	return fmt.Errorf("%w: unknown lbc subcommand %q (versions, policy, values, subnets, teardown, sweep)", errUsage, args[0])
+	return fmt.Errorf("%w: unknown lbc subcommand %q (versions, policy, values, subnets, teardown, sweep)", cli.ErrUsage, args[0])
 }
 
 // parseNoArgs parses flags and refuses positional arguments.
 func parseNoArgs(fs *flag.FlagSet, args []string) error {
-	if err := parseFlags(fs, args); err != nil {
+	if err := cli.ParseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
-		return fmt.Errorf("%w: unexpected arguments %q", errUsage, fs.Args())
+		return fmt.Errorf("%w: unexpected arguments %q", cli.ErrUsage, fs.Args())
 	}
 	return nil
 }
 
 func runLBCVersions(e *env, args []string) error {
-	if err := parseNoArgs(newFlags(e, "lbc versions"), args); err != nil {
+	if err := parseNoArgs(cli.NewFlags(e.stderr, "lbc versions"), args); err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "%-10s %s\n", "CONTROLLER", "CHART")
@@ -79,7 +80,7 @@ func runLBCVersions(e *env, args []string) error {
 }
 
 func runLBCPolicy(e *env, args []string) error {
-	fs := newFlags(e, "lbc policy")
+	fs := cli.NewFlags(e.stderr, "lbc policy")
 	version := fs.String("version", lbc.DefaultVersion, "controller version")
 	part := fs.String("partition", "aws", "partition: aws, aws-cn or aws-us-gov")
 	region := fs.String("region", "", "with --vpc-id: scope the policy to this region")
@@ -92,15 +93,15 @@ func runLBCPolicy(e *env, args []string) error {
 	spec := lbc.PolicySpec{Version: *version, Partition: *part}
 	switch {
 	case *vpc != "" && *region == "":
-		return fmt.Errorf("%w: --vpc-id needs --region", errUsage)
+		return fmt.Errorf("%w: --vpc-id needs --region", cli.ErrUsage)
 	case *vpc != "":
 		spec.Scope = &lbc.Scope{Region: *region, VpcID: *vpc, Account: *account}
 	case *region != "" || *account != "":
-		return fmt.Errorf("%w: --region and --account scope the policy together with --vpc-id", errUsage)
+		return fmt.Errorf("%w: --region and --account scope the policy together with --vpc-id", cli.ErrUsage)
 	}
 	doc, err := lbc.PolicyDocument(spec)
 	if err != nil {
-		return fmt.Errorf("%w: %w", errUsage, err)
+		return fmt.Errorf("%w: %w", cli.ErrUsage, err)
 	}
 	var out []byte
 	if *indent {
@@ -116,7 +117,7 @@ func runLBCPolicy(e *env, args []string) error {
 }
 
 func runLBCValues(e *env, args []string) error {
-	fs := newFlags(e, "lbc values")
+	fs := cli.NewFlags(e.stderr, "lbc values")
 	var spec lbc.ValuesSpec
 	fs.StringVar(&spec.ClusterName, "cluster-name", "", "EKS cluster name (required)")
 	fs.StringVar(&spec.Region, "region", "", "the cluster's region (required)")
@@ -132,7 +133,7 @@ func runLBCValues(e *env, args []string) error {
 	spec.Image, spec.ServiceAccountName = lbc.ImageSource(*image), *sa
 	vals, err := lbc.Values(spec)
 	if err != nil {
-		return fmt.Errorf("%w: %w", errUsage, err)
+		return fmt.Errorf("%w: %w", cli.ErrUsage, err)
 	}
 	out, err := yaml.Marshal(vals)
 	if err != nil {
@@ -143,7 +144,7 @@ func runLBCValues(e *env, args []string) error {
 }
 
 func runLBCSubnets(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "lbc subnets")
+	fs := cli.NewFlags(e.stderr, "lbc subnets")
 	vpc := fs.String("vpc-id", "", "the VPC to check (required)")
 	cluster := fs.String("cluster-name", "", "the cluster: subnets tagged only for other clusters are skipped, its own preferred")
 	region := fs.String("region", "", "AWS region (default: AWS_REGION, AWS_DEFAULT_REGION, then the profile's; never guessed)")
@@ -152,14 +153,14 @@ func runLBCSubnets(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if *vpc == "" {
-		return fmt.Errorf("%w: --vpc-id is required", errUsage)
+		return fmt.Errorf("%w: --vpc-id is required", cli.ErrUsage)
 	}
 	cfg, err := loadAWS(ctx, e, *profile, *region)
 	if err != nil {
 		return err
 	}
 	if cfg.Region == "" {
-		return fmt.Errorf("%w: no region: set --region, AWS_REGION or the profile's region", errUsage)
+		return fmt.Errorf("%w: no region: set --region, AWS_REGION or the profile's region", cli.ErrUsage)
 	}
 	var so []lbc.SubnetOption
 	if *cluster != "" {
@@ -205,9 +206,9 @@ func printSubnetReport(e *env, r *lbc.SubnetReport) {
 }
 
 func runLBCTeardown(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "lbc teardown")
+	fs := cli.NewFlags(e.stderr, "lbc teardown")
 	kubeconfig := fs.String("kubeconfig", "", "kubeconfig file (default: KUBECONFIG, else ~/.kube/config)")
-	var namespaces multiFlag
+	var namespaces cli.MultiFlag
 	fs.Var(&namespaces, "namespace", "only delete managed objects in this namespace (repeatable; default all)")
 	release := fs.String("release", lbc.ReleaseName, "the controller's Helm release")
 	releaseNS := fs.String("release-namespace", lbc.DefaultNamespace, "the controller's namespace")
@@ -247,7 +248,7 @@ func runLBCTeardown(ctx context.Context, e *env, args []string) error {
 var errLeftovers = errors.New("load balancers or target groups tagged for the cluster remain")
 
 func runLBCSweep(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "lbc sweep")
+	fs := cli.NewFlags(e.stderr, "lbc sweep")
 	cluster := fs.String("cluster-name", "", "the cluster whose elbv2.k8s.aws/cluster tag to look for (required)")
 	del := fs.Bool("delete", false, "delete what is found (load balancers, then target groups); without it only report")
 	region := fs.String("region", "", "AWS region (default: AWS_REGION, AWS_DEFAULT_REGION, then the profile's; never guessed)")
@@ -257,7 +258,7 @@ func runLBCSweep(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if *cluster == "" {
-		return fmt.Errorf("%w: --cluster-name is required", errUsage)
+		return fmt.Errorf("%w: --cluster-name is required", cli.ErrUsage)
 	}
 	ctx, cancel := context.WithTimeout(ctx, *timeout)
 	defer cancel()
@@ -272,7 +273,7 @@ func sweep(ctx context.Context, e *env, cluster, profile, region string, del boo
 		return err
 	}
 	if cfg.Region == "" {
-		return fmt.Errorf("%w: no region: set --region, AWS_REGION or the profile's region", errUsage)
+		return fmt.Errorf("%w: no region: set --region, AWS_REGION or the profile's region", cli.ErrUsage)
 	}
 	report, err := lbc.Sweep(ctx, elasticloadbalancingv2.NewFromConfig(cfg), cluster, lbc.SweepOptions{Delete: del, Logger: e.log})
 	if report != nil {

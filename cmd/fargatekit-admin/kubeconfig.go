@@ -9,6 +9,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/eks"
 
+	"github.com/fargatekit/fargatekit/internal/cli"
 	"github.com/fargatekit/fargatekit/sdk/kubeauth"
 )
 
@@ -16,20 +17,20 @@ import (
 // "aws eks update-kubeconfig", with "fargatekit token" (or the aws CLI) as
 // the exec plugin.
 func runKubeconfig(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "kubeconfig")
-	cluster, region := clusterFlags(fs)
+	fs := cli.NewFlags(e.stderr, "kubeconfig")
+	cluster, region := cli.ClusterFlags(fs)
 	path := fs.String("kubeconfig", "", "kubeconfig file to write (default: first KUBECONFIG entry, else ~/.kube/config)")
 	alias := fs.String("alias", "", "context name (default: the cluster ARN)")
 	roleARN := fs.String("role-arn", "", "IAM role the exec plugin assumes before signing tokens")
 	profile := fs.String("profile", "", "AWS profile for DescribeCluster and the exec plugin (default: AWS_PROFILE)")
 	execMode := fs.String("exec", string(kubeauth.ExecFargatekit), "exec plugin: fargatekit or aws")
 	dryRun := fs.Bool("dry-run", false, "print the merged kubeconfig instead of writing it")
-	if err := parseClusterFlags(fs, args, cluster); err != nil {
+	if err := cli.ParseClusterFlags(fs, args, cluster); err != nil {
 		return err
 	}
 	mode := kubeauth.ExecMode(*execMode)
 	if mode != kubeauth.ExecFargatekit && mode != kubeauth.ExecAWS {
-		return fmt.Errorf("%w: --exec %q (want fargatekit or aws)", errUsage, *execMode)
+		return fmt.Errorf("%w: --exec %q (want fargatekit or aws)", cli.ErrUsage, *execMode)
 	}
 	cfg, err := loadAWS(ctx, e, *profile, *region)
 	if err != nil {

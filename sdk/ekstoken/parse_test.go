@@ -1,7 +1,6 @@
-package kubeauth
+package ekstoken
 
 import (
-	"context"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -68,8 +67,7 @@ func TestParseToken(t *testing.T) {
 // FuzzParseToken checks ParseToken never panics and that what it accepts
 // has the properties EKS relies on, and stays accepted when re-encoded.
 func FuzzParseToken(f *testing.F) {
-	tok, err := GetToken(context.Background(), TokenOptions{ClusterName: "demo", Region: "eu-west-1",
-		Credentials: staticCreds(testAccessKey, testSecretKey, "session"), Now: fixedClock})
+	tok, err := Presign(Credentials{AccessKeyID: testAccessKey, SecretAccessKey: testSecretKey, SessionToken: "session"}, "eu-west-1", "demo", testTime)
 	if err != nil {
 		f.Fatal(err)
 	}

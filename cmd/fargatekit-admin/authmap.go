@@ -23,6 +23,7 @@ import (
 	"k8s.io/client-go/tools/clientcmd"
 	"sigs.k8s.io/yaml"
 
+	"github.com/fargatekit/fargatekit/internal/cli"
 	"github.com/fargatekit/fargatekit/sdk/authmap"
 	"github.com/fargatekit/fargatekit/sdk/kubeauth"
 )
@@ -44,7 +45,7 @@ func runAuthmap(ctx context.Context, e *env, args []string) error {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		fmt.Fprintln(e.stdout, authmapUsage)
 		if len(args) == 0 {
-			return fmt.Errorf("%w: name a command", errUsage)
+			return fmt.Errorf("%w: name a command", cli.ErrUsage)
 		}
 		return nil
 	}
@@ -55,7 +56,7 @@ func runAuthmap(ctx context.Context, e *env, args []string) error {
 	run, ok := cmds[args[0]]
 	if !ok {
 		fmt.Fprintln(e.stderr, authmapUsage)
-		return fmt.Errorf("%w: unknown authmap command %q", errUsage, args[0])
+		return fmt.Errorf("%w: unknown authmap command %q", cli.ErrUsage, args[0])
 	}
 	return run(ctx, e, args[1:])
 }
@@ -65,7 +66,7 @@ func runAuthmap(ctx context.Context, e *env, args []string) error {
 type flagError struct{ flag, msg string }
 
 func (e *flagError) Error() string { return "--" + e.flag + ": " + e.msg }
-func (e *flagError) Unwrap() error { return errUsage }
+func (e *flagError) Unwrap() error { return cli.ErrUsage }
 
 func flagErr(flag, format string, args ...any) error {
 	return &flagError{flag: flag, msg: fmt.Sprintf(format, args...)}
@@ -93,7 +94,7 @@ type authmapTarget struct {
 // newAuthmapFlags makes the flag set of one authmap command, whose -h
 // prints the usage line, examples and flags.
 func newAuthmapFlags(e *env, name, synopsis, examples string) (*flag.FlagSet, *authmapTarget) {
-	fs := newFlags(e, "authmap "+name)
+	fs := cli.NewFlags(e.stderr, "authmap "+name)
 	t := &authmapTarget{}
 	t.registerConnection(fs, "EKS cluster: connect with its endpoint and a native token (instead of a kubeconfig)")
 	fs.StringVar(&t.namespace, "namespace", authmap.DefaultNamespace, "namespace of the ConfigMap")
@@ -331,7 +332,7 @@ func runAuthmapAddRole(ctx context.Context, e *env, args []string) error {
 	username := fs.String("username", "", "Kubernetes username (templates such as {{SessionName}} allowed)")
 	fs.Var(&groups, "group", "Kubernetes group (repeatable; a,b is two groups)")
 	w.register(fs, true)
-	if err := parseFlags(fs, args); err != nil {
+	if err := cli.ParseFlags(fs, args); err != nil {
 		return err
 	}
 	switch {
@@ -374,7 +375,7 @@ func runAuthmapAddUser(ctx context.Context, e *env, args []string) error {
 	username := fs.String("username", "", "Kubernetes username")
 	fs.Var(&groups, "group", "Kubernetes group (repeatable; a,b is two groups)")
 	w.register(fs, true)
-	if err := parseFlags(fs, args); err != nil {
+	if err := cli.ParseFlags(fs, args); err != nil {
 		return err
 	}
 	if *arn == "" {
@@ -389,7 +390,7 @@ func runAuthmapAddUser(ctx context.Context, e *env, args []string) error {
 func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 	var pos []string
 	for {
-		if err := parseFlags(fs, args); err != nil {
+		if err := cli.ParseFlags(fs, args); err != nil {
 			return nil, err
 		}
 		if fs.NArg() == 0 {
@@ -505,7 +506,7 @@ func runAuthmapList(ctx context.Context, e *env, args []string) error {
 	output := "table"
 	fs.StringVar(&output, "o", output, "output: table, yaml or json")
 	fs.StringVar(&output, "output", output, "output: table, yaml or json")
-	if err := parseFlags(fs, args); err != nil {
+	if err := cli.ParseFlags(fs, args); err != nil {
 		return err
 	}
 	if output != "table" && output != "yaml" && output != "json" {
@@ -578,7 +579,7 @@ func runAuthmapMigratePlan(ctx context.Context, e *env, args []string) error {
 	fs, t := newAuthmapFlags(e, "migrate-plan", "[--cluster NAME]", `  fargatekit authmap migrate-plan                        # against no access entries, offline
   fargatekit authmap migrate-plan --cluster demo --region eu-west-1
 `)
-	if err := parseFlags(fs, args); err != nil {
+	if err := cli.ParseFlags(fs, args); err != nil {
 		return err
 	}
 	cs, err := t.client(ctx, e)
@@ -616,7 +617,7 @@ func runAuthmapMigrate(ctx context.Context, e *env, args []string) error {
 	apply := fs.Bool("apply", false, "carry the steps out: entries, authentication mode, aws-auth")
 	target := fs.String("target-mode", authmap.ModeAPI, "authentication mode to end in: API (aws-auth retired) or API_AND_CONFIG_MAP")
 	poll := fs.Duration("poll", 10*time.Second, "how often to check a cluster update")
-	if err := parseFlags(fs, args); err != nil {
+	if err := cli.ParseFlags(fs, args); err != nil {
 		return err
 	}
 	explicitDry := false

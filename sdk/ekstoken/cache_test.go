@@ -1,9 +1,9 @@
-package kubeauth
+package ekstoken
 
 import (
-	"context"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -11,8 +11,7 @@ import (
 
 func testToken(t testing.TB, at time.Time) Token {
 	t.Helper()
-	tok, err := GetToken(context.Background(), TokenOptions{ClusterName: "demo", Region: "eu-west-1",
-		Credentials: staticCreds(testAccessKey, testSecretKey, ""), Now: func() time.Time { return at }})
+	tok, err := Presign(Credentials{AccessKeyID: testAccessKey, SecretAccessKey: testSecretKey}, "eu-west-1", "demo", at)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,5 +151,16 @@ func BenchmarkTokenCacheGet(b *testing.B) {
 		if _, ok := c.Get(key); !ok {
 			b.Fatal("miss")
 		}
+	}
+}
+
+func assertMode(t *testing.T, path string, want os.FileMode) {
+	t.Helper()
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := fi.Mode().Perm(); runtime.GOOS != "windows" && got != want {
+		t.Errorf("%s: mode %o, want %o", path, got, want)
 	}
 }

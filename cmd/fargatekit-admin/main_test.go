@@ -1,0 +1,39 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"strings"
+	"testing"
+)
+
+// runCLI runs the CLI in-process and returns exit code, stdout and stderr.
+func runCLI(t *testing.T, environ map[string]string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	e := &env{stdout: &out, stderr: &errb, getenv: func(k string) string { return environ[k] },
+		log: slog.New(slog.NewTextHandler(&errb, nil))}
+	code := run(context.Background(), e, args)
+	return code, out.String(), errb.String()
+}
+
+func TestDispatch(t *testing.T) {
+	tests := []struct {
+		args     []string
+		code     int
+		contains string
+	}{
+		{nil, 2, "no command"},
+		{[]string{"help"}, 0, "commands:"},
+		{[]string{"--help"}, 0, "commands:"},
+		{[]string{"version"}, 0, "fargatekit dev"},
+		{[]string{"nope"}, 2, "unknown command"},
+	}
+	for _, tt := range tests {
+		code, out, errs := runCLI(t, nil, tt.args...)
+		if code != tt.code || !strings.Contains(out+errs, tt.contains) {
+			t.Errorf("%v: code %d out %q err %q", tt.args, code, out, errs)
+		}
+	}
+}
