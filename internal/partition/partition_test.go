@@ -2,6 +2,7 @@ package partition
 
 import (
 	"errors"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -123,6 +124,40 @@ func FuzzIssuerFromProviderARN(f *testing.F) {
 		a, _ := ParseARN(s, "iam", "")
 		if got := p.OIDCProviderARN(a.AccountID, iss); got != s {
 			t.Fatalf("round trip %q -> %q -> %q", s, iss, got)
+		}
+	})
+}
+
+// The shapes ValidRegion and ValidAccount match by hand, as regular
+// expressions: the oracle of the tests below.
+var (
+	regionShape  = regexp.MustCompile(`^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]+$`)
+	accountShape = regexp.MustCompile(`^[0-9]{12}$`)
+)
+
+func TestValidRegionAndAccount(t *testing.T) {
+	for _, s := range []string{"eu-west-1", "us-gov-west-1", "us-isob-east-1", "us-iso-east-1", "cn-north-1", "us-gov-1",
+		"", "eu", "eu-west", "eu-west-", "-west-1", "EU-west-1", "eu-west-1a", "us-isoab-east-1", "us-gov-west-east-1",
+		"eu--1", "e-west-1", "eur-west-1", "us-iso-1", "123456789012", "12345678901", "1234567890123", "12345678901a"} {
+		if got, want := ValidRegion(s), regionShape.MatchString(s); got != want {
+			t.Errorf("ValidRegion(%q) = %v, the regexp says %v", s, got, want)
+		}
+		if got, want := ValidAccount(s), accountShape.MatchString(s); got != want {
+			t.Errorf("ValidAccount(%q) = %v, the regexp says %v", s, got, want)
+		}
+	}
+}
+
+func FuzzValidRegion(f *testing.F) {
+	for _, s := range []string{"eu-west-1", "us-gov-west-1", "us-isob-east-1", "a-b-c-1", "123456789012"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := ValidRegion(s), regionShape.MatchString(s); got != want {
+			t.Errorf("ValidRegion(%q) = %v, the regexp says %v", s, got, want)
+		}
+		if got, want := ValidAccount(s), accountShape.MatchString(s); got != want {
+			t.Errorf("ValidAccount(%q) = %v, the regexp says %v", s, got, want)
 		}
 	})
 }
