@@ -16,6 +16,7 @@ import (
 
 	"github.com/fargatekit/fargatekit/sdk/irsa"
 	"github.com/fargatekit/fargatekit/sdk/kubeauth"
+	"github.com/fargatekit/fargatekit/sdk/lbc"
 )
 
 // NetworkAPI is the part of EC2 that Apply, Plan and Delete use for the
@@ -126,13 +127,7 @@ type LogsAPI interface {
 // LoadBalancerAPI is the part of Elastic Load Balancing (v2) that [Sweep]
 // uses to find and delete the load balancers and target groups a cluster's
 // load balancer controller left; *elasticloadbalancingv2.Client satisfies it.
-type LoadBalancerAPI interface {
-	DescribeLoadBalancers(ctx context.Context, in *elbv2.DescribeLoadBalancersInput, optFns ...func(*elbv2.Options)) (*elbv2.DescribeLoadBalancersOutput, error)
-	DescribeTargetGroups(ctx context.Context, in *elbv2.DescribeTargetGroupsInput, optFns ...func(*elbv2.Options)) (*elbv2.DescribeTargetGroupsOutput, error)
-	DescribeTags(ctx context.Context, in *elbv2.DescribeTagsInput, optFns ...func(*elbv2.Options)) (*elbv2.DescribeTagsOutput, error)
-	DeleteLoadBalancer(ctx context.Context, in *elbv2.DeleteLoadBalancerInput, optFns ...func(*elbv2.Options)) (*elbv2.DeleteLoadBalancerOutput, error)
-	DeleteTargetGroup(ctx context.Context, in *elbv2.DeleteTargetGroupInput, optFns ...func(*elbv2.Options)) (*elbv2.DeleteTargetGroupOutput, error)
-}
+type LoadBalancerAPI = lbc.ELBv2API
 
 var (
 	_ LogsAPI         = (*cloudwatchlogs.Client)(nil)

@@ -12,15 +12,16 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
-	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
+	"github.com/fargatekit/fargatekit/sdk/lbc"
 )
 
 // Tags that mark what controllers inside a cluster create in AWS.
 const (
 	// TagLBCCluster is the tag the AWS Load Balancer Controller puts on the
 	// load balancers, target groups and security groups it creates; its value
-	// is the cluster's name (LBC documentation, "Resource tags").
-	TagLBCCluster = "elbv2.k8s.aws/cluster"
+	// is the cluster's name (LBC documentation, "Resource tags"): the lbc
+	// package's ClusterTagKey.
+	TagLBCCluster = lbc.ClusterTagKey
 	// TagClusterPrefix + name = "owned" marks what Kubernetes' in-tree AWS
 	// cloud provider created for the cluster (load balancers, security groups).
 	tagOwnedValue = "owned"
@@ -84,118 +85,57 @@ func Sweep(ctx context.Context, c *Clients, clusterName, vpcID string, opts ...R
 // cluster is deleted, before the network.
 func SweepLeftovers() RunOption { return func(c *runConfig) { c.sweepLeft = true } }
 
-// elbTags returns the tags of the given ELB ARNs, 20 at a time (DescribeTags' limit).
-func elbTags(ctx context.Context, api LoadBalancerAPI, arns []string) (map[string]map[string]string, error) {
-	out := map[string]map[string]string{}
-	for chunk := range slices.Chunk(arns, 20) {
-		page, err := api.DescribeTags(ctx, &elbv2.DescribeTagsInput{ResourceArns: chunk})
-		if err != nil {
-			return nil, fmt.Errorf("DescribeTags: %w", err)
-		}
-		for _, d := range page.TagDescriptions {
-			m := map[string]string{}
-			for _, t := range d.Tags {
-				m[aws.ToString(t.Key)] = aws.ToString(t.Value)
-			}
-			out[aws.ToString(d.ResourceArn)] = m
-		}
-	}
-	return out, nil
-}
-
 func (d *deleter) sweep(ctx context.Context, vpcID string) error {
-	lbNames, err := d.sweepLoadBalancers(ctx, vpcID)
+	elb, err := lbc.ListELB(ctx, d.c.ELB, func(vpc string) bool { return vpc == vpcID })
 	if err != nil {
 		return err
 	}
-	if err := d.sweepTargetGroups(ctx, vpcID); err != nil {
-		return err
-	}
+	lbNames := d.sweepLoadBalancers(ctx, elb)
+	d.sweepTargetGroups(ctx, elb)
 	if err := d.sweepInterfaces(ctx, vpcID, lbNames); err != nil {
 		return err
 	}
 	return d.sweepSecurityGroups(ctx, vpcID)
 }
 
-// sweepLoadBalancers deletes the tagged load balancers of the VPC and
-// returns their "<type>/<name>/<id>" suffixes, which name their interfaces.
-func (d *deleter) sweepLoadBalancers(ctx context.Context, vpcID string) ([]string, error) {
-	var lbs []elbtypes.LoadBalancer
-	pages := elbv2.NewDescribeLoadBalancersPaginator(d.c.ELB, &elbv2.DescribeLoadBalancersInput{})
-	for pages.HasMorePages() {
-		page, err := pages.NextPage(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("DescribeLoadBalancers: %w", err)
-		}
-		for _, lb := range page.LoadBalancers {
-			if aws.ToString(lb.VpcId) == vpcID {
-				lbs = append(lbs, lb)
-			}
-		}
-	}
-	var arns []string
-	for _, lb := range lbs {
-		arns = append(arns, aws.ToString(lb.LoadBalancerArn))
-	}
-	tags, err := elbTags(ctx, d.c.ELB, arns)
-	if err != nil {
-		return nil, err
-	}
+// sweepLoadBalancers deletes the tagged load balancers among elb (the VPC's)
+// and returns their "<type>/<name>/<id>" suffixes, which name their
+// interfaces.
+func (d *deleter) sweepLoadBalancers(ctx context.Context, elb []lbc.TaggedResource) []string {
 	var names []string
-	for _, lb := range lbs {
-		arn := aws.ToString(lb.LoadBalancerArn)
-		if !sweptBy(tags[arn], d.name) {
+	for _, lb := range elb {
+		if lb.Kind != "LoadBalancer" || !sweptBy(lb.Tags, d.name) {
 			continue
 		}
+		arn := lb.ARN
 		// The ENIs of app/<name>/<id> are described "ELB app/<name>/<id>".
 		if i := strings.Index(arn, ":loadbalancer/"); i >= 0 {
 			names = append(names, arn[i+len(":loadbalancer/"):])
 		}
-		d.tryDelete("load balancer "+aws.ToString(lb.LoadBalancerName), arn, func() error {
+		d.tryDelete("load balancer "+lb.Name, arn, func() error {
 			_, err := d.c.ELB.DeleteLoadBalancer(ctx, &elbv2.DeleteLoadBalancerInput{LoadBalancerArn: aws.String(arn)})
 			return err
 		})
 	}
-	return names, nil
+	return names
 }
 
-func (d *deleter) sweepTargetGroups(ctx context.Context, vpcID string) error {
-	var tgs []elbtypes.TargetGroup
-	pages := elbv2.NewDescribeTargetGroupsPaginator(d.c.ELB, &elbv2.DescribeTargetGroupsInput{})
-	for pages.HasMorePages() {
-		page, err := pages.NextPage(ctx)
-		if err != nil {
-			return fmt.Errorf("DescribeTargetGroups: %w", err)
-		}
-		for _, tg := range page.TargetGroups {
-			if aws.ToString(tg.VpcId) == vpcID {
-				tgs = append(tgs, tg)
-			}
-		}
-	}
-	var arns []string
-	for _, tg := range tgs {
-		arns = append(arns, aws.ToString(tg.TargetGroupArn))
-	}
-	tags, err := elbTags(ctx, d.c.ELB, arns)
-	if err != nil {
-		return err
-	}
-	for _, tg := range tgs {
-		arn := aws.ToString(tg.TargetGroupArn)
-		if !sweptBy(tags[arn], d.name) {
+// sweepTargetGroups deletes the tagged target groups among elb.
+func (d *deleter) sweepTargetGroups(ctx context.Context, elb []lbc.TaggedResource) {
+	for _, tg := range elb {
+		if tg.Kind != "TargetGroup" || !sweptBy(tg.Tags, d.name) {
 			continue
 		}
+		arn := tg.ARN
 		// A target group is refused (ResourceInUse) until the listeners of
 		// its deleted load balancer are gone: retried within the wait bound.
-		d.tryDelete("target group "+aws.ToString(tg.TargetGroupName), arn, func() error {
+		d.tryDelete("target group "+tg.Name, arn, func() error {
 			return d.retryWhile(ctx, "ResourceInUse", func() error {
 				_, err := d.c.ELB.DeleteTargetGroup(ctx, &elbv2.DeleteTargetGroupInput{TargetGroupArn: aws.String(arn)})
 				return err
 			})
 		})
 	}
-	return nil
 }
 
 // retryWhile runs call until it succeeds or fails with another code than

@@ -58,6 +58,8 @@ type SweepOptions struct {
 type TaggedResource struct {
 	// Kind is LoadBalancer or TargetGroup; ARN and Name identify it.
 	Kind, ARN, Name string
+	// VPC is the VPC it is in.
+	VPC string
 	// Owner is the Kubernetes object it was made for, from the controller's
 	// stack tag (ingress.k8s.aws/stack, service.k8s.aws/stack, ...): an
 	// Ingress "namespace/name" or IngressGroup name, a Service
@@ -113,43 +115,14 @@ func Sweep(ctx context.Context, api ELBv2API, cluster string, opts SweepOptions)
 		poll = 5 * time.Second
 	}
 	report := &SweepReport{Cluster: cluster}
-
-	lbs := map[string]string{} // ARN -> name
-	lp := elbv2.NewDescribeLoadBalancersPaginator(api, &elbv2.DescribeLoadBalancersInput{})
-	for lp.HasMorePages() {
-		page, err := lp.NextPage(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("lbc: sweep %s: DescribeLoadBalancers: %w", cluster, err)
-		}
-		for _, lb := range page.LoadBalancers {
-			lbs[aws.ToString(lb.LoadBalancerArn)] = aws.ToString(lb.LoadBalancerName)
-		}
+	all, err := ListELB(ctx, api, nil)
+	if err != nil {
+		return nil, fmt.Errorf("lbc: sweep %s: %w", cluster, err)
 	}
-	tgs := map[string]string{}
-	tp := elbv2.NewDescribeTargetGroupsPaginator(api, &elbv2.DescribeTargetGroupsInput{})
-	for tp.HasMorePages() {
-		page, err := tp.NextPage(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("lbc: sweep %s: DescribeTargetGroups: %w", cluster, err)
+	for _, r := range all {
+		if r.Tags[ClusterTagKey] == cluster {
+			report.Resources = append(report.Resources, r)
 		}
-		for _, tg := range page.TargetGroups {
-			tgs[aws.ToString(tg.TargetGroupArn)] = aws.ToString(tg.TargetGroupName)
-		}
-	}
-	for _, kind := range []struct {
-		name string
-		arns map[string]string
-	}{{"LoadBalancer", lbs}, {"TargetGroup", tgs}} {
-		tagged, err := taggedFor(ctx, api, kind.arns, cluster)
-		if err != nil {
-			return nil, fmt.Errorf("lbc: sweep %s: %w", cluster, err)
-		}
-		var found []TaggedResource
-		for arn, tags := range tagged {
-			found = append(found, TaggedResource{Kind: kind.name, ARN: arn, Name: kind.arns[arn], Owner: stackOwner(tags), Tags: tags})
-		}
-		slices.SortFunc(found, func(a, b TaggedResource) int { return strings.Compare(a.Name+a.ARN, b.Name+b.ARN) })
-		report.Resources = append(report.Resources, found...)
 	}
 	log.Info("lbc: sweep: resources tagged for the cluster", "cluster", cluster, "count", len(report.Resources))
 	if !opts.Delete || len(report.Resources) == 0 {
@@ -197,28 +170,67 @@ func Sweep(ctx context.Context, api ELBv2API, cluster string, opts SweepOptions)
 	}
 }
 
-// taggedFor returns, among arns, those tagged ClusterTagKey=cluster, with
-// their tags (DescribeTags takes 20 ARNs a call).
-func taggedFor(ctx context.Context, api ELBv2API, arns map[string]string, cluster string) (map[string]map[string]string, error) {
-	out := map[string]map[string]string{}
-	all := slices.Sorted(maps.Keys(arns))
-	for start := 0; start < len(all); start += 20 {
-		batch := all[start:min(start+20, len(all))]
-		res, err := api.DescribeTags(ctx, &elbv2.DescribeTagsInput{ResourceArns: batch})
+// ListELB lists the region's load balancers, then its target groups, each
+// sorted by name, with their VPC, their tags (DescribeTags takes 20 ARNs a
+// call) and the owner their stack tag names. inVPC, when not nil, keeps only
+// those in the VPCs it accepts, before their tags are read. [Sweep] and
+// sdk/eksfargate's sweep of a deleted cluster's VPC both start from it.
+func ListELB(ctx context.Context, api ELBv2API, inVPC func(vpcID string) bool) ([]TaggedResource, error) {
+	keep := func(vpc string) bool { return inVPC == nil || inVPC(vpc) }
+	var lbs, tgs []TaggedResource
+	lp := elbv2.NewDescribeLoadBalancersPaginator(api, &elbv2.DescribeLoadBalancersInput{})
+	for lp.HasMorePages() {
+		page, err := lp.NextPage(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("DescribeLoadBalancers: %w", err)
+		}
+		for _, lb := range page.LoadBalancers {
+			if vpc := aws.ToString(lb.VpcId); keep(vpc) {
+				lbs = append(lbs, TaggedResource{Kind: "LoadBalancer", ARN: aws.ToString(lb.LoadBalancerArn),
+					Name: aws.ToString(lb.LoadBalancerName), VPC: vpc})
+			}
+		}
+	}
+	tp := elbv2.NewDescribeTargetGroupsPaginator(api, &elbv2.DescribeTargetGroupsInput{})
+	for tp.HasMorePages() {
+		page, err := tp.NextPage(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("DescribeTargetGroups: %w", err)
+		}
+		for _, tg := range page.TargetGroups {
+			if vpc := aws.ToString(tg.VpcId); keep(vpc) {
+				tgs = append(tgs, TaggedResource{Kind: "TargetGroup", ARN: aws.ToString(tg.TargetGroupArn),
+					Name: aws.ToString(tg.TargetGroupName), VPC: vpc})
+			}
+		}
+	}
+	all := append(lbs, tgs...)
+	for batch := range slices.Chunk(all, 20) {
+		arns := make([]string, len(batch))
+		for i, r := range batch {
+			arns[i] = r.ARN
+		}
+		res, err := api.DescribeTags(ctx, &elbv2.DescribeTagsInput{ResourceArns: arns})
 		if err != nil {
 			return nil, fmt.Errorf("DescribeTags: %w", err)
 		}
+		byARN := map[string]map[string]string{}
 		for _, d := range res.TagDescriptions {
 			tags := map[string]string{}
 			for _, t := range d.Tags {
 				tags[aws.ToString(t.Key)] = aws.ToString(t.Value)
 			}
-			if tags[ClusterTagKey] == cluster {
-				out[aws.ToString(d.ResourceArn)] = tags
-			}
+			byARN[aws.ToString(d.ResourceArn)] = tags
+		}
+		for i := range batch {
+			batch[i].Tags = byARN[batch[i].ARN]
+			batch[i].Owner = stackOwner(batch[i].Tags)
 		}
 	}
-	return out, nil
+	byName := func(a, b TaggedResource) int { return strings.Compare(a.Name+a.ARN, b.Name+b.ARN) }
+	slices.SortFunc(all[:len(lbs)], byName)
+	slices.SortFunc(all[len(lbs):], byName)
+	return all, nil
 }
 
 // stackOwner reads the controller's stack tag (a key ending in "/stack",

@@ -137,3 +137,35 @@ func TestSweepTargetGroupInUse(t *testing.T) {
 		t.Errorf("bad cluster name: %v", err)
 	}
 }
+
+// ListELB on moto_server: every load balancer, then every target group, by
+// name, with VPC, tags and owner; a VPC filter keeps only that VPC's.
+func TestListELB(t *testing.T) {
+	api := leftovers(t, mototest.New(t))
+	ctx := context.Background()
+	all, err := ListELB(ctx, api, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range all {
+		got = append(got, r.Kind+" "+r.Name+" "+r.Owner)
+		if r.VPC == "" || r.Tags == nil {
+			t.Errorf("%s: VPC %q tags %v", r.Name, r.VPC, r.Tags)
+		}
+	}
+	want := []string{
+		"LoadBalancer k8s-other-web-0123456789 other/web",
+		"LoadBalancer k8s-shop-web-0123456789 shop/web",
+		"TargetGroup hand-made ",
+		"TargetGroup k8s-apps-api-fedcba9876 apps/api",
+		"TargetGroup k8s-shop-web-abcdef0123 shop/web",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("ListELB:\n got %q\nwant %q", got, want)
+	}
+	none, err := ListELB(ctx, api, func(vpc string) bool { return vpc == "vpc-elsewhere" })
+	if err != nil || len(none) != 0 {
+		t.Errorf("another VPC: %v, %v", none, err)
+	}
+}
