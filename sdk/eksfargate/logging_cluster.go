@@ -191,7 +191,7 @@ func appliedKeys(entries []metav1.ManagedFieldsEntry, field string) []string {
 			continue
 		}
 		var top map[string]json.RawMessage
-		if json.Unmarshal(e.FieldsV1.Raw, &top) != nil {
+		if json.Unmarshal(e.FieldsV1.GetRawBytes(), &top) != nil {
 			continue
 		}
 		var sub map[string]json.RawMessage
