@@ -25,6 +25,8 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 )
 
@@ -161,9 +163,22 @@ func (s *Server) Config(region string) aws.Config {
 		Region:       region,
 		Credentials:  credentials.NewStaticCredentialsProvider("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", ""),
 		BaseEndpoint: aws.String(s.URL),
-		// moto answers at once; the SDK's retries only slow a failing test.
-		RetryMaxAttempts: 1,
+		Retryer:      connectionRetryer,
 	}
+}
+
+// connectionRetryer retries only what the SDK classes as a connection error
+// (moto's threaded server now and then resets a kept-alive connection: "use
+// of closed network connection", which a real client retries too), three
+// attempts 50 ms apart and no retry quota. API errors and throttling are not
+// retried: moto answers them at once, and a retry only slows a failing test.
+func connectionRetryer() aws.Retryer {
+	return retry.NewStandard(func(o *retry.StandardOptions) {
+		o.MaxAttempts = 3
+		o.Retryables = []retry.IsErrorRetryable{retry.RetryableConnectionError{}}
+		o.Backoff = retry.BackoffDelayerFunc(func(int, error) (time.Duration, error) { return 50 * time.Millisecond, nil })
+		o.RateLimiter = ratelimit.None
+	})
 }
 
 // Reset drops every resource the server holds (moto's reset API).
