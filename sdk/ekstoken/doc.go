@@ -1,7 +1,8 @@
 // Package ekstoken makes EKS bearer tokens with nothing but the standard
 // library: no AWS SDK, no net/http, no TLS. It is what the "fargatekit token"
 // kubectl exec plugin links, so that a process kubectl starts for every call
-// costs about what a Go hello world costs; [kubeauth] builds its Generator
+// costs about what a Go hello world costs;
+// [github.com/fargatekit/fargatekit/sdk/kubeauth] builds its Generator
 // (the AWS SDK's credential chain, assumed roles), kubeconfigs and client-go
 // configs on top of it.
 //
