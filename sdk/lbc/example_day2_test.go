@@ -120,6 +120,38 @@ func ExampleSweep() {
 	// 0 remaining <nil>
 }
 
+// The region's load balancers and target groups with their VPC, tags and
+// owner, here only those of one VPC: what a sweep starts from.
+func ExampleListELB() {
+	ctx := context.Background()
+	moto, err := mototest.Start(ctx, os.TempDir())
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer moto.Stop()
+	cfg := moto.Config("eu-west-1")
+	vpc, _ := ec2.NewFromConfig(cfg).CreateVpc(ctx, &ec2.CreateVpcInput{CidrBlock: aws.String("10.0.0.0/16")})
+	other, _ := ec2.NewFromConfig(cfg).CreateVpc(ctx, &ec2.CreateVpcInput{CidrBlock: aws.String("10.1.0.0/16")})
+	api := elbv2.NewFromConfig(cfg)
+	for _, tg := range []struct{ name, vpc, owner string }{
+		{"k8s-shop-web-abcdef0123", *vpc.Vpc.VpcId, "shop/web"},
+		{"k8s-other-web-abcdef0123", *other.Vpc.VpcId, "other/web"},
+	} {
+		_, err = api.CreateTargetGroup(ctx, &elbv2.CreateTargetGroupInput{Name: aws.String(tg.name), Protocol: elbtypes.ProtocolEnumHttp,
+			Port: aws.Int32(80), VpcId: aws.String(tg.vpc), TargetType: elbtypes.TargetTypeEnumIp,
+			Tags: []elbtypes.Tag{{Key: aws.String(lbc.ClusterTagKey), Value: aws.String("demo")}, {Key: aws.String("ingress.k8s.aws/stack"), Value: aws.String(tg.owner)}}})
+		if err != nil {
+			panic(err)
+		}
+	}
+
+	found, err := lbc.ListELB(ctx, api, func(id string) bool { return id == *vpc.Vpc.VpcId })
+	fmt.Println(found, err)
+	// Output:
+	// [TargetGroup k8s-shop-web-abcdef0123 (shop/web)] <nil>
+}
+
 // Before creating Services right after an install that did not wait, wait
 // for the webhook (the client is a fake here, with the EndpointSlice the
 // cluster would have; pass your clientset).
