@@ -253,6 +253,17 @@ func resolve(ctx context.Context, c *Clients, spec ClusterSpec) (*Resolved, erro
 	if spec.ClusterName == "" {
 		return nil, &FieldError{Field: "ClusterName", Problem: "required"}
 	}
+	if spec.Logging != nil && !*spec.WithDefaults().BootstrapClusterCreatorAdminPermissions {
+		cl, err := describeCluster(ctx, c.EKS, spec.ClusterName)
+		if err != nil {
+			return nil, err
+		}
+		if cl == nil {
+			return nil, fmt.Errorf("%w: Logging applies the aws-logging ConfigMap through the Kubernetes API, and with "+
+				"BootstrapClusterCreatorAdminPermissions false a new cluster grants no identity access to it: leave it on, "+
+				"or create the cluster without Logging, grant access (an access entry), then add Logging", ErrNoClusterAccess)
+		}
+	}
 	id, err := c.STS.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
 	if err != nil {
 		return nil, fmt.Errorf("GetCallerIdentity: %w", err)

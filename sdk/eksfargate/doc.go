@@ -112,6 +112,7 @@
 //	a resource found by name carries the cluster's tag         ErrNotOwned                  Apply and Delete never adopt or delete what another owner made
 //	an existing resource matches what cannot change in place   ErrDrift                     Apply: a VPC's or subnet's CIDR and zone (EC2: immutable), the cluster's role and subnets, a KMS key pending deletion
 //	a profile of the same name has the same content            ErrProfileMismatch           EnsureFargateProfiles (ProfileMismatchError); CreateFargateProfile: profiles are immutable
+//	Logging on a new cluster: some identity can reach its API  ErrNoClusterAccess           Apply, Plan (DescribeCluster): BootstrapClusterCreatorAdminPermissions false grants no one access (EKS user guide, access entries)
 //
 // Rules AWS applies while the deployment runs, handled rather than refused:
 //

@@ -142,6 +142,14 @@ func (x *runner) kubernetes(ctx context.Context) (kubernetes.Interface, error) {
 	return cs, nil
 }
 
+// ErrNoClusterAccess is returned by [Apply] and [Plan], before anything is
+// written, for a cluster that does not exist yet whose spec needs its
+// Kubernetes API (Logging) while BootstrapClusterCreatorAdminPermissions is
+// false: EKS then grants no identity access to the new cluster (EKS user
+// guide, access entries: "bootstrapClusterCreatorAdminPermissions"), so the
+// step would fail with Unauthorized after the cluster's 10-15 minutes.
+var ErrNoClusterAccess = errors.New("eksfargate: no identity can reach the new cluster's Kubernetes API")
+
 var errNoKubernetes = errors.New("clients: Kubernetes is required for Fargate logging (ClusterSpec.Logging): NewClients sets it")
 
 // loggingDrift compares the namespace and the ConfigMap with what

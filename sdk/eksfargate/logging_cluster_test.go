@@ -433,3 +433,21 @@ func TestLoggingPolicyVersionsOnMoto(t *testing.T) {
 	}
 	assertNoLogging(t, e, "versions", "")
 }
+
+// A new cluster whose creator gets no access cannot have its logging
+// ConfigMap applied: refused before anything is written, by Apply and Plan.
+func TestApplyLoggingNeedsClusterAccess(t *testing.T) {
+	e := newEnv(t)
+	off := false
+	spec := sdk.ClusterSpec{ClusterName: "x", AuthenticationMode: sdk.AuthAPI, BootstrapClusterCreatorAdminPermissions: &off,
+		Logging: &sdk.LoggingSpec{CloudWatch: &sdk.CloudWatchLogs{}}}
+	if _, err := sdk.Apply(context.Background(), e.clients, spec, fast...); !errors.Is(err, sdk.ErrNoClusterAccess) {
+		t.Errorf("Apply: %v, want ErrNoClusterAccess", err)
+	}
+	if _, err := sdk.Plan(context.Background(), e.clients, spec, fast...); !errors.Is(err, sdk.ErrNoClusterAccess) {
+		t.Errorf("Plan: %v, want ErrNoClusterAccess", err)
+	}
+	if w := e.log.writes(); len(w) != 0 {
+		t.Errorf("wrote %v", w)
+	}
+}
