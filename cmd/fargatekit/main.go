@@ -20,14 +20,12 @@ import (
 	"os"
 
 	"github.com/fargatekit/fargatekit/internal/cli"
+	"github.com/fargatekit/fargatekit/internal/installcmd"
 	"github.com/fargatekit/fargatekit/internal/tokencmd"
 )
 
 // Admin is the companion binary that holds every other command.
-const Admin = "fargatekit-admin"
-
-// InstallHint names the one command that installs both binaries.
-const InstallHint = "go install github.com/fargatekit/fargatekit/cmd/fargatekit@latest github.com/fargatekit/fargatekit/cmd/fargatekit-admin@latest"
+const Admin = installcmd.Admin
 
 // version is set at build time with -ldflags "-X main.version=...".
 var version = "dev"
@@ -77,13 +75,13 @@ func run(ctx context.Context, e *env, args []string) int {
 		// Say what there is even without the admin binary.
 		fmt.Fprintf(e.stderr, "usage: fargatekit <command> [flags]\n\n"+
 			"commands of this binary:\n  token        %s\n  version      print the fargatekit version\n\n"+
-			"every other command is in %s: %v\ninstall it with: %s\n", tokencmd.Usage, Admin, err, InstallHint)
+			"every other command is in %s: %v\ninstall it with: %s\n", tokencmd.Usage, Admin, err, installcmd.Fargatekit("latest"))
 		if len(args) == 0 {
 			return 2
 		}
 		return 0
 	}
-	fmt.Fprintf(e.stderr, "fargatekit %s: needs %s: %v\ninstall it with: %s\n", args[0], Admin, err, InstallHint)
+	fmt.Fprintf(e.stderr, "fargatekit %s: needs %s: %v\ninstall it with: %s\n", args[0], Admin, err, installcmd.Fargatekit("latest"))
 	return 1
 }
 

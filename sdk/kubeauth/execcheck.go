@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"runtime/debug"
+
+	"github.com/fargatekit/fargatekit/internal/installcmd"
 )
 
 // ErrExecNotFound is wrapped by [CheckExec] when a kubeconfig's exec command
@@ -21,9 +23,7 @@ func InstallCommand(mode ExecMode) string {
 	if mode == ExecAWS {
 		return "install the AWS CLI v2 (https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html)"
 	}
-	v := moduleVersion()
-	return "go install github.com/fargatekit/fargatekit/cmd/fargatekit@" + v +
-		" github.com/fargatekit/fargatekit/cmd/fargatekit-admin@" + v
+	return installcmd.Fargatekit(moduleVersion())
 }
 
 // moduleVersion is the version of this module the running binary was built
@@ -60,7 +60,7 @@ func CheckExec(spec KubeconfigSpec, lookPath func(file string) (string, error)) 
 	command, _ := ExecCommand(spec)
 	commands := []string{command}
 	if spec.Exec != ExecAWS {
-		commands = append(commands, command+"-admin")
+		commands = append(commands, installcmd.Admin)
 	}
 	for _, c := range commands {
 		if _, err := lookPath(c); err != nil {

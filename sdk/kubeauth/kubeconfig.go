@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 
 	"github.com/fargatekit/fargatekit/internal/atomicfile"
+	"github.com/fargatekit/fargatekit/internal/installcmd"
 	"github.com/fargatekit/fargatekit/sdk/ekstoken"
 	"k8s.io/client-go/tools/clientcmd"
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
@@ -17,9 +18,9 @@ import (
 // written here ask their exec plugin for, as "aws eks update-kubeconfig" does.
 const ExecAPIVersion = ekstoken.ExecCredentialV1Beta1
 
-// fargatekitInstallHint is shown by kubectl when the fargatekit binary is missing.
-const fargatekitInstallHint = "fargatekit is needed to get EKS tokens: " +
-	"go install github.com/fargatekit/fargatekit/cmd/fargatekit@latest github.com/fargatekit/fargatekit/cmd/fargatekit-admin@latest"
+// fargatekitInstallHint starts what kubectl shows when the fargatekit
+// binary is missing; the install command follows.
+const fargatekitInstallHint = "fargatekit is needed to get EKS tokens: "
 
 // EntryName returns the name of the kubeconfig cluster and user entries for
 // spec, and of its context unless spec.Alias is set. Like "aws eks
@@ -84,7 +85,7 @@ func Config(spec KubeconfigSpec) (*clientcmdapi.Config, error) {
 		ProvideClusterInfo: false,
 	}
 	if spec.Exec != ExecAWS {
-		exec.InstallHint = fargatekitInstallHint
+		exec.InstallHint = fargatekitInstallHint + installcmd.Fargatekit("latest")
 	}
 	if spec.Profile != "" {
 		exec.Env = []clientcmdapi.ExecEnvVar{{Name: "AWS_PROFILE", Value: spec.Profile}}
