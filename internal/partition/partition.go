@@ -52,26 +52,18 @@ func ByID(id string) (Partition, error) {
 // starts on every call, checks a region.
 func ValidRegion(s string) bool {
 	parts := strings.Split(s, "-")
-	letters := func(p string) bool {
-		for i := 0; i < len(p); i++ {
-			if p[i] < 'a' || p[i] > 'z' {
-				return false
-			}
-		}
-		return p != ""
-	}
 	switch len(parts) {
 	case 3:
 	case 4:
 		q := parts[1]
-		if q != "gov" && !(strings.HasPrefix(q, "iso") && len(q) <= 4 && letters(q)) {
+		if q != "gov" && !(strings.HasPrefix(q, "iso") && len(q) <= 4 && allLetters(q)) {
 			return false
 		}
 	default:
 		return false
 	}
 	n := len(parts)
-	return len(parts[0]) == 2 && letters(parts[0]) && letters(parts[n-2]) && allDigits(parts[n-1])
+	return len(parts[0]) == 2 && allLetters(parts[0]) && allLetters(parts[n-2]) && allDigits(parts[n-1])
 }
 
 // ForRegion returns the partition a region belongs to. It never guesses a region:
@@ -145,6 +137,16 @@ func IssuerFromProviderARN(providerARN string) (string, Partition, error) {
 
 // ValidAccount reports whether s is a 12-digit AWS account ID.
 func ValidAccount(s string) bool { return len(s) == 12 && allDigits(s) }
+
+// allLetters reports whether s is one or more lower-case ASCII letters.
+func allLetters(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 'a' || s[i] > 'z' {
+			return false
+		}
+	}
+	return s != ""
+}
 
 // allDigits reports whether s is one or more ASCII digits.
 func allDigits(s string) bool {

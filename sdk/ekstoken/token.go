@@ -84,9 +84,9 @@ func ValidClusterName(s string) bool {
 	return true
 }
 
-// CheckRequest returns every problem of a token request for cluster in
+// checkRequest returns every problem of a token request for cluster in
 // region, each wrapping [ErrInvalidRequest] (or [ErrNoRegion]).
-func CheckRequest(cluster, region string) error {
+func checkRequest(cluster, region string) error {
 	var errs []error
 	if !ValidClusterName(cluster) {
 		errs = append(errs, fmt.Errorf("%w: cluster name %q is not a valid EKS cluster name", ErrInvalidRequest, cluster))
@@ -106,7 +106,7 @@ func CheckRequest(cluster, region string) error {
 // padding. The URL is byte for byte the one aws-sdk-go-v2's STS presign
 // client makes (a test compares them). It does no I/O.
 func Presign(creds Credentials, region, cluster string, signedAt time.Time) (Token, error) {
-	err := CheckRequest(cluster, region)
+	err := checkRequest(cluster, region)
 	if !creds.HasKeys() {
 		err = errors.Join(err, ErrNoCredentials)
 	}
