@@ -256,15 +256,27 @@ func (r *roller) roll(ctx context.Context, d appsv1.Deployment, p RollProgress, 
 	return r.waitRollout(ctx, out.Name, out.Namespace, out.Generation, p)
 }
 
+// deadlineReached reports whether err, from a call made with ctx, means
+// ctx's deadline has come: ctx is done, or client-go's rate limiter refused
+// to wait past the deadline (golang.org/x/time/rate's "would exceed context
+// deadline", which wraps no sentinel) a moment before it comes.
+func deadlineReached(ctx context.Context, err error) bool {
+	return ctx.Err() != nil || strings.Contains(err.Error(), "would exceed context deadline")
+}
+
 // waitBudgets polls until every budget selecting the deployment's pods
 // allows a disruption.
 func (r *roller) waitBudgets(ctx context.Context, d appsv1.Deployment, p RollProgress) error {
 	podLabels := labels.Set(d.Spec.Template.Labels)
 	for {
 		pdbs, err := r.cs.PolicyV1().PodDisruptionBudgets(d.Namespace).List(ctx, metav1.ListOptions{})
-		if err != nil && p.Message != "" && ctx.Err() != nil {
+		if err != nil && p.Message != "" && deadlineReached(ctx, err) {
 			// Timed out between two polls of a blocking budget.
-			return fmt.Errorf("%w: PodDisruptionBudget %s: %w", ErrBudgetBlocked, p.Message, ctx.Err())
+			cause := ctx.Err()
+			if cause == nil {
+				cause = context.DeadlineExceeded // the rate limiter saw it coming
+			}
+			return fmt.Errorf("%w: PodDisruptionBudget %s: %w", ErrBudgetBlocked, p.Message, cause)
 		}
 		if err != nil {
 			return fmt.Errorf("list PodDisruptionBudgets: %w", err)

@@ -317,3 +317,20 @@ func TestRolloutStatusRules(t *testing.T) {
 		}
 	}
 }
+
+func TestDeadlineReached(t *testing.T) {
+	live := context.Background()
+	done, cancel := context.WithCancel(live)
+	cancel()
+	limiter := errors.New("client rate limiter Wait returned an error: rate: Wait(n=1) would exceed context deadline")
+	other := errors.New("connection refused")
+	for _, tt := range []struct {
+		ctx  context.Context
+		err  error
+		want bool
+	}{{live, limiter, true}, {live, other, false}, {done, other, true}} {
+		if got := deadlineReached(tt.ctx, tt.err); got != tt.want {
+			t.Errorf("deadlineReached(ctx err %v, %v) = %v, want %v", tt.ctx.Err(), tt.err, got, tt.want)
+		}
+	}
+}
