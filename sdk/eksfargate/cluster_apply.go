@@ -591,6 +591,16 @@ func (x *runner) internetGateway(ctx context.Context, vpcID string) (string, err
 	if !attached {
 		if _, err := x.write(ActionUpdate, "internet gateway", "attach to the VPC", func() (string, error) {
 			_, err := x.c.EC2.AttachInternetGateway(ctx, &ec2.AttachInternetGatewayInput{InternetGatewayId: aws.String(id), VpcId: aws.String(vpcID)})
+			if apiCode(err) == "Resource.AlreadyAssociated" {
+				// The SDK retries a write whose answer a reset connection
+				// lost; the retry then finds the first try's work done.
+				// Only an attachment to this VPC counts as done.
+				if out, derr := x.c.EC2.DescribeInternetGateways(ctx, &ec2.DescribeInternetGatewaysInput{InternetGatewayIds: []string{id}}); derr == nil &&
+					len(out.InternetGateways) == 1 && slices.ContainsFunc(out.InternetGateways[0].Attachments,
+					func(a ec2types.InternetGatewayAttachment) bool { return aws.ToString(a.VpcId) == vpcID }) {
+					err = nil
+				}
+			}
 			return id, err
 		}); err != nil {
 			return "", err

@@ -359,3 +359,39 @@ func TestApplyRetriesIAMEventualConsistency(t *testing.T) {
 		t.Errorf("err = %v (refusals left %d)", err, lag.clusterRefusals)
 	}
 }
+
+// retriedAttach answers AttachInternetGateway as the SDK's retry does when
+// a reset connection lost the first try's answer: the first try attached,
+// the retry is refused with Resource.AlreadyAssociated.
+type retriedAttach struct{ sdk.NetworkAPI }
+
+func (r retriedAttach) AttachInternetGateway(ctx context.Context, in *ec2.AttachInternetGatewayInput, opts ...func(*ec2.Options)) (*ec2.AttachInternetGatewayOutput, error) {
+	if _, err := r.NetworkAPI.AttachInternetGateway(ctx, in, opts...); err != nil {
+		return nil, err
+	}
+	return r.NetworkAPI.AttachInternetGateway(ctx, in, opts...)
+}
+
+func TestApplyRetriedAttach(t *testing.T) {
+	e := newEnv(t)
+	e.clients.EC2 = retriedAttach{e.clients.EC2}
+	out, err := sdk.Apply(context.Background(), e.clients, testSpec(), fast...)
+	if err != nil {
+		t.Fatalf("Apply after a retried attach: %v", err)
+	}
+	igws, err := ec2.NewFromConfig(e.cfg).DescribeInternetGateways(context.Background(), &ec2.DescribeInternetGatewaysInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	attached := 0
+	for _, g := range igws.InternetGateways {
+		for _, a := range g.Attachments {
+			if aws.ToString(a.VpcId) == out.VpcID {
+				attached++
+			}
+		}
+	}
+	if attached != 1 {
+		t.Errorf("%d internet gateways attached to %s, want 1", attached, out.VpcID)
+	}
+}
