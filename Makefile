@@ -33,10 +33,14 @@ test: tools layers
 ## of its own (pulumi-yaml, pulumi-java and the C# generator need an older
 ## pkg/v3 than pulumi-go-provider), type-checks the YAML example with
 ## pulumi-yaml and generates the .NET and Java SDKs. No API server needed.
+## check-schema.sh then builds the pulumi CLI (once per machine, about 3
+## minutes) and checks that `pulumi package get-schema` of the release-built
+## plugin is the schema golden.
 provider:
 	cd provider && $(GO) vet -race ./...
 	cd provider && $(GO) test -race -count=1 -timeout 20m ./...
 	cd provider/langcheck && $(GO) vet -race ./... && $(GO) test -race -count=1 ./...
+	bash provider/scripts/check-schema.sh
 
 ## layers: the SDK layer (sdk/...), its tests included, and the CLI
 ## (cmd/fargatekit, cmd/fargatekit-admin) link no Pulumi package

@@ -24,10 +24,14 @@ package provider
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"runtime/debug"
+	"strings"
 
 	p "github.com/pulumi/pulumi-go-provider"
 	"github.com/pulumi/pulumi-go-provider/infer"
+	gomodule "golang.org/x/mod/module"
 	"golang.org/x/mod/semver"
 )
 
@@ -35,20 +39,74 @@ import (
 const Name = "fargatekit"
 
 // Version is the package's version: set with -ldflags "-X
-// github.com/fargatekit/fargatekit/provider.Version=<v>" on a release build;
-// otherwise the provider module's version from the build information (a
-// build from a tag provider/vX.Y.Z), else 0.0.0-dev.
+// github.com/fargatekit/fargatekit/provider.Version=<v>" on a release build.
+// Otherwise [PluginVersion] finds it.
 var Version = ""
 
-// PluginVersion returns the version the plugin reports (see Version).
+// PluginVersion returns the version the plugin reports, the first of:
+//   - [Version], when a release build sets it;
+//   - the provider module's version from the build information, when it is
+//     a release (a build of a tag provider/vX.Y.Z, or go install @vX.Y.Z);
+//   - the version in the name of the plugin directory Pulumi installed the
+//     plugin into, an ancestor of the working directory or the executable:
+//     `pulumi package add github.com/fargatekit/fargatekit.git/provider/cmd/pulumi-resource-fargatekit@vX.Y.Z`
+//     checks out the repository's tag vX.Y.Z into
+//     $PULUMI_HOME/plugins/resource-<source>-vX.Y.Z and builds the plugin
+//     there, where Go stamps only a pseudo-version (the nested module's
+//     tags are provider/vX.Y.Z), so the schema, and with it the SDKs, carry
+//     the tag the user asked for;
+//   - a pseudo-version from the build information (a build of a commit);
+//   - 0.0.0-dev.
 func PluginVersion() string {
-	if Version != "" {
-		return Version
+	wd, _ := os.Getwd()
+	exe, _ := os.Executable()
+	var module string
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		module = bi.Main.Version
 	}
-	if bi, ok := debug.ReadBuildInfo(); ok && semver.IsValid(bi.Main.Version) {
-		return bi.Main.Version[1:]
+	return pluginVersion(Version, module, wd, exe)
+}
+
+// pluginVersion is PluginVersion's choice, given the -X version, the main
+// module's version from the build information and the paths to search for
+// Pulumi's plugin directory.
+func pluginVersion(stamped, module string, paths ...string) string {
+	if stamped != "" {
+		return stamped
+	}
+	if semver.IsValid(module) && !gomodule.IsPseudoVersion(module) {
+		return module[1:]
+	}
+	for _, p := range paths {
+		if v, ok := pluginDirVersion(p); ok {
+			return v
+		}
+	}
+	if semver.IsValid(module) {
+		return module[1:]
 	}
 	return "0.0.0-dev"
+}
+
+// pluginDirVersion finds, among path and its ancestors, a directory named
+// as Pulumi names a resource plugin's (workspace.PluginDescriptor.Dir:
+// resource-<name>-v<version>) whose name mentions fargatekit, and returns
+// its version.
+func pluginDirVersion(path string) (string, bool) {
+	if path == "" {
+		return "", false
+	}
+	for dir := filepath.Clean(path); ; dir = filepath.Dir(dir) {
+		base := filepath.Base(dir)
+		if strings.HasPrefix(base, "resource-") && strings.Contains(base, Name) {
+			if i := strings.LastIndex(base, "-v"); i > 0 && semver.IsValid(base[i+1:]) {
+				return base[i+2:], true
+			}
+		}
+		if parent := filepath.Dir(dir); parent == dir {
+			return "", false
+		}
+	}
 }
 
 // New returns the component provider.
@@ -68,6 +126,10 @@ func New() (p.Provider, error) {
 			infer.ComponentF(newIRSARole),
 			infer.ComponentF(newLBCRelease),
 			infer.ComponentF(newAwsAuthMapping),
+		).
+		WithFunctions(
+			infer.Function(PodTermination{}),
+			infer.Function(IngressAnnotationsFn{}),
 		).Build()
 	if err != nil {
 		return p.Provider{}, fmt.Errorf("provider: %w", err)

@@ -62,7 +62,7 @@ func TestSchemaTokens(t *testing.T) {
 	}
 }
 
-// TestSchemaDocumented: every resource, type and property carries a
+// TestSchemaDocumented: every resource, function, type and property carries a
 // description (they become the SDKs' documentation).
 func TestSchemaDocumented(t *testing.T) {
 	spec := schemaSpec(t)
@@ -91,5 +91,19 @@ func TestSchemaDocumented(t *testing.T) {
 	}
 	if len(spec.Types) == 0 {
 		t.Error("no types")
+	}
+	for tok, f := range spec.Functions {
+		if f.Description == "" {
+			t.Errorf("function %s has no description", tok)
+		}
+		if f.Inputs == nil || f.ReturnType == nil || f.ReturnType.ObjectTypeSpec == nil {
+			t.Errorf("function %s: no inputs or no object result", tok)
+			continue
+		}
+		props(tok+" (input)", f.Inputs.Properties)
+		props(tok+" (output)", f.ReturnType.ObjectTypeSpec.Properties)
+	}
+	if len(spec.Functions) != 2 {
+		t.Errorf("%d functions, want lbc's podTermination and ingressAnnotations", len(spec.Functions))
 	}
 }

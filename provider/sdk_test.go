@@ -5,8 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
-	"go/parser"
-	"go/token"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/fargatekit/fargatekit/provider/sdkgen"
+	"golang.org/x/mod/modfile"
 )
 
 // npmPackages are what the TypeScript checks install, pinned: the
@@ -22,15 +21,31 @@ import (
 // example import.
 var npmPackages = []string{"typescript@5.9.3", "@types/node@22.20.7", "@pulumi/pulumi@3.259.0", "@pulumi/kubernetes@4.23.0"}
 
+// EnvRequireLanguages, set to 1 (.ci/run sets it), makes a missing npm or
+// python3 fail the language checks instead of skipping them.
+const EnvRequireLanguages = "FARGATEKIT_REQUIRE_LANGS"
+
+// lookTool finds a tool on PATH; without it, the test is skipped with why,
+// or fails when EnvRequireLanguages is 1.
+func lookTool(t *testing.T, name, why string) string {
+	t.Helper()
+	path, err := exec.LookPath(name)
+	if err == nil {
+		return path
+	}
+	if os.Getenv(EnvRequireLanguages) == "1" {
+		t.Fatalf("%s not on PATH (%s=1): %s", name, EnvRequireLanguages, why)
+	}
+	t.Skipf("%s not on PATH: %s", name, why)
+	return ""
+}
+
 // nodeModules installs npmPackages once per machine (under the user cache
 // directory, keyed by the list) and returns the node_modules directory. It
-// skips the test when npm is absent.
+// skips the test when npm is absent (see lookTool).
 func nodeModules(t *testing.T) string {
 	t.Helper()
-	npm, err := exec.LookPath("npm")
-	if err != nil {
-		t.Skip("npm not on PATH: the TypeScript checks need node and npm")
-	}
+	npm := lookTool(t, "npm", "the TypeScript checks need node and npm")
 	cache, err := os.UserCacheDir()
 	if err != nil {
 		t.Fatal(err)
@@ -134,18 +149,7 @@ func TestTypeScript(t *testing.T) {
 	tsc(t, modules, work, "--pretty", "false", "--noEmit", "-p", "tsconfig.json")
 
 	// The README's TypeScript is code too.
-	readme, err := os.ReadFile(filepath.Join("..", "README.md"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var blocks []string
-	for _, part := range strings.Split(string(readme), "```typescript\n")[1:] {
-		blocks = append(blocks, strings.SplitN(part, "```", 2)[0])
-	}
-	if len(blocks) == 0 {
-		t.Fatal("README.md has no typescript block")
-	}
-	if err := os.WriteFile(filepath.Join(work, "readme.ts"), []byte(strings.Join(blocks, "\n")), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(work, "readme.ts"), []byte(readmeBlocks(t, "typescript")), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	tsc(t, modules, work, "--pretty", "false", "--noEmit", "--strict", "--target", "es2020", "--module", "commonjs",
@@ -153,35 +157,47 @@ func TestTypeScript(t *testing.T) {
 }
 
 // TestPythonAndGoSDKs generates the Python and Go SDKs and checks that
-// every Go file parses and every Python file compiles (when python3 is on
-// PATH).
+// every Python file compiles (python3 on PATH; see lookTool) and that the Go
+// SDK builds and vets as a module of its own (see goSDKModule).
 func TestPythonAndGoSDKs(t *testing.T) {
 	goDir := t.TempDir()
 	var goFiles int
 	for _, f := range generate(t, "go", goDir) {
-		if filepath.Ext(f) != ".go" {
-			continue
-		}
-		goFiles++
-		if _, err := parser.ParseFile(token.NewFileSet(), filepath.Join(goDir, f), nil, parser.AllErrors); err != nil {
-			t.Error(err)
+		if filepath.Ext(f) == ".go" {
+			goFiles++
 		}
 	}
 	if goFiles == 0 {
 		t.Error("the Go SDK has no Go files")
+	}
+	if !testing.Short() {
+		goSDKModule(t, goDir)
+		cmd := exec.Command("go", "vet", "./...")
+		cmd.Dir = goDir
+		cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOPROXY=off")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("go vet of the generated Go SDK: %v\n%s", err, out)
+		}
 	}
 	pyDir := t.TempDir()
 	files := generate(t, "python", pyDir)
 	if !slices.ContainsFunc(files, func(f string) bool { return strings.HasSuffix(f, "lbc/lbc_release.py") }) {
 		t.Errorf("the Python SDK lacks lbc/lbc_release.py: %v", files)
 	}
-	python, err := exec.LookPath("python3")
-	if err != nil {
-		t.Log("python3 not on PATH: the Python files were generated, not compiled")
-		return
-	}
+	python := lookTool(t, "python3", "the Python files were generated, not compiled")
 	if out, err := exec.Command(python, "-m", "compileall", "-q", pyDir).CombinedOutput(); err != nil {
 		t.Fatalf("python3 -m compileall: %v\n%s", err, out)
+	}
+	// The README's Python is code too: without the pulumi package (PyPI is
+	// out of reach here) it cannot run, so testdata/check_readme_python.py
+	// checks what it uses against the generated SDK (package, classes,
+	// functions, their arguments, the resources' properties).
+	snippet := filepath.Join(t.TempDir(), "readme.py")
+	if err := os.WriteFile(snippet, []byte(readmeBlocks(t, "python")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command(python, "testdata/check_readme_python.py", pyDir, snippet).CombinedOutput(); err != nil {
+		t.Fatalf("the README's Python against the generated SDK: %v\n%s", err, out)
 	}
 }
 
@@ -193,4 +209,64 @@ func TestOtherLanguages(t *testing.T) {
 			t.Errorf("%s: %v, want %v", lang, err, sdkgen.ErrLanguage)
 		}
 	}
+}
+
+// goSDKModule makes dir, where the Go SDK was generated (its package
+// github.com/fargatekit/fargatekit/provider/sdk/go/fargatekit in
+// dir/fargatekit), a module that requires what this module requires (the
+// provider's go.mod without the library and its replace), so that it builds
+// offline from the module cache against the Pulumi SDK the provider uses.
+func goSDKModule(t *testing.T, dir string) {
+	t.Helper()
+	raw, err := os.ReadFile("go.mod")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mod, err := modfile.Parse("go.mod", raw, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := mod.AddModuleStmt("github.com/fargatekit/fargatekit/provider/sdk/go"); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range mod.Replace {
+		if err := mod.DropReplace(r.Old.Path, r.Old.Version); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := mod.DropRequire("github.com/fargatekit/fargatekit"); err != nil {
+		t.Fatal(err)
+	}
+	out, err := mod.Format()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum, err := os.ReadFile("go.sum")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "go.mod"), out, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "go.sum"), sum, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// readmeBlocks returns the repository README's code blocks of a language,
+// joined; the test fails when there is none.
+func readmeBlocks(t *testing.T, language string) string {
+	t.Helper()
+	readme, err := os.ReadFile(filepath.Join("..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var blocks []string
+	for _, part := range strings.Split(string(readme), "```"+language+"\n")[1:] {
+		blocks = append(blocks, strings.SplitN(part, "```", 2)[0])
+	}
+	if len(blocks) == 0 {
+		t.Fatalf("README.md has no %s block", language)
+	}
+	return strings.Join(blocks, "\n")
 }

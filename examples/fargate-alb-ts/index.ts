@@ -49,10 +49,11 @@ const ns = new k8s.core.v1.Namespace(namespace, {
 }, { provider });
 
 const labels = { "app.kubernetes.io/name": "game-2048" };
-// The preStop sleep covers the load balancer's propagation (15 s) and the
-// deregistration delay; the grace period adds the app's shutdown and 1 s
-// (what lbc.Termination renders in Go: 45 s and 56 s for 30 s).
-const preStopSleep = 15 + deregistrationDelay;
+// The preStop sleep and grace period for the deregistration delay, from the
+// package's function (Go's lbc Termination): the sleep covers the load
+// balancer's propagation and the delay; the grace period adds the app's
+// shutdown and 1 s (45 s and 56 s for 30 s).
+const termination = fargatekit.lbc.podTerminationOutput({ deregistrationDelaySeconds: deregistrationDelay });
 
 // Pods after the controller (its webhook injects the readiness gates);
 // Pulumi treats a dependency on the remote component as one on its children.
@@ -64,12 +65,12 @@ new k8s.apps.v1.Deployment("game-2048", {
         template: {
             metadata: { labels },
             spec: {
-                terminationGracePeriodSeconds: preStopSleep + 11,
+                terminationGracePeriodSeconds: termination.terminationGracePeriodSeconds,
                 containers: [{
                     name: "game-2048",
                     image,
                     ports: [{ name: "http", containerPort: 80 }],
-                    lifecycle: { preStop: { sleep: { seconds: preStopSleep } } },
+                    lifecycle: { preStop: { sleep: { seconds: termination.preStopSleepSeconds } } },
                     resources: { requests: { cpu: "250m", memory: "512Mi" } },
                 }],
             },
@@ -77,6 +78,8 @@ new k8s.apps.v1.Deployment("game-2048", {
     },
 }, { provider, dependsOn: [ns, controller] });
 
+// After the controller too: its service-mutator webhook (failurePolicy Fail)
+// sees every Service created while it is installed.
 const service = new k8s.core.v1.Service("game-2048", {
     metadata: { name: "game-2048", namespace: ns.metadata.name, labels },
     spec: {
@@ -84,21 +87,23 @@ const service = new k8s.core.v1.Service("game-2048", {
         selector: labels,
         ports: [{ name: "http", port: 80, targetPort: "http", protocol: "TCP" }],
     },
-}, { provider, dependsOn: [ns] });
+}, { provider, dependsOn: [ns, controller] });
 
-// The annotations lbc.IngressAnnotations renders in Go for this setup.
-const listenPorts: object[] = [{ HTTP: 80 }];
-const annotations: Record<string, string> = {
-    "alb.ingress.kubernetes.io/scheme": "internet-facing",
-    "alb.ingress.kubernetes.io/target-type": "ip",
-    "alb.ingress.kubernetes.io/target-group-attributes": `deregistration_delay.timeout_seconds=${deregistrationDelay}`,
-    "alb.ingress.kubernetes.io/tags": Object.keys(tags).sort().map(k => `${k}=${tags[k]}`).join(","),
-};
-if (certificateArn) {
-    listenPorts.push({ HTTPS: 443 });
-    annotations["alb.ingress.kubernetes.io/certificate-arn"] = certificateArn;
-}
-annotations["alb.ingress.kubernetes.io/listen-ports"] = JSON.stringify(listenPorts);
+// The Ingress's annotations from the package's function (Go's lbc
+// IngressAnnotations, validated there): internet-facing, IP targets on
+// Fargate, HTTP 80 plus HTTPS 443 with a certificate, the same
+// deregistration delay as the pods' termination, and the stack's tags.
+const annotations = fargatekit.lbc.ingressAnnotationsOutput({
+    fargate: true,
+    scheme: "internet-facing",
+    targetType: "ip",
+    deregistrationDelaySeconds: deregistrationDelay,
+    tags,
+    listenPorts: certificateArn
+        ? [{ protocol: "HTTP", port: 80 }, { protocol: "HTTPS", port: 443 }]
+        : [{ protocol: "HTTP", port: 80 }],
+    certificateArns: certificateArn ? [certificateArn] : undefined,
+}).annotations;
 
 // Created once the controller's webhooks answer, destroyed while it still
 // runs to delete the ALB and clear the Ingress's finalizer.

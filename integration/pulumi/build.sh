@@ -8,9 +8,9 @@
 # integration/pulumi/.cache/<version> on stdout: the Root that the Automation
 # API's auto.PulumiCommandOptions wants (it runs Root/bin/pulumi). A later run finds the binary there and does nothing.
 #
-# Only the AWS suite (FARGATEKIT_AWS_E2E=1) calls this: the build downloads a
-# few hundred MB of modules and takes many CPU-minutes, so `make test` and CI
-# never run it. Provider plugins (aws, kubernetes, eks) are not built here: the
+# The AWS suite (FARGATEKIT_AWS_E2E=1) and provider/scripts/check-schema.sh
+# (`make provider`, part of `make test`) call this: the first build downloads
+# a few hundred MB of modules and takes about 3 minutes on 2 cores. Provider plugins (aws, kubernetes, eks) are not built here: the
 # CLI downloads them from the network the first time a stack needs them.
 # Works from any cwd. Progress goes to stderr.
 set -euo pipefail

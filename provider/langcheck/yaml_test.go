@@ -116,3 +116,43 @@ func TestYAMLExample(t *testing.T) {
 		t.Errorf("%d diagnostics about the Kubernetes schema for %d Kubernetes resources", noSchema, kubernetes)
 	}
 }
+
+// TestYAMLReadme type-checks the repository README's Pulumi YAML block of
+// fargatekit resources (a program's resources, under a project header) against the schema as
+// TestYAMLExample does.
+func TestYAMLReadme(t *testing.T) {
+	pkg := bindSchema(t)
+	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var program string
+	for _, part := range strings.Split(string(readme), "```yaml\n")[1:] {
+		if block := strings.SplitN(part, "```", 2)[0]; strings.Contains(block, "type: fargatekit:") {
+			if program != "" {
+				t.Fatal("README.md has more than one Pulumi YAML block of fargatekit resources")
+			}
+			program = "name: readme\nruntime: yaml\n" + block
+		}
+	}
+	if program == "" {
+		t.Fatal("README.md has no Pulumi YAML block of fargatekit resources")
+	}
+	tmpl, diags, err := pulumiyaml.LoadYAMLBytes("README.md", []byte(program))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diags.HasErrors() {
+		t.Fatalf("parse: %v", diags)
+	}
+	if len(tmpl.Resources.Entries) == 0 {
+		t.Fatal("the README's YAML declares no resource")
+	}
+	_, diags, err = pulumiyaml.PrepareTemplate(tmpl, nil, pulumiyaml.NewPackageLoaderFromSchemaLoader(loader{pkg}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range diags {
+		t.Errorf("%v", d)
+	}
+}

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
-# check-schema.sh — opt-in: compare what `pulumi package get-schema` reads
-# from the built plugin with the checked-in golden, testdata/schema.json.
+# check-schema.sh — compare what `pulumi package get-schema` reads from the
+# built plugin with the checked-in golden, testdata/schema.json (`make
+# provider`, and so `make test`, runs it last).
 #
-# The tests get the schema in process, through the plugin's own GetSchema
-# (pulumi-go-provider's integration server); this script does it the way a
-# user's CLI does: it builds bin/pulumi-resource-fargatekit (version
-# 0.0.0-dev, the golden's) and runs the pulumi CLI that
-# integration/pulumi/build.sh builds once per machine (many CPU-minutes the
-# first time; `make test` never runs it). Needs python3 for the comparison.
+# The tests get the schema in process (the plugin's own GetSchema) and from
+# the plugin binary over gRPC (TestPluginBinary); this script does it the way
+# a user's CLI does: it builds the plugin as a release does (version
+# 0.0.0-dev, the golden's, set with -ldflags) and runs the pulumi CLI that
+# integration/pulumi/build.sh builds once per machine (about 3 minutes on 2
+# cores the first time). Needs python3 for the comparison.
 # Works from any cwd; exits non-zero on a difference.
 set -euo pipefail
 
