@@ -612,13 +612,26 @@ func runAuthmapMigrate(ctx context.Context, e *env, args []string) error {
 	fs, t := newAuthmapFlags(e, "migrate", "--cluster NAME [--dry-run | --apply] [--target-mode API|API_AND_CONFIG_MAP]", `  fargatekit authmap migrate --cluster demo --region eu-west-1            # dry run: prints the steps
   fargatekit authmap migrate --cluster demo --region eu-west-1 --apply    # carries them out
   fargatekit authmap migrate --cluster demo --apply --target-mode API_AND_CONFIG_MAP --context demo
+  fargatekit authmap migrate --cluster demo --region eu-west-1 --apply \
+      --principal arn:aws:iam::444455556666:role/Auditor=arn:aws:iam::444455556666:role/audit/Auditor   # another account's role with a path
 `)
 	dryRun := fs.Bool("dry-run", true, "print the steps and change nothing (the default)")
 	apply := fs.Bool("apply", false, "carry the steps out: entries, authentication mode, aws-auth")
 	target := fs.String("target-mode", authmap.ModeAPI, "authentication mode to end in: API (aws-auth retired) or API_AND_CONFIG_MAP")
 	poll := fs.Duration("poll", 10*time.Second, "how often to check a cluster update")
+	var principals cli.MultiFlag // not split at commas: IAM names may hold them
+	fs.Var(&principals, "principal", "AWS-AUTH-ARN=FULL-ARN: the full ARN (path included) of a principal aws-auth names path-less, "+
+		"for another account's role, whose path this account's IAM cannot look up (repeatable)")
 	if err := cli.ParseFlags(fs, args); err != nil {
 		return err
+	}
+	overrides := map[string]string{}
+	for _, p := range principals {
+		from, to, ok := strings.Cut(p, "=")
+		if !ok || from == "" || to == "" {
+			return flagErr("principal", "%q: want AWS-AUTH-ARN=FULL-ARN", p)
+		}
+		overrides[from] = to
 	}
 	explicitDry := false
 	fs.Visit(func(f *flag.Flag) { explicitDry = explicitDry || f.Name == "dry-run" })
@@ -639,7 +652,7 @@ func runAuthmapMigrate(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	rep, err := authmap.Migrate(ctx, eks.NewFromConfig(cfg), cs, t.cluster, authmap.MigrateOptions{
-		Apply: *apply, TargetMode: *target, Principals: iam.NewFromConfig(cfg),
+		Apply: *apply, TargetMode: *target, Principals: iam.NewFromConfig(cfg), PrincipalARNs: overrides,
 		ConfigMap: t.options(e, false), PollInterval: *poll, Logger: e.log,
 	})
 	fmt.Fprint(e.stdout, rep)

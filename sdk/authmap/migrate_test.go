@@ -201,3 +201,76 @@ func readAuth(t *testing.T, f migrationFixture) []string {
 	}
 	return out
 }
+
+const partnerAcct = "999988887777"
+
+// TestMigrateCrossAccount: another account's role mappings migrate (EKS
+// takes STANDARD entries for another account's principals): a path-less ARN
+// is kept as written and noted "path not recoverable", an override gives a
+// role its path; an override that names another principal, or none, and a
+// node mapping of another account are refused before anything is written.
+func TestMigrateCrossAccount(t *testing.T) {
+	partner := "arn:aws:iam::" + partnerAcct + ":role/Partner"
+	auditor := "arn:aws:iam::" + partnerAcct + ":role/Auditor"
+	auditorFull := "arn:aws:iam::" + partnerAcct + ":role/audit/Auditor"
+	f := newMigration(t, `- rolearn: `+partner+`
+  username: partner:{{SessionName}}
+  groups: [partners]
+- rolearn: `+auditor+`
+  username: auditor
+  groups: [auditors]
+`)
+	rep, err := authmap.Migrate(f.ctx, f.eks, f.kube.CoreV1(), "demo", f.opts(false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := rep.String()
+	for _, want := range []string{"create access entry STANDARD " + partner + " username=partner:{{SessionName}} groups=partners",
+		"note: principal " + partner + ": path not recoverable", "note: principal " + auditor + ": path not recoverable", "--principal " + auditor + "=FULL-ARN"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("dry run lacks %q:\n%s", want, out)
+		}
+	}
+	for _, bad := range []map[string]string{
+		{auditor: "arn:aws:iam::" + partnerAcct + ":role/audit/Other"},
+		{auditor: "arn:aws:iam::" + acct + ":role/audit/Auditor"},
+		{"arn:aws:iam::" + partnerAcct + ":role/Nobody": "arn:aws:iam::" + partnerAcct + ":role/x/Nobody"},
+	} {
+		o := f.opts(true)
+		o.PrincipalARNs = bad
+		if _, err := authmap.Migrate(f.ctx, f.eks, f.kube.CoreV1(), "demo", o); !errors.Is(err, authmap.ErrPrincipalOverride) || !errors.Is(err, authmap.ErrMigrationRefused) {
+			t.Errorf("override %v: %v", bad, err)
+		}
+	}
+	if writes(f.awsEnv) != 0 || f.mode() != "CONFIG_MAP" {
+		t.Fatal("a refused migration wrote")
+	}
+	o := f.opts(true)
+	o.PrincipalARNs = map[string]string{auditor: auditorFull}
+	if rep, err = authmap.Migrate(f.ctx, f.eks, f.kube.CoreV1(), "demo", o); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(rep.String(), "note: principal "+auditor+": using "+auditorFull+" (given)") {
+		t.Errorf("report:\n%s", rep)
+	}
+	if e, _ := f.eks.Entry("demo", partner); e == nil || !slices.Equal(e.KubernetesGroups, []string{"partners"}) {
+		t.Errorf("partner entry %+v", e)
+	}
+	if e, _ := f.eks.Entry("demo", auditorFull); e == nil || aws.ToString(e.Username) != "auditor" {
+		t.Errorf("auditor entry %+v (entries %v)", e, f.eks.Principals("demo"))
+	}
+	if f.mode() != "API" || len(readAuth(t, f)) != 0 {
+		t.Errorf("mode %s, aws-auth %v", f.mode(), readAuth(t, f))
+	}
+
+	g := newMigration(t, `- rolearn: arn:aws:iam::`+partnerAcct+`:role/partner-nodes
+  username: system:node:{{EC2PrivateDNSName}}
+  groups: [system:bootstrappers, system:nodes]
+`)
+	if _, err := authmap.Migrate(g.ctx, g.eks, g.kube.CoreV1(), "demo", g.opts(true)); !errors.Is(err, authmap.ErrPrincipal) || !strings.Contains(err.Error(), "cluster's account "+acct) {
+		t.Errorf("another account's node role: %v", err)
+	}
+	if writes(g.awsEnv) != 0 || g.mode() != "CONFIG_MAP" {
+		t.Error("a refused migration wrote")
+	}
+}
