@@ -3,6 +3,7 @@ package authmap_test
 import (
 	"context"
 	"errors"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/eks"
+	ekstypes "github.com/aws/aws-sdk-go-v2/service/eks/types"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
@@ -272,5 +274,95 @@ func TestMigrateCrossAccount(t *testing.T) {
 	}
 	if writes(g.awsEnv) != 0 || g.mode() != "CONFIG_MAP" {
 		t.Error("a refused migration wrote")
+	}
+}
+
+// TestMigrateKeepsNodeMappingsUntilEntriesExist: while the FARGATE_LINUX
+// and EC2_LINUX entries are created, aws-auth on the API server still holds
+// the Fargate and node mappings (pods and nodes keep authenticating); every
+// create sees aws-auth whole.
+func TestMigrateKeepsNodeMappingsUntilEntriesExist(t *testing.T) {
+	f := newMigration(t, "")
+	before := readAuth(t, f)
+	seen := map[string][]string{}
+	f.eks.BeforeCreate = func(_, principal string) {
+		m, _, err := authmap.Read(f.ctx, f.kube.CoreV1(), authmap.ConfigMapOptions{Namespace: f.ns})
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		for _, r := range m.Roles {
+			seen[principal] = append(seen[principal], r.RoleARN)
+		}
+		for _, u := range m.Users {
+			seen[principal] = append(seen[principal], u.UserARN)
+		}
+	}
+	if _, err := authmap.Migrate(f.ctx, f.eks, f.kube.CoreV1(), "demo", f.opts(true)); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{f.fargate, f.node} {
+		got, ok := seen[p]
+		if !ok {
+			t.Fatalf("no CreateAccessEntry for %s (creates: %v)", p, seen)
+		}
+		if !slices.Contains(got, p) {
+			t.Errorf("aws-auth lacked %s while its entry was created: %v", p, got)
+		}
+	}
+	for p, got := range seen {
+		if !slices.Equal(got, before) {
+			t.Errorf("creating %s: aws-auth was %v, want it whole %v", p, got, before)
+		}
+	}
+	if len(readAuth(t, f)) != 0 {
+		t.Errorf("aws-auth after: %v", readAuth(t, f))
+	}
+}
+
+// failingCreate makes CreateAccessEntry fail for one principal, as EKS
+// would on a throttle or an outage, after the fake's checks.
+type failingCreate struct {
+	*accessfake.EKS
+	principal string
+}
+
+func (f failingCreate) CreateAccessEntry(ctx context.Context, in *eks.CreateAccessEntryInput, opts ...func(*eks.Options)) (*eks.CreateAccessEntryOutput, error) {
+	if aws.ToString(in.PrincipalArn) == f.principal {
+		return nil, &ekstypes.ServiceUnavailableException{Message: aws.String("injected")}
+	}
+	return f.EKS.CreateAccessEntry(ctx, in, opts...)
+}
+
+// TestMigrateCreateFailureLeavesAwsAuth: a CreateAccessEntry that fails for
+// the node role stops the migration with aws-auth byte-identical and the
+// authentication mode where it was (no UpdateClusterConfig); a run after
+// the outage finishes the migration.
+func TestMigrateCreateFailureLeavesAwsAuth(t *testing.T) {
+	f := newMigration(t, "")
+	if err := f.eks.SetMode(f.ctx, "demo", accessfake.ModeAPIAndConfigMap); err != nil {
+		t.Fatal(err)
+	}
+	get := func() (map[string]string, string) {
+		cm, err := f.kube.CoreV1().ConfigMaps(f.ns).Get(f.ctx, "aws-auth", metav1.GetOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return cm.Data, cm.ResourceVersion
+	}
+	data, rv := get()
+	_, err := authmap.Migrate(f.ctx, failingCreate{f.eks, f.node}, f.kube.CoreV1(), "demo", f.opts(true))
+	var unavailable *ekstypes.ServiceUnavailableException
+	if !errors.As(err, &unavailable) {
+		t.Fatalf("err = %v", err)
+	}
+	if after, rv2 := get(); rv2 != rv || !maps.Equal(after, data) {
+		t.Errorf("aws-auth changed (resourceVersion %s -> %s):\n%q\n%q", rv, rv2, data, after)
+	}
+	if f.mode() != "API_AND_CONFIG_MAP" || slices.Contains(f.eks.Calls(), "UpdateClusterConfig") {
+		t.Errorf("mode %s, calls %v", f.mode(), f.eks.Calls())
+	}
+	if _, err := authmap.Migrate(f.ctx, f.eks, f.kube.CoreV1(), "demo", f.opts(true)); err != nil || f.mode() != "API" || len(readAuth(t, f)) != 0 {
+		t.Errorf("the run after the outage: %v, mode %s, aws-auth %v", err, f.mode(), readAuth(t, f))
 	}
 }
