@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/eks"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/client-go/kubernetes"
@@ -148,7 +147,7 @@ func (t *authmapTarget) clientset(ctx context.Context, e *env) (kubernetes.Inter
 		if err != nil {
 			return nil, err
 		}
-		info, err := kubeauth.DescribeCluster(ctx, eks.NewFromConfig(awsCfg), t.cluster)
+		info, err := kubeauth.DescribeCluster(ctx, e.eksClient(awsCfg), t.cluster)
 		if err != nil {
 			return nil, err
 		}
@@ -599,7 +598,7 @@ func runAuthmapMigratePlan(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	plan, err := authmap.PlanMigration(ctx, eks.NewFromConfig(cfg), iam.NewFromConfig(cfg), t.cluster, current)
+	plan, err := authmap.PlanMigration(ctx, e.eksClient(cfg), iam.NewFromConfig(cfg), t.cluster, current)
 	if err != nil {
 		return err
 	}
@@ -651,7 +650,7 @@ func runAuthmapMigrate(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	rep, err := authmap.Migrate(ctx, eks.NewFromConfig(cfg), cs, t.cluster, authmap.MigrateOptions{
+	rep, err := authmap.Migrate(ctx, e.eksClient(cfg), cs, t.cluster, authmap.MigrateOptions{
 		Apply: *apply, TargetMode: *target, Principals: iam.NewFromConfig(cfg), PrincipalARNs: overrides,
 		ConfigMap: t.options(e, false), PollInterval: *poll, Logger: e.log,
 	})

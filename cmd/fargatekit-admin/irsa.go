@@ -274,7 +274,7 @@ func runIRSACreate(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if *providerARN == "" {
-		if spec.ProviderARN, err = clusterProviderARN(ctx, eks.NewFromConfig(cfg), t.cluster); err != nil {
+		if spec.ProviderARN, err = clusterProviderARN(ctx, e.eksClient(cfg), t.cluster); err != nil {
 			return err
 		}
 	} else {

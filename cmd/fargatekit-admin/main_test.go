@@ -11,9 +11,19 @@ import (
 // runCLI runs the CLI in-process and returns exit code, stdout and stderr.
 func runCLI(t *testing.T, environ map[string]string, args ...string) (int, string, string) {
 	t.Helper()
+	return runCLIWith(t, environ, nil, args...)
+}
+
+// runCLIWith is runCLI with the env adjusted by with (e.g. an injected EKS
+// client) when with is not nil.
+func runCLIWith(t *testing.T, environ map[string]string, with func(*env), args ...string) (int, string, string) {
+	t.Helper()
 	var out, errb bytes.Buffer
 	e := &env{stdout: &out, stderr: &errb, getenv: func(k string) string { return environ[k] },
 		log: slog.New(slog.NewTextHandler(&errb, nil))}
+	if with != nil {
+		with(e)
+	}
 	code := run(context.Background(), e, args)
 	return code, out.String(), errb.String()
 }
