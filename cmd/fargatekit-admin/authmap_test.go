@@ -280,25 +280,7 @@ func TestAuthmapHabitsRealServer(t *testing.T) {
 	ns := kubetest.Namespace(t, cfg)
 	kc := kubetest.KubeconfigFile(t, cfg)
 	// A kubeconfig whose current context is unreachable: --context picks the good one.
-	two := filepath.Join(t.TempDir(), "two")
-	raw, err := os.ReadFile(kc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	kcfg, err := clientcmd.Load(raw)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var good string
-	for name := range kcfg.Contexts {
-		good = name
-	}
-	kcfg.Clusters["dead"] = &clientcmdapi.Cluster{Server: "https://127.0.0.1:1"}
-	kcfg.Contexts["dead"] = &clientcmdapi.Context{Cluster: "dead", AuthInfo: kcfg.Contexts[good].AuthInfo}
-	kcfg.CurrentContext = "dead"
-	if err := clientcmd.WriteToFile(*kcfg, two); err != nil {
-		t.Fatal(err)
-	}
+	two, good := deadCurrentContext(t, kc)
 	moto := mototest.New(t)
 	ic := iam.NewFromConfig(moto.Config("eu-west-1"))
 	for _, n := range []string{"AWSReservedSSO_ReadOnly_0123abcd", "AWSReservedSSO_ReadOnly_Extra_4567"} {
@@ -361,4 +343,29 @@ func TestAuthmapHabitsRealServer(t *testing.T) {
 			t.Errorf("%s -h (exit %d):\n%s", sub, code, help)
 		}
 	}
+}
+
+// deadCurrentContext writes a copy of kubeconfig kc whose current context,
+// "dead", points at a closed port; good names kc's own context.
+func deadCurrentContext(t *testing.T, kc string) (path, good string) {
+	t.Helper()
+	path = filepath.Join(t.TempDir(), "two")
+	raw, err := os.ReadFile(kc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kcfg, err := clientcmd.Load(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name := range kcfg.Contexts {
+		good = name
+	}
+	kcfg.Clusters["dead"] = &clientcmdapi.Cluster{Server: "https://127.0.0.1:1"}
+	kcfg.Contexts["dead"] = &clientcmdapi.Context{Cluster: "dead", AuthInfo: kcfg.Contexts[good].AuthInfo}
+	kcfg.CurrentContext = "dead"
+	if err := clientcmd.WriteToFile(*kcfg, path); err != nil {
+		t.Fatal(err)
+	}
+	return path, good
 }

@@ -47,3 +47,23 @@ func TestDispatch(t *testing.T) {
 		}
 	}
 }
+
+// TestSubcommandHelpHasExamples: "-h" of every subcommand prints its usage
+// line, examples that start with the command itself, and its flags, and
+// exits 0.
+func TestSubcommandHelpHasExamples(t *testing.T) {
+	for _, cmd := range [][]string{
+		{"authmap", "add-role"}, {"authmap", "add-user"}, {"authmap", "add-account"}, {"authmap", "remove"},
+		{"authmap", "list"}, {"authmap", "migrate-plan"}, {"authmap", "migrate"},
+		{"irsa", "trust-policy"}, {"irsa", "verify"}, {"irsa", "create"},
+		{"lbc", "versions"}, {"lbc", "policy"}, {"lbc", "values"}, {"lbc", "subnets"}, {"lbc", "teardown"}, {"lbc", "sweep"},
+		{"kubeconfig"}, {"token"}, {"roll", "pods"},
+	} {
+		name := strings.Join(cmd, " ")
+		code, out, errs := runCLI(t, nil, append(cmd, "-h")...)
+		help := out + errs
+		if code != 0 || !strings.Contains(help, "usage: fargatekit "+name) || !strings.Contains(help, "examples:\n") || !strings.Contains(help, "\n  fargatekit "+name+" ") || !strings.Contains(help, "flags:\n") {
+			t.Errorf("%s -h (exit %d):\n%s", name, code, help)
+		}
+	}
+}
