@@ -369,3 +369,58 @@ func deadCurrentContext(t *testing.T, kc string) (path, good string) {
 	}
 	return path, good
 }
+
+// TestAuthmapListShowsBrokenEntriesRealServer: list shows, instead of
+// refusing, an entry whose role ARN has a path (it never matches) and a
+// shadowed duplicate (the authenticator uses the last), each on its row
+// with its problem, in every output format; the other rows have none.
+func TestAuthmapListShowsBrokenEntriesRealServer(t *testing.T) {
+	cfg := kubetest.Config(t)
+	ns := kubetest.Namespace(t, cfg)
+	data := map[string]string{"mapRoles": `- rolearn: arn:aws:iam::111122223333:role/admins
+  username: admin
+  groups: [platform-admins]
+- rolearn: arn:aws:iam::111122223333:role/teams/devs
+  username: dev
+  groups: [developers]
+- rolearn: arn:aws:iam::111122223333:role/ci
+  username: ci
+- rolearn: arn:aws:iam::111122223333:role/admins
+  username: admin
+  groups: [viewers]
+`}
+	if _, err := kubernetes.NewForConfigOrDie(cfg).CoreV1().ConfigMaps(ns).Create(context.Background(),
+		&corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "aws-auth"}, Data: data}, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	cli := authmapCLI{t: t, environ: map[string]string{}, common: []string{"--kubeconfig", kubetest.KubeconfigFile(t, cfg), "--namespace", ns}}
+	out := cli.run(0, "list")
+	rows := map[string]string{}
+	for _, line := range strings.Split(out, "\n") {
+		if f := strings.Fields(line); len(f) > 2 && strings.HasPrefix(f[0], "arn:") {
+			rows[f[0]+" "+f[2]] = line
+		}
+	}
+	for row, want := range map[string]string{
+		"arn:aws:iam::111122223333:role/admins platform-admins": "duplicate identity: a later entry maps the same role; the authenticator uses the last one",
+		"arn:aws:iam::111122223333:role/teams/devs developers":  "role ARN has a path: the authenticator compares path-less ARNs, so this entry never matches; use arn:aws:iam::111122223333:role/devs",
+	} {
+		if !strings.Contains(rows[row], want) {
+			t.Errorf("row %s lacks %q:\n%s", row, want, out)
+		}
+	}
+	for _, row := range []string{"arn:aws:iam::111122223333:role/admins viewers"} {
+		if line, ok := rows[row]; !ok || strings.Contains(line, "authmap:") {
+			t.Errorf("row %s (the one the authenticator uses) is missing or has a problem:\n%s", row, out)
+		}
+	}
+	if !strings.Contains(out, "PROBLEM") || !strings.Contains(out, "2 problem(s)") || !strings.Contains(out, "arn:aws:iam::111122223333:role/ci") {
+		t.Errorf("list:\n%s", out)
+	}
+	var items []listItem
+	_, stdout, _ := runCLI(t, cli.environ, append([]string{"authmap", "list", "-o", "json"}, cli.common...)...)
+	if err := json.Unmarshal([]byte(stdout), &items); err != nil || len(items) != 4 ||
+		len(items[0].Problems) != 1 || len(items[1].Problems) != 1 || len(items[2].Problems) != 0 || len(items[3].Problems) != 0 {
+		t.Errorf("json: %+v %v", items, err)
+	}
+}

@@ -1,8 +1,10 @@
 package authmap_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"log/slog"
 	"maps"
 	"slices"
 	"strings"
@@ -364,5 +366,26 @@ func TestMigrateCreateFailureLeavesAwsAuth(t *testing.T) {
 	}
 	if _, err := authmap.Migrate(f.ctx, f.eks, f.kube.CoreV1(), "demo", f.opts(true)); err != nil || f.mode() != "API" || len(readAuth(t, f)) != 0 {
 		t.Errorf("the run after the outage: %v, mode %s, aws-auth %v", err, f.mode(), readAuth(t, f))
+	}
+}
+
+// TestSetAuthModeLogsProgress: each poll of a cluster update that is still
+// InProgress is logged, with the update and the elapsed time, and its end
+// too: a long wait is never silent.
+func TestSetAuthModeLogsProgress(t *testing.T) {
+	a := newAWS(t, accessfake.ModeConfigMap)
+	a.eks.UpdatePolls = 3
+	var buf bytes.Buffer
+	log := slog.New(slog.NewTextHandler(&buf, nil))
+	if err := authmap.SetAuthMode(a.ctx, a.eks, "demo", authmap.ModeAPI, time.Millisecond, log); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	if n := strings.Count(out, `msg="authmap: waiting for cluster update" cluster=demo update=update-`); n != 6 {
+		t.Errorf("%d progress lines for 2 updates of 3 polls each:\n%s", n, out)
+	}
+	if strings.Count(out, "status=InProgress elapsed=") != 6 || strings.Count(out, "cluster update done") != 2 ||
+		strings.Count(out, "switching authentication mode") != 2 {
+		t.Errorf("log:\n%s", out)
 	}
 }
