@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/eks"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/client-go/kubernetes"
@@ -148,7 +147,7 @@ func (t *authmapTarget) clientset(ctx context.Context, e *env) (kubernetes.Inter
 		if err != nil {
 			return nil, err
 		}
-		info, err := kubeauth.DescribeCluster(ctx, eks.NewFromConfig(awsCfg), t.cluster)
+		info, err := kubeauth.DescribeCluster(ctx, e.eksClient(awsCfg), t.cluster)
 		if err != nil {
 			return nil, err
 		}
@@ -599,7 +598,7 @@ func runAuthmapMigratePlan(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	plan, err := authmap.PlanMigration(ctx, eks.NewFromConfig(cfg), iam.NewFromConfig(cfg), t.cluster, current)
+	plan, err := authmap.PlanMigration(ctx, e.eksClient(cfg), iam.NewFromConfig(cfg), t.cluster, current)
 	if err != nil {
 		return err
 	}
@@ -612,13 +611,26 @@ func runAuthmapMigrate(ctx context.Context, e *env, args []string) error {
 	fs, t := newAuthmapFlags(e, "migrate", "--cluster NAME [--dry-run | --apply] [--target-mode API|API_AND_CONFIG_MAP]", `  fargatekit authmap migrate --cluster demo --region eu-west-1            # dry run: prints the steps
   fargatekit authmap migrate --cluster demo --region eu-west-1 --apply    # carries them out
   fargatekit authmap migrate --cluster demo --apply --target-mode API_AND_CONFIG_MAP --context demo
+  fargatekit authmap migrate --cluster demo --region eu-west-1 --apply \
+      --principal arn:aws:iam::444455556666:role/Auditor=arn:aws:iam::444455556666:role/audit/Auditor   # another account's role with a path
 `)
 	dryRun := fs.Bool("dry-run", true, "print the steps and change nothing (the default)")
 	apply := fs.Bool("apply", false, "carry the steps out: entries, authentication mode, aws-auth")
 	target := fs.String("target-mode", authmap.ModeAPI, "authentication mode to end in: API (aws-auth retired) or API_AND_CONFIG_MAP")
 	poll := fs.Duration("poll", 10*time.Second, "how often to check a cluster update")
+	var principals cli.MultiFlag // not split at commas: IAM names may hold them
+	fs.Var(&principals, "principal", "AWS-AUTH-ARN=FULL-ARN: the full ARN (path included) of a principal aws-auth names path-less, "+
+		"for another account's role, whose path this account's IAM cannot look up (repeatable)")
 	if err := cli.ParseFlags(fs, args); err != nil {
 		return err
+	}
+	overrides := map[string]string{}
+	for _, p := range principals {
+		from, to, ok := strings.Cut(p, "=")
+		if !ok || from == "" || to == "" {
+			return flagErr("principal", "%q: want AWS-AUTH-ARN=FULL-ARN", p)
+		}
+		overrides[from] = to
 	}
 	explicitDry := false
 	fs.Visit(func(f *flag.Flag) { explicitDry = explicitDry || f.Name == "dry-run" })
@@ -638,8 +650,8 @@ func runAuthmapMigrate(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	rep, err := authmap.Migrate(ctx, eks.NewFromConfig(cfg), cs, t.cluster, authmap.MigrateOptions{
-		Apply: *apply, TargetMode: *target, Principals: iam.NewFromConfig(cfg),
+	rep, err := authmap.Migrate(ctx, e.eksClient(cfg), cs, t.cluster, authmap.MigrateOptions{
+		Apply: *apply, TargetMode: *target, Principals: iam.NewFromConfig(cfg), PrincipalARNs: overrides,
 		ConfigMap: t.options(e, false), PollInterval: *poll, Logger: e.log,
 	})
 	fmt.Fprint(e.stdout, rep)

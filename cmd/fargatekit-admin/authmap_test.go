@@ -280,25 +280,7 @@ func TestAuthmapHabitsRealServer(t *testing.T) {
 	ns := kubetest.Namespace(t, cfg)
 	kc := kubetest.KubeconfigFile(t, cfg)
 	// A kubeconfig whose current context is unreachable: --context picks the good one.
-	two := filepath.Join(t.TempDir(), "two")
-	raw, err := os.ReadFile(kc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	kcfg, err := clientcmd.Load(raw)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var good string
-	for name := range kcfg.Contexts {
-		good = name
-	}
-	kcfg.Clusters["dead"] = &clientcmdapi.Cluster{Server: "https://127.0.0.1:1"}
-	kcfg.Contexts["dead"] = &clientcmdapi.Context{Cluster: "dead", AuthInfo: kcfg.Contexts[good].AuthInfo}
-	kcfg.CurrentContext = "dead"
-	if err := clientcmd.WriteToFile(*kcfg, two); err != nil {
-		t.Fatal(err)
-	}
+	two, good := deadCurrentContext(t, kc)
 	moto := mototest.New(t)
 	ic := iam.NewFromConfig(moto.Config("eu-west-1"))
 	for _, n := range []string{"AWSReservedSSO_ReadOnly_0123abcd", "AWSReservedSSO_ReadOnly_Extra_4567"} {
@@ -360,5 +342,85 @@ func TestAuthmapHabitsRealServer(t *testing.T) {
 		if help := stdout + stderr; code != 0 || !strings.Contains(help, "examples:\n  fargatekit authmap "+sub) || !strings.Contains(help, "-context") {
 			t.Errorf("%s -h (exit %d):\n%s", sub, code, help)
 		}
+	}
+}
+
+// deadCurrentContext writes a copy of kubeconfig kc whose current context,
+// "dead", points at a closed port; good names kc's own context.
+func deadCurrentContext(t *testing.T, kc string) (path, good string) {
+	t.Helper()
+	path = filepath.Join(t.TempDir(), "two")
+	raw, err := os.ReadFile(kc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kcfg, err := clientcmd.Load(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name := range kcfg.Contexts {
+		good = name
+	}
+	kcfg.Clusters["dead"] = &clientcmdapi.Cluster{Server: "https://127.0.0.1:1"}
+	kcfg.Contexts["dead"] = &clientcmdapi.Context{Cluster: "dead", AuthInfo: kcfg.Contexts[good].AuthInfo}
+	kcfg.CurrentContext = "dead"
+	if err := clientcmd.WriteToFile(*kcfg, path); err != nil {
+		t.Fatal(err)
+	}
+	return path, good
+}
+
+// TestAuthmapListShowsBrokenEntriesRealServer: list shows, instead of
+// refusing, an entry whose role ARN has a path (it never matches) and a
+// shadowed duplicate (the authenticator uses the last), each on its row
+// with its problem, in every output format; the other rows have none.
+func TestAuthmapListShowsBrokenEntriesRealServer(t *testing.T) {
+	cfg := kubetest.Config(t)
+	ns := kubetest.Namespace(t, cfg)
+	data := map[string]string{"mapRoles": `- rolearn: arn:aws:iam::111122223333:role/admins
+  username: admin
+  groups: [platform-admins]
+- rolearn: arn:aws:iam::111122223333:role/teams/devs
+  username: dev
+  groups: [developers]
+- rolearn: arn:aws:iam::111122223333:role/ci
+  username: ci
+- rolearn: arn:aws:iam::111122223333:role/admins
+  username: admin
+  groups: [viewers]
+`}
+	if _, err := kubernetes.NewForConfigOrDie(cfg).CoreV1().ConfigMaps(ns).Create(context.Background(),
+		&corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "aws-auth"}, Data: data}, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	cli := authmapCLI{t: t, environ: map[string]string{}, common: []string{"--kubeconfig", kubetest.KubeconfigFile(t, cfg), "--namespace", ns}}
+	out := cli.run(0, "list")
+	rows := map[string]string{}
+	for _, line := range strings.Split(out, "\n") {
+		if f := strings.Fields(line); len(f) > 2 && strings.HasPrefix(f[0], "arn:") {
+			rows[f[0]+" "+f[2]] = line
+		}
+	}
+	for row, want := range map[string]string{
+		"arn:aws:iam::111122223333:role/admins platform-admins": "duplicate identity: a later entry maps the same role; the authenticator uses the last one",
+		"arn:aws:iam::111122223333:role/teams/devs developers":  "role ARN has a path: the authenticator compares path-less ARNs, so this entry never matches; use arn:aws:iam::111122223333:role/devs",
+	} {
+		if !strings.Contains(rows[row], want) {
+			t.Errorf("row %s lacks %q:\n%s", row, want, out)
+		}
+	}
+	for _, row := range []string{"arn:aws:iam::111122223333:role/admins viewers"} {
+		if line, ok := rows[row]; !ok || strings.Contains(line, "authmap:") {
+			t.Errorf("row %s (the one the authenticator uses) is missing or has a problem:\n%s", row, out)
+		}
+	}
+	if !strings.Contains(out, "PROBLEM") || !strings.Contains(out, "2 problem(s)") || !strings.Contains(out, "arn:aws:iam::111122223333:role/ci") {
+		t.Errorf("list:\n%s", out)
+	}
+	var items []listItem
+	_, stdout, _ := runCLI(t, cli.environ, append([]string{"authmap", "list", "-o", "json"}, cli.common...)...)
+	if err := json.Unmarshal([]byte(stdout), &items); err != nil || len(items) != 4 ||
+		len(items[0].Problems) != 1 || len(items[1].Problems) != 1 || len(items[2].Problems) != 0 || len(items[3].Problems) != 0 {
+		t.Errorf("json: %+v %v", items, err)
 	}
 }

@@ -8,7 +8,7 @@ func extraCommands() []command {
 	return []command{
 		{name: "token", summary: tokencmd.Usage, run: runToken},
 		{name: "kubeconfig", summary: "write or merge a kubeconfig entry for an EKS cluster", run: runKubeconfig},
-		{name: "authmap", summary: "aws-auth: add, remove and list IAM mappings safely; plan the move to access entries", run: runAuthmap},
+		{name: "authmap", summary: "aws-auth: add, remove and list IAM mappings safely; plan and carry out the move to access entries", run: runAuthmap},
 		{name: "irsa", summary: "IRSA: print a trust policy, create a role and its annotated ServiceAccount in one step, verify the whole chain", run: runIRSA},
 		{name: "lbc", summary: "AWS Load Balancer Controller: versions, IAM policy, Helm values, subnet check, teardown", run: runLBC},
 		{name: "roll", summary: "roll Fargate pods onto the new version after a control-plane upgrade, one deployment at a time", run: runRoll},

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -13,8 +12,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/eks"
 	awsiam "github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
-	"k8s.io/client-go/kubernetes"
-	"k8s.io/client-go/tools/clientcmd"
 
 	"github.com/fargatekit/fargatekit/internal/cli"
 	"github.com/fargatekit/fargatekit/internal/textout"
@@ -29,7 +26,7 @@ var errNotAdmitted = errors.New("IRSA chain broken")
 // runIRSA dispatches "irsa trust-policy", "irsa verify" and "irsa create".
 func runIRSA(ctx context.Context, e *env, args []string) error {
 	if len(args) == 0 {
-		return fmt.Errorf("%w: irsa needs a subcommand: trust-policy, verify or create", cli.ErrUsage)
+		return cli.Errorf("irsa needs a subcommand: trust-policy, verify or create (\"fargatekit irsa -h\" lists them)")
 	}
 	switch args[0] {
 	case "trust-policy":
@@ -40,31 +37,31 @@ func runIRSA(ctx context.Context, e *env, args []string) error {
 		return runIRSACreate(ctx, e, args[1:])
 	case "-h", "--help", "help":
 		fmt.Fprintln(e.stdout, "usage: fargatekit irsa trust-policy --provider-arn ARN --sa ns/name [--sa ...] [--allow-cross-namespace-wildcard] [--max-size N]\n"+
-			"       fargatekit irsa verify --sa ns/name [--sa ...] [--role-arn ARN | --policy-file F] [--kubeconfig K] [--provider-arn ARN] [--region R] [--skip-signature]\n"+
+			"       fargatekit irsa verify --sa ns/name [--sa ...] [--role-arn ARN | --policy-file F] [--kubeconfig K [--context C] | --cluster C] [--provider-arn ARN] [--region R] [--assume] [--skip-signature]\n"+
 			"       fargatekit irsa create --cluster C --namespace N --name SA --attach-policy-arn ARN [...] [--role-name R] [--kubeconfig K | --context C]\n"+
 			"\"fargatekit irsa <subcommand> -h\" shows examples.")
 		return nil
 	}
-	return fmt.Errorf("%w: unknown irsa subcommand %q (trust-policy, verify, create)", cli.ErrUsage, args[0])
+	return cli.Errorf("unknown irsa subcommand %q (trust-policy, verify, create)", args[0])
 }
 
 // parseAccounts parses the --sa values.
 func parseAccounts(values []string) ([]irsa.ServiceAccount, error) {
 	if len(values) == 0 {
-		return nil, fmt.Errorf("%w: at least one --sa namespace/name is required", cli.ErrUsage)
+		return nil, flagErr("sa", "required: at least one namespace/name")
 	}
 	var out []irsa.ServiceAccount
 	var errs []error
 	for _, v := range values {
 		sa, err := irsa.ParseServiceAccount(v)
 		if err != nil {
-			errs = append(errs, err)
+			errs = append(errs, flagErr("sa", "%v", err))
 			continue
 		}
 		out = append(out, sa)
 	}
 	if err := errors.Join(errs...); err != nil {
-		return nil, fmt.Errorf("%w: %w", cli.ErrUsage, err)
+		return nil, err
 	}
 	return out, nil
 }
@@ -77,14 +74,18 @@ func runIRSATrustPolicy(e *env, args []string) error {
 	fs.Var(&accounts, "sa", "service account namespace/name (repeatable; * and ? allowed in the name)")
 	crossNS := fs.Bool("allow-cross-namespace-wildcard", false, "allow * and ? in namespaces")
 	maxSize := fs.Int("max-size", 0, fmt.Sprintf("the account's trust-policy quota (default %d, at most %d)", irsa.DefaultMaxTrustPolicySize, irsa.MaxTrustPolicySizeLimit))
+	cli.Examples(fs, "--provider-arn ARN --sa ns/name [--sa ...] [--allow-cross-namespace-wildcard] [--max-size N]",
+		"fargatekit irsa trust-policy --provider-arn arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLE --sa apps/web",
+		"fargatekit irsa trust-policy --provider-arn arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLE --sa ci/runner-* --sa ci/cache",
+		"fargatekit irsa trust-policy --provider-arn arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLE --sa 'team-*/deployer' --allow-cross-namespace-wildcard")
 	if err := cli.ParseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
-		return fmt.Errorf("%w: unexpected arguments %q", cli.ErrUsage, fs.Args())
+		return cli.Errorf("unexpected arguments %q (flags take --name value)", fs.Args())
 	}
 	if *providerARN == "" {
-		return fmt.Errorf("%w: --provider-arn is required", cli.ErrUsage)
+		return flagErr("provider-arn", "required: the cluster's IAM OIDC provider ARN (fargatekit irsa create --cluster derives it)")
 	}
 	sas, err := parseAccounts(accounts)
 	if err != nil {
@@ -93,7 +94,7 @@ func runIRSATrustPolicy(e *env, args []string) error {
 	doc, err := irsa.TrustSpec{AllowCrossNamespaceWildcard: *crossNS, MaxSize: *maxSize,
 		Providers: []irsa.ProviderAccounts{{ProviderARN: *providerARN, ServiceAccounts: sas}}}.Document()
 	if errors.Is(err, irsa.ErrInvalidSpec) {
-		return fmt.Errorf("%w: %w", cli.ErrUsage, err)
+		return irsaSpecError(err, "sa")
 	}
 	if err != nil {
 		return err
@@ -116,32 +117,29 @@ func runIRSAVerify(ctx context.Context, e *env, args []string) error {
 	policyFile := fs.String("policy-file", "", "evaluate this trust policy offline instead of the role's (no AWS call: the role and OIDC provider are not checked)")
 	var accounts cli.MultiFlag
 	fs.Var(&accounts, "sa", "service account namespace/name (repeatable)")
-	kubeconfig := fs.String("kubeconfig", "", "kubeconfig file (default $KUBECONFIG, then ~/.kube/config)")
+	t := &authmapTarget{}
+	t.registerConnection(fs, "EKS cluster: connect with its endpoint and a native token (instead of a kubeconfig)")
 	providerARN := fs.String("provider-arn", "", "the OIDC provider the policy must name (default: the trust policy's provider for the token's issuer)")
-	region := fs.String("region", "", "AWS region for the IAM client (default: the AWS configuration's; never guessed)")
-	profile := fs.String("profile", "", "AWS profile")
 	skipSig := fs.Bool("skip-signature", false, "do not check the token's signature against the API server's keys (/openid/v1/jwks)")
 	assumeRole := fs.Bool("assume", false, "also exchange the real token for the role's credentials with sts:AssumeRoleWithWebIdentity (the end-to-end proof; the credentials are discarded)")
-	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), "usage: fargatekit irsa verify --sa ns/name [--sa ...] [--role-arn ARN | --policy-file F] [flags]\n\n"+
-			"examples:\n"+
-			"  fargatekit irsa verify --sa kube-system/aws-load-balancer-controller --region eu-west-1\n"+
-			"  fargatekit irsa verify --sa apps/web --role-arn arn:aws:iam::123456789012:role/web --region eu-west-1\n"+
-			"  fargatekit irsa verify --sa apps/web --assume --region eu-west-1        # and ask STS itself\n"+
-			"  fargatekit irsa verify --sa apps/web --policy-file trust.json   # offline: no AWS call\n\nflags:\n")
-		fs.PrintDefaults()
-	}
+	cli.Examples(fs, "--sa ns/name [--sa ...] [--role-arn ARN | --policy-file F] [flags]",
+		"fargatekit irsa verify --sa kube-system/aws-load-balancer-controller --region eu-west-1",
+		"fargatekit irsa verify --sa apps/web --role-arn arn:aws:iam::123456789012:role/web --region eu-west-1",
+		"fargatekit irsa verify --sa apps/web --assume --region eu-west-1        # and ask STS itself",
+		"fargatekit irsa verify --sa apps/web --context prod --region eu-west-1",
+		"fargatekit irsa verify --sa apps/web --cluster prod --region eu-west-1   # no kubeconfig: EKS endpoint, native token",
+		"fargatekit irsa verify --sa apps/web --policy-file trust.json   # offline: no AWS call")
 	if err := cli.ParseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
-		return fmt.Errorf("%w: unexpected arguments %q", cli.ErrUsage, fs.Args())
+		return cli.Errorf("unexpected arguments %q (flags take --name value)", fs.Args())
 	}
 	if *roleARN != "" && *policyFile != "" {
-		return fmt.Errorf("%w: give at most one of --role-arn and --policy-file", cli.ErrUsage)
+		return flagErr("policy-file", "conflicts with --role-arn: give at most one")
 	}
 	if *assumeRole && *policyFile != "" {
-		return fmt.Errorf("%w: --assume asks STS, --policy-file is offline: give one", cli.ErrUsage)
+		return flagErr("assume", "asks STS, --policy-file is offline: give one")
 	}
 	sas, err := parseAccounts(accounts)
 	if err != nil {
@@ -156,19 +154,16 @@ func runIRSAVerify(ctx context.Context, e *env, args []string) error {
 		}
 		opts.Policy = string(b)
 	} else {
-		cfg, err := loadAWS(ctx, e, *profile, *region)
+		cfg, err := t.aws(ctx, e)
 		if err != nil {
 			return err
-		}
-		if cfg.Region == "" {
-			return fmt.Errorf("%w: --region: no AWS region configured: pass --region or set AWS_REGION (fargatekit never guesses one)", cli.ErrUsage)
 		}
 		api = awsiam.NewFromConfig(cfg)
 		if *assumeRole {
 			opts.STS = sts.NewFromConfig(cfg)
 		}
 	}
-	cs, err := kubeClient(e, *kubeconfig)
+	cs, err := t.clientset(ctx, e)
 	if err != nil {
 		return err
 	}
@@ -196,24 +191,6 @@ func orNone(s string) string {
 	return s
 }
 
-// kubeClient builds a clientset from --kubeconfig, else $KUBECONFIG (a
-// path list), else ~/.kube/config.
-func kubeClient(e *env, path string) (kubernetes.Interface, error) {
-	rules := &clientcmd.ClientConfigLoadingRules{ExplicitPath: path}
-	if path == "" {
-		if env := e.getenv("KUBECONFIG"); env != "" {
-			rules.Precedence = filepath.SplitList(env)
-		} else {
-			rules.Precedence = []string{clientcmd.RecommendedHomeFile}
-		}
-	}
-	cfg, err := clientcmd.NewNonInteractiveDeferredLoadingClientConfig(rules, &clientcmd.ConfigOverrides{}).ClientConfig()
-	if err != nil {
-		return nil, fmt.Errorf("kubeconfig: %w", err)
-	}
-	return kubernetes.NewForConfig(cfg)
-}
-
 // runIRSACreate is eksctl's create iamserviceaccount in one step: the role,
 // its trust for the service account, its policy attachments and the
 // annotated ServiceAccount (irsa.EnsureServiceAccountRole).
@@ -231,20 +208,16 @@ func runIRSACreate(ctx context.Context, e *env, args []string) error {
 	boundary := fs.String("permissions-boundary", "", "permissions boundary policy ARN")
 	authoritative := fs.Bool("authoritative", false, "detach, delete and untag what the flags do not name (default: keep what other tools added)")
 	regional := fs.Bool("sts-regional-endpoints", false, "annotate eks.amazonaws.com/sts-regional-endpoints: \"true\"")
-	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), "usage: fargatekit irsa create --cluster C --namespace N --name SA --attach-policy-arn ARN [...] [flags]\n\n"+
-			"examples:\n"+
-			"  fargatekit irsa create --cluster prod --region eu-west-1 --namespace reports --name writer \\\n"+
-			"      --attach-policy-arn arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess\n"+
-			"  fargatekit irsa create --cluster prod --region eu-west-1 --namespace reports --name writer --context prod-admin \\\n"+
-			"      --role-name reports-writer --attach-policy-arn arn:aws:iam::123456789012:policy/reports\n\nflags:\n")
-		fs.PrintDefaults()
-	}
+	cli.Examples(fs, "--cluster C --namespace N --name SA --attach-policy-arn ARN [...] [flags]",
+		"fargatekit irsa create --cluster prod --region eu-west-1 --namespace reports --name writer \\\n"+
+			"      --attach-policy-arn arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess",
+		"fargatekit irsa create --cluster prod --region eu-west-1 --namespace reports --name writer --context prod-admin \\\n"+
+			"      --role-name reports-writer --attach-policy-arn arn:aws:iam::123456789012:policy/reports")
 	if err := cli.ParseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
-		return fmt.Errorf("%w: unexpected arguments %q", cli.ErrUsage, fs.Args())
+		return cli.Errorf("unexpected arguments %q (flags take --name value)", fs.Args())
 	}
 	var missing []error
 	for _, f := range []struct{ flag, v string }{{"namespace", *namespace}, {"name", *name}} {
@@ -267,14 +240,14 @@ func runIRSACreate(ctx context.Context, e *env, args []string) error {
 		spec.ProviderARN = irsaProviderPlaceholder
 	}
 	if err := spec.Validate(); err != nil {
-		return fmt.Errorf("%w: %w", cli.ErrUsage, err)
+		return irsaSpecError(err, "role-name")
 	}
 	cfg, err := t.aws(ctx, e)
 	if err != nil {
 		return err
 	}
 	if *providerARN == "" {
-		if spec.ProviderARN, err = clusterProviderARN(ctx, eks.NewFromConfig(cfg), t.cluster); err != nil {
+		if spec.ProviderARN, err = clusterProviderARN(ctx, e.eksClient(cfg), t.cluster); err != nil {
 			return err
 		}
 	} else {
@@ -323,4 +296,49 @@ func clusterProviderARN(ctx context.Context, api kubeauth.EKSDescriber, cluster 
 		return "", fmt.Errorf("cluster %s: ARN %q: %w", cluster, aws.ToString(c.Arn), err)
 	}
 	return irsa.ProviderARNFromIssuer(a.Partition, a.AccountID, aws.ToString(c.Identity.Oidc.Issuer))
+}
+
+// irsaSpecError names the flag of each problem an irsa spec refused (exit
+// code 2): the provider, the service accounts, the quota, or otherwise
+// other (the role's flags of irsa create).
+func irsaSpecError(err error, other string) error {
+	var errs []error
+	for _, p := range unjoin(err) {
+		flag := other
+		switch {
+		case errors.Is(p, irsa.ErrInvalidProviderARN), errors.Is(p, irsa.ErrInvalidIssuer):
+			flag = "provider-arn"
+		case errors.Is(p, irsa.ErrCrossNamespaceWildcard):
+			errs = append(errs, flagErr("sa", "%v (add --allow-cross-namespace-wildcard to mean it)", p))
+			continue
+		case errors.Is(p, irsa.ErrInvalidServiceAccount), errors.Is(p, irsa.ErrNoServiceAccounts), errors.Is(p, irsa.ErrDuplicate):
+			flag = "sa"
+		case errors.Is(p, irsa.ErrInvalidMaxSize):
+			flag = "max-size"
+		}
+		errs = append(errs, flagErr(flag, "%v", p))
+	}
+	return errors.Join(errs...)
+}
+
+// unjoin returns the errors an errors.Join holds (nested ones flattened),
+// or err alone. (fmt.Errorf with two %w also unwraps to a list, but its
+// message is not the list's, one a line: it stays whole.)
+func unjoin(err error) []error {
+	j, ok := err.(interface{ Unwrap() []error })
+	if !ok {
+		return []error{err}
+	}
+	var msgs []string
+	for _, e := range j.Unwrap() {
+		msgs = append(msgs, e.Error())
+	}
+	if strings.Join(msgs, "\n") != err.Error() {
+		return []error{err}
+	}
+	var out []error
+	for _, e := range j.Unwrap() {
+		out = append(out, unjoin(e)...)
+	}
+	return out
 }

@@ -35,15 +35,16 @@ func TestIRSATrustPolicyCommand(t *testing.T) {
 			[]string{`"StringEquals": {`, `"system:serviceaccount:kube-system:aws-load-balancer-controller",`, `"system:serviceaccount:apps:web"`}},
 		{"wildcard", []string{"--provider-arn", irsaProviderARN, "--sa", "ci/runner-*"}, 0,
 			[]string{`"StringLike": {`, `"oidc.eks.us-west-2.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE:aud": "sts.amazonaws.com"`}},
-		{"cross-namespace refused", []string{"--provider-arn", irsaProviderARN, "--sa", "team-*/deployer"}, 2, []string{"wildcard spans namespaces"}},
+		{"cross-namespace refused", []string{"--provider-arn", irsaProviderARN, "--sa", "team-*/deployer"}, 2, []string{"--sa: ", "wildcard spans namespaces", "--allow-cross-namespace-wildcard"}},
 		{"cross-namespace allowed", []string{"--provider-arn", irsaProviderARN, "--sa", "team-*/deployer", "--allow-cross-namespace-wildcard"}, 0,
 			[]string{`"system:serviceaccount:team-*:deployer"`}},
-		{"no provider", []string{"--sa", "a/b"}, 2, []string{"--provider-arn is required"}},
-		{"bad provider", []string{"--provider-arn", "arn:aws:iam::123456789012:role/x", "--sa", "a/b"}, 2, []string{"invalid OIDC provider ARN"}},
-		{"no sa", []string{"--provider-arn", irsaProviderARN}, 2, []string{"--sa"}},
-		{"bad sa", []string{"--provider-arn", irsaProviderARN, "--sa", "a"}, 2, []string{"want namespace/name"}},
+		{"no provider", []string{"--sa", "a/b"}, 2, []string{"--provider-arn: required"}},
+		{"bad provider", []string{"--provider-arn", "arn:aws:iam::123456789012:role/x", "--sa", "a/b"}, 2, []string{"--provider-arn: ", "invalid OIDC provider ARN"}},
+		{"no sa", []string{"--provider-arn", irsaProviderARN}, 2, []string{"--sa: required"}},
+		{"bad sa", []string{"--provider-arn", irsaProviderARN, "--sa", "a"}, 2, []string{"--sa: ", "want namespace/name"}},
+		{"positional", []string{"--provider-arn", irsaProviderARN, "--sa", "a/b", "extra"}, 2, []string{"unexpected arguments"}},
 		{"over the quota", []string{"--provider-arn", irsaProviderARN, "--sa", "a/b", "--max-size", "100"}, 1, []string{"ACLSizePerRole"}},
-		{"quota above IAM's limit", []string{"--provider-arn", irsaProviderARN, "--sa", "a/b", "--max-size", "9999"}, 2, []string{"quota"}},
+		{"quota above IAM's limit", []string{"--provider-arn", irsaProviderARN, "--sa", "a/b", "--max-size", "9999"}, 2, []string{"--max-size: ", "quota"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -55,6 +56,9 @@ func TestIRSATrustPolicyCommand(t *testing.T) {
 				if !strings.Contains(out+errs, c) {
 					t.Errorf("output lacks %s:\n%s%s", c, out, errs)
 				}
+			}
+			if strings.Contains(errs, "usage:") {
+				t.Errorf("error labelled usage: %s", errs)
 			}
 			if code != 0 {
 				return
@@ -69,7 +73,7 @@ func TestIRSATrustPolicyCommand(t *testing.T) {
 			}
 		})
 	}
-	if code, _, errs := runCLI(t, nil, "irsa"); code != 2 || !strings.Contains(errs, "subcommand") {
+	if code, _, errs := runCLI(t, nil, "irsa"); code != 2 || !strings.Contains(errs, "subcommand") || strings.Contains(errs, "usage:") {
 		t.Errorf("bare irsa: %d %s", code, errs)
 	}
 	if code, _, errs := runCLI(t, nil, "irsa", "nope"); code != 2 || !strings.Contains(errs, "unknown irsa subcommand") {
@@ -113,6 +117,7 @@ func TestIRSAVerifyCommandRealServer(t *testing.T) {
 	}
 	admits := writePolicy("admits.json", app)
 	failsSub := writePolicy("fails-sub.json", irsa.ServiceAccount{Namespace: ns, Name: "other"})
+	dead, good := deadCurrentContext(t, kubeconfig)
 
 	tests := []struct {
 		name     string
@@ -131,8 +136,13 @@ func TestIRSAVerifyCommandRealServer(t *testing.T) {
 			[]string{"service-account link broken", "does not exist"}},
 		{"no annotation", nil, []string{"--policy-file", admits, "--sa", ns + "/bare", "--kubeconfig", kubeconfig}, 1,
 			[]string{"annotation link broken", "no eks.amazonaws.com/role-arn annotation"}},
-		{"both sources", nil, []string{"--policy-file", admits, "--role-arn", "arn:aws:iam::123456789012:role/x", "--sa", "a/b"}, 2, []string{"at most one"}},
-		{"no sa", nil, []string{"--policy-file", admits}, 2, []string{"--sa"}},
+		{"dead current context", nil, []string{"--policy-file", admits, "--sa", app.String(), "--kubeconfig", dead, "--skip-signature"}, 1,
+			[]string{"127.0.0.1:1"}},
+		{"--context", nil, []string{"--policy-file", admits, "--sa", app.String(), "--kubeconfig", dead, "--context", good, "--skip-signature"}, 0,
+			[]string{"admitted"}},
+		{"both sources", nil, []string{"--policy-file", admits, "--role-arn", "arn:aws:iam::123456789012:role/x", "--sa", "a/b"}, 2, []string{"--policy-file: conflicts with --role-arn"}},
+		{"assume offline", nil, []string{"--policy-file", admits, "--assume", "--sa", "a/b"}, 2, []string{"--assume: "}},
+		{"no sa", nil, []string{"--policy-file", admits}, 2, []string{"--sa: required"}},
 		{"missing file", nil, []string{"--policy-file", filepath.Join(dir, "nope.json"), "--sa", "a/b"}, 1, []string{"nope.json"}},
 	}
 	for _, tt := range tests {
@@ -140,6 +150,9 @@ func TestIRSAVerifyCommandRealServer(t *testing.T) {
 			code, out, errs := runCLI(t, tt.environ, append([]string{"irsa", "verify"}, tt.args...)...)
 			if code != tt.code {
 				t.Fatalf("exit %d, want %d\nstdout %s\nstderr %s", code, tt.code, out, errs)
+			}
+			if strings.Contains(errs, "usage:") {
+				t.Errorf("error labelled usage: %s", errs)
 			}
 			for _, c := range tt.contains {
 				if !strings.Contains(out+errs, c) {

@@ -25,12 +25,16 @@ func runKubeconfig(ctx context.Context, e *env, args []string) error {
 	profile := fs.String("profile", "", "AWS profile for DescribeCluster and the exec plugin (default: AWS_PROFILE)")
 	execMode := fs.String("exec", string(kubeauth.ExecFargatekit), "exec plugin: fargatekit or aws")
 	dryRun := fs.Bool("dry-run", false, "print the merged kubeconfig instead of writing it")
+	cli.Examples(fs, "--cluster-name C [--region R] [--alias A] [--role-arn ARN] [--profile P] [--exec fargatekit|aws] [--kubeconfig F] [--dry-run]",
+		"fargatekit kubeconfig --cluster-name demo --region eu-west-1",
+		"fargatekit kubeconfig --cluster-name demo --region eu-west-1 --alias demo --role-arn arn:aws:iam::123456789012:role/admin",
+		"fargatekit kubeconfig --cluster-name demo --profile prod --exec aws --kubeconfig ./demo.kubeconfig --dry-run")
 	if err := cli.ParseClusterFlags(fs, args, cluster); err != nil {
 		return err
 	}
 	mode := kubeauth.ExecMode(*execMode)
 	if mode != kubeauth.ExecFargatekit && mode != kubeauth.ExecAWS {
-		return fmt.Errorf("%w: --exec %q (want fargatekit or aws)", cli.ErrUsage, *execMode)
+		return flagErr("exec", "%q: want fargatekit or aws", *execMode)
 	}
 	cfg, err := loadAWS(ctx, e, *profile, *region)
 	if err != nil {

@@ -65,7 +65,9 @@ func parseNoArgs(fs *flag.FlagSet, args []string) error {
 }
 
 func runLBCVersions(e *env, args []string) error {
-	if err := parseNoArgs(cli.NewFlags(e.stderr, "lbc versions"), args); err != nil {
+	fs := cli.NewFlags(e.stderr, "lbc versions")
+	cli.Examples(fs, "", "fargatekit lbc versions   # the pinned controller versions, their charts, the default")
+	if err := parseNoArgs(fs, args); err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "%-10s %s\n", "CONTROLLER", "CHART")
@@ -87,6 +89,10 @@ func runLBCPolicy(e *env, args []string) error {
 	vpc := fs.String("vpc-id", "", "scope the policy to this VPC (needs --region)")
 	account := fs.String("account", "", "with --vpc-id: the account in the scoped ARNs (default *)")
 	indent := fs.Bool("indent", false, "indent the JSON")
+	cli.Examples(fs, "[--version V] [--partition P] [--region R --vpc-id VPC [--account A]] [--indent]",
+		"fargatekit lbc policy --indent > lbc-policy.json",
+		"fargatekit lbc policy --region eu-west-1 --vpc-id vpc-0abc1234 --account 123456789012   # scoped to one VPC",
+		"fargatekit lbc policy --partition aws-cn --version "+lbc.DefaultVersion)
 	if err := parseNoArgs(fs, args); err != nil {
 		return err
 	}
@@ -127,6 +133,9 @@ func runLBCValues(e *env, args []string) error {
 	image := fs.String("image", "", "image source: public or regional (default: public in aws, regional in aws-cn and aws-us-gov)")
 	fs.IntVar(&spec.Replicas, "replicas", lbc.DefaultReplicas, "controller replicas")
 	sa := fs.String("service-account", lbc.DefaultServiceAccount, "existing IRSA ServiceAccount (\"\" lets the chart create one)")
+	cli.Examples(fs, "--cluster-name C --region R --vpc-id VPC [--version V] [--fargate=false] [--image public|regional] [--replicas N]",
+		"fargatekit lbc values --cluster-name demo --region eu-west-1 --vpc-id vpc-0abc1234 > values.yaml",
+		"fargatekit lbc values --cluster-name demo --region cn-north-1 --vpc-id vpc-0abc1234 --image regional --replicas 1")
 	if err := parseNoArgs(fs, args); err != nil {
 		return err
 	}
@@ -149,6 +158,8 @@ func runLBCSubnets(ctx context.Context, e *env, args []string) error {
 	cluster := fs.String("cluster-name", "", "the cluster: subnets tagged only for other clusters are skipped, its own preferred")
 	region := fs.String("region", "", "AWS region (default: AWS_REGION, AWS_DEFAULT_REGION, then the profile's; never guessed)")
 	profile := fs.String("profile", "", "AWS profile")
+	cli.Examples(fs, "--vpc-id VPC [--cluster-name C] [--region R] [--profile P]",
+		"fargatekit lbc subnets --vpc-id vpc-0abc1234 --cluster-name demo --region eu-west-1")
 	if err := parseNoArgs(fs, args); err != nil {
 		return err
 	}
@@ -217,6 +228,9 @@ func runLBCTeardown(ctx context.Context, e *env, args []string) error {
 	cluster := fs.String("cluster-name", "", "after the teardown, report load balancers and target groups still tagged for this cluster (lbc sweep)")
 	region := fs.String("region", "", "with --cluster-name: AWS region (default: AWS_REGION, AWS_DEFAULT_REGION, then the profile's)")
 	profile := fs.String("profile", "", "with --cluster-name: AWS profile")
+	cli.Examples(fs, "[--kubeconfig K] [--namespace NS ...] [--release-namespace NS] [--timeout D] [--skip-uninstall] [--cluster-name C [--region R] [--profile P]]",
+		"fargatekit lbc teardown --cluster-name demo --region eu-west-1   # before pulumi destroy: no orphaned load balancers",
+		"fargatekit lbc teardown --namespace shop --skip-uninstall --timeout 5m")
 	if err := parseNoArgs(fs, args); err != nil {
 		return err
 	}
@@ -254,6 +268,9 @@ func runLBCSweep(ctx context.Context, e *env, args []string) error {
 	region := fs.String("region", "", "AWS region (default: AWS_REGION, AWS_DEFAULT_REGION, then the profile's; never guessed)")
 	profile := fs.String("profile", "", "AWS profile")
 	timeout := fs.Duration("timeout", 10*time.Minute, "with --delete: give up on target groups still in use after this long")
+	cli.Examples(fs, "--cluster-name C [--delete] [--region R] [--profile P] [--timeout D]",
+		"fargatekit lbc sweep --cluster-name demo --region eu-west-1            # report what is left",
+		"fargatekit lbc sweep --cluster-name demo --region eu-west-1 --delete   # and delete it")
 	if err := parseNoArgs(fs, args); err != nil {
 		return err
 	}

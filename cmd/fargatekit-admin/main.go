@@ -21,8 +21,10 @@ import (
 	"sort"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/eks"
 
 	"github.com/fargatekit/fargatekit/internal/cli"
+	"github.com/fargatekit/fargatekit/sdk/authmap"
 	"github.com/fargatekit/fargatekit/sdk/eksfargate"
 )
 
@@ -35,6 +37,19 @@ type env struct {
 	// clients, when set, makes the AWS clients of the cluster verbs (tests
 	// put the EKS add-on fake in front of moto); nil means the real ones.
 	clients func(aws.Config) *eksfargate.Clients
+	// eks, when set, makes the EKS client of the authmap and irsa verbs
+	// (DescribeCluster for --cluster connections, access entries,
+	// UpdateClusterConfig): tests put the access-entry fake in front of
+	// moto; nil means eks.NewFromConfig.
+	eks func(aws.Config) authmap.MigrateAPI
+}
+
+// eksClient is the EKS client of the authmap and irsa verbs.
+func (e *env) eksClient(cfg aws.Config) authmap.MigrateAPI {
+	if e.eks != nil {
+		return e.eks(cfg)
+	}
+	return eks.NewFromConfig(cfg)
 }
 
 // command is one subcommand. run gets the arguments after the command name.

@@ -15,8 +15,14 @@
 //     HYPERPOD_LINUX) take IAM roles only and no username or groups; the
 //     type cannot change.
 //   - https://docs.aws.amazon.com/eks/latest/userguide/creating-access-entries.html:
-//     a role ARN may carry its path (and must, since IAM's ARN does); node
-//     types need a principal of the cluster's account; groups may not start
+//     a role ARN may carry its path (and must, since IAM's ARN does: EKS
+//     refuses the path-less ARN of a role that has a path, as
+//     https://github.com/terraform-aws-modules/terraform-aws-eks/issues/2969
+//     reports for IAM Identity Center roles); a STANDARD entry's principal
+//     may be in another account ("the ARN can be in the same, or different,
+//     AWS account than the account that your cluster is in": this IAM
+//     cannot check it, so it is taken as given), node types need a
+//     principal of the cluster's account; groups may not start
 //     with system:; usernames may not start with system:, eks:, aws:,
 //     amazon: or iam:.
 //   - https://docs.aws.amazon.com/eks/latest/APIReference/API_AssociateAccessPolicy.html:

@@ -14,12 +14,38 @@ import (
 // ErrUsage marks errors that are the caller's words being off (exit code 2).
 var ErrUsage = errors.New("usage")
 
+// Errorf returns a usage error (errors.Is(err, ErrUsage): exit code 2)
+// whose message is the formatted text alone, with no "usage" label: say
+// what is wrong and which flag, as "--region: no AWS region configured".
+// %w in format wraps as fmt.Errorf does.
+func Errorf(format string, args ...any) error {
+	return &usageError{err: fmt.Errorf(format, args...)}
+}
+
+type usageError struct{ err error }
+
+func (e *usageError) Error() string   { return e.err.Error() }
+func (e *usageError) Unwrap() []error { return []error{ErrUsage, e.err} }
+
 // NewFlags returns a FlagSet for "fargatekit <name>" that reports errors to
 // stderr instead of exiting.
 func NewFlags(stderr io.Writer, name string) *flag.FlagSet {
 	fs := flag.NewFlagSet("fargatekit "+name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	return fs
+}
+
+// Examples makes fs's -h print "usage: <fs name> <synopsis>", the examples
+// (one command a line, indented), then the flags.
+func Examples(fs *flag.FlagSet, synopsis string, examples ...string) {
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "usage: %s\n\nexamples:\n", strings.TrimSpace(fs.Name()+" "+synopsis))
+		for _, ex := range examples {
+			fmt.Fprintf(fs.Output(), "  %s\n", ex)
+		}
+		fmt.Fprintln(fs.Output(), "\nflags:")
+		fs.PrintDefaults()
+	}
 }
 
 // ParseFlags parses args and wraps flag errors as usage errors (flag.ErrHelp
@@ -29,7 +55,7 @@ func ParseFlags(fs *flag.FlagSet, args []string) error {
 		if errors.Is(err, flag.ErrHelp) {
 			return err
 		}
-		return fmt.Errorf("%w: %v", ErrUsage, err)
+		return Errorf("%v", err)
 	}
 	return nil
 }

@@ -59,6 +59,10 @@ func Parse(stderr io.Writer, args []string) (Request, error) {
 	roleARN := fs.String("role-arn", "", "IAM role to assume before signing the token")
 	profile := fs.String("profile", "", "AWS profile to sign with; wins over AWS_ACCESS_KEY_ID in the environment (default: AWS_PROFILE)")
 	noCache := fs.Bool("no-cache", false, "neither read nor write the token cache")
+	cli.Examples(fs, "--cluster-name C [--region R] [--role-arn ARN] [--profile P] [--no-cache]",
+		"fargatekit token --cluster-name demo --region eu-west-1",
+		"fargatekit token --cluster-name demo --region eu-west-1 --role-arn arn:aws:iam::123456789012:role/admin",
+		"fargatekit token --cluster-name demo --profile prod --no-cache | jq .status.expirationTimestamp")
 	if err := cli.ParseClusterFlags(fs, args, cluster); err != nil {
 		return Request{}, err
 	}

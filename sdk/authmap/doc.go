@@ -111,6 +111,12 @@
 //     the full ARN with iam:GetRole / iam:GetUser (ErrPrincipalNotFound when
 //     IAM has no such principal in the caller's account); [FindSSORoles]
 //     lists a permission set's roles under [SSORolePathPrefix];
+//   - a STANDARD entry's principal may be in another account, a node type's
+//     must be in the cluster's ([AccessEntryRulesSource]): the caller's IAM
+//     cannot look another account's role up, so [ResolvePrincipalsIn] keeps
+//     its path-less ARN as written, with a "path not recoverable" note,
+//     unless an override gives the full ARN (ErrPrincipalOverride when the
+//     override names another principal, or none);
 //   - the type is one of [EntryTypes] (STANDARD, EC2_LINUX, EC2_WINDOWS,
 //     FARGATE_LINUX, EC2, HYBRID_LINUX, HYPERPOD_LINUX), fixed once created;
 //     only STANDARD entries take a username, groups and access policies (EC2
@@ -129,6 +135,18 @@
 // before aws-auth can be retired and what cannot be migrated as it is
 // ([PlanFor] does the same offline, against given entries).
 //
+// [Migrate] carries the move out, as eksctl's utils migrate-to-access-entry
+// does, and only reports unless [MigrateOptions].Apply is set: it refuses,
+// naming each, what access entries cannot express (ErrMigrationRefused,
+// nothing written); switches CONFIG_MAP to API_AND_CONFIG_MAP ([SetAuthMode]:
+// UpdateClusterConfig, each poll of the wait logged; ErrUpdateFailed);
+// creates the entries; reads them back; only then removes the migrated
+// mappings from aws-auth, EKS's Fargate and node mappings included, so pods
+// and nodes keep authenticating throughout; and ends in API (or stays in
+// API_AND_CONFIG_MAP). The authentication mode only moves forward
+// ([AuthModeSource]). A run that stopped half-way is finished by running
+// again.
+//
 // # Pulumi
 //
 // The Pulumi component, AwsAuthMapping, is in
@@ -137,7 +155,10 @@
 //
 // # Command line
 //
-// fargatekit authmap add-role, add-user, add-account, remove, list and
-// migrate-plan drive the same functions (eksctl's habits: --arn, --username,
-// repeated --group, -o table|yaml|json).
+// fargatekit authmap add-role, add-user, add-account, remove, list,
+// migrate-plan and migrate drive the same functions (eksctl's habits: --arn,
+// --username, repeated --group, -o table|yaml|json; --context or
+// --cluster/--region for the connection). migrate is a dry run unless
+// --apply is given; --principal AWS-AUTH-ARN=FULL-ARN gives another
+// account's role its path.
 package authmap

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/arn"
 	"github.com/aws/aws-sdk-go-v2/service/eks"
 	ekstypes "github.com/aws/aws-sdk-go-v2/service/eks/types"
 	typedcorev1 "k8s.io/client-go/kubernetes/typed/core/v1"
@@ -60,6 +61,10 @@ type MigrateOptions struct {
 	// Principals (IAM) resolves aws-auth's path-less role ARNs to the full
 	// ARNs access entries need. Required.
 	Principals PrincipalAPI
+	// PrincipalARNs maps a principal as aws-auth writes it to the full ARN
+	// its access entry takes (ResolveOptions.Overrides): for another
+	// account's role with a path, which the caller's IAM cannot look up.
+	PrincipalARNs map[string]string
 	// ConfigMap names aws-auth (default kube-system/aws-auth).
 	ConfigMap ConfigMapOptions
 	// PollInterval paces the wait for UpdateClusterConfig (default 10s).
@@ -79,6 +84,9 @@ type MigrationReport struct {
 	Steps []string
 	// Removed are the aws-auth identities removed (or to remove).
 	Removed []string
+	// Notes say which principals were kept as written (another account's:
+	// path not recoverable) or taken from MigrateOptions.PrincipalARNs.
+	Notes []string
 	// Applied is true when the steps were carried out.
 	Applied bool
 }
@@ -97,6 +105,9 @@ func (r MigrationReport) String() string {
 	for _, s := range r.Plan.Shadowed {
 		fmt.Fprintf(&b, "note: %s\n", s)
 	}
+	for _, s := range r.Notes {
+		fmt.Fprintf(&b, "note: %s\n", s)
+	}
 	if len(r.Steps) == 0 {
 		b.WriteString("nothing to do: the access entries already grant what aws-auth grants\n")
 	}
@@ -111,7 +122,9 @@ func (r MigrationReport) String() string {
 //     groups): nothing is written then;
 //  2. switch CONFIG_MAP to API_AND_CONFIG_MAP (UpdateClusterConfig, waited);
 //  3. create, converge and associate the entries (ApplyEntries), principals
-//     resolved to their full ARNs; system:masters becomes
+//     resolved to their full ARNs (ResolvePrincipalsIn: another account's
+//     path-less role ARN is kept as written and noted "path not
+//     recoverable", unless opts.PrincipalARNs gives it); system:masters becomes
 //     AmazonEKSClusterAdminPolicy (the grant aws-auth already made);
 //  4. read the entries back, and only then remove the migrated mappings
 //     from aws-auth, EKS's node and Fargate mappings included: pods keep
@@ -136,7 +149,7 @@ func Migrate(ctx context.Context, api MigrateAPI, kube typedcorev1.ConfigMapsGet
 	if opts.Principals == nil {
 		return MigrationReport{}, fmt.Errorf("%w: no IAM client to resolve principals with", ErrMigrationRefused)
 	}
-	mode, err := authMode(ctx, api, cluster)
+	mode, account, err := clusterMode(ctx, api, cluster)
 	if err != nil {
 		return MigrationReport{}, err
 	}
@@ -154,9 +167,12 @@ func Migrate(ctx context.Context, api MigrateAPI, kube typedcorev1.ConfigMapsGet
 	if notMigratable != nil {
 		return rep, fmt.Errorf("%w: aws-auth holds what access entries cannot express; change or remove these first:\n%w", ErrMigrationRefused, notMigratable)
 	}
-	if want, err = ResolvePrincipals(ctx, opts.Principals, want); err != nil {
+	resolved, err := ResolvePrincipalsIn(ctx, opts.Principals, want, ResolveOptions{Account: account, Overrides: opts.PrincipalARNs})
+	rep.Notes = resolved.Notes
+	if err != nil {
 		return rep, fmt.Errorf("%w: %w", ErrMigrationRefused, err)
 	}
+	want = resolved.Entries
 	var have []ExistingEntry
 	if mode != ModeConfigMap {
 		if have, err = observe(ctx, api, cluster, want); err != nil {
@@ -228,14 +244,24 @@ func Migrate(ctx context.Context, api MigrateAPI, kube typedcorev1.ConfigMapsGet
 // authMode reads a cluster's authentication mode (CONFIG_MAP when EKS
 // reports none, as clusters made before access entries do).
 func authMode(ctx context.Context, api ClusterAPI, cluster string) (string, error) {
+	mode, _, err := clusterMode(ctx, api, cluster)
+	return mode, err
+}
+
+// clusterMode reads a cluster's authentication mode and its account (from
+// its ARN; "" when the ARN does not parse).
+func clusterMode(ctx context.Context, api ClusterAPI, cluster string) (mode, account string, err error) {
 	out, err := api.DescribeCluster(ctx, &eks.DescribeClusterInput{Name: aws.String(cluster)})
 	if err != nil {
-		return "", fmt.Errorf("authmap: describing cluster %s: %w", cluster, err)
+		return "", "", fmt.Errorf("authmap: describing cluster %s: %w", cluster, err)
+	}
+	if a, err := arn.Parse(aws.ToString(out.Cluster.Arn)); err == nil {
+		account = a.AccountID
 	}
 	if out.Cluster.AccessConfig == nil || out.Cluster.AccessConfig.AuthenticationMode == "" {
-		return ModeConfigMap, nil
+		return ModeConfigMap, account, nil
 	}
-	return string(out.Cluster.AccessConfig.AuthenticationMode), nil
+	return string(out.Cluster.AccessConfig.AuthenticationMode), account, nil
 }
 
 // SetAuthMode moves a cluster's authentication mode forward to mode

@@ -1,8 +1,11 @@
 package authmap_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"log/slog"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -10,6 +13,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/eks"
+	ekstypes "github.com/aws/aws-sdk-go-v2/service/eks/types"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
@@ -200,4 +204,188 @@ func readAuth(t *testing.T, f migrationFixture) []string {
 		out = append(out, u.UserARN)
 	}
 	return out
+}
+
+const partnerAcct = "999988887777"
+
+// TestMigrateCrossAccount: another account's role mappings migrate (EKS
+// takes STANDARD entries for another account's principals): a path-less ARN
+// is kept as written and noted "path not recoverable", an override gives a
+// role its path; an override that names another principal, or none, and a
+// node mapping of another account are refused before anything is written.
+func TestMigrateCrossAccount(t *testing.T) {
+	partner := "arn:aws:iam::" + partnerAcct + ":role/Partner"
+	auditor := "arn:aws:iam::" + partnerAcct + ":role/Auditor"
+	auditorFull := "arn:aws:iam::" + partnerAcct + ":role/audit/Auditor"
+	f := newMigration(t, `- rolearn: `+partner+`
+  username: partner:{{SessionName}}
+  groups: [partners]
+- rolearn: `+auditor+`
+  username: auditor
+  groups: [auditors]
+`)
+	rep, err := authmap.Migrate(f.ctx, f.eks, f.kube.CoreV1(), "demo", f.opts(false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := rep.String()
+	for _, want := range []string{"create access entry STANDARD " + partner + " username=partner:{{SessionName}} groups=partners",
+		"note: principal " + partner + ": path not recoverable", "note: principal " + auditor + ": path not recoverable", "--principal " + auditor + "=FULL-ARN"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("dry run lacks %q:\n%s", want, out)
+		}
+	}
+	for _, bad := range []map[string]string{
+		{auditor: "arn:aws:iam::" + partnerAcct + ":role/audit/Other"},
+		{auditor: "arn:aws:iam::" + acct + ":role/audit/Auditor"},
+		{"arn:aws:iam::" + partnerAcct + ":role/Nobody": "arn:aws:iam::" + partnerAcct + ":role/x/Nobody"},
+	} {
+		o := f.opts(true)
+		o.PrincipalARNs = bad
+		if _, err := authmap.Migrate(f.ctx, f.eks, f.kube.CoreV1(), "demo", o); !errors.Is(err, authmap.ErrPrincipalOverride) || !errors.Is(err, authmap.ErrMigrationRefused) {
+			t.Errorf("override %v: %v", bad, err)
+		}
+	}
+	if writes(f.awsEnv) != 0 || f.mode() != "CONFIG_MAP" {
+		t.Fatal("a refused migration wrote")
+	}
+	o := f.opts(true)
+	o.PrincipalARNs = map[string]string{auditor: auditorFull}
+	if rep, err = authmap.Migrate(f.ctx, f.eks, f.kube.CoreV1(), "demo", o); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(rep.String(), "note: principal "+auditor+": using "+auditorFull+" (given)") {
+		t.Errorf("report:\n%s", rep)
+	}
+	if e, _ := f.eks.Entry("demo", partner); e == nil || !slices.Equal(e.KubernetesGroups, []string{"partners"}) {
+		t.Errorf("partner entry %+v", e)
+	}
+	if e, _ := f.eks.Entry("demo", auditorFull); e == nil || aws.ToString(e.Username) != "auditor" {
+		t.Errorf("auditor entry %+v (entries %v)", e, f.eks.Principals("demo"))
+	}
+	if f.mode() != "API" || len(readAuth(t, f)) != 0 {
+		t.Errorf("mode %s, aws-auth %v", f.mode(), readAuth(t, f))
+	}
+
+	g := newMigration(t, `- rolearn: arn:aws:iam::`+partnerAcct+`:role/partner-nodes
+  username: system:node:{{EC2PrivateDNSName}}
+  groups: [system:bootstrappers, system:nodes]
+`)
+	if _, err := authmap.Migrate(g.ctx, g.eks, g.kube.CoreV1(), "demo", g.opts(true)); !errors.Is(err, authmap.ErrPrincipal) || !strings.Contains(err.Error(), "cluster's account "+acct) {
+		t.Errorf("another account's node role: %v", err)
+	}
+	if writes(g.awsEnv) != 0 || g.mode() != "CONFIG_MAP" {
+		t.Error("a refused migration wrote")
+	}
+}
+
+// TestMigrateKeepsNodeMappingsUntilEntriesExist: while the FARGATE_LINUX
+// and EC2_LINUX entries are created, aws-auth on the API server still holds
+// the Fargate and node mappings (pods and nodes keep authenticating); every
+// create sees aws-auth whole.
+func TestMigrateKeepsNodeMappingsUntilEntriesExist(t *testing.T) {
+	f := newMigration(t, "")
+	before := readAuth(t, f)
+	seen := map[string][]string{}
+	f.eks.BeforeCreate = func(_, principal string) {
+		m, _, err := authmap.Read(f.ctx, f.kube.CoreV1(), authmap.ConfigMapOptions{Namespace: f.ns})
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		for _, r := range m.Roles {
+			seen[principal] = append(seen[principal], r.RoleARN)
+		}
+		for _, u := range m.Users {
+			seen[principal] = append(seen[principal], u.UserARN)
+		}
+	}
+	if _, err := authmap.Migrate(f.ctx, f.eks, f.kube.CoreV1(), "demo", f.opts(true)); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{f.fargate, f.node} {
+		got, ok := seen[p]
+		if !ok {
+			t.Fatalf("no CreateAccessEntry for %s (creates: %v)", p, seen)
+		}
+		if !slices.Contains(got, p) {
+			t.Errorf("aws-auth lacked %s while its entry was created: %v", p, got)
+		}
+	}
+	for p, got := range seen {
+		if !slices.Equal(got, before) {
+			t.Errorf("creating %s: aws-auth was %v, want it whole %v", p, got, before)
+		}
+	}
+	if len(readAuth(t, f)) != 0 {
+		t.Errorf("aws-auth after: %v", readAuth(t, f))
+	}
+}
+
+// failingCreate makes CreateAccessEntry fail for one principal, as EKS
+// would on a throttle or an outage, after the fake's checks.
+type failingCreate struct {
+	*accessfake.EKS
+	principal string
+}
+
+func (f failingCreate) CreateAccessEntry(ctx context.Context, in *eks.CreateAccessEntryInput, opts ...func(*eks.Options)) (*eks.CreateAccessEntryOutput, error) {
+	if aws.ToString(in.PrincipalArn) == f.principal {
+		return nil, &ekstypes.ServiceUnavailableException{Message: aws.String("injected")}
+	}
+	return f.EKS.CreateAccessEntry(ctx, in, opts...)
+}
+
+// TestMigrateCreateFailureLeavesAwsAuth: a CreateAccessEntry that fails for
+// the node role stops the migration with aws-auth byte-identical and the
+// authentication mode where it was (no UpdateClusterConfig); a run after
+// the outage finishes the migration.
+func TestMigrateCreateFailureLeavesAwsAuth(t *testing.T) {
+	f := newMigration(t, "")
+	if err := f.eks.SetMode(f.ctx, "demo", accessfake.ModeAPIAndConfigMap); err != nil {
+		t.Fatal(err)
+	}
+	get := func() (map[string]string, string) {
+		cm, err := f.kube.CoreV1().ConfigMaps(f.ns).Get(f.ctx, "aws-auth", metav1.GetOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return cm.Data, cm.ResourceVersion
+	}
+	data, rv := get()
+	_, err := authmap.Migrate(f.ctx, failingCreate{f.eks, f.node}, f.kube.CoreV1(), "demo", f.opts(true))
+	var unavailable *ekstypes.ServiceUnavailableException
+	if !errors.As(err, &unavailable) {
+		t.Fatalf("err = %v", err)
+	}
+	if after, rv2 := get(); rv2 != rv || !maps.Equal(after, data) {
+		t.Errorf("aws-auth changed (resourceVersion %s -> %s):\n%q\n%q", rv, rv2, data, after)
+	}
+	if f.mode() != "API_AND_CONFIG_MAP" || slices.Contains(f.eks.Calls(), "UpdateClusterConfig") {
+		t.Errorf("mode %s, calls %v", f.mode(), f.eks.Calls())
+	}
+	if _, err := authmap.Migrate(f.ctx, f.eks, f.kube.CoreV1(), "demo", f.opts(true)); err != nil || f.mode() != "API" || len(readAuth(t, f)) != 0 {
+		t.Errorf("the run after the outage: %v, mode %s, aws-auth %v", err, f.mode(), readAuth(t, f))
+	}
+}
+
+// TestSetAuthModeLogsProgress: each poll of a cluster update that is still
+// InProgress is logged, with the update and the elapsed time, and its end
+// too: a long wait is never silent.
+func TestSetAuthModeLogsProgress(t *testing.T) {
+	a := newAWS(t, accessfake.ModeConfigMap)
+	a.eks.UpdatePolls = 3
+	var buf bytes.Buffer
+	log := slog.New(slog.NewTextHandler(&buf, nil))
+	if err := authmap.SetAuthMode(a.ctx, a.eks, "demo", authmap.ModeAPI, time.Millisecond, log); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	if n := strings.Count(out, `msg="authmap: waiting for cluster update" cluster=demo update=update-`); n != 6 {
+		t.Errorf("%d progress lines for 2 updates of 3 polls each:\n%s", n, out)
+	}
+	if strings.Count(out, "status=InProgress elapsed=") != 6 || strings.Count(out, "cluster update done") != 2 ||
+		strings.Count(out, "switching authentication mode") != 2 {
+		t.Errorf("log:\n%s", out)
+	}
 }

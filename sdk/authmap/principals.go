@@ -142,3 +142,119 @@ func FindSSORoles(ctx context.Context, api RoleLister, permissionSet string) ([]
 		in.Marker = page.Marker
 	}
 }
+
+// ErrPrincipalOverride is wrapped when a principal override
+// (ResolveOptions.Overrides, MigrateOptions.PrincipalARNs) does not name the
+// principal it replaces, or replaces none.
+var ErrPrincipalOverride = errors.New("authmap: principal override")
+
+// ResolveOptions adjust ResolvePrincipalsIn.
+type ResolveOptions struct {
+	// Account is the cluster's account. IAM answers for the caller's
+	// account only, so a path-less ARN of another account cannot be looked
+	// up: it is kept as written and reported as "path not recoverable"
+	// (EKS accepts STANDARD entries for another account's principals; see
+	// AccessEntryRulesSource). Empty: every path-less ARN is looked up.
+	Account string
+	// Overrides maps a principal ARN as aws-auth writes it to the full ARN
+	// to use instead (another account's role that has a path, say). The
+	// full ARN must be the same principal: same partition, account, kind
+	// (role or user) and name; only the path may differ. An override of
+	// no entry's principal is refused (a typo would otherwise go unseen).
+	Overrides map[string]string
+}
+
+// AccessEntryRulesSource is the EKS page that says which principals an
+// access entry takes: a role ARN may carry its path; a STANDARD entry's
+// principal may be in another account, a node type's must be in the
+// cluster's.
+const AccessEntryRulesSource = "https://docs.aws.amazon.com/eks/latest/userguide/creating-access-entries.html"
+
+// Resolution is what ResolvePrincipalsIn made of the entries.
+type Resolution struct {
+	// Entries are the entries with their principals resolved.
+	Entries []AccessEntry
+	// Notes say, one line per principal, which were kept as written (path
+	// not recoverable) or replaced by an override.
+	Notes []string
+}
+
+// ResolvePrincipalsIn is ResolvePrincipals for a cluster's account, with
+// overrides: an overridden principal takes the given ARN; a path-less ARN
+// of another account than opts.Account is kept as written, with a note (its
+// path, if it has one, cannot be recovered with the caller's IAM: give it as
+// an override); a node-type entry (FARGATE_LINUX, EC2_LINUX...) of another
+// account is refused, as EKS refuses it (AccessEntryRulesSource); the rest
+// are resolved with ResolvePrincipalARN. Every problem is reported at once.
+func ResolvePrincipalsIn(ctx context.Context, api PrincipalAPI, entries []AccessEntry, opts ResolveOptions) (Resolution, error) {
+	var errs []error
+	overrides := map[string]string{}
+	for from, to := range opts.Overrides {
+		if err := sameName(from, to); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		overrides[principalKey(from)] = to
+	}
+	used := map[string]bool{}
+	var res Resolution
+	var rest []AccessEntry
+	var restAt []int
+	for i, e := range entries {
+		res.Entries = append(res.Entries, e)
+		a, err := partition.ParseARN(e.PrincipalARN, "iam", "")
+		if err != nil {
+			errs = append(errs, fmt.Errorf("authmap: resolving %s: %w: %w", e.PrincipalARN, ErrPrincipal, err))
+			continue
+		}
+		foreign := opts.Account != "" && a.AccountID != opts.Account
+		if foreign && e.Type != "" && e.Type != EntryStandard {
+			errs = append(errs, fmt.Errorf("authmap: resolving %s: %w: a %s entry's principal must be in the cluster's account %s, not %s (%s)",
+				e.PrincipalARN, ErrPrincipal, e.Type, opts.Account, a.AccountID, AccessEntryRulesSource))
+			continue
+		}
+		key := principalKey(e.PrincipalARN)
+		switch to, ok := overrides[key]; {
+		case ok:
+			res.Entries[i].PrincipalARN = to
+			if !used[key] {
+				res.Notes = append(res.Notes, fmt.Sprintf("principal %s: using %s (given)", e.PrincipalARN, to))
+			}
+			used[key] = true
+		case foreign && !strings.Contains(strings.TrimPrefix(a.Resource, "role/"), "/") && !strings.HasPrefix(a.Resource, "user/"):
+			res.Notes = append(res.Notes, fmt.Sprintf("principal %s: path not recoverable (account %s is not the cluster's %s, whose IAM cannot be asked); "+
+				"kept as written: if the role has a path, give its full ARN as an override (--principal %s=FULL-ARN)", e.PrincipalARN, a.AccountID, opts.Account, e.PrincipalARN))
+		case foreign:
+			// Another account's user, or a role with its path: as given.
+		default:
+			rest, restAt = append(rest, e), append(restAt, i)
+		}
+	}
+	for from := range opts.Overrides {
+		if k := principalKey(from); overrides[k] != "" && !used[k] {
+			errs = append(errs, fmt.Errorf("%w: %s is no entry's principal", ErrPrincipalOverride, from))
+		}
+	}
+	resolved, err := ResolvePrincipals(ctx, api, rest)
+	errs = append(errs, err)
+	for j, i := range restAt {
+		res.Entries[i] = resolved[j]
+	}
+	return res, errors.Join(errs...)
+}
+
+// sameName checks that an override names the principal it replaces.
+func sameName(from, to string) error {
+	f, err1 := partition.ParseARN(from, "iam", "")
+	t, err2 := partition.ParseARN(to, "iam", "")
+	if err := errors.Join(err1, err2); err != nil {
+		return fmt.Errorf("%w %s=%s: %w", ErrPrincipalOverride, from, to, err)
+	}
+	fk, fr, _ := strings.Cut(f.Resource, "/")
+	tk, tr, _ := strings.Cut(t.Resource, "/")
+	last := func(s string) string { return s[strings.LastIndexByte(s, '/')+1:] }
+	if f.Partition != t.Partition || f.AccountID != t.AccountID || fk != tk || (fk != "role" && fk != "user") || !strings.EqualFold(last(fr), last(tr)) {
+		return fmt.Errorf("%w %s=%s: not the same principal (only the path may differ)", ErrPrincipalOverride, from, to)
+	}
+	return nil
+}

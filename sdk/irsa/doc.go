@@ -38,5 +38,16 @@
 //     broken link ([Link]): the ServiceAccount exists and is annotated with
 //     the role, the role exists, its trust admits the real token, and the
 //     IAM OIDC provider of the token's issuer exists with client ID
-//     sts.amazonaws.com.
+//     sts.amazonaws.com; with [ChainOptions].STS set, STS itself is asked to
+//     exchange the token for the role's credentials
+//     (sts:AssumeRoleWithWebIdentity; the credentials are discarded), and
+//     its refusal names the link too.
+//
+// # Command line
+//
+// fargatekit irsa trust-policy prints [TrustSpec]'s policy; fargatekit irsa
+// create is [EnsureServiceAccountRole] (--cluster derives the OIDC provider
+// from the cluster's issuer); fargatekit irsa verify is [VerifyChain]
+// (--assume asks STS). Both reach the cluster with --kubeconfig/--context,
+// or with --cluster/--region alone (the EKS endpoint and a native token).
 package irsa
