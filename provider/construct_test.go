@@ -371,6 +371,75 @@ func TestFargateClusterConstruct(t *testing.T) {
 	}
 }
 
+// TestFargateClusterConstructBYO: a cluster on a network given as values of
+// other resources (network), with a KMS key of its own (secretsKeyArn), a
+// pod-execution role of its own, a private endpoint, API authentication,
+// pod logs to Kinesis, and no delete hooks; the provider registers the graph
+// the Go component does. (hookTimeoutSeconds and rollOntoReplacement live
+// in the hooks' functions, not in the graph: TestInputsReachTheirGoField
+// follows them.)
+func TestFargateClusterConstructBYO(t *testing.T) {
+	onPath(t, "fargatekit", "fargatekit-admin")
+	const (
+		roleARN = "arn:aws:iam::123456789012:role/platform/fargate-pods"
+		keyARN  = "arn:aws:kms:us-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+	)
+	inputs := map[string]any{
+		"clusterName": "byo", "endpointAccess": "private",
+		"network": map[string]any{"vpcId": "vpc-0123456789abcdef0",
+			"privateSubnetIds": []any{"subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002"},
+			"publicSubnetIds":  []any{"subnet-0a1b2c3d4e5f60003"}},
+		"secretsKeyArn":      keyARN,
+		"podExecutionRole":   map[string]any{"arn": roleARN},
+		"authenticationMode": "API",
+		"fargateProfiles":    []any{map[string]any{"name": "system", "selectors": []any{map[string]any{"namespace": "kube-system"}, map[string]any{"namespace": "apps"}}}},
+		"logging":            map[string]any{"kinesis": map[string]any{"stream": "pod-logs"}},
+		"noDeleteHooks":      true,
+	}
+	goArgs := &eksfargate.FargateClusterArgs{
+		ClusterSpec: eksfargate.ClusterSpec{
+			ClusterName: "byo", EndpointAccess: eksfargate.EndpointPrivate, AuthenticationMode: eksfargate.AuthAPI,
+			FargateProfiles: []eksfargate.FargateProfile{{Name: "system", Selectors: []eksfargate.Selector{{Namespace: "kube-system"}, {Namespace: "apps"}}}},
+			Logging:         &eksfargate.LoggingSpec{Kinesis: &eksfargate.KinesisLogs{Stream: "pod-logs"}},
+		},
+		Network: &eksfargate.NetworkArgs{VpcID: pulumi.String("vpc-0123456789abcdef0"),
+			PrivateSubnetIDs: pulumi.StringArray{pulumi.String("subnet-0a1b2c3d4e5f60001"), pulumi.String("subnet-0a1b2c3d4e5f60002")},
+			PublicSubnetIDs:  pulumi.StringArray{pulumi.String("subnet-0a1b2c3d4e5f60003")}},
+		SecretsKeyARN: pulumi.String(keyARN),
+		NoDeleteHooks: true,
+	}
+	goArgs.PodExecutionRole.ARN = roleARN
+	goGraph, err := viaGo(t, func(ctx *pulumi.Context) error {
+		_, err := eksfargate.NewFargateCluster(ctx, "byo", goArgs)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	provGraph, _, err := viaProvider(t, eksfargate.TypeToken, "byo", inputs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameGraph(t, goGraph, provGraph)
+	// What this spec changes is in the provider's graph: no VPC and no key
+	// made, the key and the private endpoint on the cluster, no delete hooks.
+	for _, typ := range []string{"aws:ec2/vpc:Vpc", "aws:kms/key:Key"} {
+		if n := len(provGraph.ByType(typ)); n != 0 {
+			t.Errorf("%d %s through the provider, want none (given by the program)", n, typ)
+		}
+	}
+	cl, err := provGraph.One("aws:eks/cluster:Cluster", "byo-cluster")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if public, _ := cl.Input("vpcConfig.endpointPublicAccess"); cl.InputString("encryptionConfig.provider.keyArn") != keyARN || public != false {
+		t.Errorf("cluster through the provider: encryptionConfig %v, vpcConfig %v", cl.Inputs["encryptionConfig"], cl.Inputs["vpcConfig"])
+	}
+	if len(cl.AfterDelete) != 0 || len(cl.BeforeDelete) != 0 {
+		t.Errorf("cluster through the provider with noDeleteHooks: delete hooks %v %v", cl.BeforeDelete, cl.AfterDelete)
+	}
+}
+
 func TestIRSARoleConstruct(t *testing.T) {
 	onPath(t, "fargatekit", "fargatekit-admin")
 	inputs := map[string]any{
