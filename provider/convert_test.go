@@ -38,60 +38,11 @@ var (
 	clusterRefInput  = reflect.TypeFor[ClusterRefInput]()
 )
 
-// fill sets every field of a cross-language args value, recursively: "x",
-// 1, true, one element per list and map, inputs of known values.
+// fill sets every field of a cross-language args value, recursively, each
+// to a value of its own (see tracer), one element per list and map.
 func fill(t *testing.T, v reflect.Value) {
 	t.Helper()
-	switch {
-	case v.Type() == stringInput:
-		v.Set(reflect.ValueOf(pulumi.String("x")))
-		return
-	case v.Type() == stringArrayInput:
-		v.Set(reflect.ValueOf(pulumi.StringArray{pulumi.String("x")}))
-		return
-	case v.Type() == clusterRefInput:
-		var c ClusterRefArgs
-		fill(t, reflect.ValueOf(&c).Elem())
-		v.Set(reflect.ValueOf(c))
-		return
-	}
-	switch v.Kind() {
-	case reflect.String:
-		v.SetString("x")
-	case reflect.Bool:
-		v.SetBool(true)
-	case reflect.Int:
-		v.SetInt(1)
-	case reflect.Pointer:
-		v.Set(reflect.New(v.Type().Elem()))
-		fill(t, v.Elem())
-	case reflect.Slice:
-		v.Set(reflect.MakeSlice(v.Type(), 1, 1))
-		fill(t, v.Index(0))
-	case reflect.Map:
-		v.Set(reflect.MakeMap(v.Type()))
-		e := reflect.New(v.Type().Elem()).Elem()
-		if e.Kind() == reflect.Interface && e.NumMethod() == 0 {
-			e.Set(reflect.ValueOf("x"))
-		} else {
-			fill(t, e)
-		}
-		v.SetMapIndex(reflect.ValueOf("k"), e)
-	case reflect.Struct:
-		for i := range v.NumField() {
-			if v.Type().Field(i).IsExported() {
-				fill(t, v.Field(i))
-			}
-		}
-	case reflect.Interface:
-		if v.Type() == reflect.TypeFor[pulumi.BoolInput]() {
-			v.Set(reflect.ValueOf(pulumi.Bool(true)))
-			return
-		}
-		t.Fatalf("fill: no value for %s", v.Type())
-	default:
-		t.Fatalf("fill: no value for %s", v.Type())
-	}
+	(&tracer{paths: map[int]string{}}).fill(t, "", v)
 }
 
 // unset lists the exported fields of a Go Args value left zero (nil, "",
