@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ssm"
@@ -549,7 +550,8 @@ func (c *AwsAuthMapping) configMapHooks(ctx *pulumi.Context, name string, args *
 	}
 	annotation := args.annotation(ctx, name)
 	conn := &hookConn{kube: kubehook.Conn{Connect: args.connect, Missing: ErrNoKubeconfig}, annotation: annotation, timeout: 5 * time.Minute,
-		opts: sdk.ConfigMapOptions{Namespace: ns, Name: cmName, AllowSystemMasters: args.AllowSystemMasters, MustExist: !args.CreateAwsAuth}}
+		opts: sdk.ConfigMapOptions{Namespace: ns, Name: cmName, AllowSystemMasters: args.AllowSystemMasters, MustExist: !args.CreateAwsAuth,
+			Owner: strings.TrimPrefix(annotation, AnnotationOwnedPrefix)}}
 	c.conn = conn
 	hooks, err := conn.hooks(ctx, name)
 	if err != nil {

@@ -312,3 +312,86 @@ func runHooksRecord(v string) resource.PropertyMap {
 	return resource.NewPropertyMapFromMap(map[string]any{"metadata": map[string]any{
 		"annotations": map[string]any{"authmap.fargatekit.io/owned-x": v, AnnotationPatchForce: "true"}}})
 }
+
+// An entry that was in aws-auth before the component mapped its identity
+// is taken over while the component lives and put back byte for byte when
+// it is revoked; two components mapping one identity: revoking either
+// leaves the other's mapping, and the last one revoked removes it.
+func TestHooksKeepEntriesTheyDidNotAddRealServer(t *testing.T) {
+	cs, ns, kubeconfig := kubeconfigFor(t)
+	ctx := context.Background()
+	if _, err := cs.CoreV1().ConfigMaps(ns).Create(ctx, &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "aws-auth"},
+		Data: map[string]string{"mapRoles": hookNodeRoles}}, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	dataTeam := "arn:aws:iam::123456789012:role/data-team"
+	mapping := func(groups ...string) *AwsAuthMappingArgs {
+		return &AwsAuthMappingArgs{Namespace: ns, Roles: []RoleMappingArgs{{RoleARN: pulumi.String(dataTeam), Username: "data", Groups: groups}}}
+	}
+	groupsOf := func(id string) []string {
+		m, _ := readMappings(t, cs, ns)
+		for _, r := range m.Roles {
+			if strings.EqualFold(r.RoleARN, id) {
+				return r.Groups
+			}
+		}
+		return nil
+	}
+
+	// The pre-seeded entry: taken over, then put back as it was.
+	s := runHooksMode(t, kubeconfig, []string{"analytics"}, mapping("analysts"))[0]
+	if err := s.comp.conn.apply(&pulumi.ResourceHookArgs{Name: s.patch.Name, NewInputs: s.patch.Inputs}); err != nil {
+		t.Fatal(err)
+	}
+	if got := groupsOf(dataTeam); !slices.Equal(got, []string{"analysts"}) {
+		t.Fatalf("the component's mapping is not in force: %v", got)
+	}
+	if err := s.comp.conn.revoke(&pulumi.ResourceHookArgs{Name: s.patch.Name, OldInputs: s.patch.Inputs}); err != nil {
+		t.Fatal(err)
+	}
+	_, cm := readMappings(t, cs, ns)
+	if !strings.HasPrefix(cm.Data["mapRoles"], hookNodeRoles) {
+		t.Fatalf("the pre-seeded entry did not come back byte for byte:\n%s", cm.Data["mapRoles"])
+	}
+	for k := range cm.Annotations {
+		if strings.HasPrefix(k, sdk.AdoptedAnnotationPrefix) {
+			t.Errorf("record %s left behind", k)
+		}
+	}
+
+	// Two components, one identity (absent before): whichever is revoked
+	// first, the other's mapping stays.
+	ci := "arn:aws:iam::123456789012:role/ci"
+	two := func(name, group string) hookStack {
+		a := &AwsAuthMappingArgs{Namespace: ns, Roles: []RoleMappingArgs{{RoleARN: pulumi.String(ci), Username: "ci", Groups: []string{group}}}}
+		st := runHooksMode(t, kubeconfig, []string{name}, a)[0]
+		if err := st.comp.conn.apply(&pulumi.ResourceHookArgs{Name: st.patch.Name, NewInputs: st.patch.Inputs}); err != nil {
+			t.Fatal(err)
+		}
+		return st
+	}
+	for _, firstRevoked := range []int{0, 1} {
+		a, b := two("team-a", "a"), two("team-b", "b")
+		stacks := []hookStack{a, b}
+		first, second := stacks[firstRevoked], stacks[1-firstRevoked]
+		if err := first.comp.conn.revoke(&pulumi.ResourceHookArgs{Name: first.patch.Name, OldInputs: first.patch.Inputs}); err != nil {
+			t.Fatal(err)
+		}
+		want := []string{"a"} // b revoked first: a's mapping back; a revoked first: b's stays
+		if firstRevoked == 0 {
+			want = []string{"b"}
+		}
+		if got := groupsOf(ci); !slices.Equal(got, want) {
+			t.Fatalf("revoking %s first left %v, want %v", first.patch.Name, got, want)
+		}
+		if err := second.comp.conn.revoke(&pulumi.ResourceHookArgs{Name: second.patch.Name, OldInputs: second.patch.Inputs}); err != nil {
+			t.Fatal(err)
+		}
+		if got := groupsOf(ci); got != nil {
+			t.Fatalf("both revoked, %s still mapped to %v", ci, got)
+		}
+	}
+	if got := groupsOf(dataTeam); !slices.Equal(got, []string{"data"}) {
+		t.Errorf("the data team's entry: %v", got)
+	}
+}
