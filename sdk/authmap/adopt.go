@@ -20,8 +20,8 @@ const AdoptedAnnotationPrefix = "authmap.fargatekit.io/adopted-"
 // or (Added) the mark of an identity the owner added, absent before.
 type adoptedEntry struct {
 	Added bool         `json:"added,omitempty"`
-	Role *RoleMapping `json:"role,omitempty"`
-	User *UserMapping `json:"user,omitempty"`
+	Role  *RoleMapping `json:"role,omitempty"`
+	User  *UserMapping `json:"user,omitempty"`
 	// Text is the entry's original bytes and Indent its block list's
 	// column ("" when the layout was not known).
 	Text   string `json:"text,omitempty"`
