@@ -136,6 +136,13 @@ func (h *hookConn) apply(args *pulumi.ResourceHookArgs) error {
 	ctx, cancel := context.WithTimeout(context.Background(), h.timeout)
 	defer cancel()
 	prev := ownedIdentities(recordValue(args.OldInputs, h.annotation))
+	if _, hadData := args.OldInputs[resource.PropertyKey("data")]; hadData {
+		// The patch wrote the data (ConfigMap mode without Kubeconfig) and
+		// stops now: share the keys first, or releasing them empties aws-auth.
+		if err := sdk.ShareData(ctx, cs.CoreV1(), h.opts); err != nil {
+			return fmt.Errorf("authmap: %s: %w", args.Name, err)
+		}
+	}
 	if _, err := sdk.ReconcileOwned(ctx, cs.CoreV1(), prev, rec.Owned, rec.Ensured, h.opts); err != nil {
 		return fmt.Errorf("authmap: %s: %w", args.Name, err)
 	}

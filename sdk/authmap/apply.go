@@ -13,6 +13,7 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/wait"
+	applycorev1 "k8s.io/client-go/applyconfigurations/core/v1"
 	typedcorev1 "k8s.io/client-go/kubernetes/typed/core/v1"
 )
 
@@ -300,4 +301,37 @@ func RevokeOwned(ctx context.Context, client typedcorev1.ConfigMapsGetter, owned
 		})
 	}
 	return RemoveFrom(ctx, client, owned, opts)
+}
+
+// ShareData makes FieldManager a co-owner, through server-side apply, of
+// the ConfigMap's mapRoles, mapUsers and mapAccounts as they are now (values
+// unchanged). Call it before another field manager that owns them alone
+// stops applying them: server-side apply deletes a field its last owner
+// releases, so a Pulumi ConfigMapPatch that wrote the data with
+// pulumi.com/patchForce and is updated to write none (AwsAuthMapping moving
+// to hooks mode) would otherwise empty aws-auth. An absent ConfigMap, or
+// one without those keys, is no change.
+func ShareData(ctx context.Context, client typedcorev1.ConfigMapsGetter, opts ConfigMapOptions) error {
+	o := opts.withDefaults()
+	cm, err := client.ConfigMaps(o.Namespace).Get(ctx, o.Name, metav1.GetOptions{})
+	if apierrors.IsNotFound(err) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("authmap: reading ConfigMap %s/%s: %w", o.Namespace, o.Name, err)
+	}
+	data := map[string]string{}
+	for _, kd := range kinds {
+		if v, ok := cm.Data[kd.key]; ok {
+			data[kd.key] = v
+		}
+	}
+	if len(data) == 0 {
+		return nil
+	}
+	ac := applycorev1.ConfigMap(o.Name, o.Namespace).WithData(data).WithResourceVersion(cm.ResourceVersion)
+	if _, err := client.ConfigMaps(o.Namespace).Apply(ctx, ac, metav1.ApplyOptions{FieldManager: FieldManager, Force: true}); err != nil {
+		return fmt.Errorf("authmap: sharing the data of ConfigMap %s/%s: %w", o.Namespace, o.Name, err)
+	}
+	return nil
 }
