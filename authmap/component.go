@@ -128,7 +128,8 @@ type UserMappingArgs struct {
 // with optimistic concurrency. The ConfigMap must exist (EKS creates it with
 // the first Fargate profile or managed node group); the read fails otherwise.
 //
-// ConfigMap mode with Kubeconfig (hooks mode, recommended): the component
+// ConfigMap mode with Kubeconfig (hooks mode, the default when the ClusterRef
+// has a kubeconfig, as a FargateCluster's does): the component
 // no longer writes aws-auth's data with a forced patch. Its one child,
 //
 //	kubernetes:core/v1:ConfigMapPatch   N-aws-auth    the component's record: one annotation, no data
@@ -234,6 +235,13 @@ type AwsAuthMappingArgs struct {
 	// "ConfigMap mode with Kubeconfig" above): resource hooks write aws-auth
 	// through the SDK with this kubeconfig (the one of KubernetesProvider,
 	// often a secret output) and revoke the component's entries on delete.
+	// Nil takes the ClusterRef's Kubeconfig when it has one (a
+	// FargateCluster's does), so hooks mode is the default there; pass a
+	// ClusterRef without one for the forced patch. Without any, ConfigMap
+	// mode writes with the forced patch and logs a warning: destroy revokes
+	// nothing and two such components on one cluster overwrite each other's
+	// entries (nothing in one program can see the other: do not do that).
+	// Switching an existing component to hooks mode keeps aws-auth's data.
 	Kubeconfig pulumi.StringInput
 	// OwnerKey is the stable name of the component's record on aws-auth; ""
 	// means the Pulumi project, stack and component name. Set it to keep
@@ -370,13 +378,22 @@ func (a *AwsAuthMappingArgs) Validate() error {
 		_, err := sdk.AccessEntriesFor(plain)
 		errs = append(errs, err)
 	}
-	if a.CreateAwsAuth && (mode != ModeConfigMap || a.Kubeconfig == nil) {
+	if a.CreateAwsAuth && (mode != ModeConfigMap || a.kubeconfig() == nil) {
 		errs = append(errs, fmt.Errorf("%w: CreateAwsAuth needs ConfigMap mode with Kubeconfig (the hooks create it)", ErrInvalidArgs))
 	}
-	if mode == ModeConfigMap && a.Kubeconfig == nil && kubeProvider(a) == nil {
+	if mode == ModeConfigMap && a.kubeconfig() == nil && kubeProvider(a) == nil {
 		errs = append(errs, fmt.Errorf("%w: ConfigMap mode needs a Kubernetes provider: set KubernetesProvider or a Cluster with one", ErrInvalidArgs))
 	}
 	return errors.Join(errs...)
+}
+
+// kubeconfig is the hooks' kubeconfig: Kubeconfig, else the ClusterRef's
+// (a FargateCluster's own); nil means ConfigMap mode writes with the forced patch.
+func (a *AwsAuthMappingArgs) kubeconfig() pulumi.StringInput {
+	if a.Kubeconfig != nil {
+		return a.Kubeconfig
+	}
+	return a.Cluster.Ref().Kubeconfig
 }
 
 func kubeProvider(a *AwsAuthMappingArgs) pulumi.ProviderResource {
@@ -402,9 +419,12 @@ func NewAwsAuthMapping(ctx *pulumi.Context, name string, args *AwsAuthMappingArg
 	var err error
 	outputs := pulumi.Map{"mode": pulumi.String(string(mode))}
 	switch {
-	case mode == ModeConfigMap && args.Kubeconfig != nil:
+	case mode == ModeConfigMap && args.kubeconfig() != nil:
 		err = comp.configMapHooks(ctx, name, args)
 	case mode == ModeConfigMap:
+		_ = ctx.Log.Warn("authmap: "+name+": ConfigMap mode without Kubeconfig writes aws-auth with a forced patch kept on delete: "+
+			"destroy revokes nothing, and two such components on one cluster overwrite each other's entries (the last writer wins); "+
+			"set Kubeconfig (hooks mode) to merge on every write and revoke on destroy", &pulumi.LogArgs{Resource: comp})
 		err = comp.configMap(ctx, name, args)
 		outputs["data"] = comp.Data
 	default:
@@ -557,7 +577,7 @@ func (c *AwsAuthMapping) configMapHooks(ctx *pulumi.Context, name string, args *
 	if err != nil {
 		return fmt.Errorf("registering the hooks: %w", err)
 	}
-	inputs := []any{args.Kubeconfig.ToStringOutput(), clusterref.String(args.Cluster.Ref().PodExecutionRoleARN)}
+	inputs := []any{args.kubeconfig().ToStringOutput(), clusterref.String(args.Cluster.Ref().PodExecutionRoleARN)}
 	for _, r := range args.Roles {
 		inputs = append(inputs, r.RoleARN)
 	}

@@ -342,3 +342,30 @@ func TestRefusedArgsRegisterNothing(t *testing.T) {
 		t.Errorf("no provider: %v", err)
 	}
 }
+
+// TestConfigMapModeDefaultsToHooks: a ClusterRef with a kubeconfig (a
+// FargateCluster's) puts ConfigMap mode in hooks mode without Kubeconfig:
+// the patch records and its hooks write and revoke; nothing reads aws-auth
+// through Pulumi and no data is force-patched.
+func TestConfigMapModeDefaultsToHooks(t *testing.T) {
+	g, err := mockstack.Run(func(ctx *pulumi.Context) error {
+		c, err := testCluster(ctx, eksfargate.AuthConfigMap, true)
+		if err != nil {
+			return err
+		}
+		c.Kubeconfig = pulumi.ToSecret(pulumi.String("apiVersion: v1\nkind: Config\n")).(pulumi.StringOutput)
+		_, err = authmap.NewAwsAuthMapping(ctx, "auth", &authmap.AwsAuthMappingArgs{Cluster: c,
+			Roles: []authmap.RoleMappingArgs{{RoleARN: pulumi.String("arn:aws:iam::123456789012:role/ci"), Username: "ci"}}})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	patch := one(t, g, typePatch, "auth-aws-auth")
+	if !slices.Equal(patch.BeforeCreate, []string{"auth-apply"}) || !slices.Equal(patch.BeforeDelete, []string{"auth-revoke"}) || patch.RetainOnDelete {
+		t.Errorf("not hooks mode: create %v delete %v retain %v", patch.BeforeCreate, patch.BeforeDelete, patch.RetainOnDelete)
+	}
+	if _, ok := patch.Input("data"); ok || len(g.ByType(typeConfigMap)) != 0 {
+		t.Errorf("hooks mode force-patches or reads aws-auth: %v", patch.Inputs)
+	}
+}

@@ -32,8 +32,7 @@ func TestGraph(t *testing.T) {
 		"kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding": 1,
 		typMapping:                     2,
 		typRecord:                      1, // the access entries' record; its hooks write them
-		"kubernetes:core/v1:ConfigMap": 1, // the read of the live aws-auth
-		typPatch:                       1,
+		typPatch: 1, // aws-auth in hooks mode: the record; its hooks write and revoke
 	}))
 	stacktest.Cluster(t, g, stack.Project)
 	eks := stacktest.One(t, g, "aws:eks/cluster:Cluster", stack.Project+"-cluster")
@@ -60,6 +59,9 @@ func TestGraph(t *testing.T) {
 	if admin.PrincipalARN != adminARN || len(admin.Policies) != 1 || admin.Policies[0].Policy != authmap.ClusterAdminPolicy {
 		t.Errorf("admin entry %+v, want %v with the cluster admin policy", admin, adminARN)
 	}
+	if len(readonly.Policies) != 1 || readonly.Policies[0].Policy != authmap.ViewPolicy || strings.Join(readonly.Policies[0].Namespaces, ",") != "default" {
+		t.Errorf("readonly entry policies %+v, want ViewPolicy in default", readonly.Policies)
+	}
 	for _, e := range []authmap.AccessEntry{readonly, sso} {
 		if strings.Join(e.KubernetesGroups, ",") != stack.ReadOnlyGroup {
 			t.Errorf("%s: groups %q", e.PrincipalARN, e.KubernetesGroups)
@@ -69,40 +71,33 @@ func TestGraph(t *testing.T) {
 		t.Errorf("SSO entry for %q", sso.PrincipalARN)
 	}
 
-	// aws-auth: read live after CoreDNS (EKS has created it by then), merged,
-	// the Fargate pod-execution mapping kept.
+	// aws-auth in hooks mode: the patch records the mappings (the hooks
+	// merge them in and revoke them on destroy --run-program), after CoreDNS
+	// (EKS has created aws-auth by then), the Fargate mapping ensured.
 	cm := stacktest.One(t, g, typMapping, "aws-auth")
 	patch := stacktest.One(t, g, typPatch, "aws-auth-aws-auth")
-	live := stacktest.One(t, g, "kubernetes:core/v1:ConfigMap", "aws-auth-live")
 	stacktest.Parent(t, g, patch, cm)
 	stacktest.DependsOn(t, g, patch, coredns)
-	_ = live
-	data := map[string]string{}
-	for _, k := range []string{authmap.KeyMapRoles, authmap.KeyMapUsers, authmap.KeyMapAccounts} {
-		if v := patch.InputString("data." + k); v != "" {
-			data[k] = v
-		}
+	if strings.Join(patch.BeforeCreate, ",") != "aws-auth-apply" || strings.Join(patch.BeforeDelete, ",") != "aws-auth-revoke" || patch.RetainOnDelete {
+		t.Errorf("aws-auth patch: hooks %v/%v, retained %v", patch.BeforeCreate, patch.BeforeDelete, patch.RetainOnDelete)
 	}
-	m, err := authmap.Parse(data)
-	if err != nil {
-		t.Fatalf("rendered aws-auth does not parse: %v\n%v", err, data)
+	if _, ok := patch.Input("data"); ok {
+		t.Error("hooks mode force-patches aws-auth's data")
 	}
-	podRole, _ := stacktest.One(t, g, "aws:iam/role:Role", stack.Project+"-pod-execution-role").Output("arn")
-	want := map[string][]string{
-		adminARN.(string): {authmap.GroupMasters},
-		podRole.(string):  authmap.FargateRoleMapping("x").Groups,
-	}
-	found := 0
-	for _, r := range m.Roles {
-		if groups, ok := want[r.RoleARN]; ok {
-			found++
-			if strings.Join(r.Groups, ",") != strings.Join(groups, ",") {
-				t.Errorf("%s: groups %v, want %v", r.RoleARN, r.Groups, groups)
+	var awsAuth struct{ Owned, Ensured authmap.Mappings }
+	for k := range patch.Inputs["metadata"].ObjectValue()["annotations"].ObjectValue() {
+		if strings.HasPrefix(string(k), "authmap.fargatekit.io/owned-") {
+			if err := json.Unmarshal([]byte(patch.InputString(`metadata.annotations["`+string(k)+`"]`)), &awsAuth); err != nil {
+				t.Fatal(err)
 			}
 		}
 	}
-	if found != len(want) || len(m.Roles) != 4 {
-		t.Errorf("aws-auth maps %d roles (%d of admin/Fargate):\n%s", len(m.Roles), found, data[authmap.KeyMapRoles])
+	podRole, _ := stacktest.One(t, g, "aws:iam/role:Role", stack.Project+"-pod-execution-role").Output("arn")
+	if len(awsAuth.Owned.Roles) != 3 || awsAuth.Owned.Roles[0].RoleARN != adminARN || strings.Join(awsAuth.Owned.Roles[0].Groups, ",") != authmap.GroupMasters {
+		t.Errorf("aws-auth record owns %+v", awsAuth.Owned.Roles)
+	}
+	if len(awsAuth.Ensured.Roles) != 1 || awsAuth.Ensured.Roles[0].RoleARN != podRole || strings.Join(awsAuth.Ensured.Roles[0].Groups, ",") != strings.Join(authmap.FargateRoleMapping("x").Groups, ",") {
+		t.Errorf("aws-auth record ensures %+v, want the Fargate mapping of %v", awsAuth.Ensured.Roles, podRole)
 	}
 
 	crb := stacktest.One(t, g, "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding", "readonly-view")
