@@ -395,3 +395,50 @@ func TestHooksKeepEntriesTheyDidNotAddRealServer(t *testing.T) {
 		t.Errorf("the data team's entry: %v", got)
 	}
 }
+
+// OwnerKey keeps the record's key across a rename: the renamed component
+// finds the entries it owned (an entry it then drops is removed, the others
+// are revoked on delete), where without OwnerKey the key would change.
+func TestOwnerKeyRenameRealServer(t *testing.T) {
+	cs, ns, kubeconfig := kubeconfigFor(t)
+	ctx := context.Background()
+	if _, err := cs.CoreV1().ConfigMaps(ns).Create(ctx, &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "aws-auth"},
+		Data: map[string]string{"mapRoles": hookNodeRoles}}, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	role := func(name string) RoleMappingArgs {
+		return RoleMappingArgs{RoleARN: pulumi.String("arn:aws:iam::123456789012:role/" + name), Username: name, Groups: []string{name}}
+	}
+	args := func(key string, roles ...RoleMappingArgs) *AwsAuthMappingArgs {
+		return &AwsAuthMappingArgs{Namespace: ns, OwnerKey: key, Roles: roles}
+	}
+	v1 := runHooksMode(t, kubeconfig, []string{"platform"}, args("team-platform", role("ops"), role("ci")))[0]
+	v2 := runHooksMode(t, kubeconfig, []string{"platform-renamed"}, args("team-platform", role("ops")))[0]
+	plain := runHooksMode(t, kubeconfig, []string{"platform-renamed"}, args("", role("ops")))[0]
+	if v1.comp.conn.annotation != v2.comp.conn.annotation || v1.comp.conn.annotation != OwnerKeyAnnotation("team-platform") {
+		t.Fatalf("OwnerKey did not fix the record's key: %s, %s", v1.comp.conn.annotation, v2.comp.conn.annotation)
+	}
+	if plain.comp.conn.annotation == v2.comp.conn.annotation {
+		t.Fatal("without OwnerKey the key should follow the name")
+	}
+	if err := v1.comp.conn.apply(&pulumi.ResourceHookArgs{Name: v1.patch.Name, NewInputs: v1.patch.Inputs}); err != nil {
+		t.Fatal(err)
+	}
+	// The renamed component's update (ci dropped): its old inputs carry the
+	// record under the same key.
+	if err := v2.comp.conn.apply(&pulumi.ResourceHookArgs{Name: v2.patch.Name, NewInputs: v2.patch.Inputs, OldInputs: v1.patch.Inputs}); err != nil {
+		t.Fatal(err)
+	}
+	m, _ := readMappings(t, cs, ns)
+	got := strings.Join(identities(m), ",")
+	if strings.Contains(got, "role/ci") || !strings.Contains(got, "role/ops") {
+		t.Fatalf("after the renamed update: %s", got)
+	}
+	if err := v2.comp.conn.revoke(&pulumi.ResourceHookArgs{Name: v2.patch.Name, OldInputs: v2.patch.Inputs}); err != nil {
+		t.Fatal(err)
+	}
+	m, cm := readMappings(t, cs, ns)
+	if got := strings.Join(identities(m), ","); strings.Contains(got, "role/ops") || !strings.HasPrefix(cm.Data["mapRoles"], hookNodeRoles) {
+		t.Fatalf("after revoke: %s\n%s", got, cm.Data["mapRoles"])
+	}
+}
