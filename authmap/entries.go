@@ -141,19 +141,7 @@ func (h *entriesConn) revokeRecord(ctx context.Context, rec entriesRecord) error
 
 // hooks registers the apply and revoke hooks of the component named name.
 func (h *entriesConn) hooks(ctx *pulumi.Context, name string) (*pulumi.ResourceHookBinding, error) {
-	apply, err := ctx.RegisterResourceHook(name+"-apply", h.apply, nil)
-	if err != nil {
-		return nil, err
-	}
-	revoke, err := ctx.RegisterResourceHook(name+"-revoke", h.revoke, nil)
-	if err != nil {
-		return nil, err
-	}
-	return &pulumi.ResourceHookBinding{
-		BeforeCreate: []*pulumi.ResourceHook{apply},
-		BeforeUpdate: []*pulumi.ResourceHook{apply},
-		BeforeDelete: []*pulumi.ResourceHook{revoke},
-	}, nil
+	return registerHooks(ctx, name, h.apply, h.revoke)
 }
 
 // OwnerTag is the value of sdk.OwnerTagKey on the access entries the

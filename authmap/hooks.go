@@ -171,11 +171,17 @@ func (h *hookConn) revoke(args *pulumi.ResourceHookArgs) error {
 
 // hooks registers the apply and revoke hooks of the component named name.
 func (h *hookConn) hooks(ctx *pulumi.Context, name string) (*pulumi.ResourceHookBinding, error) {
-	apply, err := ctx.RegisterResourceHook(name+"-apply", h.apply, nil)
+	return registerHooks(ctx, name, h.apply, h.revoke)
+}
+
+// registerHooks registers N-apply (before create and update) and N-revoke
+// (before delete), the hooks of both hook modes, and binds them.
+func registerHooks(ctx *pulumi.Context, name string, applyFn, revokeFn pulumi.ResourceHookFunction) (*pulumi.ResourceHookBinding, error) {
+	apply, err := ctx.RegisterResourceHook(name+"-apply", applyFn, nil)
 	if err != nil {
 		return nil, err
 	}
-	revoke, err := ctx.RegisterResourceHook(name+"-revoke", h.revoke, nil)
+	revoke, err := ctx.RegisterResourceHook(name+"-revoke", revokeFn, nil)
 	if err != nil {
 		return nil, err
 	}

@@ -30,9 +30,9 @@ func TestGraph(t *testing.T) {
 		"aws:iam/rolePolicyAttachment:RolePolicyAttachment":          2,
 		"aws:eks/fargateProfile:FargateProfile":                      1,
 		"kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding": 1,
-		typMapping:                     2,
-		typRecord:                      1, // the access entries' record; its hooks write them
-		typPatch: 1, // aws-auth in hooks mode: the record; its hooks write and revoke
+		typMapping: 2,
+		typRecord:  1, // the access entries' record; its hooks write them
+		typPatch:   1, // aws-auth in hooks mode: the record; its hooks write and revoke
 	}))
 	stacktest.Cluster(t, g, stack.Project)
 	eks := stacktest.One(t, g, "aws:eks/cluster:Cluster", stack.Project+"-cluster")
