@@ -6,13 +6,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"regexp"
-	"strconv"
 	"strings"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws/arn"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/eks"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ssm"
 	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -20,7 +17,6 @@ import (
 
 	"github.com/fargatekit/fargatekit/eksfargate/clusterref"
 	"github.com/fargatekit/fargatekit/internal/kubehook"
-	"github.com/fargatekit/fargatekit/internal/partition"
 	sdk "github.com/fargatekit/fargatekit/sdk/authmap"
 	"github.com/fargatekit/fargatekit/sdk/eksfargate"
 )
@@ -54,25 +50,30 @@ var ErrInvalidArgs = errors.New("authmap: invalid AwsAuthMapping args")
 // resource's output); the username and groups are plain, so they are
 // validated before anything is registered.
 type RoleMappingArgs struct {
-	// RoleARN is the role's ARN, with or without its path.
+	// RoleARN is the role's ARN. In ConfigMap mode, with or without its
+	// path (aws-auth stores it path-less). In AccessEntries mode EKS wants
+	// the full ARN, path included; a path-less ARN is resolved to IAM's ARN
+	// with iam:GetRole by the hooks before any write (a role IAM does not
+	// know in the hooks' account fails the write, naming it: give another
+	// account's role with its path).
 	RoleARN pulumi.StringInput
 	// Username and Groups as in sdk.RoleMapping (templates allowed).
 	Username string
 	Groups   []string
-	// Key names the role's children in AccessEntries mode (N-role-<Key>).
-	// "" derives it from a plain ARN (pulumi.String): the role's name,
-	// lower-cased; an ARN that is another resource's output needs a Key.
-	// Child names never depend on list positions (children named by index
-	// before get an alias, so existing entries are kept).
-	//
-	// Caveat of those index aliases: the alias N-role-<i> goes to the mapping
-	// at position i now. Upgrade to key names with the list in its old order,
-	// and reorder or remove a middle mapping in a later update; done in the
-	// same update, a moved mapping's entry is matched with another's old
-	// entry and replaced (deleted and created again: a moment without access).
+	// Type is the access entry's type (AccessEntries mode only): one of
+	// STANDARD, EC2, EC2_LINUX, EC2_WINDOWS, FARGATE_LINUX, HYBRID_LINUX,
+	// HYPERPOD_LINUX (sdk.EntryTypes), validated by sdk.AccessEntry.Validate
+	// (node types take no username or groups). "" infers it from Username
+	// and Groups as the migration does: a node mapping is EC2_LINUX (or
+	// EC2_WINDOWS), a Fargate mapping FARGATE_LINUX, anything else STANDARD
+	// with system:masters as an AmazonEKSClusterAdminPolicy association.
+	Type string
+	// Key is kept for compatibility and names nothing any more: AccessEntries
+	// mode writes every entry through the component's hooks (see
+	// AwsAuthMappingArgs), so no child is named after a mapping.
 	Key string
 	// Policies are access policies to associate (AccessEntries mode), each
-	// at cluster or namespace scope: children N-role-<Key>-<policy, lower-case>.
+	// at cluster or namespace scope.
 	Policies []PolicyAssociation
 }
 
@@ -83,8 +84,7 @@ type UserMappingArgs struct {
 	// Username and Groups as in sdk.UserMapping.
 	Username string
 	Groups   []string
-	// Key names the user's children in AccessEntries mode (N-user-<Key>);
-	// "" derives it from a plain ARN, as for roles.
+	// Key is kept for compatibility and names nothing (see RoleMappingArgs.Key).
 	Key string
 	// Policies as in RoleMappingArgs.
 	Policies []PolicyAssociation
@@ -101,8 +101,7 @@ type UserMappingArgs struct {
 //	  kubernetes:core/v1:ConfigMap        N-live        read (Get) of kube-system/aws-auth
 //	  kubernetes:core/v1:ConfigMapPatch   N-aws-auth    server-side apply of mapRoles/mapUsers/mapAccounts
 //	AccessEntries mode:
-//	  aws:eks/accessEntry:AccessEntry                             N-role-<key>, N-user-<key>
-//	  aws:eks/accessPolicyAssociation:AccessPolicyAssociation N-role-<key>-admin   for system:masters
+//	  aws:ssm/parameter:Parameter         N-access-entries   the record: the entries as JSON; its hooks write them
 //
 // How ConfigMap mode keeps what it does not own: aws-auth is one ConfigMap
 // holding three YAML strings, and server-side apply owns fields, not entries
@@ -129,7 +128,8 @@ type UserMappingArgs struct {
 // with optimistic concurrency. The ConfigMap must exist (EKS creates it with
 // the first Fargate profile or managed node group); the read fails otherwise.
 //
-// ConfigMap mode with Kubeconfig (hooks mode, recommended): the component
+// ConfigMap mode with Kubeconfig (hooks mode, the default when the ClusterRef
+// has a kubeconfig, as a FargateCluster's does): the component
 // no longer writes aws-auth's data with a forced patch. Its one child,
 //
 //	kubernetes:core/v1:ConfigMapPatch   N-aws-auth    the component's record: one annotation, no data
@@ -139,27 +139,50 @@ type UserMappingArgs struct {
 // record's mappings into aws-auth in one read-modify-write with optimistic
 // concurrency, retried on conflict, removing what the previous record owned
 // and the new one does not; before delete, [sdk.RevokeOwned] removes exactly
-// the identities the record owned. So pulumi destroy, and removing the
-// component from the program, revoke the component's entries and nothing
-// else (not the Fargate mapping, not other writers' entries), and two
-// components on one cluster never lose each other's entries: each write is a
-// merge of the live content. Delete hooks run only when the program runs:
-// destroy with
-//
-//	pulumi destroy --run-program
-//
-// (without it the engine deletes the patch, which drops only the record
-// annotation, and the entries stay). The record's annotation key derives from
+// the identities the record owned. So pulumi destroy --run-program revokes
+// the component's entries and nothing else (not the Fargate mapping, not
+// other writers' entries), and two components on one cluster never lose
+// each other's entries: each write is a merge of the live content. See
+// "Destroying and removing" below for what runs when. The record's
+// annotation key derives from
 // OwnerKey, or from project/stack/N: renaming the component with an alias
 // (pulumi.Aliases) keeps its children and, through the old record in the
 // update's old inputs, its entries; OwnerKey keeps the key itself stable.
 // CreateAwsAuth creates a missing aws-auth (with the Fargate mapping) in the
 // first hook; without it a missing aws-auth fails the write.
 //
-// AccessEntries mode needs no hooks for its lifecycle: each entry and
-// association is its own resource, which pulumi destroy deletes (revoking
-// exactly those entries; entries the component did not create are not in its
-// state and stay).
+// AccessEntries mode writes through resource hooks too, on its one child,
+// an SSM parameter (N-access-entries) holding the record: the cluster, its
+// region, the component's owner tag (OwnerTag of OwnerKey, or of
+// project/stack/N) and the entries with their policies. Before create and
+// update, [sdk.ReconcileOwnedEntries] makes the entries what the record
+// says: a missing entry is created tagged fargatekit.io/authmap-owner=<owner
+// tag>; an entry that already exists (the bootstrap cluster-creator admin,
+// which EKS creates by default; one made by EKS, eksctl or the console) is
+// adopted and converged (groups, username, missing policy associations),
+// never a ResourceInUse failure; a principal the previous record named and
+// this one does not is deleted if the component created it. Before delete,
+// [sdk.RevokeOwnedEntries] deletes the entries that carry the component's
+// owner tag and leaves the others: pulumi destroy never deletes an entry the
+// component did not create (the policies it associated with an adopted
+// entry stay with that entry). The hooks call EKS and IAM with the default
+// AWS credential chain (environment, AWS_PROFILE, SSO, instance role) in
+// the ClusterRef's region, which must be set; path-less role ARNs are
+// resolved with iam:GetRole first. Renaming the component changes its owner
+// tag unless OwnerKey is set: the entries it created are then deleted and
+// created again under the new tag by the first update.
+//
+// Upgrading a stack made when AccessEntries mode registered one
+// aws:eks/accessEntry child per mapping (N-role-<key>, N-user-<key> and
+// their AccessPolicyAssociations): pulumi up would delete those children,
+// and so the entries, after the hooks adopted them. Remove them from the
+// state first, which leaves the entries in EKS,
+//
+//	pulumi state delete <urn of each N-role-*/N-user-* child>
+//
+// then pulumi up: the hooks adopt them (untagged, so a later destroy keeps
+// them; tag them with the owner tag, an output of the component, to have
+// destroy delete them).
 //
 // AccessEntries mode does not create the Fargate pod-execution role's entry:
 // EKS manages it (in aws-auth on API_AND_CONFIG_MAP clusters, as a
@@ -167,6 +190,29 @@ type UserMappingArgs struct {
 // a second entry for one principal is refused. Where a cluster lacks it
 // (migrate-plan shows it), map the role with FargateUsername and its three
 // groups: that mapping becomes a FARGATE_LINUX entry.
+//
+// Destroying and removing (both hook modes; Pulumi v3.259's engine, which
+// looks a delete hook up by name in the running program):
+//
+//   - pulumi destroy --run-program runs the program, which registers the
+//     hooks, and deletes the record: its before-delete hook N-revoke revokes.
+//
+//   - pulumi destroy without --run-program is refused by the engine before
+//     anything is deleted ("You must run with the --run-program flag to use
+//     delete hooks during destroy"): nothing is revoked, nothing is lost.
+//
+//   - Removing the component from the program and running pulumi up does NOT
+//     revoke: the record is deleted, its hook N-revoke is looked up in the
+//     program, which no longer registers it (the component's constructor
+//     does), and the update fails with `hook "N-revoke" was not
+//     registered`, leaving the record and the entries in place. To retire a
+//     component, revoke first, with the component still in the program,
+//
+//     pulumi destroy --run-program --target <the component's URN> --target-dependents
+//
+//     then remove it from the program (pulumi up then has nothing of it left
+//     to delete). To drop it and keep its entries instead, pulumi state delete
+//     its record before removing it.
 type AwsAuthMappingArgs struct {
 	// Cluster is the cluster (required): its authentication mode, Fargate
 	// profiles, pod-execution role, name and Kubernetes provider.
@@ -189,6 +235,13 @@ type AwsAuthMappingArgs struct {
 	// "ConfigMap mode with Kubeconfig" above): resource hooks write aws-auth
 	// through the SDK with this kubeconfig (the one of KubernetesProvider,
 	// often a secret output) and revoke the component's entries on delete.
+	// Nil takes the ClusterRef's Kubeconfig when it has one (a
+	// FargateCluster's does), so hooks mode is the default there; pass a
+	// ClusterRef without one for the forced patch. Without any, ConfigMap
+	// mode writes with the forced patch and logs a warning: destroy revokes
+	// nothing and two such components on one cluster overwrite each other's
+	// entries (nothing in one program can see the other: do not do that).
+	// Switching an existing component to hooks mode keeps aws-auth's data.
 	Kubeconfig pulumi.StringInput
 	// OwnerKey is the stable name of the component's record on aws-auth; ""
 	// means the Pulumi project, stack and component name. Set it to keep
@@ -201,6 +254,8 @@ type AwsAuthMappingArgs struct {
 	CreateAwsAuth bool
 	// connect builds the hooks' client from the kubeconfig (tests).
 	connect func(kubeconfig string) (kubernetes.Interface, error)
+	// awsClients builds the AccessEntries-mode hooks' EKS and IAM clients (tests).
+	awsClients awsClients
 }
 
 // AwsAuthMapping maps IAM roles and users to Kubernetes users and groups on
@@ -215,15 +270,20 @@ type AwsAuthMapping struct {
 	Patch *corev1.ConfigMapPatch
 	// Data is the mapRoles/mapUsers/mapAccounts written (ConfigMap mode).
 	Data pulumi.StringMapOutput
-	// AccessEntries are the entries, roles then users, in args order, and
-	// PolicyAssociations the sdk.ClusterAdminPolicy associations (AccessEntries mode).
-	AccessEntries      []*eks.AccessEntry
-	PolicyAssociations []*eks.AccessPolicyAssociation
-	// Record is the JSON the hooks-mode patch records on aws-auth: the
-	// mappings the component owns and those it ensures (ConfigMap mode with Kubeconfig).
+	// Entries is the AccessEntries-mode record: an SSM parameter holding the
+	// entries as JSON, whose resource hooks write them to EKS.
+	Entries *ssm.Parameter
+	// OwnerTag is the value of the fargatekit.io/authmap-owner tag on the
+	// access entries the component creates (AccessEntries mode).
+	OwnerTag string
+	// Record is the JSON the hooks apply: in ConfigMap mode with Kubeconfig
+	// the patch's annotation on aws-auth (the mappings the component owns
+	// and those it ensures); in AccessEntries mode the Entries parameter's
+	// value (cluster, region, owner tag and entries).
 	Record pulumi.StringOutput
 
-	conn *hookConn // the hooks' connection (hooks mode)
+	conn    *hookConn    // the hooks' connection (hooks mode)
+	entries *entriesConn // the AccessEntries-mode hooks' clients
 }
 
 // placeholderARN stands in for an ARN output during validation.
@@ -236,6 +296,9 @@ func placeholderARN(kind string, i int) string {
 func (a *AwsAuthMappingArgs) plain() sdk.Mappings {
 	var m sdk.Mappings
 	for i, r := range a.Roles {
+		if r.Type != "" {
+			continue // declared as an access entry, validated as one
+		}
 		m.Roles = append(m.Roles, sdk.RoleMapping{RoleARN: placeholderARN("role", i), Username: r.Username, Groups: r.Groups})
 	}
 	for i, u := range a.Users {
@@ -273,32 +336,6 @@ func (a *AwsAuthMappingArgs) mode() (Mode, error) {
 	return m, nil
 }
 
-var keyRE = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`)
-
-var nonKeyRE = regexp.MustCompile(`[^a-z0-9]+`)
-
-// childKey is the stable key of a mapping's children: its Key, or the
-// lower-case name of a plain ARN. An output ARN without a Key is refused:
-// its name is not known when the children are named.
-func childKey(kind string, i int, key string, in pulumi.StringInput) (string, error) {
-	if key == "" {
-		plain, ok := in.(pulumi.String)
-		if !ok {
-			return "", fmt.Errorf("%w: %ss[%d]: the ARN is another resource's output, so set Key (it names the children; a list index would move)", ErrInvalidArgs, kind, i)
-		}
-		a := string(plain)
-		key = strings.Trim(nonKeyRE.ReplaceAllString(strings.ToLower(a[strings.LastIndexAny(a, "/:")+1:]), "-"), "-")
-		if len(key) > 50 {
-			h := sha256.Sum256([]byte(a))
-			key = strings.Trim(key[:40], "-") + "-" + hex.EncodeToString(h[:4])
-		}
-	}
-	if !keyRE.MatchString(key) {
-		return "", fmt.Errorf("%w: %ss[%d] key %q: want a lower-case DNS label", ErrInvalidArgs, kind, i, key)
-	}
-	return key, nil
-}
-
 // Validate reports every problem of the plain parts of the args at once; the
 // ARNs are outputs and are checked when known.
 func (a *AwsAuthMappingArgs) Validate() error {
@@ -311,32 +348,29 @@ func (a *AwsAuthMappingArgs) Validate() error {
 	if len(a.Roles)+len(a.Users)+len(a.Accounts) == 0 && !(mode == ModeConfigMap && a.Cluster.Ref().HasFargateProfiles) {
 		errs = append(errs, fmt.Errorf("%w: no mappings", ErrInvalidArgs))
 	}
-	keys := map[string]bool{}
-	checkKey := func(kind string, i int, key string, in pulumi.StringInput, policies []PolicyAssociation) {
+	check := func(kind string, i int, typ, username string, groups []string, in pulumi.StringInput, policies []PolicyAssociation) {
 		if in == nil {
 			errs = append(errs, fmt.Errorf("%w: %ss[%d] has no ARN", ErrInvalidArgs, kind, i))
 		}
-		if mode == ModeAccessEntries {
-			k, err := childKey(kind, i, key, in)
-			if err != nil {
-				errs = append(errs, err)
-			} else if keys[kind+k] {
-				errs = append(errs, fmt.Errorf("%w: %ss[%d] key %q: used twice; keys name the children", ErrInvalidArgs, kind, i, k))
-			}
-			keys[kind+k] = true
-		} else if len(policies) > 0 {
+		if mode != ModeAccessEntries && len(policies) > 0 {
 			errs = append(errs, fmt.Errorf("%w: %ss[%d]: access policies need AccessEntries mode", ErrInvalidArgs, kind, i))
 		}
+		if mode != ModeAccessEntries && typ != "" {
+			errs = append(errs, fmt.Errorf("%w: %ss[%d]: an entry Type needs AccessEntries mode", ErrInvalidArgs, kind, i))
+		}
 		e := sdk.AccessEntry{PrincipalARN: placeholderARN(kind, i), Policies: policies}
+		if typ != "" {
+			e.Type, e.Username, e.KubernetesGroups = typ, username, groups
+		}
 		if err := e.Validate(); err != nil {
-			errs = append(errs, fmt.Errorf("%ss[%d]: %w", kind, i, err))
+			errs = append(errs, fmt.Errorf("%w: %ss[%d]: %w", ErrInvalidArgs, kind, i, err))
 		}
 	}
 	for i, r := range a.Roles {
-		checkKey("role", i, r.Key, r.RoleARN, r.Policies)
+		check("role", i, r.Type, r.Username, r.Groups, r.RoleARN, r.Policies)
 	}
 	for i, u := range a.Users {
-		checkKey("user", i, u.Key, u.UserARN, u.Policies)
+		check("user", i, "", u.Username, u.Groups, u.UserARN, u.Policies)
 	}
 	plain := a.plain()
 	errs = append(errs, plain.Validate(a.validation()...))
@@ -344,16 +378,22 @@ func (a *AwsAuthMappingArgs) Validate() error {
 		_, err := sdk.AccessEntriesFor(plain)
 		errs = append(errs, err)
 	}
-	if a.CreateAwsAuth && (mode != ModeConfigMap || a.Kubeconfig == nil) {
+	if a.CreateAwsAuth && (mode != ModeConfigMap || a.kubeconfig() == nil) {
 		errs = append(errs, fmt.Errorf("%w: CreateAwsAuth needs ConfigMap mode with Kubeconfig (the hooks create it)", ErrInvalidArgs))
 	}
-	if a.OwnerKey != "" && mode != ModeConfigMap {
-		errs = append(errs, fmt.Errorf("%w: OwnerKey names the record on aws-auth: ConfigMap mode only (access entries are keyed by Key)", ErrInvalidArgs))
-	}
-	if mode == ModeConfigMap && a.Kubeconfig == nil && kubeProvider(a) == nil {
+	if mode == ModeConfigMap && a.kubeconfig() == nil && kubeProvider(a) == nil {
 		errs = append(errs, fmt.Errorf("%w: ConfigMap mode needs a Kubernetes provider: set KubernetesProvider or a Cluster with one", ErrInvalidArgs))
 	}
 	return errors.Join(errs...)
+}
+
+// kubeconfig is the hooks' kubeconfig: Kubeconfig, else the ClusterRef's
+// (a FargateCluster's own); nil means ConfigMap mode writes with the forced patch.
+func (a *AwsAuthMappingArgs) kubeconfig() pulumi.StringInput {
+	if a.Kubeconfig != nil {
+		return a.Kubeconfig
+	}
+	return a.Cluster.Ref().Kubeconfig
 }
 
 func kubeProvider(a *AwsAuthMappingArgs) pulumi.ProviderResource {
@@ -379,13 +419,17 @@ func NewAwsAuthMapping(ctx *pulumi.Context, name string, args *AwsAuthMappingArg
 	var err error
 	outputs := pulumi.Map{"mode": pulumi.String(string(mode))}
 	switch {
-	case mode == ModeConfigMap && args.Kubeconfig != nil:
+	case mode == ModeConfigMap && args.kubeconfig() != nil:
 		err = comp.configMapHooks(ctx, name, args)
 	case mode == ModeConfigMap:
+		_ = ctx.Log.Warn("authmap: "+name+": ConfigMap mode without Kubeconfig writes aws-auth with a forced patch kept on delete: "+
+			"destroy revokes nothing, and two such components on one cluster overwrite each other's entries (the last writer wins); "+
+			"set Kubeconfig (hooks mode) to merge on every write and revoke on destroy", &pulumi.LogArgs{Resource: comp})
 		err = comp.configMap(ctx, name, args)
 		outputs["data"] = comp.Data
 	default:
 		err = comp.accessEntries(ctx, name, args)
+		outputs["ownerTag"] = pulumi.String(comp.OwnerTag)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("authmap: NewAwsAuthMapping %s: %w", name, err)
@@ -526,13 +570,14 @@ func (c *AwsAuthMapping) configMapHooks(ctx *pulumi.Context, name string, args *
 	}
 	annotation := args.annotation(ctx, name)
 	conn := &hookConn{kube: kubehook.Conn{Connect: args.connect, Missing: ErrNoKubeconfig}, annotation: annotation, timeout: 5 * time.Minute,
-		opts: sdk.ConfigMapOptions{Namespace: ns, Name: cmName, AllowSystemMasters: args.AllowSystemMasters, MustExist: !args.CreateAwsAuth}}
+		opts: sdk.ConfigMapOptions{Namespace: ns, Name: cmName, AllowSystemMasters: args.AllowSystemMasters, MustExist: !args.CreateAwsAuth,
+			Owner: strings.TrimPrefix(annotation, AnnotationOwnedPrefix)}}
 	c.conn = conn
 	hooks, err := conn.hooks(ctx, name)
 	if err != nil {
 		return fmt.Errorf("registering the hooks: %w", err)
 	}
-	inputs := []any{args.Kubeconfig.ToStringOutput(), clusterref.String(args.Cluster.Ref().PodExecutionRoleARN)}
+	inputs := []any{args.kubeconfig().ToStringOutput(), clusterref.String(args.Cluster.Ref().PodExecutionRoleARN)}
 	for _, r := range args.Roles {
 		inputs = append(inputs, r.RoleARN)
 	}
@@ -581,97 +626,4 @@ func readID(ready []pulumi.Resource, id string) pulumi.IDOutput {
 		}
 	}
 	return pulumi.All(deps...).ApplyT(func([]any) pulumi.ID { return pulumi.ID(id) }).(pulumi.IDOutput)
-}
-
-// policyARN is an access policy's ARN in the principal's partition.
-func policyARN(principal pulumi.StringOutput, pa sdk.PolicyAssociation) pulumi.StringOutput {
-	return principal.ApplyT(func(p string) (string, error) {
-		a, err := arn.Parse(p)
-		if err != nil {
-			return "", fmt.Errorf("authmap: %w %q: %v", ErrInvalidARN, p, err)
-		}
-		if _, err := partition.ByID(a.Partition); err != nil {
-			return "", fmt.Errorf("authmap: %w %q: %w", ErrInvalidARN, p, err)
-		}
-		return pa.PolicyARN(a.Partition), nil
-	}).(pulumi.StringOutput)
-}
-
-func (c *AwsAuthMapping) accessEntries(ctx *pulumi.Context, name string, args *AwsAuthMappingArgs) error {
-	plain := args.plain()
-	add := func(child, legacy string, principal pulumi.StringInput, e sdk.AccessEntry, kind string) error {
-		checked := principal.ToStringOutput().ApplyT(func(p string) (string, error) {
-			if err := sdk.ValidatePrincipalARN(p, e.Type); err != nil {
-				return "", fmt.Errorf("authmap: %s: %w", child, err)
-			}
-			if kind == "role" && !strings.Contains(p, ":role/") || kind == "user" && !strings.Contains(p, ":user/") {
-				return "", fmt.Errorf("authmap: %s: %w: %s is not an IAM %s", child, ErrWrongResource, p, kind)
-			}
-			return p, nil
-		}).(pulumi.StringOutput)
-		ea := &eks.AccessEntryArgs{ClusterName: clusterref.String(args.Cluster.Ref().Name), PrincipalArn: checked, Type: pulumi.String(e.Type)}
-		if e.Username != "" {
-			ea.UserName = pulumi.String(e.Username)
-		}
-		if len(e.KubernetesGroups) > 0 {
-			ea.KubernetesGroups = pulumi.ToStringArray(e.KubernetesGroups)
-		}
-		opts := []pulumi.ResourceOption{pulumi.Parent(c), pulumi.DependsOn(args.Cluster.Ref().Ready)}
-		if legacy != "" && legacy != child {
-			opts = append(opts, pulumi.Aliases([]pulumi.Alias{{Name: pulumi.String(legacy)}}))
-		}
-		entry, err := eks.NewAccessEntry(ctx, child, ea, opts...)
-		if err != nil {
-			return fmt.Errorf("access entry %s: %w", child, err)
-		}
-		c.AccessEntries = append(c.AccessEntries, entry)
-		for _, pa := range e.Policies {
-			suffix, legacySuffix := "-"+strings.ToLower(pa.String()), ""
-			if pa.Policy == sdk.ClusterAdminPolicy && len(pa.Namespaces) == 0 {
-				suffix, legacySuffix = "-admin", "-admin"
-			}
-			suffix = strings.Trim(nonKeyRE.ReplaceAllString(suffix, "-"), "-")
-			aopts := []pulumi.ResourceOption{pulumi.Parent(c)}
-			if legacy != "" && legacySuffix != "" && legacy != child {
-				aopts = append(aopts, pulumi.Aliases([]pulumi.Alias{{Name: pulumi.String(legacy + legacySuffix)}}))
-			}
-			scope := &eks.AccessPolicyAssociationAccessScopeArgs{Type: pulumi.String(pa.Scope())}
-			if len(pa.Namespaces) > 0 {
-				scope.Namespaces = pulumi.ToStringArray(pa.Namespaces)
-			}
-			assoc, err := eks.NewAccessPolicyAssociation(ctx, child+"-"+suffix, &eks.AccessPolicyAssociationArgs{
-				ClusterName: entry.ClusterName, PrincipalArn: entry.PrincipalArn, PolicyArn: policyARN(entry.PrincipalArn, pa),
-				AccessScope: scope,
-			}, aopts...)
-			if err != nil {
-				return fmt.Errorf("policy association %s-%s: %w", child, suffix, err)
-			}
-			c.PolicyAssociations = append(c.PolicyAssociations, assoc)
-		}
-		return nil
-	}
-	// legacy is the index name children had before keys were derived.
-	legacy := func(kind string, key string, i int) string {
-		if key != "" {
-			return ""
-		}
-		return name + "-" + kind + "-" + strconv.Itoa(i)
-	}
-	for i, r := range args.Roles {
-		e, _ := plain.Roles[i].AccessEntry() // validated
-		e.Policies = append(e.Policies, r.Policies...)
-		k, _ := childKey("role", i, r.Key, r.RoleARN)
-		if err := add(name+"-role-"+k, legacy("role", r.Key, i), r.RoleARN, e, "role"); err != nil {
-			return err
-		}
-	}
-	for i, u := range args.Users {
-		e, _ := plain.Users[i].AccessEntry()
-		e.Policies = append(e.Policies, u.Policies...)
-		k, _ := childKey("user", i, u.Key, u.UserARN)
-		if err := add(name+"-user-"+k, legacy("user", u.Key, i), u.UserARN, e, "user"); err != nil {
-			return err
-		}
-	}
-	return nil
 }

@@ -3,6 +3,7 @@ package authmap_test
 import (
 	"encoding/json"
 	"errors"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -25,6 +26,7 @@ const (
 	typePatch     = "kubernetes:core/v1:ConfigMapPatch"
 	typeEntry     = "aws:eks/accessEntry:AccessEntry"
 	typeAssoc     = "aws:eks/accessPolicyAssociation:AccessPolicyAssociation"
+	typeParam     = "aws:ssm/parameter:Parameter"
 	podExecARN    = "arn:aws:iam::123456789012:role/fargate/demo-pod-execution"
 )
 
@@ -103,8 +105,8 @@ func TestConfigMapMode(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		if m.Mode != authmap.ModeConfigMap || m.Patch == nil || len(m.AccessEntries) != 0 {
-			t.Errorf("mode %s, patch %v, %d entries", m.Mode, m.Patch, len(m.AccessEntries))
+		if m.Mode != authmap.ModeConfigMap || m.Patch == nil || m.Entries != nil {
+			t.Errorf("mode %s, patch %v, entries %v", m.Mode, m.Patch, m.Entries)
 		}
 		return nil
 	}, liveAwsAuth("arn:aws:iam::123456789012:role/retired-ci", "arn:aws:iam::123456789012:role/developer"))
@@ -214,8 +216,11 @@ func TestConfigMapModeMalformedLive(t *testing.T) {
 	}
 }
 
-// TestAccessEntriesMode: one access entry per mapping, system:masters as an
-// AmazonEKSClusterAdminPolicy association, node roles as EC2_LINUX entries.
+// TestAccessEntriesMode: one record (an SSM parameter) whose hooks write the
+// entries: its value holds the cluster, region, owner tag and every entry
+// (system:masters as an AmazonEKSClusterAdminPolicy association, node roles
+// as EC2_LINUX entries, declared types as declared), and its hooks are bound
+// to create, update and delete; nothing touches aws-auth.
 func TestAccessEntriesMode(t *testing.T) {
 	g, err := mockstack.Run(func(ctx *pulumi.Context) error {
 		c, err := testCluster(ctx, eksfargate.AuthAPI, true)
@@ -229,9 +234,11 @@ func TestAccessEntriesMode(t *testing.T) {
 		m, err := authmap.NewAwsAuthMapping(ctx, "auth", &authmap.AwsAuthMappingArgs{
 			Cluster: c,
 			Roles: []authmap.RoleMappingArgs{
-				{RoleARN: admin.Arn, Username: "admin:{{SessionName}}", Groups: []string{authmap.GroupMasters, "ops"}, Key: "admin",
+				{RoleARN: admin.Arn, Username: "admin:{{SessionName}}", Groups: []string{authmap.GroupMasters, "ops"},
 					Policies: []authmap.PolicyAssociation{{Policy: authmap.EditPolicy, Namespaces: []string{"team-a", "team-b"}}}},
 				{RoleARN: pulumi.String("arn:aws:iam::123456789012:role/NodeInstanceRole"), Username: authmap.NodeUsername, Groups: []string{authmap.GroupBootstrappers, authmap.GroupNodes}},
+				{RoleARN: pulumi.String("arn:aws:iam::123456789012:role/auto-node"), Type: authmap.EntryEC2,
+					Policies: []authmap.PolicyAssociation{{Policy: authmap.AutoNodePolicy}}},
 			},
 			Users:              []authmap.UserMappingArgs{{UserARN: pulumi.String("arn:aws:iam::123456789012:user/alice"), Username: "alice", Groups: []string{"viewers"}}},
 			AllowSystemMasters: true,
@@ -239,8 +246,8 @@ func TestAccessEntriesMode(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		if m.Mode != authmap.ModeAccessEntries || len(m.AccessEntries) != 3 || len(m.PolicyAssociations) != 2 || m.Patch != nil {
-			t.Errorf("mode %s: %d entries, %d associations", m.Mode, len(m.AccessEntries), len(m.PolicyAssociations))
+		if m.Mode != authmap.ModeAccessEntries || m.Entries == nil || m.Patch != nil || m.OwnerTag != authmap.OwnerTag("fargatekit/test/auth") {
+			t.Errorf("mode %s: entries %v, patch %v, owner %q", m.Mode, m.Entries, m.Patch, m.OwnerTag)
 		}
 		return nil
 	})
@@ -248,40 +255,38 @@ func TestAccessEntriesMode(t *testing.T) {
 		t.Fatal(err)
 	}
 	comp := one(t, g, typeComponent, "auth")
-	admin := one(t, g, typeEntry, "auth-role-admin")
-	node := one(t, g, typeEntry, "auth-role-nodeinstancerole") // keyed by its name, not its index
-	alice := one(t, g, typeEntry, "auth-user-alice")
-	assoc := one(t, g, typeAssoc, "auth-role-admin-admin")
-	for _, r := range []*mockstack.Resource{admin, node, alice, assoc} {
-		if g.ParentOf(r) != comp || r.InputString("clusterName") != "demo" {
-			t.Errorf("%s: parent %v, cluster %q", r.Name, g.ParentOf(r), r.InputString("clusterName"))
-		}
+	rec := one(t, g, typeParam, "auth-access-entries")
+	if g.ParentOf(rec) != comp || !slices.Contains(rec.DependsOn, one(t, g, "aws:iam/role:Role", "ready-marker").URN) {
+		t.Errorf("record: parent %v, depends on %v", g.ParentOf(rec), rec.DependsOn)
 	}
-	if admin.InputString("principalArn") != "arn:aws:iam::123456789012:role/platform/admin" || admin.InputString("type") != "STANDARD" ||
-		admin.InputString("userName") != "admin:{{SessionName}}" || admin.InputString("kubernetesGroups[0]") != "ops" {
-		t.Errorf("admin entry inputs %v", admin.Inputs)
+	if rec.RetainOnDelete || rec.InputString("type") != "String" {
+		t.Errorf("record options %+v", rec.Inputs)
 	}
-	if _, ok := admin.Input("kubernetesGroups[1]"); ok {
-		t.Error("system:masters passed as a Kubernetes group")
+	// The hooks, by name: unbinding revoke (or apply) fails here.
+	if !slices.Equal(rec.BeforeCreate, []string{"auth-apply"}) || !slices.Equal(rec.BeforeUpdate, []string{"auth-apply"}) ||
+		!slices.Equal(rec.BeforeDelete, []string{"auth-revoke"}) {
+		t.Errorf("hook bindings: create %v update %v delete %v", rec.BeforeCreate, rec.BeforeUpdate, rec.BeforeDelete)
 	}
-	if node.InputString("type") != "EC2_LINUX" || node.InputString("userName") != "" {
-		t.Errorf("node entry %v", node.Inputs)
+	var got struct {
+		Cluster, Region, Owner string
+		Entries                []sdk.AccessEntry
 	}
-	if alice.InputString("principalArn") != "arn:aws:iam::123456789012:user/alice" || alice.InputString("kubernetesGroups[0]") != "viewers" {
-		t.Errorf("alice entry %v", alice.Inputs)
+	if err := json.Unmarshal([]byte(rec.InputString("insecureValue")), &got); err != nil {
+		t.Fatal(err)
 	}
-	if assoc.InputString("policyArn") != "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy" ||
-		assoc.InputString("accessScope.type") != "cluster" || assoc.InputString("principalArn") != "arn:aws:iam::123456789012:role/platform/admin" ||
-		!g.DependsOn(assoc, admin) {
-		t.Errorf("association %v (depends on entry: %v)", assoc.Inputs, g.DependsOn(assoc, admin))
+	pols := func(p string) []sdk.PolicyAssociation { return []sdk.PolicyAssociation{{Policy: p}} }
+	want := []sdk.AccessEntry{
+		{PrincipalARN: "arn:aws:iam::123456789012:role/platform/admin", Type: "STANDARD", Username: "admin:{{SessionName}}", KubernetesGroups: []string{"ops"},
+			Policies: append(pols(sdk.ClusterAdminPolicy), sdk.PolicyAssociation{Policy: sdk.EditPolicy, Namespaces: []string{"team-a", "team-b"}})},
+		{PrincipalARN: "arn:aws:iam::123456789012:role/NodeInstanceRole", Type: "EC2_LINUX"},
+		{PrincipalARN: "arn:aws:iam::123456789012:role/auto-node", Type: "EC2", Policies: pols(authmap.AutoNodePolicy)},
+		{PrincipalARN: "arn:aws:iam::123456789012:user/alice", Type: "STANDARD", Username: "alice", KubernetesGroups: []string{"viewers"}},
 	}
-	edit := one(t, g, typeAssoc, "auth-role-admin-amazonekseditpolicy-team-a-team-b")
-	if edit.InputString("policyArn") != "arn:aws:eks::aws:cluster-access-policy/AmazonEKSEditPolicy" || edit.InputString("accessScope.type") != "namespace" ||
-		edit.InputString("accessScope.namespaces[1]") != "team-b" {
-		t.Errorf("namespace-scoped association %v", edit.Inputs)
+	if got.Cluster != "demo" || got.Region != "us-west-2" || got.Owner != authmap.OwnerTag("fargatekit/test/auth") || !reflect.DeepEqual(got.Entries, want) {
+		t.Errorf("record:\n got %+v\nwant %+v", got, want)
 	}
-	if len(g.ByType(typePatch))+len(g.ByType(typeConfigMap)) != 0 {
-		t.Error("AccessEntries mode touched aws-auth")
+	if len(g.ByType(typePatch))+len(g.ByType(typeConfigMap))+len(g.ByType(typeEntry))+len(g.ByType(typeAssoc)) != 0 {
+		t.Error("AccessEntries mode registered aws-auth or per-entry resources")
 	}
 }
 
@@ -300,10 +305,10 @@ func TestRefusedArgsRegisterNothing(t *testing.T) {
 		"account as entry":       {eksfargate.AuthAPI, authmap.AwsAuthMappingArgs{Accounts: []string{"123456789012"}}, authmap.ErrNotMigratable},
 		"unknown template":       {eksfargate.AuthAPI, authmap.AwsAuthMappingArgs{Roles: []authmap.RoleMappingArgs{{RoleARN: arn, Username: "a:{{Session}}"}}}, authmap.ErrUnknownTemplate},
 		"nil ARN":                {eksfargate.AuthAPI, authmap.AwsAuthMappingArgs{Roles: []authmap.RoleMappingArgs{{Username: "a"}}}, authmap.ErrInvalidArgs},
-		"duplicate keys":         {eksfargate.AuthAPI, authmap.AwsAuthMappingArgs{Roles: []authmap.RoleMappingArgs{{RoleARN: arn, Username: "a", Key: "k"}, {RoleARN: arn, Username: "b", Key: "k"}}}, authmap.ErrInvalidArgs},
 		"nothing to map":         {eksfargate.AuthAPI, authmap.AwsAuthMappingArgs{}, authmap.ErrInvalidArgs},
-		"output ARN without Key": {eksfargate.AuthAPI, authmap.AwsAuthMappingArgs{Roles: []authmap.RoleMappingArgs{{RoleARN: arn.ToStringOutput(), Username: "a"}}}, authmap.ErrInvalidArgs},
-		"same derived key":       {eksfargate.AuthAPI, authmap.AwsAuthMappingArgs{Roles: []authmap.RoleMappingArgs{{RoleARN: arn, Username: "a"}, {RoleARN: pulumi.String("arn:aws:iam::123456789012:role/team/x"), Username: "b"}}}, authmap.ErrInvalidArgs},
+		"unknown entry type":     {eksfargate.AuthAPI, authmap.AwsAuthMappingArgs{Roles: []authmap.RoleMappingArgs{{RoleARN: arn, Type: "EC2_MAC"}}}, authmap.ErrEntryTypeInvalid},
+		"node type with groups":  {eksfargate.AuthAPI, authmap.AwsAuthMappingArgs{Roles: []authmap.RoleMappingArgs{{RoleARN: arn, Type: authmap.EntryHybridLinux, Username: "n", Groups: []string{"g"}}}}, authmap.ErrEntryTypeInvalid},
+		"type in ConfigMap":      {eksfargate.AuthConfigMap, authmap.AwsAuthMappingArgs{Roles: []authmap.RoleMappingArgs{{RoleARN: arn, Username: "a", Type: authmap.EntryStandard}}}, authmap.ErrInvalidArgs},
 		"unknown policy":         {eksfargate.AuthAPI, authmap.AwsAuthMappingArgs{Roles: []authmap.RoleMappingArgs{{RoleARN: arn, Username: "a", Policies: []authmap.PolicyAssociation{{Policy: "AmazonEKSGodPolicy"}}}}}, sdk.ErrAccessPolicy},
 		"policy in ConfigMap":    {eksfargate.AuthConfigMap, authmap.AwsAuthMappingArgs{Roles: []authmap.RoleMappingArgs{{RoleARN: arn, Username: "a", Policies: []authmap.PolicyAssociation{{Policy: authmap.ViewPolicy}}}}}, authmap.ErrInvalidArgs},
 	} {
@@ -335,5 +340,32 @@ func TestRefusedArgsRegisterNothing(t *testing.T) {
 	})
 	if !errors.Is(err, authmap.ErrInvalidArgs) || !strings.Contains(err.Error(), "Kubernetes provider") {
 		t.Errorf("no provider: %v", err)
+	}
+}
+
+// TestConfigMapModeDefaultsToHooks: a ClusterRef with a kubeconfig (a
+// FargateCluster's) puts ConfigMap mode in hooks mode without Kubeconfig:
+// the patch records and its hooks write and revoke; nothing reads aws-auth
+// through Pulumi and no data is force-patched.
+func TestConfigMapModeDefaultsToHooks(t *testing.T) {
+	g, err := mockstack.Run(func(ctx *pulumi.Context) error {
+		c, err := testCluster(ctx, eksfargate.AuthConfigMap, true)
+		if err != nil {
+			return err
+		}
+		c.Kubeconfig = pulumi.ToSecret(pulumi.String("apiVersion: v1\nkind: Config\n")).(pulumi.StringOutput)
+		_, err = authmap.NewAwsAuthMapping(ctx, "auth", &authmap.AwsAuthMappingArgs{Cluster: c,
+			Roles: []authmap.RoleMappingArgs{{RoleARN: pulumi.String("arn:aws:iam::123456789012:role/ci"), Username: "ci"}}})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	patch := one(t, g, typePatch, "auth-aws-auth")
+	if !slices.Equal(patch.BeforeCreate, []string{"auth-apply"}) || !slices.Equal(patch.BeforeDelete, []string{"auth-revoke"}) || patch.RetainOnDelete {
+		t.Errorf("not hooks mode: create %v delete %v retain %v", patch.BeforeCreate, patch.BeforeDelete, patch.RetainOnDelete)
+	}
+	if _, ok := patch.Input("data"); ok || len(g.ByType(typeConfigMap)) != 0 {
+		t.Errorf("hooks mode force-patches or reads aws-auth: %v", patch.Inputs)
 	}
 }

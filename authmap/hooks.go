@@ -136,6 +136,13 @@ func (h *hookConn) apply(args *pulumi.ResourceHookArgs) error {
 	ctx, cancel := context.WithTimeout(context.Background(), h.timeout)
 	defer cancel()
 	prev := ownedIdentities(recordValue(args.OldInputs, h.annotation))
+	if _, hadData := args.OldInputs[resource.PropertyKey("data")]; hadData {
+		// The patch wrote the data (ConfigMap mode without Kubeconfig) and
+		// stops now: share the keys first, or releasing them empties aws-auth.
+		if err := sdk.ShareData(ctx, cs.CoreV1(), h.opts); err != nil {
+			return fmt.Errorf("authmap: %s: %w", args.Name, err)
+		}
+	}
 	if _, err := sdk.ReconcileOwned(ctx, cs.CoreV1(), prev, rec.Owned, rec.Ensured, h.opts); err != nil {
 		return fmt.Errorf("authmap: %s: %w", args.Name, err)
 	}
@@ -164,11 +171,17 @@ func (h *hookConn) revoke(args *pulumi.ResourceHookArgs) error {
 
 // hooks registers the apply and revoke hooks of the component named name.
 func (h *hookConn) hooks(ctx *pulumi.Context, name string) (*pulumi.ResourceHookBinding, error) {
-	apply, err := ctx.RegisterResourceHook(name+"-apply", h.apply, nil)
+	return registerHooks(ctx, name, h.apply, h.revoke)
+}
+
+// registerHooks registers N-apply (before create and update) and N-revoke
+// (before delete), the hooks of both hook modes, and binds them.
+func registerHooks(ctx *pulumi.Context, name string, applyFn, revokeFn pulumi.ResourceHookFunction) (*pulumi.ResourceHookBinding, error) {
+	apply, err := ctx.RegisterResourceHook(name+"-apply", applyFn, nil)
 	if err != nil {
 		return nil, err
 	}
-	revoke, err := ctx.RegisterResourceHook(name+"-revoke", h.revoke, nil)
+	revoke, err := ctx.RegisterResourceHook(name+"-revoke", revokeFn, nil)
 	if err != nil {
 		return nil, err
 	}

@@ -85,6 +85,13 @@ func runHooksMode(t *testing.T, kubeconfig string, names []string, args ...*AwsA
 		if _, ok := p.Input("data"); ok || p.RetainOnDelete {
 			t.Errorf("hooks-mode patch writes data or is retained: %+v", p.Inputs)
 		}
+		// The hooks the tests below call are the ones the engine runs:
+		// unbinding apply or revoke fails here.
+		apply, revoke := []string{names[i] + "-apply"}, []string{names[i] + "-revoke"}
+		if !slices.Equal(p.BeforeCreate, apply) || !slices.Equal(p.BeforeUpdate, apply) || !slices.Equal(p.BeforeDelete, revoke) ||
+			len(p.AfterCreate)+len(p.AfterUpdate)+len(p.AfterDelete) != 0 {
+			t.Errorf("%s hook bindings: create %v update %v delete %v", p.Name, p.BeforeCreate, p.BeforeUpdate, p.BeforeDelete)
+		}
 		if len(g.Find("kubernetes:core/v1:ConfigMap", names[i]+"-live")) != 0 {
 			t.Errorf("hooks mode reads aws-auth through Pulumi")
 		}
@@ -280,7 +287,6 @@ func TestHooksCreateAwsAuthRealServer(t *testing.T) {
 	// The refusals before anything is registered.
 	for _, a := range []*AwsAuthMappingArgs{
 		{Cluster: clusterref.Cluster{AuthenticationMode: eksfargate.AuthConfigMap}, CreateAwsAuth: true, Accounts: []string{"123456789012"}},
-		{Cluster: clusterref.Cluster{AuthenticationMode: eksfargate.AuthAPI}, OwnerKey: "x", Roles: mk(false).Roles, Kubeconfig: pulumi.String("{}")},
 	} {
 		if err := a.Validate(); !errors.Is(err, ErrInvalidArgs) {
 			t.Errorf("%+v: %v", a, err)
@@ -305,4 +311,134 @@ func TestHooksNeedTheKubeconfig(t *testing.T) {
 func runHooksRecord(v string) resource.PropertyMap {
 	return resource.NewPropertyMapFromMap(map[string]any{"metadata": map[string]any{
 		"annotations": map[string]any{"authmap.fargatekit.io/owned-x": v, AnnotationPatchForce: "true"}}})
+}
+
+// An entry that was in aws-auth before the component mapped its identity
+// is taken over while the component lives and put back byte for byte when
+// it is revoked; two components mapping one identity: revoking either
+// leaves the other's mapping, and the last one revoked removes it.
+func TestHooksKeepEntriesTheyDidNotAddRealServer(t *testing.T) {
+	cs, ns, kubeconfig := kubeconfigFor(t)
+	ctx := context.Background()
+	if _, err := cs.CoreV1().ConfigMaps(ns).Create(ctx, &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "aws-auth"},
+		Data: map[string]string{"mapRoles": hookNodeRoles}}, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	dataTeam := "arn:aws:iam::123456789012:role/data-team"
+	mapping := func(groups ...string) *AwsAuthMappingArgs {
+		return &AwsAuthMappingArgs{Namespace: ns, Roles: []RoleMappingArgs{{RoleARN: pulumi.String(dataTeam), Username: "data", Groups: groups}}}
+	}
+	groupsOf := func(id string) []string {
+		m, _ := readMappings(t, cs, ns)
+		for _, r := range m.Roles {
+			if strings.EqualFold(r.RoleARN, id) {
+				return r.Groups
+			}
+		}
+		return nil
+	}
+
+	// The pre-seeded entry: taken over, then put back as it was.
+	s := runHooksMode(t, kubeconfig, []string{"analytics"}, mapping("analysts"))[0]
+	if err := s.comp.conn.apply(&pulumi.ResourceHookArgs{Name: s.patch.Name, NewInputs: s.patch.Inputs}); err != nil {
+		t.Fatal(err)
+	}
+	if got := groupsOf(dataTeam); !slices.Equal(got, []string{"analysts"}) {
+		t.Fatalf("the component's mapping is not in force: %v", got)
+	}
+	if err := s.comp.conn.revoke(&pulumi.ResourceHookArgs{Name: s.patch.Name, OldInputs: s.patch.Inputs}); err != nil {
+		t.Fatal(err)
+	}
+	_, cm := readMappings(t, cs, ns)
+	if !strings.HasPrefix(cm.Data["mapRoles"], hookNodeRoles) {
+		t.Fatalf("the pre-seeded entry did not come back byte for byte:\n%s", cm.Data["mapRoles"])
+	}
+	for k := range cm.Annotations {
+		if strings.HasPrefix(k, sdk.AdoptedAnnotationPrefix) {
+			t.Errorf("record %s left behind", k)
+		}
+	}
+
+	// Two components, one identity (absent before): whichever is revoked
+	// first, the other's mapping stays.
+	ci := "arn:aws:iam::123456789012:role/ci"
+	two := func(name, group string) hookStack {
+		a := &AwsAuthMappingArgs{Namespace: ns, Roles: []RoleMappingArgs{{RoleARN: pulumi.String(ci), Username: "ci", Groups: []string{group}}}}
+		st := runHooksMode(t, kubeconfig, []string{name}, a)[0]
+		if err := st.comp.conn.apply(&pulumi.ResourceHookArgs{Name: st.patch.Name, NewInputs: st.patch.Inputs}); err != nil {
+			t.Fatal(err)
+		}
+		return st
+	}
+	for _, firstRevoked := range []int{0, 1} {
+		a, b := two("team-a", "a"), two("team-b", "b")
+		stacks := []hookStack{a, b}
+		first, second := stacks[firstRevoked], stacks[1-firstRevoked]
+		if err := first.comp.conn.revoke(&pulumi.ResourceHookArgs{Name: first.patch.Name, OldInputs: first.patch.Inputs}); err != nil {
+			t.Fatal(err)
+		}
+		want := []string{"a"} // b revoked first: a's mapping back; a revoked first: b's stays
+		if firstRevoked == 0 {
+			want = []string{"b"}
+		}
+		if got := groupsOf(ci); !slices.Equal(got, want) {
+			t.Fatalf("revoking %s first left %v, want %v", first.patch.Name, got, want)
+		}
+		if err := second.comp.conn.revoke(&pulumi.ResourceHookArgs{Name: second.patch.Name, OldInputs: second.patch.Inputs}); err != nil {
+			t.Fatal(err)
+		}
+		if got := groupsOf(ci); got != nil {
+			t.Fatalf("both revoked, %s still mapped to %v", ci, got)
+		}
+	}
+	if got := groupsOf(dataTeam); !slices.Equal(got, []string{"data"}) {
+		t.Errorf("the data team's entry: %v", got)
+	}
+}
+
+// OwnerKey keeps the record's key across a rename: the renamed component
+// finds the entries it owned (an entry it then drops is removed, the others
+// are revoked on delete), where without OwnerKey the key would change.
+func TestOwnerKeyRenameRealServer(t *testing.T) {
+	cs, ns, kubeconfig := kubeconfigFor(t)
+	ctx := context.Background()
+	if _, err := cs.CoreV1().ConfigMaps(ns).Create(ctx, &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "aws-auth"},
+		Data: map[string]string{"mapRoles": hookNodeRoles}}, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	role := func(name string) RoleMappingArgs {
+		return RoleMappingArgs{RoleARN: pulumi.String("arn:aws:iam::123456789012:role/" + name), Username: name, Groups: []string{name}}
+	}
+	args := func(key string, roles ...RoleMappingArgs) *AwsAuthMappingArgs {
+		return &AwsAuthMappingArgs{Namespace: ns, OwnerKey: key, Roles: roles}
+	}
+	v1 := runHooksMode(t, kubeconfig, []string{"platform"}, args("team-platform", role("ops"), role("ci")))[0]
+	v2 := runHooksMode(t, kubeconfig, []string{"platform-renamed"}, args("team-platform", role("ops")))[0]
+	plain := runHooksMode(t, kubeconfig, []string{"platform-renamed"}, args("", role("ops")))[0]
+	if v1.comp.conn.annotation != v2.comp.conn.annotation || v1.comp.conn.annotation != OwnerKeyAnnotation("team-platform") {
+		t.Fatalf("OwnerKey did not fix the record's key: %s, %s", v1.comp.conn.annotation, v2.comp.conn.annotation)
+	}
+	if plain.comp.conn.annotation == v2.comp.conn.annotation {
+		t.Fatal("without OwnerKey the key should follow the name")
+	}
+	if err := v1.comp.conn.apply(&pulumi.ResourceHookArgs{Name: v1.patch.Name, NewInputs: v1.patch.Inputs}); err != nil {
+		t.Fatal(err)
+	}
+	// The renamed component's update (ci dropped): its old inputs carry the
+	// record under the same key.
+	if err := v2.comp.conn.apply(&pulumi.ResourceHookArgs{Name: v2.patch.Name, NewInputs: v2.patch.Inputs, OldInputs: v1.patch.Inputs}); err != nil {
+		t.Fatal(err)
+	}
+	m, _ := readMappings(t, cs, ns)
+	got := strings.Join(identities(m), ",")
+	if strings.Contains(got, "role/ci") || !strings.Contains(got, "role/ops") {
+		t.Fatalf("after the renamed update: %s", got)
+	}
+	if err := v2.comp.conn.revoke(&pulumi.ResourceHookArgs{Name: v2.patch.Name, OldInputs: v2.patch.Inputs}); err != nil {
+		t.Fatal(err)
+	}
+	m, cm := readMappings(t, cs, ns)
+	if got := strings.Join(identities(m), ","); strings.Contains(got, "role/ops") || !strings.HasPrefix(cm.Data["mapRoles"], hookNodeRoles) {
+		t.Fatalf("after revoke: %s\n%s", got, cm.Data["mapRoles"])
+	}
 }

@@ -63,3 +63,20 @@ const (
 	ViewPolicy         = sdk.ViewPolicy
 	SecretReaderPolicy = sdk.SecretReaderPolicy
 )
+
+// The access entry types RoleMappingArgs.Type takes (sdk.EntryTypes).
+const (
+	EntryStandard      = sdk.EntryStandard
+	EntryEC2           = sdk.EntryEC2
+	EntryEC2Linux      = sdk.EntryEC2Linux
+	EntryEC2Windows    = sdk.EntryEC2Windows
+	EntryFargateLinux  = sdk.EntryFargateLinux
+	EntryHybridLinux   = sdk.EntryHybridLinux
+	EntryHyperPodLinux = sdk.EntryHyperPodLinux
+)
+
+// AutoNodePolicy is the access policy of EC2 (EKS Auto Mode) node entries.
+const AutoNodePolicy = sdk.AutoNodePolicy
+
+// ErrEntryTypeInvalid: an entry Type EKS does not have, or a node type with a username or groups.
+var ErrEntryTypeInvalid = sdk.ErrEntryTypeInvalid

@@ -64,8 +64,9 @@ func (p *PolicyAssociation) Annotate(a infer.Annotator) {
 // RoleMapping is Go's authmap.RoleMappingArgs.
 type RoleMapping struct {
 	RoleArn  pulumi.StringInput  `pulumi:"roleArn"`
-	Username string              `pulumi:"username"`
+	Username string              `pulumi:"username,optional"`
 	Groups   []string            `pulumi:"groups,optional"`
+	Type     string              `pulumi:"type,optional"`
 	Key      string              `pulumi:"key,optional"`
 	Policies []PolicyAssociation `pulumi:"policies,optional"`
 }
@@ -74,8 +75,8 @@ type RoleMapping struct {
 func describeMapping(a infer.Annotator, username *string, groups *[]string, key *string, policies *[]PolicyAssociation, kind string) {
 	a.Describe(username, "The Kubernetes username; templates such as {{SessionName}} are allowed.")
 	a.Describe(groups, "The Kubernetes groups (system:masters needs allowSystemMasters).")
-	a.Describe(key, "Names the "+kind+"'s children in AccessEntries mode (<name>-"+kind+"-<key>). Empty derives it "+
-		"from a plain ARN; an ARN that is another resource's output needs a key. Child names never depend on list positions.")
+	a.Describe(key, "Kept for compatibility; names nothing (AccessEntries mode writes every entry through the "+
+		"component's resource hooks, so no child is named after a mapping).")
 	a.Describe(policies, "Access policies to associate (AccessEntries mode).")
 }
 
@@ -83,8 +84,14 @@ func describeMapping(a infer.Annotator, username *string, groups *[]string, key 
 func (r *RoleMapping) Annotate(a infer.Annotator) {
 	a.SetToken("authmap", "RoleMapping")
 	a.Describe(r, "An IAM role mapped to a Kubernetes user and groups.")
-	a.Describe(&r.RoleArn, "The role's ARN, with or without its path.")
+	a.Describe(&r.RoleArn, "The role's ARN. ConfigMap mode: with or without its path (aws-auth stores it path-less). "+
+		"AccessEntries mode: EKS wants the full ARN; a path-less one is resolved to IAM's ARN with iam:GetRole by the "+
+		"component's hooks, and a role IAM does not know in the hooks' account fails the write, naming it.")
 	describeMapping(a, &r.Username, &r.Groups, &r.Key, &r.Policies, "role")
+	a.Describe(&r.Type, "The access entry's type (AccessEntries mode only): STANDARD, EC2, EC2_LINUX, EC2_WINDOWS, "+
+		"FARGATE_LINUX, HYBRID_LINUX or HYPERPOD_LINUX; node types take no username or groups. Empty infers it from the "+
+		"username and groups (a node mapping is EC2_LINUX, a Fargate one FARGATE_LINUX, anything else STANDARD). The "+
+		"username is required unless the type is a node type.")
 }
 
 // UserMapping is Go's authmap.UserMappingArgs.
@@ -109,9 +116,10 @@ type AwsAuthMapping struct {
 	// ComponentResource is the Go component (its URN is this resource's).
 	pulumi.ComponentResource
 
-	Mode   pulumi.StringOutput    `pulumi:"mode"`
-	Data   pulumi.StringMapOutput `pulumi:"data"`
-	Record pulumi.StringOutput    `pulumi:"record"`
+	Mode     pulumi.StringOutput    `pulumi:"mode"`
+	Data     pulumi.StringMapOutput `pulumi:"data"`
+	Record   pulumi.StringOutput    `pulumi:"record"`
+	OwnerTag pulumi.StringOutput    `pulumi:"ownerTag"`
 }
 
 // Annotate documents AwsAuthMapping.
@@ -123,7 +131,11 @@ func (m *AwsAuthMapping) Annotate(a infer.Annotator) {
 		"each mode.")
 	a.Describe(&m.Mode, "The mode in use: ConfigMap or AccessEntries.")
 	a.Describe(&m.Data, "The mapRoles, mapUsers and mapAccounts written (ConfigMap mode without kubeconfig; empty otherwise).")
-	a.Describe(&m.Record, "The JSON record of the mappings the component owns (ConfigMap mode with kubeconfig; empty otherwise).")
+	a.Describe(&m.Record, "The JSON record the component's hooks apply: in ConfigMap mode with a kubeconfig the mappings "+
+		"it owns and ensures, in AccessEntries mode the cluster, region, owner tag and entries (empty in ConfigMap mode "+
+		"without a kubeconfig).")
+	a.Describe(&m.OwnerTag, "The value of the fargatekit.io/authmap-owner tag on the access entries the component "+
+		"creates (AccessEntries mode; empty otherwise): destroy deletes only entries with it.")
 }
 
 func goPolicies(in []PolicyAssociation) []authmap.PolicyAssociation {
@@ -147,7 +159,7 @@ func goAuthArgs(ctx *pulumi.Context, name string, a AwsAuthMappingArgs, newProvi
 	}
 	for _, r := range a.Roles {
 		out.Roles = append(out.Roles, authmap.RoleMappingArgs{RoleARN: r.RoleArn, Username: r.Username, Groups: r.Groups,
-			Key: r.Key, Policies: goPolicies(r.Policies)})
+			Type: r.Type, Key: r.Key, Policies: goPolicies(r.Policies)})
 	}
 	for _, u := range a.Users {
 		out.Users = append(out.Users, authmap.UserMappingArgs{UserARN: u.UserArn, Username: u.Username, Groups: u.Groups,
@@ -163,7 +175,7 @@ func newAwsAuthMapping(ctx *pulumi.Context, name string, args AwsAuthMappingArgs
 		return nil, err
 	}
 	out := &AwsAuthMapping{ComponentResource: m, Mode: pulumi.String(string(m.Mode)).ToStringOutput(),
-		Data: m.Data, Record: m.Record}
+		Data: m.Data, Record: m.Record, OwnerTag: pulumi.String(m.OwnerTag).ToStringOutput()}
 	if out.Data.OutputState == nil {
 		out.Data = pulumi.StringMap{}.ToStringMapOutput()
 	}

@@ -29,6 +29,7 @@
 //     policies are arn:<p>:eks::aws:cluster-access-policy/<name>; scope
 //     cluster, or namespace with namespaces; associating again updates the
 //     scope; node entries take none (EC2 takes AmazonEKSAutoNodePolicy).
+//     CreateAccessEntry's tags are kept and returned by DescribeAccessEntry.
 //   - https://docs.aws.amazon.com/eks/latest/userguide/setting-up-access-entries.html:
 //     access entries need the API or API_AND_CONFIG_MAP mode; the mode only
 //     moves forward, CONFIG_MAP to API_AND_CONFIG_MAP to API, one update at a time.
@@ -38,6 +39,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strconv"
@@ -200,6 +202,7 @@ func (f *EKS) Entry(clusterName, principal string) (*ekstypes.AccessEntry, []eks
 	}
 	e := *c.entries[principal]
 	e.KubernetesGroups = slices.Clone(e.KubernetesGroups)
+	e.Tags = maps.Clone(e.Tags)
 	return &e, slices.Clone(c.policies[principal])
 }
 
@@ -413,6 +416,7 @@ func (f *EKS) DescribeAccessEntry(ctx context.Context, in *eks.DescribeAccessEnt
 	}
 	cp := *e
 	cp.KubernetesGroups = slices.Clone(e.KubernetesGroups)
+	cp.Tags = maps.Clone(e.Tags)
 	return &eks.DescribeAccessEntryOutput{AccessEntry: &cp}, nil
 }
 
@@ -462,7 +466,7 @@ func (f *EKS) CreateAccessEntry(ctx context.Context, in *eks.CreateAccessEntryIn
 		user = p
 	}
 	e := &ekstypes.AccessEntry{PrincipalArn: aws.String(p), Type: aws.String(typ), Username: aws.String(user),
-		KubernetesGroups: slices.Clone(in.KubernetesGroups), ClusterName: in.ClusterName,
+		KubernetesGroups: slices.Clone(in.KubernetesGroups), ClusterName: in.ClusterName, Tags: maps.Clone(in.Tags),
 		AccessEntryArn: aws.String(fmt.Sprintf("arn:%s:eks:eu-west-1:%s:access-entry/%s/%s", a.Partition, account, aws.ToString(in.ClusterName), strings.ToLower(typ)))}
 	c.entries[p] = e
 	c.writes++

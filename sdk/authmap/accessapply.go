@@ -41,6 +41,8 @@ type ExistingEntry struct {
 	// Policies are the associated access policies (Policy holds the ARN)
 	// with their scopes.
 	Policies []PolicyAssociation
+	// Tags are the entry's tags (DescribeAccessEntry).
+	Tags map[string]string
 }
 
 // Association is an access policy to associate with an entry.
@@ -255,7 +257,7 @@ func describe(ctx context.Context, api EKSAPI, cluster, principal string, polici
 		return ExistingEntry{}, fmt.Errorf("authmap: describing access entry %s: %w", principal, err)
 	}
 	e := out.AccessEntry
-	h := ExistingEntry{PrincipalARN: principal, Type: aws.ToString(e.Type), Username: aws.ToString(e.Username), KubernetesGroups: e.KubernetesGroups}
+	h := ExistingEntry{PrincipalARN: principal, Type: aws.ToString(e.Type), Username: aws.ToString(e.Username), KubernetesGroups: e.KubernetesGroups, Tags: e.Tags}
 	for next := (*string)(nil); policies; {
 		lp, err := api.ListAssociatedAccessPolicies(ctx, &eks.ListAssociatedAccessPoliciesInput{ClusterName: aws.String(cluster), PrincipalArn: aws.String(principal), NextToken: next})
 		if err != nil {
@@ -295,6 +297,9 @@ type AccessEntryOptions struct {
 	Principals PrincipalAPI
 	// Logger receives each write; nil discards.
 	Logger *slog.Logger
+	// Tags are put on the entries ApplyEntries creates (not on existing
+	// ones it adopts): ReconcileOwnedEntries records its ownership so.
+	Tags map[string]string
 }
 
 // AccessEntryResult reports what ApplyAccessEntries did.
@@ -303,6 +308,9 @@ type AccessEntryResult struct {
 	Plan MigrationPlan
 	// Writes counts create, update and associate calls made.
 	Writes int
+	// Created lists the principals whose entries this call created; every
+	// other wanted principal had an entry already (adopted and converged).
+	Created []string
 }
 
 // ApplyAccessEntries makes the cluster's access entries grant what m grants:
@@ -368,7 +376,7 @@ func ApplyEntries(ctx context.Context, api EKSAPI, cluster string, want []Access
 	if len(res.Plan.Conflicts) > 0 {
 		return res, fmt.Errorf("authmap: access entries refused: %w", errors.Join(asErrors(res.Plan.Conflicts)...))
 	}
-	x := executor{ctx: ctx, api: api, cluster: cluster, log: log, res: &res}
+	x := executor{ctx: ctx, api: api, cluster: cluster, log: log, res: &res, tags: opts.Tags}
 	for _, e := range res.Plan.Create {
 		if err := x.create(e); err != nil {
 			return res, err
@@ -402,10 +410,11 @@ type executor struct {
 	cluster string
 	log     *slog.Logger
 	res     *AccessEntryResult
+	tags    map[string]string
 }
 
 func (x executor) create(e AccessEntry) error {
-	in := &eks.CreateAccessEntryInput{ClusterName: aws.String(x.cluster), PrincipalArn: aws.String(e.PrincipalARN), Type: aws.String(e.Type)}
+	in := &eks.CreateAccessEntryInput{ClusterName: aws.String(x.cluster), PrincipalArn: aws.String(e.PrincipalARN), Type: aws.String(e.Type), Tags: x.tags}
 	if e.Type == EntryStandard {
 		in.KubernetesGroups = e.KubernetesGroups
 		if e.Username != "" {
@@ -440,6 +449,7 @@ func (x executor) create(e AccessEntry) error {
 	if err != nil {
 		return fmt.Errorf("authmap: creating access entry %s: %w", e.PrincipalARN, err)
 	}
+	x.res.Created = append(x.res.Created, e.PrincipalARN)
 	x.log.Info("authmap: created access entry", "entry", describeEntry(e))
 	for _, a := range e.associations() {
 		if err := x.associate(a); err != nil {

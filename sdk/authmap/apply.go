@@ -13,6 +13,7 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/wait"
+	applycorev1 "k8s.io/client-go/applyconfigurations/core/v1"
 	typedcorev1 "k8s.io/client-go/kubernetes/typed/core/v1"
 )
 
@@ -38,6 +39,13 @@ type ConfigMapOptions struct {
 	// [ErrNoConfigMap] instead of creating it (for clusters where EKS
 	// creates aws-auth with the first node group or Fargate profile).
 	MustExist bool
+	// Owner, when set, makes ReconcileOwned and RevokeOwned keep the entries
+	// the owner took over: an entry that was in the ConfigMap before the
+	// owner mapped its identity is recorded (annotation
+	// AdoptedAnnotationPrefix + Owner) and put back, not deleted, when the
+	// owner drops the identity or is revoked; an entry the owner added that
+	// another owner has since taken over is left to that one.
+	Owner string
 }
 
 // ErrNoConfigMap: the ConfigMap does not exist and ConfigMapOptions.MustExist forbids creating it.
@@ -127,6 +135,14 @@ type Result struct {
 // back as they were. Content that does not parse is an error naming the bad
 // entry (errors.Is ErrMalformed) and nothing is written.
 func Update(ctx context.Context, client typedcorev1.ConfigMapsGetter, opts ConfigMapOptions, change func(Mappings) (Mappings, error)) (Result, error) {
+	return update(ctx, client, opts, func(cur Mappings, ann map[string]string) (Mappings, map[string]string, error) {
+		next, err := change(cur)
+		return next, ann, err
+	})
+}
+
+// update is Update whose change also edits the ConfigMap's annotations.
+func update(ctx context.Context, client typedcorev1.ConfigMapsGetter, opts ConfigMapOptions, change func(Mappings, map[string]string) (Mappings, map[string]string, error)) (Result, error) {
 	o := opts.withDefaults()
 	cms := client.ConfigMaps(o.Namespace)
 	var res Result
@@ -145,15 +161,15 @@ func Update(ctx context.Context, client typedcorev1.ConfigMapsGetter, opts Confi
 		if err != nil && !absent {
 			return err
 		}
-		var data map[string]string
+		var data, ann map[string]string
 		if !absent {
-			data, res.ResourceVersion = cm.Data, cm.ResourceVersion
+			data, ann, res.ResourceVersion = cm.Data, cm.Annotations, cm.ResourceVersion
 		}
 		cur, err := parseWith(data, cache)
 		if err != nil {
 			return fmt.Errorf("the ConfigMap is not what aws-iam-authenticator can read, so it is left as it is: %w", err)
 		}
-		next, err := change(cur)
+		next, newAnn, err := change(cur, maps.Clone(ann))
 		if err != nil {
 			return err
 		}
@@ -162,7 +178,7 @@ func Update(ctx context.Context, client typedcorev1.ConfigMapsGetter, opts Confi
 			return err
 		}
 		res.Mappings = next
-		if maps.Equal(newData, data) || (absent && len(newData) == 0) {
+		if (maps.Equal(newData, data) && maps.Equal(newAnn, ann)) || (absent && len(newData) == 0) {
 			return nil
 		}
 		if absent && o.MustExist {
@@ -172,11 +188,11 @@ func Update(ctx context.Context, client typedcorev1.ConfigMapsGetter, opts Confi
 			warnForeign(o.Logger, next, o.Namespace+"/"+o.Name)
 		}
 		if absent {
-			cm = &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Namespace: o.Namespace, Name: o.Name}, Data: newData}
+			cm = &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Namespace: o.Namespace, Name: o.Name, Annotations: newAnn}, Data: newData}
 			cm, err = cms.Create(ctx, cm, metav1.CreateOptions{FieldManager: FieldManager})
 			res.Created = err == nil
 		} else {
-			cm.Data = newData
+			cm.Data, cm.Annotations = newData, newAnn
 			cm, err = cms.Update(ctx, cm, metav1.UpdateOptions{FieldManager: FieldManager})
 		}
 		if err != nil {
@@ -247,9 +263,18 @@ func Read(ctx context.Context, client typedcorev1.ConfigMapsGetter, opts ConfigM
 // mapping: present, never owned), and keeps every other entry as written.
 // Several owners writing at once each retry on conflict, so none loses the
 // others' entries. owned is validated first (opts.AllowSystemMasters).
+// With opts.Owner, an entry that was there before the owner mapped its
+// identity is recorded and put back (not removed) when the owner drops it;
+// see ConfigMapOptions.Owner.
 func ReconcileOwned(ctx context.Context, client typedcorev1.ConfigMapsGetter, previouslyOwned []string, owned, ensured Mappings, opts ConfigMapOptions) (Result, error) {
 	if err := owned.Validate(opts.validation()...); err != nil {
 		return Result{}, fmt.Errorf("authmap: reconcile refused: %w", err)
+	}
+	if opts.Owner != "" {
+		own := AdoptedAnnotationPrefix + opts.Owner
+		return update(ctx, client, opts, func(cur Mappings, ann map[string]string) (Mappings, map[string]string, error) {
+			return cur.reconcileAdopting(ann, own, previouslyOwned, owned, ensured)
+		})
 	}
 	return Update(ctx, client, opts, func(cur Mappings) (Mappings, error) {
 		next, _, err := cur.reconcileOwner(previouslyOwned, owned, ensured)
@@ -260,11 +285,53 @@ func ReconcileOwned(ctx context.Context, client typedcorev1.ConfigMapsGetter, pr
 // RevokeOwned removes the identities an owner wrote (its previous
 // [Reconciled.Owned]) and nothing else: what a destroyed Pulumi component
 // leaves behind is what others wrote. No identities, or an absent ConfigMap,
-// is no change.
+// is no change. With opts.Owner, entries the owner took over are put back as
+// they were and entries another owner took over from it are left to that
+// owner (ConfigMapOptions.Owner).
 func RevokeOwned(ctx context.Context, client typedcorev1.ConfigMapsGetter, owned []string, opts ConfigMapOptions) (Result, error) {
 	if len(owned) == 0 {
 		return Result{}, nil
 	}
 	opts.MustExist = false // removing creates nothing
+	if opts.Owner != "" {
+		own := AdoptedAnnotationPrefix + opts.Owner
+		return update(ctx, client, opts, func(cur Mappings, ann map[string]string) (Mappings, map[string]string, error) {
+			next, ann := release(cur, ann, own, owned)
+			return next, ann, nil
+		})
+	}
 	return RemoveFrom(ctx, client, owned, opts)
+}
+
+// ShareData makes FieldManager a co-owner, through server-side apply, of
+// the ConfigMap's mapRoles, mapUsers and mapAccounts as they are now (values
+// unchanged). Call it before another field manager that owns them alone
+// stops applying them: server-side apply deletes a field its last owner
+// releases, so a Pulumi ConfigMapPatch that wrote the data with
+// pulumi.com/patchForce and is updated to write none (AwsAuthMapping moving
+// to hooks mode) would otherwise empty aws-auth. An absent ConfigMap, or
+// one without those keys, is no change.
+func ShareData(ctx context.Context, client typedcorev1.ConfigMapsGetter, opts ConfigMapOptions) error {
+	o := opts.withDefaults()
+	cm, err := client.ConfigMaps(o.Namespace).Get(ctx, o.Name, metav1.GetOptions{})
+	if apierrors.IsNotFound(err) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("authmap: reading ConfigMap %s/%s: %w", o.Namespace, o.Name, err)
+	}
+	data := map[string]string{}
+	for _, kd := range kinds {
+		if v, ok := cm.Data[kd.key]; ok {
+			data[kd.key] = v
+		}
+	}
+	if len(data) == 0 {
+		return nil
+	}
+	ac := applycorev1.ConfigMap(o.Name, o.Namespace).WithData(data).WithResourceVersion(cm.ResourceVersion)
+	if _, err := client.ConfigMaps(o.Namespace).Apply(ctx, ac, metav1.ApplyOptions{FieldManager: FieldManager, Force: true}); err != nil {
+		return fmt.Errorf("authmap: sharing the data of ConfigMap %s/%s: %w", o.Namespace, o.Name, err)
+	}
+	return nil
 }

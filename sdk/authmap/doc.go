@@ -131,7 +131,11 @@
 // makes no write). An entry that already exists, the cluster creator's
 // bootstrap admin entry for one, or one created concurrently, is adopted and
 // converged: never a ResourceInUse failure. [RemoveAccessEntries] deletes
-// some, and [PlanMigration] lists, without changing anything, what must exist
+// some. For one declarative owner (the Pulumi component's hooks),
+// [ReconcileOwnedEntries] tags the entries it creates with
+// [OwnerTagKey]=<owner> and deletes, when they leave its wants, only entries
+// with that tag, and [RevokeOwnedEntries] deletes the owner's tagged entries
+// and keeps the ones it adopted. [PlanMigration] lists, without changing anything, what must exist
 // before aws-auth can be retired and what cannot be migrated as it is
 // ([PlanFor] does the same offline, against given entries).
 //

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/eks"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 
 	"github.com/fargatekit/fargatekit/sdk/authmap"
@@ -208,4 +209,27 @@ func ExampleInspect() {
 	// mapRoles[0] arn:aws:iam::111122223333:role/admins: authmap: duplicate identity: a later entry maps the same role; the authenticator uses the last one
 	// mapRoles[1] arn:aws:iam::111122223333:role/teams/devs: authmap: role ARN has a path: the authenticator compares path-less ARNs, so this entry never matches; use arn:aws:iam::111122223333:role/devs
 	// mapRoles[2] arn:aws:iam::111122223333:role/ops: authmap: malformed: username: a YAML bool where a string is wanted (YAML 1.1 reads unquoted yes/no/on/off/y/n/true/false as booleans: quote it)
+}
+
+// ReconcileOwnedEntries applies one owner's entries: the cluster creator's
+// bootstrap entry is adopted (and kept by RevokeOwnedEntries), the others
+// are created with the owner's tag (and deleted by it).
+func ExampleReconcileOwnedEntries() {
+	ctx := context.Background()
+	cfg, err := config.LoadDefaultConfig(ctx)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	api := eks.NewFromConfig(cfg)
+	want := []authmap.AccessEntry{
+		{PrincipalARN: "arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_Admin_0123abcd",
+			Policies: []authmap.PolicyAssociation{{Policy: authmap.ClusterAdminPolicy}}},
+		{PrincipalARN: "arn:aws:iam::111122223333:role/teams/developer", KubernetesGroups: []string{"developers"},
+			Policies: []authmap.PolicyAssociation{{Policy: authmap.EditPolicy, Namespaces: []string{"team-a"}}}},
+	}
+	res, err := authmap.ReconcileOwnedEntries(ctx, api, "demo", "platform", nil, want, authmap.AccessEntryOptions{Principals: iam.NewFromConfig(cfg)})
+	fmt.Println(res.Apply.Created, err)
+	rev, err := authmap.RevokeOwnedEntries(ctx, api, "demo", "platform", []string{want[0].PrincipalARN, want[1].PrincipalARN})
+	fmt.Println(rev.Deleted, rev.Kept, err)
 }

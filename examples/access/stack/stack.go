@@ -167,14 +167,26 @@ func Program(ctx *pulumi.Context) error {
 		if mode == authmap.ModeAccessEntries {
 			name = "access-entries"
 		}
-		m, err := authmap.NewAwsAuthMapping(ctx, name, &authmap.AwsAuthMappingArgs{
-			Cluster: cluster, Mode: mode, Roles: roles, AllowSystemMasters: true,
-		})
+		args := &authmap.AwsAuthMappingArgs{Cluster: cluster, Mode: mode, Roles: roles, AllowSystemMasters: true}
+		if mode == authmap.ModeConfigMap {
+			// Hooks mode (the default with a FargateCluster, explicit here):
+			// resource hooks merge the entries into aws-auth and revoke them
+			// on pulumi destroy --run-program.
+			args.Kubeconfig = cluster.Kubeconfig
+		} else {
+			// Access entries also take access policies: the read-only role
+			// may view the default namespace through EKS's ViewPolicy.
+			args.Roles = slices.Clone(roles)
+			args.Roles[1].Policies = []authmap.PolicyAssociation{{Policy: authmap.ViewPolicy, Namespaces: []string{"default"}}}
+		}
+		m, err := authmap.NewAwsAuthMapping(ctx, name, args)
 		if err != nil {
 			return err
 		}
 		if mode == authmap.ModeConfigMap {
-			ctx.Export("awsAuth", m.Data)
+			ctx.Export("awsAuthRecord", m.Record)
+		} else {
+			ctx.Export("accessEntriesOwnerTag", pulumi.String(m.OwnerTag))
 		}
 	}
 

@@ -1,6 +1,7 @@
 package stack_test
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -18,8 +19,7 @@ func plan(t *testing.T, opts ...mockstack.Option) *mockstack.Graph {
 
 const (
 	typMapping = "fargatekit:authmap:AwsAuthMapping"
-	typEntry   = "aws:eks/accessEntry:AccessEntry"
-	typAssoc   = "aws:eks/accessPolicyAssociation:AccessPolicyAssociation"
+	typRecord  = "aws:ssm/parameter:Parameter"
 	typPatch   = "kubernetes:core/v1:ConfigMapPatch"
 )
 
@@ -30,11 +30,9 @@ func TestGraph(t *testing.T) {
 		"aws:iam/rolePolicyAttachment:RolePolicyAttachment":          2,
 		"aws:eks/fargateProfile:FargateProfile":                      1,
 		"kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding": 1,
-		typMapping:                     2,
-		typEntry:                       3, // admin, readonly, the SSO role
-		typAssoc:                       1, // system:masters → cluster admin policy
-		"kubernetes:core/v1:ConfigMap": 1, // the read of the live aws-auth
-		typPatch:                       1,
+		typMapping: 2,
+		typRecord:  1, // the access entries' record; its hooks write them
+		typPatch:   1, // aws-auth in hooks mode: the record; its hooks write and revoke
 	}))
 	stacktest.Cluster(t, g, stack.Project)
 	eks := stacktest.One(t, g, "aws:eks/cluster:Cluster", stack.Project+"-cluster")
@@ -43,67 +41,63 @@ func TestGraph(t *testing.T) {
 	}
 	coredns := stacktest.One(t, g, "aws:eks/addon:Addon", stack.Project+"-coredns")
 
-	// Access entries: the three roles; the admin gets the cluster-admin policy.
+	// Access entries: the three roles; the admin gets the cluster-admin
+	// policy; all in the record the component's hooks apply.
 	entries := stacktest.One(t, g, typMapping, "access-entries")
 	stacktest.Parent(t, g, entries, nil)
-	admin := stacktest.One(t, g, typEntry, "access-entries-role-admin")
-	readonly := stacktest.One(t, g, typEntry, "access-entries-role-readonly")
-	sso := stacktest.One(t, g, typEntry, "access-entries-role-sso-0")
-	assoc := stacktest.One(t, g, typAssoc, "access-entries-role-admin-admin")
-	for _, r := range []*mockstack.Resource{admin, readonly, sso, assoc} {
-		stacktest.Parent(t, g, r, entries)
+	rec := stacktest.One(t, g, typRecord, "access-entries-access-entries")
+	stacktest.Parent(t, g, rec, entries)
+	if strings.Join(rec.BeforeDelete, ",") != "access-entries-revoke" {
+		t.Errorf("record's delete hooks %v", rec.BeforeDelete)
 	}
+	got := record(t, rec)
 	adminARN, _ := stacktest.One(t, g, "aws:iam/role:Role", "platform-admin").Output("arn")
-	if admin.InputString("principalArn") != adminARN || assoc.InputString("principalArn") != adminARN {
-		t.Errorf("admin entry %q / association %q, want %v", admin.InputString("principalArn"), assoc.InputString("principalArn"), adminARN)
+	if len(got) != 3 {
+		t.Fatalf("%d entries, want admin, readonly and the SSO role: %+v", len(got), got)
 	}
-	if got := assoc.InputString("policyArn"); !strings.HasSuffix(got, "/AmazonEKSClusterAdminPolicy") {
-		t.Errorf("admin policy %q", got)
+	admin, readonly, sso := got[0], got[1], got[2]
+	if admin.PrincipalARN != adminARN || len(admin.Policies) != 1 || admin.Policies[0].Policy != authmap.ClusterAdminPolicy {
+		t.Errorf("admin entry %+v, want %v with the cluster admin policy", admin, adminARN)
 	}
-	for _, r := range []*mockstack.Resource{readonly, sso} {
-		if got := r.InputString("kubernetesGroups[0]"); got != stack.ReadOnlyGroup {
-			t.Errorf("%s: groups %q", r.Name, got)
+	if len(readonly.Policies) != 1 || readonly.Policies[0].Policy != authmap.ViewPolicy || strings.Join(readonly.Policies[0].Namespaces, ",") != "default" {
+		t.Errorf("readonly entry policies %+v, want ViewPolicy in default", readonly.Policies)
+	}
+	for _, e := range []authmap.AccessEntry{readonly, sso} {
+		if strings.Join(e.KubernetesGroups, ",") != stack.ReadOnlyGroup {
+			t.Errorf("%s: groups %q", e.PrincipalARN, e.KubernetesGroups)
 		}
 	}
-	if got := sso.InputString("principalArn"); !strings.Contains(got, "AWSReservedSSO_"+catalog.PlanSSOPermissionSet+"_") {
-		t.Errorf("SSO entry for %q", got)
+	if !strings.Contains(sso.PrincipalARN, "AWSReservedSSO_"+catalog.PlanSSOPermissionSet+"_") {
+		t.Errorf("SSO entry for %q", sso.PrincipalARN)
 	}
-	stacktest.DependsOn(t, g, assoc, admin)
 
-	// aws-auth: read live after CoreDNS (EKS has created it by then), merged,
-	// the Fargate pod-execution mapping kept.
+	// aws-auth in hooks mode: the patch records the mappings (the hooks
+	// merge them in and revoke them on destroy --run-program), after CoreDNS
+	// (EKS has created aws-auth by then), the Fargate mapping ensured.
 	cm := stacktest.One(t, g, typMapping, "aws-auth")
 	patch := stacktest.One(t, g, typPatch, "aws-auth-aws-auth")
-	live := stacktest.One(t, g, "kubernetes:core/v1:ConfigMap", "aws-auth-live")
 	stacktest.Parent(t, g, patch, cm)
 	stacktest.DependsOn(t, g, patch, coredns)
-	_ = live
-	data := map[string]string{}
-	for _, k := range []string{authmap.KeyMapRoles, authmap.KeyMapUsers, authmap.KeyMapAccounts} {
-		if v := patch.InputString("data." + k); v != "" {
-			data[k] = v
-		}
+	if strings.Join(patch.BeforeCreate, ",") != "aws-auth-apply" || strings.Join(patch.BeforeDelete, ",") != "aws-auth-revoke" || patch.RetainOnDelete {
+		t.Errorf("aws-auth patch: hooks %v/%v, retained %v", patch.BeforeCreate, patch.BeforeDelete, patch.RetainOnDelete)
 	}
-	m, err := authmap.Parse(data)
-	if err != nil {
-		t.Fatalf("rendered aws-auth does not parse: %v\n%v", err, data)
+	if _, ok := patch.Input("data"); ok {
+		t.Error("hooks mode force-patches aws-auth's data")
 	}
-	podRole, _ := stacktest.One(t, g, "aws:iam/role:Role", stack.Project+"-pod-execution-role").Output("arn")
-	want := map[string][]string{
-		adminARN.(string): {authmap.GroupMasters},
-		podRole.(string):  authmap.FargateRoleMapping("x").Groups,
-	}
-	found := 0
-	for _, r := range m.Roles {
-		if groups, ok := want[r.RoleARN]; ok {
-			found++
-			if strings.Join(r.Groups, ",") != strings.Join(groups, ",") {
-				t.Errorf("%s: groups %v, want %v", r.RoleARN, r.Groups, groups)
+	var awsAuth struct{ Owned, Ensured authmap.Mappings }
+	for k := range patch.Inputs["metadata"].ObjectValue()["annotations"].ObjectValue() {
+		if strings.HasPrefix(string(k), "authmap.fargatekit.io/owned-") {
+			if err := json.Unmarshal([]byte(patch.InputString(`metadata.annotations["`+string(k)+`"]`)), &awsAuth); err != nil {
+				t.Fatal(err)
 			}
 		}
 	}
-	if found != len(want) || len(m.Roles) != 4 {
-		t.Errorf("aws-auth maps %d roles (%d of admin/Fargate):\n%s", len(m.Roles), found, data[authmap.KeyMapRoles])
+	podRole, _ := stacktest.One(t, g, "aws:iam/role:Role", stack.Project+"-pod-execution-role").Output("arn")
+	if len(awsAuth.Owned.Roles) != 3 || awsAuth.Owned.Roles[0].RoleARN != adminARN || strings.Join(awsAuth.Owned.Roles[0].Groups, ",") != authmap.GroupMasters {
+		t.Errorf("aws-auth record owns %+v", awsAuth.Owned.Roles)
+	}
+	if len(awsAuth.Ensured.Roles) != 1 || awsAuth.Ensured.Roles[0].RoleARN != podRole || strings.Join(awsAuth.Ensured.Roles[0].Groups, ",") != strings.Join(authmap.FargateRoleMapping("x").Groups, ",") {
+		t.Errorf("aws-auth record ensures %+v, want the Fargate mapping of %v", awsAuth.Ensured.Roles, podRole)
 	}
 
 	crb := stacktest.One(t, g, "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding", "readonly-view")
@@ -117,7 +111,7 @@ func TestOneMode(t *testing.T) {
 	if n := len(g.ByType(typPatch)); n != 0 {
 		t.Errorf("%d aws-auth patches in AccessEntries-only mode", n)
 	}
-	if n := len(g.ByType(typEntry)); n != 2 {
+	if n := len(record(t, stacktest.One(t, g, typRecord, "access-entries-access-entries"))); n != 2 {
 		t.Errorf("%d access entries, want admin and readonly", n)
 	}
 }
@@ -139,4 +133,14 @@ func TestRefused(t *testing.T) {
 			}
 		})
 	}
+}
+
+// record decodes the entries of an AccessEntries-mode record.
+func record(t *testing.T, r *mockstack.Resource) []authmap.AccessEntry {
+	t.Helper()
+	var rec struct{ Entries []authmap.AccessEntry }
+	if err := json.Unmarshal([]byte(r.InputString("insecureValue")), &rec); err != nil {
+		t.Fatalf("%s: %v", r.Name, err)
+	}
+	return rec.Entries
 }
