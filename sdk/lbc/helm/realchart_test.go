@@ -21,7 +21,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/fargatekit/fargatekit/internal/kubetest"
-	"github.com/fargatekit/fargatekit/internal/lbcref"
+	"github.com/fargatekit/fargatekit/internal/lbcref/eksref"
 	"github.com/fargatekit/fargatekit/sdk/lbc"
 )
 
@@ -72,7 +72,7 @@ func rowsOf(t *testing.T, charts []string) []lbc.Release {
 // webhook Secret holds the given certificate and every webhook trusts its CA
 // (so passing webhookTLS keeps the certificate on every row, 3.0.0 included).
 func TestRealChartsTemplate(t *testing.T) {
-	lbcref.Require(t)
+	eksref.Ref("").Require(t)
 	cert, err := lbc.NewWebhookCertificate("kube-system", "", time.Now())
 	if err != nil {
 		t.Fatal(err)
@@ -80,7 +80,7 @@ func TestRealChartsTemplate(t *testing.T) {
 	for _, r := range lbc.Releases() {
 		vals := rowValues(t, r)
 		vals["webhookTLS"] = cert.Values()
-		manifest, err := Template(context.Background(), Options{ReleaseName: rowName(r), Chart: lbc.ChartSource{Path: lbcref.Chart(t, r.Chart), Version: r.Chart}, Values: vals})
+		manifest, err := Template(context.Background(), Options{ReleaseName: rowName(r), Chart: lbc.ChartSource{Path: eksref.Ref("").Chart(t, r.Chart), Version: r.Chart}, Values: vals})
 		if err != nil {
 			t.Fatalf("%s: %v", r.Version, err)
 		}
@@ -144,7 +144,7 @@ func TestRealChartsTemplate(t *testing.T) {
 // certificate Install passed, which the webhook configurations trust.
 // Install applies each row's CRDs first, oldest to newest.
 func TestRealChartsInstall(t *testing.T) {
-	lbcref.Require(t)
+	eksref.Ref("").Require(t)
 	cs, cfg := kubetest.Clientset(t)
 	kubetest.Lock(t, cfg, kubetest.LockLBC)
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
@@ -157,7 +157,7 @@ func TestRealChartsInstall(t *testing.T) {
 			vals := rowValues(t, r)
 			cleanupRelease(t, cfg, name, ns)
 			rel, err := Install(ctx, cfg, Options{ReleaseName: name, Namespace: ns,
-				Chart: lbc.ChartSource{Path: lbcref.Chart(t, r.Chart), Version: r.Chart}, Values: vals})
+				Chart: lbc.ChartSource{Path: eksref.Ref("").Chart(t, r.Chart), Version: r.Chart}, Values: vals})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/fargatekit/fargatekit/internal/kubetest"
-	"github.com/fargatekit/fargatekit/internal/lbcref"
+	"github.com/fargatekit/fargatekit/internal/lbcref/eksref"
 	"github.com/fargatekit/fargatekit/sdk/lbc"
 )
 
@@ -19,7 +19,7 @@ import (
 // what the chart does on its own: a 3.0.0 upgrade with ChartWebhookTLS
 // replaces the certificate.
 func TestWebhookTLSStableAcrossUpgrades(t *testing.T) {
-	lbcref.Require(t)
+	eksref.Ref("").Require(t)
 	cs, cfg := kubetest.Clientset(t)
 	kubetest.Lock(t, cfg, kubetest.LockLBC)
 	ns := kubetest.Namespace(t, cfg)
@@ -32,7 +32,7 @@ func TestWebhookTLSStableAcrossUpgrades(t *testing.T) {
 		vals := rowValues(t, r)
 		vals["nameOverride"], vals["ingressClass"] = name, name
 		_, err := Upgrade(ctx, cfg, Options{ReleaseName: name, Namespace: ns, ChartWebhookTLS: chartTLS,
-			Chart: lbc.ChartSource{Path: lbcref.Chart(t, r.Chart), Version: r.Chart}, Values: vals})
+			Chart: lbc.ChartSource{Path: eksref.Ref("").Chart(t, r.Chart), Version: r.Chart}, Values: vals})
 		return err
 	}
 	rows := rowsOf(t, representativeRows)
