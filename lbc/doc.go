@@ -75,6 +75,17 @@
 // did not resolve the kubeconfig). The component's output
 // teardownOnDestroy reports whether the hook has its kubeconfig.
 //
+// # Webhook certificate
+//
+// Every chart but 3.0.0 keeps the webhook certificate of the installed
+// release (keepTLSSecret). Chart 3.0.0 cannot, so it would make a new CA on
+// every Helm upgrade; for it, unless Settings.WebhookTLS is set, the
+// component reads the installed certificate from the chart's Secret through
+// the kubeconfig when the program runs (sdk.EnsureWebhookCertificate, a new
+// one on the first install) and passes it as the chart's webhookTLS values,
+// which are then secret. Without a kubeconfig it refuses 3.0.0 with
+// ErrWebhookTLSRequired.
+//
 // # Fargate
 //
 // On a Fargate-only cluster whose profiles are known (FargateCluster's

@@ -323,3 +323,84 @@ func (w testWriter) Write(p []byte) (int, error) {
 	w.t.Log(strings.TrimRight(string(p), "\n"))
 	return len(p), nil
 }
+
+// Chart 3.0.0 cannot keep its webhook certificate: without WebhookTLS and
+// without a kubeconfig the component refuses it (registering nothing); with
+// WebhookTLS it passes that; with the cluster's kubeconfig it passes a new
+// certificate on the first run and, once the chart's Secret holds one, that
+// one on every later run, in secret values (on the real API server).
+func TestComponentWebhookTLSOn300(t *testing.T) {
+	spec := func(ns string, tls *sdk.WebhookCertificate) LBCReleaseArgs {
+		return LBCReleaseArgs{ReleaseSpec: ReleaseSpec{Namespace: ns, SkipCRDs: true, Settings: Settings{Version: "v3.0.0", WebhookTLS: tls}}}
+	}
+	g, _, err := clusterProgram(t, clusterref.Cluster{}, spec("lbc-system", nil))
+	if !errors.Is(err, ErrWebhookTLSRequired) || len(g.ByType(TypeToken)) != 0 {
+		t.Fatalf("3.0.0 without WebhookTLS nor kubeconfig: %v\n%s", err, g.Tree())
+	}
+	mine, err := sdk.NewWebhookCertificate("lbc-system", "", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, _, err = clusterProgram(t, clusterref.Cluster{}, spec("lbc-system", &mine))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := webhookTLSValues(t, g); got != mine {
+		t.Errorf("WebhookTLS not passed: %+v", got)
+	}
+	// 3.5.0 keeps its own: no webhookTLS values, no kubeconfig needed.
+	g, _, err = clusterProgram(t, clusterref.Cluster{}, LBCReleaseArgs{ReleaseSpec: ReleaseSpec{SkipCRDs: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, ok := one(t, g, "kubernetes:helm.sh/v3:Release", "lbc").Input("values.webhookTLS"); ok {
+		t.Errorf("3.5.0 values carry webhookTLS %v", v)
+	}
+
+	cs, cfg := kubetest.Clientset(t)
+	ns := kubetest.Namespace(t, cfg)
+	kubeconfig, err := os.ReadFile(kubetest.KubeconfigFile(t, cfg))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cluster := clusterref.Cluster{Kubeconfig: pulumi.ToSecret(pulumi.String(string(kubeconfig))).(pulumi.StringOutput)}
+	g, _, err = clusterProgram(t, cluster, spec(ns, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := webhookTLSValues(t, g)
+	if err := first.Validate(); err != nil {
+		t.Fatalf("first run: %v", err)
+	}
+	if leaf, _ := first.Leaf(); !slices.Equal(leaf.DNSNames, sdk.WebhookDNSNames(ns, "")) {
+		t.Errorf("certificate names %v", leaf.DNSNames)
+	}
+	if !one(t, g, "kubernetes:helm.sh/v3:Release", "lbc").IsSecretInput("values") {
+		t.Error("values with the webhook key are not secret")
+	}
+	// The chart stores the certificate it was given in its Secret.
+	_, err = cs.CoreV1().Secrets(ns).Create(context.Background(), &corev1.Secret{
+		ObjectMeta: metav1.ObjectMeta{Name: sdk.WebhookSecretName("")}, Type: corev1.SecretTypeTLS,
+		Data: map[string][]byte{"ca.crt": []byte(first.CACert), "tls.crt": []byte(first.Cert), "tls.key": []byte(first.Key)},
+	}, metav1.CreateOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		g, _, err = clusterProgram(t, cluster, spec(ns, nil))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := webhookTLSValues(t, g); got != first {
+			t.Fatal("a later run changed the webhook certificate")
+		}
+	}
+}
+
+// webhookTLSValues reads the release's webhookTLS values.
+func webhookTLSValues(t *testing.T, g *mockstack.Graph) sdk.WebhookCertificate {
+	t.Helper()
+	rel := one(t, g, "kubernetes:helm.sh/v3:Release", "lbc")
+	return sdk.WebhookCertificate{CACert: rel.InputString("values.webhookTLS.caCert"),
+		Cert: rel.InputString("values.webhookTLS.cert"), Key: rel.InputString("values.webhookTLS.key")}
+}

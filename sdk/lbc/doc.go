@@ -13,7 +13,12 @@
 // load balancers that block the VPC's deletion. The package handles each:
 //
 //   - [Values] always sets clusterName, region and vpcId, defaultTargetType ip
-//     on Fargate, and keepTLSSecret true (the certificate is reused, no diff).
+//     on Fargate, and keepTLSSecret true (the certificate is reused, no diff)
+//     on every chart that has it: all but 3.0.0. For 3.0.0 the helm
+//     package's Install and Upgrade, and the Pulumi component given the
+//     cluster's kubeconfig, pass the installed certificate as webhookTLS
+//     ([EnsureWebhookCertificate]); the component without a kubeconfig
+//     refuses 3.0.0 unless Settings.WebhookTLS is set ([ErrWebhookTLSRequired]).
 //   - The Pulumi component waits for the release to be ready (the webhook
 //     Service has endpoints) and depends on the cluster's Ready resources
 //     (CoreDNS on Fargate); its Ready and DependsOn let your Ingresses and
