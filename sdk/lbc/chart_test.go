@@ -18,7 +18,6 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
-
 )
 
 // The embedded archive is the chart of DefaultVersion, byte for byte the

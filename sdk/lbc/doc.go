@@ -39,7 +39,12 @@
 // Chart 1.MINOR.PATCH installs v2.MINOR.PATCH; from 3.0.0 the chart version
 // equals the controller version. Each pair is checked against the archive
 // itself (its Chart.yaml appVersion) by the real-chart tests, which also
-// install every row on a real API server. Other versions work with your own
+// put every row on a real API server: one release installed at the oldest
+// row and upgraded through all 22 with the helm package's Upgrade, checking
+// at each step the controller's args (cluster, region, VPC, ip targets),
+// that the server's CRDs are exactly that chart's, and that the webhook
+// certificate has not changed. Each archive is pinned by its digest
+// ([Release].Digest). Other versions work with your own
 // policy ([PolicySpec].Custom, [ReleaseSpec].PolicyJSON) and chart version.
 //
 // The official IAM policy is unchanged from v2.13.0 to v3.5.0, so one embedded

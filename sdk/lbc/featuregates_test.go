@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"helm.sh/helm/v3/pkg/chart/loader"
-
 )
 
 var featureGateCommentRE = regexp.MustCompile(`(?m)^\s*#\s*([A-Za-z]+):\s*(true|false)\s*$`)
