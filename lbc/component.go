@@ -111,7 +111,10 @@ type LBCRelease struct {
 
 // Ready returns the resources that must exist before anything the controller
 // serves is created: the Helm release, awaited until its Deployment is
-// available (the webhooks answer). Use it as dependsOn of your Ingresses and
+// available and, with a kubeconfig, until its webhook Service has a ready
+// endpoint (the release's N-webhook-ready hook runs sdk.WaitForWebhook after
+// each create and update), so that the service-mutator webhook, whose
+// failurePolicy is Fail, answers the Services created after it. Use it as dependsOn of your Ingresses and
 // Services of type LoadBalancer, so that they are created after the
 // controller and destroyed before it. Prefer it to a dependency on the
 // component itself: the Go SDK expands that only into the children it has

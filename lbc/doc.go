@@ -21,7 +21,10 @@
 //		pulumi.Provider(cluster.Provider), ctl.DependsOn())
 //
 // Pulumi then creates the Ingress only once the controller (and its webhooks)
-// are ready, and, on destroy, deletes the Ingress first, while the controller
+// are ready (with a kubeconfig, the release's AfterCreate and AfterUpdate
+// hook, N-webhook-ready, waits until the webhook Service has a ready
+// endpoint: sdk.WaitForWebhook; do the same for every Service, which the
+// service-mutator webhook, failurePolicy Fail, refuses until then), and, on destroy, deletes the Ingress first, while the controller
 // still runs to delete the ALB and clear the Ingress's finalizer. Without the
 // dependency, pulumi destroy can remove the controller first, leaving the ALB,
 // its security groups and ENIs behind (and the VPC undeletable).

@@ -106,7 +106,9 @@
 // (UPDATE is not selected). fargatekit therefore waits for the controller
 // before anything creates Services through it: the Pulumi component's
 // Ready is the release, which Pulumi awaits until the Deployment is
-// available; the helm package's Install and Upgrade with Wait end with
+// available and whose N-webhook-ready hook (AfterCreate and AfterUpdate,
+// with the cluster's kubeconfig) then runs [WaitForWebhook]; the
+// examples create their Services after Ready; the helm package's Install and Upgrade with Wait end with
 // [WaitForWebhook] (the webhook Service has a ready endpoint, with
 // progress). Setting DisableServiceMutatorWebhook removes the webhook (and
 // the controller no longer becomes the default for Services of type

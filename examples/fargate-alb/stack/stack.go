@@ -206,6 +206,8 @@ func Program(ctx *pulumi.Context) error {
 	}, k8s, pulumi.DependsOn(podDeps)); err != nil {
 		return err
 	}
+	// The Service after the controller serves: its service-mutator webhook
+	// (failurePolicy Fail) refuses every new Service until then.
 	service, err := corev1.NewService(ctx, "game-2048", &corev1.ServiceArgs{
 		Metadata: meta("game-2048"),
 		Spec: &corev1.ServiceSpecArgs{
@@ -215,7 +217,7 @@ func Program(ctx *pulumi.Context) error {
 				Name: pulumi.String("http"), Port: pulumi.Int(80), TargetPort: pulumi.String("http"), Protocol: pulumi.String("TCP"),
 			}},
 		},
-	}, k8s, pulumi.DependsOn([]pulumi.Resource{ns}))
+	}, k8s, pulumi.DependsOn(append([]pulumi.Resource{ns}, controller.Ready()...)))
 	if err != nil {
 		return err
 	}

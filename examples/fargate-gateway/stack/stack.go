@@ -210,11 +210,13 @@ func Program(ctx *pulumi.Context) error {
 	}, k8s, pulumi.DependsOn(podDeps)); err != nil {
 		return err
 	}
+	// The Service after the controller serves: its service-mutator webhook
+	// (failurePolicy Fail) refuses every new Service until then.
 	service, err := corev1.NewService(ctx, App, &corev1.ServiceArgs{
 		Metadata: meta,
 		Spec: &corev1.ServiceSpecArgs{Selector: labels, Ports: corev1.ServicePortArray{corev1.ServicePortArgs{
 			Name: pulumi.String("http"), Port: pulumi.Int(80), TargetPort: pulumi.String("http")}}},
-	}, k8s, pulumi.DependsOn([]pulumi.Resource{ns}))
+	}, k8s, pulumi.DependsOn(append([]pulumi.Resource{ns}, controller.Ready()...)))
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package stack_test
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 
@@ -80,6 +81,15 @@ func TestGraph(t *testing.T) {
 		stacktest.Parent(t, g, r, nil)
 	}
 
+	// pulumi destroy --run-program tears down what the controller manages
+	// before the release goes; Ready includes the webhook serving.
+	if !slices.Equal(release.BeforeDelete, []string{"lbc-teardown"}) {
+		t.Errorf("release BeforeDelete hooks %v, want [lbc-teardown]", release.BeforeDelete)
+	}
+	if !slices.Equal(release.AfterCreate, []string{"lbc-webhook-ready"}) || !slices.Equal(release.AfterUpdate, []string{"lbc-webhook-ready"}) {
+		t.Errorf("release after hooks %v %v, want [lbc-webhook-ready]", release.AfterCreate, release.AfterUpdate)
+	}
+
 	// The order that makes create and destroy work.
 	stacktest.DependsOn(t, g, release, coredns)
 	stacktest.DependsOn(t, g, release, httproutes) // the Gateway API CRDs before the controller
@@ -93,6 +103,7 @@ func TestGraph(t *testing.T) {
 	stacktest.DependsOn(t, g, route, gateway)
 	stacktest.DependsOn(t, g, route, tgConfig)
 	stacktest.DependsOn(t, g, route, service)
+	stacktest.DependsOn(t, g, service, release) // the Service after the controller's webhook serves
 	stacktest.Independent(t, g, gateway, deployment)
 	stacktest.Independent(t, g, deployment, gateway)
 
