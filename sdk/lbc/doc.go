@@ -180,7 +180,8 @@
 // controller's charts do not have); [WaitForWebhook] waits until the
 // webhook serves; [CheckFargate] checks the
 // cluster's Fargate profiles through EKS; [Teardown] removes what the
-// controller manages, then the controller; [Sweep] reports (and deletes) the
+// controller manages, then, run over the whole cluster, the controller (a
+// run scoped to namespaces never uninstalls it); [Sweep] reports (and deletes) the
 // load balancers and target groups still tagged for the cluster.
 //
 // # Helm, in its own package
