@@ -124,7 +124,7 @@ func TestGraph(t *testing.T) {
 	if got, _ := deployment.Input("spec.replicas"); got != 2.0 {
 		t.Errorf("replicas %v", got)
 	}
-	delay := stack.DefaultDeregistrationDelay
+	delay := lbc.DefaultDeregistrationDelay
 	term, err := lbc.Termination(lbc.TerminationSpec{DeregistrationDelay: &delay})
 	if err != nil {
 		t.Fatal(err)
@@ -136,7 +136,7 @@ func TestGraph(t *testing.T) {
 	if got, _ := deployment.Input(pod + "containers[0].lifecycle.preStop.sleep.seconds"); got != term.PreStopSleep.Seconds() {
 		t.Errorf("preStop sleep %v, want %v", got, term.PreStopSleep)
 	}
-	if term.PreStopSleep < stack.DefaultDeregistrationDelay {
+	if term.PreStopSleep < lbc.DefaultDeregistrationDelay {
 		t.Errorf("preStop sleep %v shorter than the deregistration delay", term.PreStopSleep)
 	}
 

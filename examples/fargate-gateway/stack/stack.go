@@ -40,9 +40,6 @@ const Project = "fargate-gateway"
 // DefaultImage is the 2048 game image of the controller's own walkthrough.
 const DefaultImage = "public.ecr.aws/l6m2t8p7/docker-2048:latest"
 
-// DefaultDeregistrationDelay is the target groups' deregistration delay.
-const DefaultDeregistrationDelay = 30 * time.Second
-
 // AppProfile is the name of the Fargate profile that selects the game's namespace.
 const AppProfile = "app"
 
@@ -99,7 +96,7 @@ func LoadConfig(ctx *pulumi.Context) (Config, error) {
 	if c.Replicas < 1 {
 		return c, fmt.Errorf("%s: config replicas: %d, want at least 1", Project, c.Replicas)
 	}
-	delay, err := stackconf.Int(ctx, cfg, "deregistrationDelaySeconds", int(DefaultDeregistrationDelay/time.Second))
+	delay, err := stackconf.Int(ctx, cfg, "deregistrationDelaySeconds", int(lbcsdk.DefaultDeregistrationDelay/time.Second))
 	c.DeregistrationDelay = time.Duration(delay) * time.Second
 	return c, err
 }

@@ -3,8 +3,10 @@ package stack_test
 import (
 	"context"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/fargatekit/fargatekit/examples/catalog"
 	"github.com/fargatekit/fargatekit/examples/fargate-gateway/stack"
@@ -134,6 +136,8 @@ func TestGraph(t *testing.T) {
 	if got, _ := release.Input("values.region"); got != catalog.PlanRegion {
 		t.Errorf("helm value region %v", got)
 	}
+
+	checkTermination(t, g, lbc.DefaultDeregistrationDelay)
 }
 
 // TestOtherVersionRefused: a controller whose Gateway API fargatekit does
@@ -163,5 +167,36 @@ func TestGatewayAddress(t *testing.T) {
 		if got := stack.GatewayAddress(tt.fields); got != tt.want {
 			t.Errorf("GatewayAddress(%v) = %q", tt.fields, got)
 		}
+	}
+}
+
+// One setting, deregistrationDelaySeconds, drives the TargetGroupConfiguration's
+// deregistration delay and the pods' preStop sleep and grace period.
+func TestDeregistrationDelayDrivesPods(t *testing.T) {
+	checkTermination(t, stacktest.Plan(t, stack.Project, mockstack.WithConfig(stack.Project+":deregistrationDelaySeconds", "90")), 90*time.Second)
+}
+
+// checkTermination checks the deregistration delay attribute and the pods'
+// preStop sleep and grace period against lbc.Termination of delay.
+func checkTermination(t *testing.T, g *mockstack.Graph, delay time.Duration) {
+	t.Helper()
+	term, err := lbc.Termination(lbc.TerminationSpec{DeregistrationDelay: &delay})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tgConfig := stacktest.One(t, g, typTGConfig, stack.App+"-TargetGroupConfiguration")
+	if got := tgConfig.InputString("spec.defaultConfiguration.targetGroupAttributes[0].value"); got != strconv.Itoa(int(delay.Seconds())) {
+		t.Errorf("deregistration delay attribute %q, want %v", got, delay)
+	}
+	deployment := stacktest.One(t, g, "kubernetes:apps/v1:Deployment", stack.App)
+	pod := "spec.template.spec."
+	if got, _ := deployment.Input(pod + "terminationGracePeriodSeconds"); got != float64(term.TerminationGracePeriodSeconds) {
+		t.Errorf("terminationGracePeriodSeconds %v, want %d", got, term.TerminationGracePeriodSeconds)
+	}
+	if got, _ := deployment.Input(pod + "containers[0].lifecycle.preStop.sleep.seconds"); got != term.PreStopSleep.Seconds() {
+		t.Errorf("preStop sleep %v, want %v", got, term.PreStopSleep)
+	}
+	if term.PreStopSleep < delay {
+		t.Errorf("preStop sleep %v shorter than the deregistration delay", term.PreStopSleep)
 	}
 }
