@@ -101,6 +101,18 @@
 // kube-system is created (child N-namespace) before the ServiceAccount and
 // the release, and deleted after them.
 //
+// # Errors
+//
+// A refused spec registers nothing; its error wraps one of (the SDK
+// layer's values, so errors.Is works with either package's names):
+//
+//	ErrInvalidSpec         a spec refused by validation
+//	ErrUnknownVersion      a controller version outside the table without PolicyJSON and ChartVersion
+//	ErrInstanceOnFargate   instance targets asked for on Fargate
+//	ErrNoFargateProfile    no Fargate profile of a Fargate-only cluster selects the controller's pods
+//	ErrWebhookTLSRequired  chart 3.0.0 without Settings.WebhookTLS nor a kubeconfig
+//	ErrNoKubeconfig        a hook ran without the kubeconfig (pulumi destroy without --run-program)
+//
 // # Gateway API
 //
 // With LBCReleaseArgs.GatewayAPI the component installs the Gateway API: one

@@ -171,6 +171,32 @@
 //	the deregistration delay is whole seconds in 0..3600              ErrInvalidSpec                 ELB API reference, TargetGroupAttribute deregistration_delay.timeout_seconds
 //	instance targets are impossible on Fargate                        ErrInstanceOnFargate           EKS User Guide, "Fargate considerations"
 //
+// # Errors
+//
+// Every sentinel of the package, for errors.Is (kept in step with the code
+// by test):
+//
+//	ErrInvalidSpec                  a spec refused by Validate or Resolve (wrapped by every other validation error)
+//	ErrUnknownVersion               a controller version outside the table without PolicyJSON and ChartVersion
+//	ErrInvalidVersion               a version that is not vMAJOR.MINOR.PATCH
+//	ErrInvalidAnnotation            a refused annotation value (every *AnnotationError)
+//	ErrInstanceOnFargate            instance targets asked for on Fargate
+//	ErrDeregistrationDelayMismatch  a pod termination derived from another delay than its load balancer's
+//	ErrNoFargateProfile             no Fargate profile selects the controller's pods
+//	ErrImageUnreachable             an image source the region cannot pull from (ECR Public in China)
+//	ErrUnknownFeatureGate           a feature gate the version's chart does not document
+//	ErrUnavailableInPartition       an optional policy whose service the partition lacks
+//	ErrGatewayAPIVersion            Gateway API CRDs not built for the controller version
+//	ErrInvalidGatewayConfig         a refused gateway configuration field (every *GatewayConfigError)
+//	ErrWebhookTLSRequired           chart 3.0.0 with no certificate to keep (Pulumi component)
+//	ErrChart                        reading, fetching or downloading a chart
+//	ErrCRDs                         parsing or applying CRDs
+//	ErrWebhookNotServing            the webhook Service has no ready endpoint when the wait ends
+//	ErrTeardownIncomplete           managed objects still carry finalizers when Teardown's context ends
+//	ErrManagedObjectsRemain         managed objects created during a cluster-wide Teardown: not uninstalling
+//	ErrUninstall                    Uninstall failed
+//	ErrSweepIncomplete              tagged load balancers or target groups remain after Sweep with Delete
+//
 // # SDK
 //
 // Without Pulumi: [CheckSubnets] runs the controller's subnet discovery over
