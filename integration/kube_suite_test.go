@@ -292,14 +292,23 @@ func TestKubeScenario(t *testing.T) {
 			if !ok {
 				t.Error("the Ingress's finalizer was cleared after the controller was gone")
 			}
-		default:
+		case <-time.After(30 * time.Second): // the stand-in reports right after the patch Teardown waited for
 			t.Error("teardown finished before the controller cleared the finalizer")
 		}
 		if _, err := cs.NetworkingV1().Ingresses(ns2).Get(ctx, ing.Name, metav1.GetOptions{}); !apierrors.IsNotFound(err) {
 			t.Errorf("Ingress still there after teardown: %v", err)
 		}
+		// A run scoped to a namespace keeps the controller (it may serve
+		// other namespaces); a cluster-wide one would also delete the other
+		// tests' objects on this shared server, so the test uninstalls.
+		if _, err := lbchelm.Status(cfg, release, ns); err != nil {
+			t.Errorf("a namespace-scoped teardown uninstalled the controller: %v", err)
+		}
+		if err := lbc.Uninstall(ctx, cfg, lbc.UninstallOptions{ReleaseName: release, Namespace: ns, Wait: true, Timeout: time.Minute}); err != nil {
+			t.Fatal(err)
+		}
 		if _, err := lbchelm.Status(cfg, release, ns); err == nil {
-			t.Error("controller release still installed after teardown")
+			t.Error("controller release still installed after the uninstall")
 		}
 	})
 

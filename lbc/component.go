@@ -16,6 +16,7 @@ import (
 	"k8s.io/client-go/rest"
 
 	"github.com/fargatekit/fargatekit/eksfargate/clusterref"
+	"github.com/fargatekit/fargatekit/internal/kubehook"
 	"github.com/fargatekit/fargatekit/internal/partition"
 	"github.com/fargatekit/fargatekit/irsa"
 	sdk "github.com/fargatekit/fargatekit/sdk/lbc"
@@ -110,7 +111,10 @@ type LBCRelease struct {
 
 // Ready returns the resources that must exist before anything the controller
 // serves is created: the Helm release, awaited until its Deployment is
-// available (the webhooks answer). Use it as dependsOn of your Ingresses and
+// available and, with a kubeconfig, until its webhook Service has a ready
+// endpoint (the release's N-webhook-ready hook runs sdk.WaitForWebhook after
+// each create and update), so that the service-mutator webhook, whose
+// failurePolicy is Fail, answers the Services created after it. Use it as dependsOn of your Ingresses and
 // Services of type LoadBalancer, so that they are created after the
 // controller and destroyed before it. Prefer it to a dependency on the
 // component itself: the Go SDK expands that only into the children it has
@@ -127,6 +131,11 @@ type resolved struct {
 	kubeconfig pulumi.StringInput
 	crds       []sdk.CRD
 }
+
+// ownWebhookTLS reports whether the component passes the chart its webhook
+// certificate: the chart cannot keep its own (3.0.0) and Settings.WebhookTLS
+// is not set.
+func (r resolved) ownWebhookTLS() bool { return !r.KeepTLSSecret && r.Settings.WebhookTLS == nil }
 
 // resolve validates the args and fills in their defaults, reporting every
 // problem at once.
@@ -161,6 +170,9 @@ func (a *LBCReleaseArgs) resolve(ctx context.Context) (resolved, error) {
 	if r.kubeconfig == nil && a.Cluster != nil {
 		r.kubeconfig = a.Cluster.Ref().Kubeconfig
 	}
+	if r.ownWebhookTLS() && r.kubeconfig == nil {
+		errs = append(errs, fmt.Errorf("%w (or give the component the cluster's kubeconfig, and it keeps the installed one)", sdk.ErrWebhookTLSRequired))
+	}
 	if err := errors.Join(errs...); err != nil {
 		return r, err
 	}
@@ -187,6 +199,48 @@ func (a *LBCReleaseArgs) resolve(ctx context.Context) (resolved, error) {
 func (a *LBCReleaseArgs) Validate() error {
 	_, err := a.resolve(context.Background())
 	return err
+}
+
+// releaseValues renders the chart's values (sdk.Values) from the cluster's
+// name, region and VPC. Where the chart cannot keep its webhook certificate
+// (3.0.0) and Settings.WebhookTLS is not set, it passes the installed one,
+// read from the chart's Secret through the kubeconfig, or a new one on the
+// first install (sdk.EnsureWebhookCertificate, as the SDK's Install and
+// Upgrade do): the certificate, and the webhooks' caBundle, then never
+// change; the values are secret.
+func releaseValues(ctx context.Context, r resolved, clusterName, region, vpcID pulumi.StringOutput, connect func(string) (*rest.Config, error)) pulumi.MapOutput {
+	settings := r.Settings
+	inputs := []any{clusterName, region, vpcID}
+	own := r.ownWebhookTLS()
+	if own {
+		inputs = append(inputs, r.kubeconfig)
+	}
+	values := pulumi.All(inputs...).ApplyTWithContext(ctx, func(ctx context.Context, xs []any) (map[string]any, error) {
+		spec := sdk.ValuesSpec{ClusterName: xs[0].(string), Region: xs[1].(string), VpcID: xs[2].(string), Settings: settings}
+		if !own {
+			return sdk.Values(spec)
+		}
+		vals, err := sdk.Values(spec)
+		if err != nil {
+			return nil, err
+		}
+		conn := kubehook.Conn{ConnectREST: connect, Missing: sdk.ErrWebhookTLSRequired}
+		conn.Set(xs[3].(string))
+		cs, err := conn.Client()
+		if err != nil {
+			return nil, fmt.Errorf("lbc: webhook certificate: %w", err)
+		}
+		cert, err := sdk.EnsureWebhookCertificate(ctx, cs, r.Namespace, sdk.WebhookNamePrefix(vals))
+		if err != nil {
+			return nil, err
+		}
+		spec.Settings.WebhookTLS = &cert
+		return sdk.Values(spec)
+	}).(pulumi.MapOutput)
+	if own {
+		return pulumi.ToSecret(values).(pulumi.MapOutput)
+	}
+	return values
 }
 
 // checkFargate refuses, before anything is registered, a controller that no
@@ -296,10 +350,7 @@ func NewLBCRelease(ctx *pulumi.Context, name string, args *LBCReleaseArgs, opts 
 	}
 	comp.RoleArn = comp.Role.RoleArn
 
-	settings := r.Settings
-	comp.Values = pulumi.All(clusterName, region, vpcID).ApplyT(func(xs []any) (map[string]any, error) {
-		return sdk.Values(sdk.ValuesSpec{ClusterName: xs[0].(string), Region: xs[1].(string), VpcID: xs[2].(string), Settings: settings})
-	}).(pulumi.MapOutput)
+	comp.Values = releaseValues(ctx.Context(), r, clusterName, region, vpcID, args.connect)
 
 	crds, err := comp.registerCRDs(ctx, name, r)
 	if err != nil {

@@ -16,7 +16,7 @@ import (
 
 	"github.com/fargatekit/fargatekit/eksfargate/clusterref"
 	"github.com/fargatekit/fargatekit/internal/iampolicy"
-	"github.com/fargatekit/fargatekit/internal/lbcref"
+	"github.com/fargatekit/fargatekit/internal/lbcref/eksref"
 	"github.com/fargatekit/fargatekit/internal/mockstack"
 	sdkirsa "github.com/fargatekit/fargatekit/sdk/irsa"
 	sdk "github.com/fargatekit/fargatekit/sdk/lbc"
@@ -252,9 +252,9 @@ func TestComponent(t *testing.T) {
 // the embedded one from the reference archives (skipping without them).
 func referenceCharts(t *testing.T, args LBCReleaseArgs) LBCReleaseArgs {
 	t.Helper()
-	lbcref.Require(t)
+	eksref.Ref("").Require(t)
 	args.loadCRDs = func(src sdk.ChartSource) ([]sdk.CRD, error) {
-		return sdk.LoadChartCRDs(lbcref.Chart(t, src.Version))
+		return sdk.LoadChartCRDs(eksref.Ref("").Chart(t, src.Version))
 	}
 	return args
 }

@@ -21,7 +21,10 @@
 //		pulumi.Provider(cluster.Provider), ctl.DependsOn())
 //
 // Pulumi then creates the Ingress only once the controller (and its webhooks)
-// are ready, and, on destroy, deletes the Ingress first, while the controller
+// are ready (with a kubeconfig, the release's AfterCreate and AfterUpdate
+// hook, N-webhook-ready, waits until the webhook Service has a ready
+// endpoint: sdk.WaitForWebhook; do the same for every Service, which the
+// service-mutator webhook, failurePolicy Fail, refuses until then), and, on destroy, deletes the Ingress first, while the controller
 // still runs to delete the ALB and clear the Ingress's finalizer. Without the
 // dependency, pulumi destroy can remove the controller first, leaving the ALB,
 // its security groups and ENIs behind (and the VPC undeletable).
@@ -75,6 +78,17 @@
 // did not resolve the kubeconfig). The component's output
 // teardownOnDestroy reports whether the hook has its kubeconfig.
 //
+// # Webhook certificate
+//
+// Every chart but 3.0.0 keeps the webhook certificate of the installed
+// release (keepTLSSecret). Chart 3.0.0 cannot, so it would make a new CA on
+// every Helm upgrade; for it, unless Settings.WebhookTLS is set, the
+// component reads the installed certificate from the chart's Secret through
+// the kubeconfig when the program runs (sdk.EnsureWebhookCertificate, a new
+// one on the first install) and passes it as the chart's webhookTLS values,
+// which are then secret. Without a kubeconfig it refuses 3.0.0 with
+// ErrWebhookTLSRequired.
+//
 // # Fargate
 //
 // On a Fargate-only cluster whose profiles are known (FargateCluster's
@@ -86,6 +100,18 @@
 // wraps ErrNoFargateProfile and names the profiles. A namespace other than
 // kube-system is created (child N-namespace) before the ServiceAccount and
 // the release, and deleted after them.
+//
+// # Errors
+//
+// A refused spec registers nothing; its error wraps one of (the SDK
+// layer's values, so errors.Is works with either package's names):
+//
+//	ErrInvalidSpec         a spec refused by validation
+//	ErrUnknownVersion      a controller version outside the table without PolicyJSON and ChartVersion
+//	ErrInstanceOnFargate   instance targets asked for on Fargate
+//	ErrNoFargateProfile    no Fargate profile of a Fargate-only cluster selects the controller's pods
+//	ErrWebhookTLSRequired  chart 3.0.0 without Settings.WebhookTLS nor a kubeconfig
+//	ErrNoKubeconfig        a hook ran without the kubeconfig (pulumi destroy without --run-program)
 //
 // # Gateway API
 //

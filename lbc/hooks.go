@@ -79,6 +79,35 @@ func (h *teardownHook) run(args *pulumi.ResourceHookArgs) error {
 	return nil
 }
 
+// waitWebhook is the AfterCreate and AfterUpdate hook of the Helm release:
+// sdk.WaitForWebhook, until the controller's webhook Service has a ready
+// endpoint. The release's own await stops when the Deployment is
+// available, which can be before the webhook Service's endpoints are ready;
+// meanwhile the service-mutator webhook (failurePolicy Fail) refuses every
+// new Service. Dependants of Ready are created after the release's step,
+// this hook included. (Pulumi logs an after hook's error as a warning.)
+func (h *teardownHook) waitWebhook(args *pulumi.ResourceHookArgs) error {
+	namespace := inputString(args.NewInputs, "namespace")
+	if namespace == "" {
+		namespace = DefaultNamespace
+	}
+	values := map[string]any{}
+	if v, ok := args.NewInputs["values"]; ok && unsecret(v).IsObject() {
+		values = unsecret(v).ObjectValue().Mappable()
+	}
+	cs, err := h.kube.Client()
+	if err != nil {
+		return fmt.Errorf("lbc: %s: %w", args.Name, err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), h.timeout)
+	defer cancel()
+	if _, err := sdk.WaitForWebhook(ctx, cs, sdk.WebhookWaitOptions{Namespace: namespace, Prefix: sdk.WebhookNamePrefix(values),
+		PollInterval: h.poll, Logger: h.log}); err != nil {
+		return fmt.Errorf("lbc: %s: %w", args.Name, err)
+	}
+	return nil
+}
+
 // otherControllers lists the controller Deployments (label
 // app.kubernetes.io/name=name) other than the release's own, as
 // namespace/name.
@@ -102,7 +131,8 @@ func otherControllers(ctx context.Context, cfg *rest.Config, name, release, name
 }
 
 // registerHook registers the release's BeforeDelete hook, N-teardown, and
-// captures the kubeconfig when the program resolves it. The output reports
+// its AfterCreate and AfterUpdate hook, N-webhook-ready, and captures the
+// kubeconfig when the program resolves it. The output reports
 // whether the hook has a kubeconfig (not secret; the kubeconfig stays one).
 func (c *LBCRelease) registerHook(ctx *pulumi.Context, name string, r resolved, connect func(string) (*rest.Config, error)) (*pulumi.ResourceHookBinding, pulumi.BoolOutput, error) {
 	h := &teardownHook{kube: kubehook.Conn{ConnectREST: connect, Missing: ErrNoKubeconfig},
@@ -112,11 +142,16 @@ func (c *LBCRelease) registerHook(ctx *pulumi.Context, name string, r resolved, 
 	if err != nil {
 		return nil, pulumi.BoolOutput{}, fmt.Errorf("registering the destroy hook: %w", err)
 	}
+	ready, err := ctx.RegisterResourceHook(name+"-webhook-ready", h.waitWebhook, nil)
+	if err != nil {
+		return nil, pulumi.BoolOutput{}, fmt.Errorf("registering the webhook hook: %w", err)
+	}
 	known := pulumi.Unsecret(r.kubeconfig.ToStringOutput().ApplyT(func(kc string) bool {
 		h.kube.Set(kc)
 		return kc != ""
 	})).(pulumi.BoolOutput)
-	return &pulumi.ResourceHookBinding{BeforeDelete: []*pulumi.ResourceHook{hook}}, known, nil
+	return &pulumi.ResourceHookBinding{BeforeDelete: []*pulumi.ResourceHook{hook},
+		AfterCreate: []*pulumi.ResourceHook{ready}, AfterUpdate: []*pulumi.ResourceHook{ready}}, known, nil
 }
 
 // inputString reads a top-level string input ("" when absent).

@@ -16,6 +16,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	discoveryv1 "k8s.io/api/discovery/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -91,9 +92,12 @@ func TestComponentNamespaceAndDestroyHook(t *testing.T) {
 	if !slices.Equal(rel.BeforeDelete, []string{"lbc-teardown"}) {
 		t.Errorf("release BeforeDelete hooks %v, want [lbc-teardown]", rel.BeforeDelete)
 	}
+	if !slices.Equal(rel.AfterCreate, []string{"lbc-webhook-ready"}) || !slices.Equal(rel.AfterUpdate, []string{"lbc-webhook-ready"}) {
+		t.Errorf("release AfterCreate %v AfterUpdate %v, want [lbc-webhook-ready]", rel.AfterCreate, rel.AfterUpdate)
+	}
 	for _, r := range g.Resources {
-		if r != rel && len(r.BeforeDelete) > 0 {
-			t.Errorf("%s %s has hooks %v", r.Type, r.Name, r.BeforeDelete)
+		if r != rel && len(r.BeforeDelete)+len(r.AfterCreate)+len(r.AfterUpdate) > 0 {
+			t.Errorf("%s %s has hooks %v %v %v", r.Type, r.Name, r.BeforeDelete, r.AfterCreate, r.AfterUpdate)
 		}
 	}
 	if ctl.hook == nil || ctl.hook.kube.Kubeconfig() != "apiVersion: v1" {
@@ -105,10 +109,13 @@ func TestComponentNamespaceAndDestroyHook(t *testing.T) {
 	if err != nil || ctl.hook.kube.Kubeconfig() != "mine" {
 		t.Errorf("override: %v %+v", err, ctl.hook)
 	}
-	// kube-system: no namespace child.
+	// kube-system: no namespace child; without a kubeconfig, no hooks.
 	g, _, err = clusterProgram(t, clusterref.Cluster{}, LBCReleaseArgs{})
 	if err != nil || len(g.ByType("kubernetes:core/v1:Namespace")) != 0 {
 		t.Errorf("kube-system: %v\n%s", err, g.Tree())
+	}
+	if rel := one(t, g, "kubernetes:helm.sh/v3:Release", "lbc"); len(rel.BeforeDelete)+len(rel.AfterCreate)+len(rel.AfterUpdate) > 0 {
+		t.Errorf("hooks without a kubeconfig: %v %v %v", rel.BeforeDelete, rel.AfterCreate, rel.AfterUpdate)
 	}
 }
 
@@ -322,4 +329,133 @@ type testWriter struct{ t *testing.T }
 func (w testWriter) Write(p []byte) (int, error) {
 	w.t.Log(strings.TrimRight(string(p), "\n"))
 	return len(p), nil
+}
+
+// Chart 3.0.0 cannot keep its webhook certificate: without WebhookTLS and
+// without a kubeconfig the component refuses it (registering nothing); with
+// WebhookTLS it passes that; with the cluster's kubeconfig it passes a new
+// certificate on the first run and, once the chart's Secret holds one, that
+// one on every later run, in secret values (on the real API server).
+func TestComponentWebhookTLSOn300(t *testing.T) {
+	spec := func(ns string, tls *sdk.WebhookCertificate) LBCReleaseArgs {
+		return LBCReleaseArgs{ReleaseSpec: ReleaseSpec{Namespace: ns, SkipCRDs: true, Settings: Settings{Version: "v3.0.0", WebhookTLS: tls}}}
+	}
+	g, _, err := clusterProgram(t, clusterref.Cluster{}, spec("lbc-system", nil))
+	if !errors.Is(err, ErrWebhookTLSRequired) || len(g.ByType(TypeToken)) != 0 {
+		t.Fatalf("3.0.0 without WebhookTLS nor kubeconfig: %v\n%s", err, g.Tree())
+	}
+	mine, err := sdk.NewWebhookCertificate("lbc-system", "", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, _, err = clusterProgram(t, clusterref.Cluster{}, spec("lbc-system", &mine))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := webhookTLSValues(t, g); got != mine {
+		t.Errorf("WebhookTLS not passed: %+v", got)
+	}
+	// 3.5.0 keeps its own: no webhookTLS values, no kubeconfig needed.
+	g, _, err = clusterProgram(t, clusterref.Cluster{}, LBCReleaseArgs{ReleaseSpec: ReleaseSpec{SkipCRDs: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, ok := one(t, g, "kubernetes:helm.sh/v3:Release", "lbc").Input("values.webhookTLS"); ok {
+		t.Errorf("3.5.0 values carry webhookTLS %v", v)
+	}
+
+	cs, cfg := kubetest.Clientset(t)
+	ns := kubetest.Namespace(t, cfg)
+	kubeconfig, err := os.ReadFile(kubetest.KubeconfigFile(t, cfg))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cluster := clusterref.Cluster{Kubeconfig: pulumi.ToSecret(pulumi.String(string(kubeconfig))).(pulumi.StringOutput)}
+	g, _, err = clusterProgram(t, cluster, spec(ns, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := webhookTLSValues(t, g)
+	if err := first.Validate(); err != nil {
+		t.Fatalf("first run: %v", err)
+	}
+	if leaf, _ := first.Leaf(); !slices.Equal(leaf.DNSNames, sdk.WebhookDNSNames(ns, "")) {
+		t.Errorf("certificate names %v", leaf.DNSNames)
+	}
+	if !one(t, g, "kubernetes:helm.sh/v3:Release", "lbc").IsSecretInput("values") {
+		t.Error("values with the webhook key are not secret")
+	}
+	// The chart stores the certificate it was given in its Secret.
+	_, err = cs.CoreV1().Secrets(ns).Create(context.Background(), &corev1.Secret{
+		ObjectMeta: metav1.ObjectMeta{Name: sdk.WebhookSecretName("")}, Type: corev1.SecretTypeTLS,
+		Data: map[string][]byte{"ca.crt": []byte(first.CACert), "tls.crt": []byte(first.Cert), "tls.key": []byte(first.Key)},
+	}, metav1.CreateOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		g, _, err = clusterProgram(t, cluster, spec(ns, nil))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := webhookTLSValues(t, g); got != first {
+			t.Fatal("a later run changed the webhook certificate")
+		}
+	}
+}
+
+// webhookTLSValues reads the release's webhookTLS values.
+func webhookTLSValues(t *testing.T, g *mockstack.Graph) sdk.WebhookCertificate {
+	t.Helper()
+	rel := one(t, g, "kubernetes:helm.sh/v3:Release", "lbc")
+	return sdk.WebhookCertificate{CACert: rel.InputString("values.webhookTLS.caCert"),
+		Cert: rel.InputString("values.webhookTLS.cert"), Key: rel.InputString("values.webhookTLS.key")}
+}
+
+// The release's N-webhook-ready hook on the real API server: it waits while
+// the webhook Service has no ready endpoint (failing with
+// ErrWebhookNotServing when its time is up), and returns once the endpoint
+// is ready; without a kubeconfig it fails at once.
+func TestWebhookReadyHookRealServer(t *testing.T) {
+	cs, cfg := kubetest.Clientset(t)
+	ns := kubetest.Namespace(t, cfg)
+	kubeconfig, err := os.ReadFile(kubetest.KubeconfigFile(t, cfg))
+	if err != nil {
+		t.Fatal(err)
+	}
+	prefix := "lbc-" + ns
+	g, ctl, err := clusterProgram(t, clusterref.Cluster{Kubeconfig: pulumi.String(string(kubeconfig))},
+		LBCReleaseArgs{ReleaseSpec: ReleaseSpec{Namespace: ns, Settings: Settings{ExtraValues: map[string]any{"nameOverride": prefix}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rel := one(t, g, "kubernetes:helm.sh/v3:Release", "lbc")
+	h := ctl.hook
+	h.log = slog.New(slog.NewTextHandler(testWriter{t}, nil))
+	h.poll, h.timeout = 200*time.Millisecond, time.Second
+	ctx := context.Background()
+	svc := sdk.WebhookServiceName(prefix)
+	if _, err := cs.CoreV1().Services(ns).Create(ctx, &corev1.Service{ObjectMeta: metav1.ObjectMeta{Name: svc},
+		Spec: corev1.ServiceSpec{Ports: []corev1.ServicePort{{Port: 443}}}}, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	args := &pulumi.ResourceHookArgs{Name: rel.Name, NewInputs: rel.Inputs}
+	if err := h.waitWebhook(args); !errors.Is(err, sdk.ErrWebhookNotServing) || !strings.Contains(err.Error(), ns+"/"+svc) {
+		t.Fatalf("no endpoint: %v", err)
+	}
+	ready := true
+	if _, err := cs.DiscoveryV1().EndpointSlices(ns).Create(ctx, &discoveryv1.EndpointSlice{
+		ObjectMeta:  metav1.ObjectMeta{Name: svc + "-1", Labels: map[string]string{discoveryv1.LabelServiceName: svc}},
+		AddressType: discoveryv1.AddressTypeIPv4,
+		Endpoints:   []discoveryv1.Endpoint{{Addresses: []string{"10.0.0.1"}, Conditions: discoveryv1.EndpointConditions{Ready: &ready}}},
+	}, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.waitWebhook(args); err != nil {
+		t.Fatalf("ready endpoint: %v", err)
+	}
+	h.kube.Set("")
+	if err := h.waitWebhook(args); !errors.Is(err, ErrNoKubeconfig) {
+		t.Errorf("without a kubeconfig: %v", err)
+	}
 }

@@ -76,4 +76,7 @@ var (
 	ErrUnknownVersion = sdk.ErrUnknownVersion
 	// ErrNoFargateProfile: on a Fargate-only cluster, no profile selects the controller's pods.
 	ErrNoFargateProfile = sdk.ErrNoFargateProfile
+	// ErrWebhookTLSRequired: a chart that cannot keep its webhook certificate (3.0.0)
+	// without Settings.WebhookTLS nor a kubeconfig to read the installed one with.
+	ErrWebhookTLSRequired = sdk.ErrWebhookTLSRequired
 )

@@ -220,7 +220,7 @@ func runLBCTeardown(ctx context.Context, e *env, args []string) error {
 	fs := cli.NewFlags(e.stderr, "lbc teardown")
 	kubeconfig := fs.String("kubeconfig", "", "kubeconfig file (default: KUBECONFIG, else ~/.kube/config)")
 	var namespaces cli.MultiFlag
-	fs.Var(&namespaces, "namespace", "only delete managed objects in this namespace (repeatable; default all)")
+	fs.Var(&namespaces, "namespace", "only delete managed objects in this namespace (repeatable; default all); the controller is then kept")
 	release := fs.String("release", lbc.ReleaseName, "the controller's Helm release")
 	releaseNS := fs.String("release-namespace", lbc.DefaultNamespace, "the controller's namespace")
 	timeout := fs.Duration("timeout", 15*time.Minute, "give up (and keep the controller) after this long")

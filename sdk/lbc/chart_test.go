@@ -18,8 +18,6 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
-
-	"github.com/fargatekit/fargatekit/internal/lbcref"
 )
 
 // The embedded archive is the chart of DefaultVersion, byte for byte the
@@ -40,12 +38,15 @@ func TestEmbeddedChart(t *testing.T) {
 	if meta["name"] != ChartName || meta["version"] != EmbeddedChartVersion || meta["appVersion"] != DefaultVersion {
 		t.Errorf("embedded chart %v %v (app %v)", meta["name"], meta["version"], meta["appVersion"])
 	}
+	if got := sha256Hex(EmbeddedChart()); got != rel.Digest {
+		t.Errorf("embedded archive sha256 %s, the row pins %s", got, rel.Digest)
+	}
 	b := EmbeddedChart()
 	b[0] ^= 0xff
 	if bytes.Equal(b, EmbeddedChart()) {
 		t.Error("EmbeddedChart shares its bytes")
 	}
-	ref, err := os.ReadFile(lbcref.Chart(t, EmbeddedChartVersion))
+	ref, err := os.ReadFile(reference().Chart(t, EmbeddedChartVersion))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,7 +73,7 @@ func TestSourceCRDsOffline(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want, err := LoadChartCRDs(lbcref.Chart(t, EmbeddedChartVersion))
+	want, err := LoadChartCRDs(reference().Chart(t, EmbeddedChartVersion))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,7 +91,7 @@ func TestSourceCRDsOffline(t *testing.T) {
 		t.Errorf("download through a dead proxy: %v", err)
 	}
 	// A local chart is read from its path.
-	local := ChartSource{Path: lbcref.Chart(t, "1.13.0"), Version: "1.13.0"}
+	local := ChartSource{Path: reference().Chart(t, "1.13.0"), Version: "1.13.0"}
 	crds, err := SourceCRDs(context.Background(), local, "")
 	if err != nil || !reflect.DeepEqual(crdNames(crds), []string{"ingressclassparams.elbv2.k8s.aws", "targetgroupbindings.elbv2.k8s.aws"}) {
 		t.Errorf("local 1.13.0: %v %v", crdNames(crds), err)
@@ -113,7 +114,7 @@ func chartRepo(t *testing.T, digest func(data []byte) string, versions ...string
 	dir := t.TempDir()
 	var entries []string
 	for _, v := range versions {
-		data, err := os.ReadFile(lbcref.Chart(t, v))
+		data, err := os.ReadFile(reference().Chart(t, v))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -157,7 +158,7 @@ func TestChartArchiveDownload(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want, err := os.ReadFile(lbcref.Chart(t, "1.17.1"))
+	want, err := os.ReadFile(reference().Chart(t, "1.17.1"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -178,7 +179,7 @@ func TestChartArchiveDownload(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantCRDs, err := LoadChartCRDs(lbcref.Chart(t, "1.17.1"))
+	wantCRDs, err := LoadChartCRDs(reference().Chart(t, "1.17.1"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,14 +15,16 @@ import (
 // v3.5.0 CRDs (crds-v3.5.0/ of the reference, gateway ones included), and
 // that ChartCRDs keeps one definition per name (1.17.0 ships one twice).
 func TestChartCRDsMatchReference(t *testing.T) {
-	dir := lbcref.Require(t)
-	got, err := LoadChartCRDs(lbcref.Chart(t, "3.5.0"))
+	got, err := LoadChartCRDs(reference().Chart(t, "3.5.0"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	files, _ := filepath.Glob(filepath.Join(dir, "crds-v3.5.0", "*.yaml"))
 	var ref []CRD
-	for _, f := range files {
+	for _, f := range lbcref.DefaultFiles() {
+		if !strings.HasPrefix(f.Path, "crds-v3.5.0/") {
+			continue
+		}
+		f := reference().File(t, f.Path)
 		raw, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)
@@ -42,7 +44,7 @@ func TestChartCRDsMatchReference(t *testing.T) {
 			t.Errorf("chart CRD %s differs from the reference %s", got[i].Name, ref[i].Name)
 		}
 	}
-	c117, err := LoadChartCRDs(lbcref.Chart(t, "1.17.0"))
+	c117, err := LoadChartCRDs(reference().Chart(t, "1.17.0"))
 	if err != nil {
 		t.Fatal(err)
 	}

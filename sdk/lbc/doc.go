@@ -13,7 +13,12 @@
 // load balancers that block the VPC's deletion. The package handles each:
 //
 //   - [Values] always sets clusterName, region and vpcId, defaultTargetType ip
-//     on Fargate, and keepTLSSecret true (the certificate is reused, no diff).
+//     on Fargate, and keepTLSSecret true (the certificate is reused, no diff)
+//     on every chart that has it: all but 3.0.0. For 3.0.0 the helm
+//     package's Install and Upgrade, and the Pulumi component given the
+//     cluster's kubeconfig, pass the installed certificate as webhookTLS
+//     ([EnsureWebhookCertificate]); the component without a kubeconfig
+//     refuses 3.0.0 unless Settings.WebhookTLS is set ([ErrWebhookTLSRequired]).
 //   - The Pulumi component waits for the release to be ready (the webhook
 //     Service has endpoints) and depends on the cluster's Ready resources
 //     (CoreDNS on Fargate); its Ready and DependsOn let your Ingresses and
@@ -34,7 +39,12 @@
 // Chart 1.MINOR.PATCH installs v2.MINOR.PATCH; from 3.0.0 the chart version
 // equals the controller version. Each pair is checked against the archive
 // itself (its Chart.yaml appVersion) by the real-chart tests, which also
-// install every row on a real API server. Other versions work with your own
+// put every row on a real API server: one release installed at the oldest
+// row and upgraded through all 22 with the helm package's Upgrade, checking
+// at each step the controller's args (cluster, region, VPC, ip targets),
+// that the server's CRDs are exactly that chart's, and that the webhook
+// certificate has not changed. Each archive is pinned by its digest
+// ([Release].Digest). Other versions work with your own
 // policy ([PolicySpec].Custom, [ReleaseSpec].PolicyJSON) and chart version.
 //
 // The official IAM policy is unchanged from v2.13.0 to v3.5.0, so one embedded
@@ -96,7 +106,9 @@
 // (UPDATE is not selected). fargatekit therefore waits for the controller
 // before anything creates Services through it: the Pulumi component's
 // Ready is the release, which Pulumi awaits until the Deployment is
-// available; the helm package's Install and Upgrade with Wait end with
+// available and whose N-webhook-ready hook (AfterCreate and AfterUpdate,
+// with the cluster's kubeconfig) then runs [WaitForWebhook]; the
+// examples create their Services after Ready; the helm package's Install and Upgrade with Wait end with
 // [WaitForWebhook] (the webhook Service has a ready endpoint, with
 // progress). Setting DisableServiceMutatorWebhook removes the webhook (and
 // the controller no longer becomes the default for Services of type
@@ -159,6 +171,32 @@
 //	the deregistration delay is whole seconds in 0..3600              ErrInvalidSpec                 ELB API reference, TargetGroupAttribute deregistration_delay.timeout_seconds
 //	instance targets are impossible on Fargate                        ErrInstanceOnFargate           EKS User Guide, "Fargate considerations"
 //
+// # Errors
+//
+// Every sentinel of the package, for errors.Is (kept in step with the code
+// by test):
+//
+//	ErrInvalidSpec                  a spec refused by Validate or Resolve (wrapped by every other validation error)
+//	ErrUnknownVersion               a controller version outside the table without PolicyJSON and ChartVersion
+//	ErrInvalidVersion               a version that is not vMAJOR.MINOR.PATCH
+//	ErrInvalidAnnotation            a refused annotation value (every *AnnotationError)
+//	ErrInstanceOnFargate            instance targets asked for on Fargate
+//	ErrDeregistrationDelayMismatch  a pod termination derived from another delay than its load balancer's
+//	ErrNoFargateProfile             no Fargate profile selects the controller's pods
+//	ErrImageUnreachable             an image source the region cannot pull from (ECR Public in China)
+//	ErrUnknownFeatureGate           a feature gate the version's chart does not document
+//	ErrUnavailableInPartition       an optional policy whose service the partition lacks
+//	ErrGatewayAPIVersion            Gateway API CRDs not built for the controller version
+//	ErrInvalidGatewayConfig         a refused gateway configuration field (every *GatewayConfigError)
+//	ErrWebhookTLSRequired           chart 3.0.0 with no certificate to keep (Pulumi component)
+//	ErrChart                        reading, fetching or downloading a chart
+//	ErrCRDs                         parsing or applying CRDs
+//	ErrWebhookNotServing            the webhook Service has no ready endpoint when the wait ends
+//	ErrTeardownIncomplete           managed objects still carry finalizers when Teardown's context ends
+//	ErrManagedObjectsRemain         managed objects created during a cluster-wide Teardown: not uninstalling
+//	ErrUninstall                    Uninstall failed
+//	ErrSweepIncomplete              tagged load balancers or target groups remain after Sweep with Delete
+//
 // # SDK
 //
 // Without Pulumi: [CheckSubnets] runs the controller's subnet discovery over
@@ -168,7 +206,8 @@
 // controller's charts do not have); [WaitForWebhook] waits until the
 // webhook serves; [CheckFargate] checks the
 // cluster's Fargate profiles through EKS; [Teardown] removes what the
-// controller manages, then the controller; [Sweep] reports (and deletes) the
+// controller manages, then, run over the whole cluster, the controller (a
+// run scoped to namespaces never uninstalls it); [Sweep] reports (and deletes) the
 // load balancers and target groups still tagged for the cluster.
 //
 // # Helm, in its own package

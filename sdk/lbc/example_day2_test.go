@@ -13,6 +13,7 @@ import (
 	ekstypes "github.com/aws/aws-sdk-go-v2/service/eks/types"
 	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
+	corev1 "k8s.io/api/core/v1"
 	discoveryv1 "k8s.io/api/discovery/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes/fake"
@@ -215,6 +216,10 @@ metadata: {name: aws-load-balancer-webhook}
 
 // Remove the controller's release without Helm, after Teardown has removed
 // what it manages (Teardown does both; this is the second half alone).
+//
+// Compiled, not run: Uninstall takes a *rest.Config (its dynamic client
+// needs a real API server, which client-go's fakes are not); the helm
+// package's tests run it on the real API server.
 func ExampleUninstall() {
 	cfg, err := clientcmd.BuildConfigFromFlags("", os.Getenv("KUBECONFIG"))
 	if err != nil {
@@ -224,6 +229,86 @@ func ExampleUninstall() {
 	err = lbc.Uninstall(context.Background(), cfg, lbc.UninstallOptions{Wait: true, Timeout: 5 * time.Minute,
 		Logger: slog.New(slog.NewTextHandler(os.Stderr, nil))})
 	if err != nil {
+		fmt.Println(err)
+	}
+}
+
+// The webhook certificate to pass to a chart that cannot keep its own
+// (3.0.0): a new one on the first install, then the installed one, read
+// from the chart's Secret, on every later run.
+func ExampleEnsureWebhookCertificate() {
+	ctx := context.Background()
+	cs := fake.NewClientset()
+	first, err := lbc.EnsureWebhookCertificate(ctx, cs, "kube-system", "")
+	if err != nil {
+		panic(err)
+	}
+	leaf, _ := first.Leaf()
+	fmt.Println(first.Validate() == nil, leaf.DNSNames[1])
+	// The chart stores what it was given in its Secret.
+	_, err = cs.CoreV1().Secrets("kube-system").Create(ctx, &corev1.Secret{
+		ObjectMeta: metav1.ObjectMeta{Name: lbc.WebhookSecretName("")},
+		Data:       map[string][]byte{"ca.crt": []byte(first.CACert), "tls.crt": []byte(first.Cert), "tls.key": []byte(first.Key)},
+	}, metav1.CreateOptions{})
+	if err != nil {
+		panic(err)
+	}
+	again, err := lbc.EnsureWebhookCertificate(ctx, cs, "kube-system", "")
+	fmt.Println(again == first, err)
+	// Output:
+	// true aws-load-balancer-webhook-service.kube-system.svc
+	// true <nil>
+}
+
+// List what the controller manages in a namespace, then tear it down there:
+// a namespace-scoped Teardown deletes those objects, waits for the
+// controller to remove their load balancers and finalizers, and keeps the
+// controller (only a cluster-wide run uninstalls it).
+//
+// Compiled, not run: Managed and Teardown take a *rest.Config (the dynamic
+// client needs a real API server); their tests run on one.
+func ExampleTeardown() {
+	cfg, err := clientcmd.BuildConfigFromFlags("", os.Getenv("KUBECONFIG"))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
+	defer cancel()
+	objs, err := lbc.Managed(ctx, cfg, "shop")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, o := range objs {
+		fmt.Println(o)
+	}
+	err = lbc.Teardown(ctx, cfg, lbc.TeardownOptions{Namespaces: []string{"shop"},
+		Logger: slog.New(slog.NewTextHandler(os.Stderr, nil))})
+	if err != nil {
+		fmt.Println(err)
+	}
+}
+
+// Server-side apply the CRDs of the default version's chart (embedded, no
+// download) before upgrading the controller: Helm never upgrades CRDs.
+//
+// Compiled, not run: ApplyCRDs takes a *rest.Config (server-side apply
+// needs a real API server); its tests run on one.
+func ExampleApplyCRDs() {
+	cfg, err := clientcmd.BuildConfigFromFlags("", os.Getenv("KUBECONFIG"))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	ctx := context.Background()
+	src, _ := lbc.DefaultChartSource("")
+	crds, err := lbc.SourceCRDs(ctx, src, "")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	if err := lbc.ApplyCRDs(ctx, cfg, crds, slog.New(slog.NewTextHandler(os.Stderr, nil))); err != nil {
 		fmt.Println(err)
 	}
 }

@@ -112,6 +112,9 @@ func ExampleAdditionalPolicyDocument() {
 // Install the Gateway API next to the controller: its CRDs, then the ALB
 // and NLB GatewayClasses (the controller's chart brings its own gateway
 // CRDs; Upgrade applies them).
+//
+// Compiled, not run: ApplyGatewayAPI takes a *rest.Config (server-side apply
+// needs a real API server); TestGatewayAPIOnServer runs it on one.
 func ExampleApplyGatewayAPI() {
 	cfg, err := clientcmd.BuildConfigFromFlags("", os.Getenv("KUBECONFIG"))
 	if err != nil {

@@ -8,8 +8,6 @@ import (
 	"testing"
 
 	"helm.sh/helm/v3/pkg/chart/loader"
-
-	"github.com/fargatekit/fargatekit/internal/lbcref"
 )
 
 var featureGateCommentRE = regexp.MustCompile(`(?m)^\s*#\s*([A-Za-z]+):\s*(true|false)\s*$`)
@@ -18,7 +16,7 @@ var featureGateCommentRE = regexp.MustCompile(`(?m)^\s*#\s*([A-Za-z]+):\s*(true|
 // comments under controllerConfig.featureGates.
 func chartFeatureGates(t *testing.T, chartVersion string) []string {
 	t.Helper()
-	ch, err := loader.Load(lbcref.Chart(t, chartVersion))
+	ch, err := loader.Load(reference().Chart(t, chartVersion))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,7 +43,7 @@ func chartFeatureGates(t *testing.T, chartVersion string) []string {
 // the old name of GlobalAcceleratorController in 1.14.1-1.16.0, aside), in
 // the order of chart 3.5.0.
 func TestFeatureGatesMatchCharts(t *testing.T) {
-	lbcref.Require(t)
+	reference().Require(t)
 	var order []string
 	for _, g := range FeatureGates() {
 		order = append(order, string(g.Gate))

@@ -16,7 +16,6 @@ import (
 	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
 
 	"github.com/fargatekit/fargatekit/internal/kubetest"
-	"github.com/fargatekit/fargatekit/internal/lbcref"
 )
 
 // setPath sets a value inside an object; keys are strings (maps) or ints (lists).
@@ -58,11 +57,11 @@ func resourceVersions(t *testing.T, ctx context.Context, ri dynamic.ResourceInte
 	return out
 }
 
-// applyControllerGatewayCRDs applies chart 3.5.0's gateway.k8s.aws CRDs, as
-// Install and Upgrade do with the chart's CRDs.
+// applyControllerGatewayCRDs applies chart 3.5.0's gateway.k8s.aws CRDs (the
+// embedded archive), as Install and Upgrade do with the chart's CRDs.
 func applyControllerGatewayCRDs(t *testing.T, ctx context.Context, cfg *rest.Config) {
 	t.Helper()
-	all, err := LoadChartCRDs(lbcref.Chart(t, "3.5.0"))
+	all, err := SourceCRDs(ctx, ChartSource{RepoURL: ChartRepo, Name: ChartName, Version: EmbeddedChartVersion}, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,7 +80,6 @@ func applyControllerGatewayCRDs(t *testing.T, ctx context.Context, cfg *rest.Con
 // server and are refused by the builders; and Managed and Teardown see the
 // controller's Gateways and their v1 routes (L4 ones included).
 func TestGatewayAPIOnServer(t *testing.T) {
-	lbcref.Require(t)
 	_, cfg := kubetest.Clientset(t)
 	kubetest.Lock(t, cfg, kubetest.LockLBC)
 	ns := kubetest.Namespace(t, cfg)

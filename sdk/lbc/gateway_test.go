@@ -18,7 +18,6 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/fargatekit/fargatekit/internal/golden"
-	"github.com/fargatekit/fargatekit/internal/lbcref"
 )
 
 // TestGatewayAPICRDsMatchModule: the embedded Gateway API CRDs are the
@@ -85,11 +84,11 @@ func TestGatewayAPICRDsMatchModule(t *testing.T) {
 // GatewayCRDs does not add them), and chart 3.5.0's are the reference
 // crds-v3.5.0/gateway-crds.yaml, byte for byte.
 func TestControllerGatewayCRDsShipWithTheCharts(t *testing.T) {
-	lbcref.Require(t)
+	reference().Require(t)
 	want := []string{"listenerruleconfigurations.gateway.k8s.aws", "loadbalancerconfigurations.gateway.k8s.aws", "targetgroupconfigurations.gateway.k8s.aws"}
 	for _, r := range Releases() {
 		v, _ := ParseVersion(r.Version)
-		crds, err := LoadChartCRDs(lbcref.Chart(t, r.Chart))
+		crds, err := LoadChartCRDs(reference().Chart(t, r.Chart))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -118,11 +117,11 @@ func TestControllerGatewayCRDsShipWithTheCharts(t *testing.T) {
 			t.Errorf("%s: Validate with SkipCRDs = %v", r.Version, err)
 		}
 	}
-	ch, err := loader.Load(lbcref.Chart(t, "3.5.0"))
+	ch, err := loader.Load(reference().Chart(t, "3.5.0"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	ref, err := os.ReadFile(lbcref.File(t, "crds-v3.5.0/gateway-crds.yaml"))
+	ref, err := os.ReadFile(reference().File(t, "crds-v3.5.0/gateway-crds.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}

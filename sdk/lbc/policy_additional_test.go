@@ -7,20 +7,19 @@ import (
 	"testing"
 
 	"github.com/fargatekit/fargatekit/internal/iampolicy"
-	"github.com/fargatekit/fargatekit/internal/lbcref"
 )
 
 // TestAdditionalPoliciesEquivalentToOfficial: the embedded optional policies
 // are the official v3.5.0 documents (reference policies/), valid, within
 // IAM's managed-policy quota, in every partition that has their services.
 func TestAdditionalPoliciesEquivalentToOfficial(t *testing.T) {
-	lbcref.Require(t)
+	reference().Require(t)
 	refs := map[AdditionalPolicy]string{
 		PolicyGlobalAccelerator:     "policies/aga_controller_iam_policy.json",
 		PolicyCertificateManagement: "policies/iam_policy_acm_certs.json",
 	}
 	for p, ref := range refs {
-		want := parseFile(t, lbcref.File(t, ref))
+		want := parseFile(t, reference().File(t, ref))
 		got, err := AdditionalPolicyDocument(p, DefaultVersion, "aws")
 		if err != nil {
 			t.Fatal(err)

@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/fargatekit/fargatekit/internal/iampolicy"
-	"github.com/fargatekit/fargatekit/internal/lbcref"
 	"sigs.k8s.io/yaml"
 )
 
@@ -40,7 +39,7 @@ func readChart(t *testing.T, path string) (meta, values map[string]any) {
 // per archive of the reference directory and one archive per row, and each
 // chart's appVersion is its row's controller version.
 func TestRealChartsTable(t *testing.T) {
-	dir := lbcref.Require(t)
+	dir := reference().Require(t)
 	files, err := filepath.Glob(filepath.Join(dir, "charts", ChartName+"-*.tgz"))
 	if err != nil {
 		t.Fatal(err)
@@ -63,7 +62,7 @@ func TestRealChartsTable(t *testing.T) {
 		t.Errorf("%d rows, want the 22 published charts 1.13.0 ... 3.5.0", len(rows))
 	}
 	for _, r := range Releases() {
-		meta, values := readChart(t, lbcref.Chart(t, r.Chart))
+		meta, values := readChart(t, reference().Chart(t, r.Chart))
 		if meta["version"] != r.Chart || meta["appVersion"] != r.Version {
 			t.Errorf("row %s/%s: archive says chart %s appVersion %s", r.Version, r.Chart, meta["version"], meta["appVersion"])
 		}
@@ -77,9 +76,9 @@ func TestRealChartsTable(t *testing.T) {
 // TestRealChartsValuesKeys checks, for every row, that each value the
 // renderer writes is a key of that chart's own values.yaml.
 func TestRealChartsValuesKeys(t *testing.T) {
-	lbcref.Require(t)
+	reference().Require(t)
 	for _, r := range Releases() {
-		_, values := readChart(t, lbcref.Chart(t, r.Chart))
+		_, values := readChart(t, reference().Chart(t, r.Chart))
 		seen := checkValuesKeys(t, r.Version, values)
 		if seen["keepTLSSecret"] != r.KeepTLSSecret {
 			t.Errorf("%s: keepTLSSecret rendered %v, row says %v", r.Version, seen["keepTLSSecret"], r.KeepTLSSecret)
@@ -93,9 +92,9 @@ func TestRealChartsValuesKeys(t *testing.T) {
 // official cn and us-gov files list two statements in another order than the
 // base one, which IAM does not care about: statements compare as a set.
 func TestRealChartsPolicy(t *testing.T) {
-	lbcref.Require(t)
+	reference().Require(t)
 	for part, file := range map[string]string{"aws": "iam_policy.json", "aws-cn": "iam_policy_cn.json", "aws-us-gov": "iam_policy_us-gov.json"} {
-		want := parseFile(t, lbcref.File(t, "policies/"+file))
+		want := parseFile(t, reference().File(t, "policies/"+file))
 		for _, r := range Releases() {
 			got, err := IAMPolicy(r.Version, part)
 			if err != nil {

@@ -106,10 +106,10 @@ func ManagedResources() map[string]schema.GroupVersionResource {
 	return m
 }
 
-// ErrManagedObjectsRemain is wrapped when Teardown would uninstall the
-// controller while objects it manages remain in some namespace (one that a
-// namespace-scoped Teardown did not cover): their load balancers would be
-// orphaned and the objects stuck deleting.
+// ErrManagedObjectsRemain is wrapped when a cluster-wide Teardown, listing
+// the managed objects again right before uninstalling the controller, finds
+// some (created while it waited): their load balancers would be orphaned and
+// the objects stuck deleting, so the controller stays.
 var ErrManagedObjectsRemain = errors.New("lbc: teardown: the controller still manages objects: not uninstalling")
 
 // ErrTeardownIncomplete is wrapped when objects still carry the controller's
@@ -138,7 +138,8 @@ func (o ManagedObject) String() string {
 
 // TeardownOptions configure Teardown.
 type TeardownOptions struct {
-	// Namespaces limits the objects deleted to these namespaces; none means all.
+	// Namespaces limits the objects deleted to these namespaces, and then
+	// the controller is never uninstalled; none means all.
 	Namespaces []string
 	// ReleaseName and ReleaseNamespace locate the controller's Helm release
 	// (default ReleaseName in DefaultNamespace).
@@ -241,8 +242,10 @@ func managed(ctx context.Context, cs kubernetes.Interface, dyn dynamic.Interface
 	return out, nil
 }
 
-// managedGateways lists the controller's Gateways in ns and the routes
-// attached to them (nothing when the Gateway API is not served).
+// managedGateways lists the controller's Gateways in ns and the routes in ns
+// attached to one of the controller's Gateways in any namespace (nothing
+// when the Gateway API is not served). A route in another namespace is
+// left to a run that covers its namespace.
 func managedGateways(ctx context.Context, disc discovery.DiscoveryInterface, dyn dynamic.Interface, ns string) ([]ManagedObject, error) {
 	classes := map[string]bool{}
 	gcs, err := dyn.Resource(GatewayClassResource).List(ctx, metav1.ListOptions{})
@@ -256,19 +259,21 @@ func managedGateways(ctx context.Context, disc discovery.DiscoveryInterface, dyn
 			classes[gc.GetName()] = true
 		}
 	}
-	gws, err := dyn.Resource(GatewayResource).Namespace(ns).List(ctx, metav1.ListOptions{})
+	gws, err := dyn.Resource(GatewayResource).Namespace(metav1.NamespaceAll).List(ctx, metav1.ListOptions{})
 	if apierrors.IsNotFound(err) {
 		return nil, nil
 	} else if err != nil {
 		return nil, fmt.Errorf("listing Gateways: %w", err)
 	}
 	var out []ManagedObject
-	mine := map[string]bool{} // namespace/name of the controller's Gateways
+	mine := map[string]bool{} // namespace/name of the controller's Gateways, in every namespace
 	for _, gw := range gws.Items {
 		class, _, _ := unstructured.NestedString(gw.Object, "spec", "gatewayClassName")
 		if classes[class] || slices.ContainsFunc(gw.GetFinalizers(), func(f string) bool { return strings.HasPrefix(f, GatewayFinalizerPrefix) }) {
 			mine[gw.GetNamespace()+"/"+gw.GetName()] = true
-			out = append(out, ManagedObject{"Gateway", gw.GetNamespace(), gw.GetName(), gw.GetUID(), gw.GetFinalizers()})
+			if ns == metav1.NamespaceAll || gw.GetNamespace() == ns {
+				out = append(out, ManagedObject{"Gateway", gw.GetNamespace(), gw.GetName(), gw.GetUID(), gw.GetFinalizers()})
+			}
 		}
 	}
 	if len(mine) == 0 {
@@ -276,7 +281,7 @@ func managedGateways(ctx context.Context, disc discovery.DiscoveryInterface, dyn
 	}
 	kinds := slices.Sorted(maps.Keys(routeResources))
 	for _, kind := range kinds {
-		routes, err := dyn.Resource(servedResource(disc, kind)).Namespace(metav1.NamespaceAll).List(ctx, metav1.ListOptions{})
+		routes, err := dyn.Resource(servedResource(disc, kind)).Namespace(ns).List(ctx, metav1.ListOptions{})
 		if apierrors.IsNotFound(err) {
 			continue // this route kind is not served
 		} else if err != nil {
@@ -334,10 +339,14 @@ func serviceManaged(svc *corev1.Service) bool {
 // deletes the managed Ingresses, Services, TargetGroupBindings, Gateways and
 // routes (see Managed) in opts.Namespaces (all when none), waits, logging
 // progress, until the controller has deleted their load balancers and
-// removed their finalizers, and then uninstalls the controller's release,
-// waiting for its objects to go. It uninstalls only when nothing the
-// controller manages remains in any namespace: after a namespace-scoped run
-// that left managed objects elsewhere it returns an error wrapping
+// removed their finalizers, and then, for a cluster-wide run, uninstalls
+// the controller's release, waiting for its objects to go.
+//
+// A run scoped to namespaces never uninstalls: the controller still serves
+// the other namespaces. It deletes only objects in those namespaces (a
+// route elsewhere attached to one of their Gateways is left). A cluster-wide
+// run lists the managed objects again right before uninstalling: when some
+// were created while it waited, it returns an error wrapping
 // ErrManagedObjectsRemain that lists them, and the controller stays. If the
 // context ends first, it returns an error wrapping ErrTeardownIncomplete and
 // the context's error that lists the objects left, and does not uninstall
@@ -391,18 +400,21 @@ func Teardown(ctx context.Context, cfg *rest.Config, opts TeardownOptions) error
 		return nil
 	}
 	if len(opts.Namespaces) > 0 {
-		rest, err := managed(ctx, cs, dyn, nil)
-		if err != nil {
-			return fmt.Errorf("lbc: teardown: %w", err)
+		log.Info("lbc: teardown: scoped to namespaces: the controller stays (a cluster-wide run uninstalls it)",
+			"namespaces", strings.Join(opts.Namespaces, ","))
+		return nil
+	}
+	// Objects created while this run waited would lose their controller.
+	rest, err := managed(ctx, cs, dyn, nil)
+	if err != nil {
+		return fmt.Errorf("lbc: teardown: %w", err)
+	}
+	if len(rest) > 0 {
+		names := make([]string, len(rest))
+		for i, o := range rest {
+			names[i] = o.String()
 		}
-		if len(rest) > 0 {
-			names := make([]string, len(rest))
-			for i, o := range rest {
-				names[i] = o.String()
-			}
-			return fmt.Errorf("%w: %d outside namespaces %s: %s", ErrManagedObjectsRemain, len(rest),
-				strings.Join(opts.Namespaces, ","), strings.Join(names, "; "))
-		}
+		return fmt.Errorf("%w: %d created during the teardown: %s", ErrManagedObjectsRemain, len(rest), strings.Join(names, "; "))
 	}
 	return Uninstall(ctx, cfg, UninstallOptions{ReleaseName: opts.ReleaseName, Namespace: opts.ReleaseNamespace,
 		Wait: true, Timeout: opts.UninstallTimeout, Logger: log})

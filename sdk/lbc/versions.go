@@ -38,6 +38,10 @@ type Release struct {
 	// of the table has it except 3.0.0, whose webhook certificate is
 	// regenerated on every render unless passed in webhookTLS (see WebhookTLS).
 	KeepTLSSecret bool
+	// Digest is the sha256 (hex) of the chart's archive as eks-charts
+	// publishes it (its index's digest), pinned: the tests fetch the
+	// archives by it where the reference copies are absent.
+	Digest string
 	// policy names the embedded policy document.
 	policy string
 }
@@ -51,28 +55,28 @@ const policyV213 = "policy/iam_policy_v2.13.0-v3.5.0.json"
 // version it installs (its Chart.yaml appVersion; TestRealCharts checks each
 // pair and each row's values against the archive itself).
 var releases = []Release{
-	{Version: "v2.13.0", Chart: "1.13.0", KeepTLSSecret: true, policy: policyV213},
-	{Version: "v2.13.1", Chart: "1.13.1", KeepTLSSecret: true, policy: policyV213},
-	{Version: "v2.13.2", Chart: "1.13.2", KeepTLSSecret: true, policy: policyV213},
-	{Version: "v2.13.3", Chart: "1.13.3", KeepTLSSecret: true, policy: policyV213},
-	{Version: "v2.13.4", Chart: "1.13.4", KeepTLSSecret: true, policy: policyV213},
-	{Version: "v2.14.0", Chart: "1.14.0", KeepTLSSecret: true, policy: policyV213},
-	{Version: "v2.14.1", Chart: "1.14.1", KeepTLSSecret: true, policy: policyV213},
-	{Version: "v2.15.0", Chart: "1.15.0", KeepTLSSecret: true, policy: policyV213},
-	{Version: "v2.16.0", Chart: "1.16.0", KeepTLSSecret: true, policy: policyV213},
-	{Version: "v2.17.0", Chart: "1.17.0", KeepTLSSecret: true, policy: policyV213},
-	{Version: "v2.17.1", Chart: "1.17.1", KeepTLSSecret: true, policy: policyV213},
-	{Version: "v3.0.0", Chart: "3.0.0", KeepTLSSecret: false, policy: policyV213},
-	{Version: "v3.1.0", Chart: "3.1.0", KeepTLSSecret: true, policy: policyV213},
-	{Version: "v3.2.0", Chart: "3.2.0", KeepTLSSecret: true, policy: policyV213},
-	{Version: "v3.2.1", Chart: "3.2.1", KeepTLSSecret: true, policy: policyV213},
-	{Version: "v3.2.2", Chart: "3.2.2", KeepTLSSecret: true, policy: policyV213},
-	{Version: "v3.3.0", Chart: "3.3.0", KeepTLSSecret: true, policy: policyV213},
-	{Version: "v3.4.0", Chart: "3.4.0", KeepTLSSecret: true, policy: policyV213},
-	{Version: "v3.4.1", Chart: "3.4.1", KeepTLSSecret: true, policy: policyV213},
-	{Version: "v3.4.2", Chart: "3.4.2", KeepTLSSecret: true, policy: policyV213},
-	{Version: "v3.4.3", Chart: "3.4.3", KeepTLSSecret: true, policy: policyV213},
-	{Version: "v3.5.0", Chart: "3.5.0", KeepTLSSecret: true, policy: policyV213},
+	{Version: "v2.13.0", Chart: "1.13.0", KeepTLSSecret: true, policy: policyV213, Digest: "fb73e7ef946419f571ae4bc8b2d15b775e29c9546e638190b2f82ef380404ae6"},
+	{Version: "v2.13.1", Chart: "1.13.1", KeepTLSSecret: true, policy: policyV213, Digest: "785efdb5ecda5e7a37698206ce7adbf4464d25c583c939ffb5562ed13cdeaacc"},
+	{Version: "v2.13.2", Chart: "1.13.2", KeepTLSSecret: true, policy: policyV213, Digest: "6d3fc4497154fd52bdd5f17d838588419cf108e7cc0006eca7739996a59d400d"},
+	{Version: "v2.13.3", Chart: "1.13.3", KeepTLSSecret: true, policy: policyV213, Digest: "8c305d75042a2ab23ba23e9e6604cb2064f53e96c8141a8951999b1432a76894"},
+	{Version: "v2.13.4", Chart: "1.13.4", KeepTLSSecret: true, policy: policyV213, Digest: "5c9ffaafc047f10b54a7e9b451f691513adb01b593d86b241f9fde5bfec6925a"},
+	{Version: "v2.14.0", Chart: "1.14.0", KeepTLSSecret: true, policy: policyV213, Digest: "f0c07f52c9b7cbd6ec6e806c73f37438837924cf8f6349e01dea373d47b6b8dc"},
+	{Version: "v2.14.1", Chart: "1.14.1", KeepTLSSecret: true, policy: policyV213, Digest: "5b9f5bf3d7295d0c61eda2a7aea8c7f3369d51eca406c3dc032b84eacc3893d3"},
+	{Version: "v2.15.0", Chart: "1.15.0", KeepTLSSecret: true, policy: policyV213, Digest: "7c0b0dc90a7a75689f7787100ed164a6aa0776bc06ff5ae600d25d29fbdd218a"},
+	{Version: "v2.16.0", Chart: "1.16.0", KeepTLSSecret: true, policy: policyV213, Digest: "5d98ceea11d5c582c59f0fce088e52c3c40a184538b660da22413f51cb440301"},
+	{Version: "v2.17.0", Chart: "1.17.0", KeepTLSSecret: true, policy: policyV213, Digest: "10306157bdb76a1b778a57832ef75ebf42008a2bcaea09dc99c4d17384cad3fd"},
+	{Version: "v2.17.1", Chart: "1.17.1", KeepTLSSecret: true, policy: policyV213, Digest: "51ed62aa261a1f5db8e51161641354cbcc5bbdc5a56f628bf0983f5588dec7c0"},
+	{Version: "v3.0.0", Chart: "3.0.0", KeepTLSSecret: false, policy: policyV213, Digest: "fd93dd7b3d45861616b3b240c9ee8b907087a9ec1d28e76864c7e8d4e02cc8d7"},
+	{Version: "v3.1.0", Chart: "3.1.0", KeepTLSSecret: true, policy: policyV213, Digest: "dd5cd277674cbe5464b441e8419e6cacabb463c88bbe602fc4562973d258297d"},
+	{Version: "v3.2.0", Chart: "3.2.0", KeepTLSSecret: true, policy: policyV213, Digest: "9e4d1d2f9c1bace5daea15188ab756e695d34cda61408a308a7dfa84434a5c34"},
+	{Version: "v3.2.1", Chart: "3.2.1", KeepTLSSecret: true, policy: policyV213, Digest: "473247c3fc2920e5146b640927c3e212d72c9fe3585ad2d96bffa9b03ac61333"},
+	{Version: "v3.2.2", Chart: "3.2.2", KeepTLSSecret: true, policy: policyV213, Digest: "173d70dc6ed1caa8d20b1ffc4b393d8cb15147dcbff9853c9c2dbca0f9a07193"},
+	{Version: "v3.3.0", Chart: "3.3.0", KeepTLSSecret: true, policy: policyV213, Digest: "2935448c0395eb9de249cfcdecb62d6bd1c893d31908aaa284eb8747c6aa38de"},
+	{Version: "v3.4.0", Chart: "3.4.0", KeepTLSSecret: true, policy: policyV213, Digest: "15886e226fdbb5d6ae9d935b8d83b9bfb2e44e1eb687ea98254f326fd4ca24e3"},
+	{Version: "v3.4.1", Chart: "3.4.1", KeepTLSSecret: true, policy: policyV213, Digest: "70804f583b2b6d235f04b0df170d324abce84f702dee33be9331ca986e65bfcd"},
+	{Version: "v3.4.2", Chart: "3.4.2", KeepTLSSecret: true, policy: policyV213, Digest: "2636e0bdeabd5a55ac1c23171ba24a7e0804d249acc3b4a028558e3131ae16ca"},
+	{Version: "v3.4.3", Chart: "3.4.3", KeepTLSSecret: true, policy: policyV213, Digest: "6d4454a8b3f60ccd4367c4327f842e2de90a4f7691a3fdbeed55ceb3d2b9e646"},
+	{Version: "v3.5.0", Chart: "3.5.0", KeepTLSSecret: true, policy: policyV213, Digest: "45051f634b33e10baccb3354d0681b7de787c60445e599fa276e0c9aedd4ccd5"},
 }
 
 // Releases returns the version table, oldest first.

@@ -33,9 +33,11 @@ const (
 )
 
 // ErrWebhookTLSRequired is wrapped by the Pulumi component when the chart
-// cannot keep its webhook certificate (3.0.0, without keepTLSSecret) and
-// Settings.WebhookTLS is not set: its certificate would change on every
-// upgrade. (The SDK's Install and Upgrade pass the installed one themselves.)
+// cannot keep its webhook certificate (3.0.0, without keepTLSSecret),
+// Settings.WebhookTLS is not set, and the component has no kubeconfig to
+// read the installed one with (EnsureWebhookCertificate): its certificate
+// would change on every upgrade. With a kubeconfig the component passes the
+// installed certificate itself, as the SDK's Install and Upgrade do.
 var ErrWebhookTLSRequired = errors.New("lbc: this chart regenerates the webhook certificate on every upgrade: set Settings.WebhookTLS (see NewWebhookCertificate)")
 
 // WebhookCertificate is the webhook's TLS material, PEM-encoded: the chart's

@@ -35,10 +35,6 @@ const Project = "fargate-alb"
 // walkthrough uses.
 const DefaultImage = "public.ecr.aws/l6m2t8p7/docker-2048:latest"
 
-// DefaultDeregistrationDelay is the target groups' deregistration delay:
-// shorter than the controller's 300 s, so that a rollout or destroy is quick.
-const DefaultDeregistrationDelay = 30 * time.Second
-
 // AppProfile is the name of the Fargate profile that selects the game's namespace.
 const AppProfile = "app"
 
@@ -89,7 +85,7 @@ func LoadConfig(ctx *pulumi.Context) (Config, error) {
 	if c.Replicas, err = stackconf.Int(ctx, cfg, "replicas", 2); err != nil {
 		return c, err
 	}
-	delay, err := stackconf.Int(ctx, cfg, "deregistrationDelaySeconds", int(DefaultDeregistrationDelay/time.Second))
+	delay, err := stackconf.Int(ctx, cfg, "deregistrationDelaySeconds", int(lbcsdk.DefaultDeregistrationDelay/time.Second))
 	if err != nil {
 		return c, err
 	}
@@ -206,6 +202,8 @@ func Program(ctx *pulumi.Context) error {
 	}, k8s, pulumi.DependsOn(podDeps)); err != nil {
 		return err
 	}
+	// The Service after the controller serves: its service-mutator webhook
+	// (failurePolicy Fail) refuses every new Service until then.
 	service, err := corev1.NewService(ctx, "game-2048", &corev1.ServiceArgs{
 		Metadata: meta("game-2048"),
 		Spec: &corev1.ServiceSpecArgs{
@@ -215,7 +213,7 @@ func Program(ctx *pulumi.Context) error {
 				Name: pulumi.String("http"), Port: pulumi.Int(80), TargetPort: pulumi.String("http"), Protocol: pulumi.String("TCP"),
 			}},
 		},
-	}, k8s, pulumi.DependsOn([]pulumi.Resource{ns}))
+	}, k8s, pulumi.DependsOn(append([]pulumi.Resource{ns}, controller.Ready()...)))
 	if err != nil {
 		return err
 	}

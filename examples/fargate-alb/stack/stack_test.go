@@ -1,6 +1,7 @@
 package stack_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -54,6 +55,10 @@ func TestGraph(t *testing.T) {
 	if len(release.BeforeDelete) != 1 || release.BeforeDelete[0] != "lbc-teardown" {
 		t.Errorf("release BeforeDelete hooks %v, want [lbc-teardown]", release.BeforeDelete)
 	}
+	// Ready includes the webhook serving: the release's after hooks wait for it.
+	if !slices.Equal(release.AfterCreate, []string{"lbc-webhook-ready"}) || !slices.Equal(release.AfterUpdate, []string{"lbc-webhook-ready"}) {
+		t.Errorf("release after hooks %v %v, want [lbc-webhook-ready]", release.AfterCreate, release.AfterUpdate)
+	}
 	ns := stacktest.One(t, g, "kubernetes:core/v1:Namespace", "game-2048")
 	deployment := stacktest.One(t, g, typDeployment, "game-2048")
 	service := stacktest.One(t, g, "kubernetes:core/v1:Service", "game-2048")
@@ -75,6 +80,7 @@ func TestGraph(t *testing.T) {
 	// The order that makes create and destroy work.
 	stacktest.DependsOn(t, g, release, coredns)    // controller after CoreDNS runs on Fargate
 	stacktest.DependsOn(t, g, ingress, release)    // Ingress after the controller, destroyed before it
+	stacktest.DependsOn(t, g, service, release)    // Service after the controller's webhook serves
 	stacktest.DependsOn(t, g, deployment, release) // pods after the readiness-gate webhook
 	stacktest.DependsOn(t, g, deployment, appProfile)
 	stacktest.DependsOn(t, g, ingress, ns)
@@ -118,7 +124,7 @@ func TestGraph(t *testing.T) {
 	if got, _ := deployment.Input("spec.replicas"); got != 2.0 {
 		t.Errorf("replicas %v", got)
 	}
-	delay := stack.DefaultDeregistrationDelay
+	delay := lbc.DefaultDeregistrationDelay
 	term, err := lbc.Termination(lbc.TerminationSpec{DeregistrationDelay: &delay})
 	if err != nil {
 		t.Fatal(err)
@@ -130,7 +136,7 @@ func TestGraph(t *testing.T) {
 	if got, _ := deployment.Input(pod + "containers[0].lifecycle.preStop.sleep.seconds"); got != term.PreStopSleep.Seconds() {
 		t.Errorf("preStop sleep %v, want %v", got, term.PreStopSleep)
 	}
-	if term.PreStopSleep < stack.DefaultDeregistrationDelay {
+	if term.PreStopSleep < lbc.DefaultDeregistrationDelay {
 		t.Errorf("preStop sleep %v shorter than the deregistration delay", term.PreStopSleep)
 	}
 

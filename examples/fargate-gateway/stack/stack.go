@@ -40,9 +40,6 @@ const Project = "fargate-gateway"
 // DefaultImage is the 2048 game image of the controller's own walkthrough.
 const DefaultImage = "public.ecr.aws/l6m2t8p7/docker-2048:latest"
 
-// DefaultDeregistrationDelay is the target groups' deregistration delay.
-const DefaultDeregistrationDelay = 30 * time.Second
-
 // AppProfile is the name of the Fargate profile that selects the game's namespace.
 const AppProfile = "app"
 
@@ -99,7 +96,7 @@ func LoadConfig(ctx *pulumi.Context) (Config, error) {
 	if c.Replicas < 1 {
 		return c, fmt.Errorf("%s: config replicas: %d, want at least 1", Project, c.Replicas)
 	}
-	delay, err := stackconf.Int(ctx, cfg, "deregistrationDelaySeconds", int(DefaultDeregistrationDelay/time.Second))
+	delay, err := stackconf.Int(ctx, cfg, "deregistrationDelaySeconds", int(lbcsdk.DefaultDeregistrationDelay/time.Second))
 	c.DeregistrationDelay = time.Duration(delay) * time.Second
 	return c, err
 }
@@ -210,11 +207,13 @@ func Program(ctx *pulumi.Context) error {
 	}, k8s, pulumi.DependsOn(podDeps)); err != nil {
 		return err
 	}
+	// The Service after the controller serves: its service-mutator webhook
+	// (failurePolicy Fail) refuses every new Service until then.
 	service, err := corev1.NewService(ctx, App, &corev1.ServiceArgs{
 		Metadata: meta,
 		Spec: &corev1.ServiceSpecArgs{Selector: labels, Ports: corev1.ServicePortArray{corev1.ServicePortArgs{
 			Name: pulumi.String("http"), Port: pulumi.Int(80), TargetPort: pulumi.String("http")}}},
-	}, k8s, pulumi.DependsOn([]pulumi.Resource{ns}))
+	}, k8s, pulumi.DependsOn(append([]pulumi.Resource{ns}, controller.Ready()...)))
 	if err != nil {
 		return err
 	}

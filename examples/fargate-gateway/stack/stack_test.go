@@ -2,8 +2,11 @@ package stack_test
 
 import (
 	"context"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/fargatekit/fargatekit/examples/catalog"
 	"github.com/fargatekit/fargatekit/examples/fargate-gateway/stack"
@@ -80,6 +83,15 @@ func TestGraph(t *testing.T) {
 		stacktest.Parent(t, g, r, nil)
 	}
 
+	// pulumi destroy --run-program tears down what the controller manages
+	// before the release goes; Ready includes the webhook serving.
+	if !slices.Equal(release.BeforeDelete, []string{"lbc-teardown"}) {
+		t.Errorf("release BeforeDelete hooks %v, want [lbc-teardown]", release.BeforeDelete)
+	}
+	if !slices.Equal(release.AfterCreate, []string{"lbc-webhook-ready"}) || !slices.Equal(release.AfterUpdate, []string{"lbc-webhook-ready"}) {
+		t.Errorf("release after hooks %v %v, want [lbc-webhook-ready]", release.AfterCreate, release.AfterUpdate)
+	}
+
 	// The order that makes create and destroy work.
 	stacktest.DependsOn(t, g, release, coredns)
 	stacktest.DependsOn(t, g, release, httproutes) // the Gateway API CRDs before the controller
@@ -93,6 +105,7 @@ func TestGraph(t *testing.T) {
 	stacktest.DependsOn(t, g, route, gateway)
 	stacktest.DependsOn(t, g, route, tgConfig)
 	stacktest.DependsOn(t, g, route, service)
+	stacktest.DependsOn(t, g, service, release) // the Service after the controller's webhook serves
 	stacktest.Independent(t, g, gateway, deployment)
 	stacktest.Independent(t, g, deployment, gateway)
 
@@ -123,6 +136,8 @@ func TestGraph(t *testing.T) {
 	if got, _ := release.Input("values.region"); got != catalog.PlanRegion {
 		t.Errorf("helm value region %v", got)
 	}
+
+	checkTermination(t, g, lbc.DefaultDeregistrationDelay)
 }
 
 // TestOtherVersionRefused: a controller whose Gateway API fargatekit does
@@ -152,5 +167,36 @@ func TestGatewayAddress(t *testing.T) {
 		if got := stack.GatewayAddress(tt.fields); got != tt.want {
 			t.Errorf("GatewayAddress(%v) = %q", tt.fields, got)
 		}
+	}
+}
+
+// One setting, deregistrationDelaySeconds, drives the TargetGroupConfiguration's
+// deregistration delay and the pods' preStop sleep and grace period.
+func TestDeregistrationDelayDrivesPods(t *testing.T) {
+	checkTermination(t, stacktest.Plan(t, stack.Project, mockstack.WithConfig(stack.Project+":deregistrationDelaySeconds", "90")), 90*time.Second)
+}
+
+// checkTermination checks the deregistration delay attribute and the pods'
+// preStop sleep and grace period against lbc.Termination of delay.
+func checkTermination(t *testing.T, g *mockstack.Graph, delay time.Duration) {
+	t.Helper()
+	term, err := lbc.Termination(lbc.TerminationSpec{DeregistrationDelay: &delay})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tgConfig := stacktest.One(t, g, typTGConfig, stack.App+"-TargetGroupConfiguration")
+	if got := tgConfig.InputString("spec.defaultConfiguration.targetGroupAttributes[0].value"); got != strconv.Itoa(int(delay.Seconds())) {
+		t.Errorf("deregistration delay attribute %q, want %v", got, delay)
+	}
+	deployment := stacktest.One(t, g, "kubernetes:apps/v1:Deployment", stack.App)
+	pod := "spec.template.spec."
+	if got, _ := deployment.Input(pod + "terminationGracePeriodSeconds"); got != float64(term.TerminationGracePeriodSeconds) {
+		t.Errorf("terminationGracePeriodSeconds %v, want %d", got, term.TerminationGracePeriodSeconds)
+	}
+	if got, _ := deployment.Input(pod + "containers[0].lifecycle.preStop.sleep.seconds"); got != term.PreStopSleep.Seconds() {
+		t.Errorf("preStop sleep %v, want %v", got, term.PreStopSleep)
+	}
+	if term.PreStopSleep < delay {
+		t.Errorf("preStop sleep %v shorter than the deregistration delay", term.PreStopSleep)
 	}
 }

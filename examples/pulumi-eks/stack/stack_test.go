@@ -1,6 +1,7 @@
 package stack_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -47,6 +48,15 @@ func TestGraph(t *testing.T) {
 	}
 	release := stacktest.One(t, g, "kubernetes:helm.sh/v3:Release", "lbc")
 	k8s := stacktest.One(t, g, "pulumi:providers:kubernetes", stack.Project+"-k8s")
+	// The release's hooks reach the cluster with pulumi-eks's kubeconfig:
+	// pulumi destroy --run-program tears down what the controller manages
+	// first, and Ready includes the webhook serving.
+	if !slices.Equal(release.BeforeDelete, []string{"lbc-teardown"}) {
+		t.Errorf("release BeforeDelete hooks %v, want [lbc-teardown]", release.BeforeDelete)
+	}
+	if !slices.Equal(release.AfterCreate, []string{"lbc-webhook-ready"}) || !slices.Equal(release.AfterUpdate, []string{"lbc-webhook-ready"}) {
+		t.Errorf("release after hooks %v %v, want [lbc-webhook-ready]", release.AfterCreate, release.AfterUpdate)
+	}
 	stacktest.DependsOn(t, g, release, cluster) // the controller after the whole pulumi-eks cluster
 	stacktest.DependsOn(t, g, k8s, cluster)     // the provider from its kubeconfig
 	if got := release.Provider; len(got) < len(k8s.URN) || got[:len(k8s.URN)] != k8s.URN {

@@ -16,7 +16,7 @@ import (
 	"k8s.io/client-go/rest"
 
 	"github.com/fargatekit/fargatekit/internal/kubetest"
-	"github.com/fargatekit/fargatekit/internal/lbcref"
+	"github.com/fargatekit/fargatekit/internal/lbcref/eksref"
 	"github.com/fargatekit/fargatekit/sdk/lbc"
 )
 
@@ -84,7 +84,7 @@ func assertServerCRDs(t *testing.T, ctx context.Context, cfg *rest.Config, label
 // (the new ones created, the old ones at 3.5.0's schemas). Helm alone would
 // have left 1.13.0's.
 func TestCRDUpgrade(t *testing.T) {
-	lbcref.Require(t)
+	eksref.Ref("").Require(t)
 	_, cfg := kubetest.Clientset(t)
 	kubetest.Lock(t, cfg, kubetest.LockLBC)
 	ns := kubetest.Namespace(t, cfg)
@@ -99,7 +99,7 @@ func TestCRDUpgrade(t *testing.T) {
 	for _, r := range []lbc.Release{from, to} {
 		vals := rowValues(t, r)
 		vals["nameOverride"], vals["ingressClass"] = "lbc-crds", "lbc-crds"
-		path := lbcref.Chart(t, r.Chart)
+		path := eksref.Ref("").Chart(t, r.Chart)
 		if _, err := Upgrade(ctx, cfg, Options{ReleaseName: "lbc-crds", Namespace: ns,
 			Chart: lbc.ChartSource{Path: path, Version: r.Chart}, Values: vals}); err != nil {
 			t.Fatal(err)
@@ -112,7 +112,7 @@ func TestCRDUpgrade(t *testing.T) {
 	}
 	// Going back: 1.13.4's gateway CRDs lack v1, which 3.5.0's stored; they
 	// are kept, the rest applied.
-	old, err := lbc.LoadChartCRDs(lbcref.Chart(t, "1.13.4"))
+	old, err := lbc.LoadChartCRDs(eksref.Ref("").Chart(t, "1.13.4"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -43,6 +43,10 @@ func ExampleTemplate() {
 // Install or upgrade the controller (helm upgrade --install), its CRDs
 // applied first and its webhook certificate kept, waiting until the webhook
 // serves.
+//
+// Compiled, not run: Upgrade needs a real API server (Helm and server-side
+// apply) and the controller's pods to serve; TestEveryRowOnServer runs it
+// on the real API server, row after row.
 func ExampleUpgrade() {
 	cfg, err := clientcmd.BuildConfigFromFlags("", os.Getenv("KUBECONFIG"))
 	if err != nil {

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/fargatekit/fargatekit/internal/kubetest"
-	"github.com/fargatekit/fargatekit/internal/lbcref"
+	"github.com/fargatekit/fargatekit/internal/lbcref/eksref"
 	"github.com/fargatekit/fargatekit/sdk/lbc"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
@@ -35,13 +35,13 @@ func TestInstallCreatesCustomNamespace(t *testing.T) {
 // TestFeatureGatesReachTheDeployment renders chart 3.5.0 with gates set
 // through Settings: the controller's --feature-gates flag carries them.
 func TestFeatureGatesReachTheDeployment(t *testing.T) {
-	lbcref.Require(t)
+	eksref.Ref("").Require(t)
 	vals, err := lbc.Values(lbc.ValuesSpec{ClusterName: "demo", Region: "us-west-2", VpcID: "vpc-0123456789abcdef0",
 		Settings: lbc.Settings{Fargate: true, FeatureGates: lbc.FeatureGateSettings{lbc.FeatureALBGatewayAPI: true, lbc.FeatureNLBGatewayAPI: false}}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	manifest, err := Template(context.Background(), Options{Chart: lbc.ChartSource{Path: lbcref.Chart(t, "3.5.0")}, Values: vals})
+	manifest, err := Template(context.Background(), Options{Chart: lbc.ChartSource{Path: eksref.Ref("").Chart(t, "3.5.0")}, Values: vals})
 	if err != nil {
 		t.Fatal(err)
 	}

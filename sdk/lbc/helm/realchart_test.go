@@ -20,8 +20,7 @@ import (
 
 	"sigs.k8s.io/yaml"
 
-	"github.com/fargatekit/fargatekit/internal/kubetest"
-	"github.com/fargatekit/fargatekit/internal/lbcref"
+	"github.com/fargatekit/fargatekit/internal/lbcref/eksref"
 	"github.com/fargatekit/fargatekit/sdk/lbc"
 )
 
@@ -44,27 +43,6 @@ func rowValues(t *testing.T, r lbc.Release) map[string]any {
 	return vals
 }
 
-// representativeRows are the rows the real-server tests install: the
-// oldest, 1.16.0 (v2.16.0), the newest 2.x, 3.0.0 (no keepTLSSecret), 3.2.0
-// (v3.2.0) and the newest. Every row is rendered by TestRealChartsTemplate;
-// installing all 22 on the shared 2-core test machine takes over ten
-// minutes (each install applies seven large CRDs and a big manifest).
-var representativeRows = []string{"1.13.0", "1.16.0", "1.17.1", "3.0.0", "3.2.0", "3.5.0"}
-
-func rowsOf(t *testing.T, charts []string) []lbc.Release {
-	t.Helper()
-	var out []lbc.Release
-	for _, r := range lbc.Releases() {
-		if slices.Contains(charts, r.Chart) {
-			out = append(out, r)
-		}
-	}
-	if len(out) != len(charts) {
-		t.Fatalf("rows %v not all in the table", charts)
-	}
-	return out
-}
-
 // TestRealChartsTemplate renders the real archive of every row client-side
 // (Template) with the renderer's values and a webhook certificate, and
 // checks what the chart makes of them: the Deployment's args carry the
@@ -72,7 +50,7 @@ func rowsOf(t *testing.T, charts []string) []lbc.Release {
 // webhook Secret holds the given certificate and every webhook trusts its CA
 // (so passing webhookTLS keeps the certificate on every row, 3.0.0 included).
 func TestRealChartsTemplate(t *testing.T) {
-	lbcref.Require(t)
+	eksref.Ref("").Require(t)
 	cert, err := lbc.NewWebhookCertificate("kube-system", "", time.Now())
 	if err != nil {
 		t.Fatal(err)
@@ -80,7 +58,7 @@ func TestRealChartsTemplate(t *testing.T) {
 	for _, r := range lbc.Releases() {
 		vals := rowValues(t, r)
 		vals["webhookTLS"] = cert.Values()
-		manifest, err := Template(context.Background(), Options{ReleaseName: rowName(r), Chart: lbc.ChartSource{Path: lbcref.Chart(t, r.Chart), Version: r.Chart}, Values: vals})
+		manifest, err := Template(context.Background(), Options{ReleaseName: rowName(r), Chart: lbc.ChartSource{Path: eksref.Ref("").Chart(t, r.Chart), Version: r.Chart}, Values: vals})
 		if err != nil {
 			t.Fatalf("%s: %v", r.Version, err)
 		}
@@ -130,47 +108,6 @@ func TestRealChartsTemplate(t *testing.T) {
 		if serviceMutator != "Fail" {
 			t.Errorf("%s: service mutator webhook failurePolicy %q, want Fail", r.Version, serviceMutator)
 		}
-	}
-}
-
-// TestRealChartsInstall installs the real archives of representativeRows
-// with the SDK's Install on the real API server, one after the other, each
-// in its own namespace and uninstalled before the next: not in parallel,
-// because each release's webhooks (failurePolicy Fail, and no controller pod
-// to answer them on a server without nodes) intercept the Services and
-// IngressClassParams the next release creates. Nothing waits for pods (there
-// are no nodes): the test checks the objects as the server stored them: the
-// Deployment's args and image, and the webhook Secret holding the
-// certificate Install passed, which the webhook configurations trust.
-// Install applies each row's CRDs first, oldest to newest.
-func TestRealChartsInstall(t *testing.T) {
-	lbcref.Require(t)
-	cs, cfg := kubetest.Clientset(t)
-	kubetest.Lock(t, cfg, kubetest.LockLBC)
-	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
-	defer cancel()
-	deleteControllerCRDs(t, ctx, cfg) // the oldest row cannot replace newer stored versions
-	for _, r := range rowsOf(t, representativeRows) {
-		t.Run(r.Version, func(t *testing.T) {
-			ns := kubetest.Namespace(t, cfg)
-			name := rowName(r)
-			vals := rowValues(t, r)
-			cleanupRelease(t, cfg, name, ns)
-			rel, err := Install(ctx, cfg, Options{ReleaseName: name, Namespace: ns,
-				Chart: lbc.ChartSource{Path: lbcref.Chart(t, r.Chart), Version: r.Chart}, Values: vals})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if rel.Chart.Metadata.AppVersion != r.Version {
-				t.Errorf("installed appVersion %s", rel.Chart.Metadata.AppVersion)
-			}
-			deps, err := cs.AppsV1().Deployments(ns).List(ctx, metav1.ListOptions{})
-			if err != nil || len(deps.Items) != 1 {
-				t.Fatalf("deployments: %v %v", deps, err)
-			}
-			checkControllerContainer(t, r, vals, deps.Items[0].Spec.Template.Spec.Containers[0])
-			checkWebhookTrust(t, ctx, cs, ns, lbc.WebhookNamePrefix(vals))
-		})
 	}
 }
 

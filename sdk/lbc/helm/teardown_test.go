@@ -299,10 +299,12 @@ func TestTeardown(t *testing.T) {
 			t.Errorf("Service %s was touched: %v", name, err)
 		}
 	}
-	if _, err := Status(f.cfg, "controller", f.ns); !errors.Is(err, driver.ErrReleaseNotFound) {
-		t.Errorf("controller still installed: %v", err)
+	// A run scoped to namespaces never uninstalls: the controller may serve
+	// others.
+	if _, err := Status(f.cfg, "controller", f.ns); err != nil {
+		t.Errorf("a namespace-scoped teardown uninstalled the controller: %v", err)
 	}
-	for _, w := range []string{"deleting managed objects", "waiting for the controller to clear finalizers", "managed objects gone", "lbc: uninstalled"} {
+	for _, w := range []string{"deleting managed objects", "waiting for the controller to clear finalizers", "managed objects gone", "the controller stays"} {
 		if !strings.Contains(logs.String(), w) {
 			t.Errorf("log lacks %q:\n%s", w, logs)
 		}
@@ -394,11 +396,15 @@ func (f fixture) create(t *testing.T, gvr schema.GroupVersionResource, ns string
 	}
 }
 
-// TestTeardownAllNamespaces: a Teardown scoped to the controller's namespace
-// refuses to uninstall while a Gateway (of an ALB GatewayClass), its
-// HTTPRoute and an Ingress with the controller's finalizer remain in another
-// namespace; a cluster-wide Teardown deletes them, waits for their
-// finalizers, and only then uninstalls.
+// TestTeardownAllNamespaces: a Teardown scoped to the controller's
+// namespace deletes its Gateway but neither a route in another namespace
+// attached to it nor anything the controller manages elsewhere (a Gateway of
+// an ALB GatewayClass, its HTTPRoute, an Ingress with the controller's
+// finalizer), and keeps the controller. A cluster-wide Teardown deletes
+// them and waits for their finalizers; an Ingress created meanwhile is found
+// by its second listing right before the uninstall, which it refuses
+// (ErrManagedObjectsRemain); once that one is gone too, the next run
+// uninstalls.
 func TestTeardownAllNamespaces(t *testing.T) {
 	f := newFixture(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
@@ -408,65 +414,108 @@ func TestTeardownAllNamespaces(t *testing.T) {
 	other := kubetest.Namespace(t, f.cfg)
 	g := fixture{cs: f.cs, dyn: f.dyn, cfg: f.cfg, ns: other}
 	class := other + "-alb"
+	route := lbc.ManagedResources()["HTTPRoute"]
 	f.create(t, lbc.GatewayClassResource, "", map[string]any{"apiVersion": "gateway.networking.k8s.io/v1", "kind": "GatewayClass",
 		"metadata": map[string]any{"name": class}, "spec": map[string]any{"controllerName": lbc.GatewayControllerALB}})
 	t.Cleanup(func() {
 		_ = f.dyn.Resource(lbc.GatewayClassResource).Delete(context.Background(), class, metav1.DeleteOptions{})
 	})
-	f.create(t, lbc.GatewayResource, other, map[string]any{"apiVersion": "gateway.networking.k8s.io/v1", "kind": "Gateway",
-		"metadata": map[string]any{"name": "gw", "finalizers": []any{lbc.GatewayFinalizerPrefix + "alb"}},
-		"spec": map[string]any{"gatewayClassName": class, // valid under the real Gateway API CRDs too
-			"listeners": []any{map[string]any{"name": "http", "protocol": "HTTP", "port": int64(80)}}}})
-	f.create(t, lbc.ManagedResources()["HTTPRoute"], other, map[string]any{"apiVersion": "gateway.networking.k8s.io/v1", "kind": "HTTPRoute",
-		"metadata": map[string]any{"name": "route"}, "spec": map[string]any{"parentRefs": []any{map[string]any{"name": "gw"}}}})
-	f.create(t, lbc.ManagedResources()["HTTPRoute"], other, map[string]any{"apiVersion": "gateway.networking.k8s.io/v1", "kind": "HTTPRoute",
-		"metadata": map[string]any{"name": "elsewhere"}, "spec": map[string]any{"parentRefs": []any{map[string]any{"name": "nginx-gw"}}}})
+	gateway := func(ns, name string, finalizers ...any) {
+		f.create(t, lbc.GatewayResource, ns, map[string]any{"apiVersion": "gateway.networking.k8s.io/v1", "kind": "Gateway",
+			"metadata": map[string]any{"name": name, "finalizers": finalizers},
+			"spec": map[string]any{"gatewayClassName": class, // valid under the real Gateway API CRDs too
+				"listeners": []any{map[string]any{"name": "http", "protocol": "HTTP", "port": int64(80)}}}})
+	}
+	httpRoute := func(ns, name string, parent map[string]any) {
+		f.create(t, route, ns, map[string]any{"apiVersion": "gateway.networking.k8s.io/v1", "kind": "HTTPRoute",
+			"metadata": map[string]any{"name": name}, "spec": map[string]any{"parentRefs": []any{parent}}})
+	}
+	gateway(f.ns, "mine")
+	httpRoute(other, "cross", map[string]any{"name": "mine", "namespace": f.ns})
+	gateway(other, "gw", lbc.GatewayFinalizerPrefix+"alb")
+	httpRoute(other, "route", map[string]any{"name": "gw"})
+	httpRoute(other, "elsewhere", map[string]any{"name": "nginx-gw"})
 	g.ingress(t, "web", ptr(lbc.IngressClassName), nil, lbc.IngressFinalizer)
-	for _, o := range []lbc.ManagedObject{{Kind: "Gateway", Namespace: other, Name: "gw"}, {Kind: "Ingress", Namespace: other, Name: "web"}} {
+	finalized := []lbc.ManagedObject{{Kind: "Gateway", Namespace: other, Name: "gw"}, {Kind: "Ingress", Namespace: other, Name: "web"},
+		{Kind: "Ingress", Namespace: other, Name: "late"}}
+	for _, o := range finalized {
 		t.Cleanup(func() { _ = f.clearFinalizers(context.Background(), o) })
 	}
 
 	err := lbc.Teardown(ctx, f.cfg, lbc.TeardownOptions{Namespaces: []string{f.ns}, ReleaseName: "controller", ReleaseNamespace: f.ns, PollInterval: 100 * time.Millisecond})
-	if !errors.Is(err, lbc.ErrManagedObjectsRemain) {
+	if err != nil {
 		t.Fatalf("namespace-scoped teardown: %v", err)
 	}
-	for _, want := range []string{"Gateway " + other + "/gw", "HTTPRoute " + other + "/route", "Ingress " + other + "/web"} {
-		if !strings.Contains(err.Error(), want) {
-			t.Errorf("error does not list %s: %v", want, err)
+	if _, err := f.dyn.Resource(lbc.GatewayResource).Namespace(f.ns).Get(ctx, "mine", metav1.GetOptions{}); !apierrors.IsNotFound(err) {
+		t.Errorf("the scoped namespace's Gateway is still there: %v", err)
+	}
+	if r, err := f.dyn.Resource(route).Namespace(other).Get(ctx, "cross", metav1.GetOptions{}); err != nil || r.GetDeletionTimestamp() != nil {
+		t.Errorf("a scoped run deleted a route in another namespace: %v", err)
+	}
+	left, err := lbc.Managed(ctx, f.cfg, other)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"Gateway/gw", "HTTPRoute/route", "Ingress/web"}; !slices.Equal(names(left), want) {
+		t.Errorf("managed elsewhere after a scoped run: %v, want %v", names(left), want)
+	}
+	for _, o := range left {
+		if del, err := f.deleting(ctx, o); err != nil || del {
+			t.Errorf("a scoped run deleted %s: %v", o, err)
 		}
 	}
-	if strings.Contains(err.Error(), "elsewhere") {
-		t.Errorf("a route of another controller's Gateway is listed: %v", err)
-	}
 	if _, err := Status(f.cfg, "controller", f.ns); err != nil {
-		t.Fatalf("controller uninstalled while objects remain: %v", err)
+		t.Fatalf("a scoped run uninstalled the controller: %v", err)
 	}
 
-	// The "controller" clears finalizers of what is being deleted.
+	// The "controller" clears finalizers of what is being deleted; while the
+	// Gateway is being deleted, someone creates an Ingress.
 	stop := make(chan struct{})
 	defer close(stop)
+	created := make(chan error, 1)
 	go func() {
+		late := false
 		for {
 			select {
 			case <-stop:
 				return
 			case <-time.After(100 * time.Millisecond):
 			}
-			for _, o := range []lbc.ManagedObject{{Kind: "Gateway", Namespace: other, Name: "gw"}, {Kind: "Ingress", Namespace: other, Name: "web"}} {
+			for _, o := range finalized {
 				if del, err := f.deleting(ctx, o); err == nil && del {
+					if o.Name == "gw" && !late {
+						late = true
+						_, err := f.cs.NetworkingV1().Ingresses(other).Create(ctx, &networkingv1.Ingress{
+							ObjectMeta: metav1.ObjectMeta{Name: "late", Finalizers: []string{lbc.IngressFinalizer}},
+							Spec: networkingv1.IngressSpec{IngressClassName: ptr(lbc.IngressClassName), DefaultBackend: &networkingv1.IngressBackend{
+								Service: &networkingv1.IngressServiceBackend{Name: "web", Port: networkingv1.ServiceBackendPort{Number: 80}}}},
+						}, metav1.CreateOptions{})
+						created <- err
+					}
 					_ = f.clearFinalizers(ctx, o)
 				}
 			}
 		}
 	}()
-	if err := lbc.Teardown(ctx, f.cfg, lbc.TeardownOptions{ReleaseName: "controller", ReleaseNamespace: f.ns, PollInterval: 100 * time.Millisecond}); err != nil {
+	all := lbc.TeardownOptions{ReleaseName: "controller", ReleaseNamespace: f.ns, PollInterval: 100 * time.Millisecond}
+	err = lbc.Teardown(ctx, f.cfg, all)
+	if cerr := <-created; cerr != nil {
+		t.Fatal(cerr)
+	}
+	if !errors.Is(err, lbc.ErrManagedObjectsRemain) || !strings.Contains(err.Error(), "Ingress "+other+"/late") {
+		t.Fatalf("cluster-wide teardown with an Ingress created meanwhile: %v", err)
+	}
+	if _, err := Status(f.cfg, "controller", f.ns); err != nil {
+		t.Fatalf("controller uninstalled while an Ingress remains: %v", err)
+	}
+	if err := lbc.Teardown(ctx, f.cfg, all); err != nil {
 		t.Fatal(err)
 	}
-	left, err := lbc.Managed(ctx, f.cfg, other)
+	left, err = lbc.Managed(ctx, f.cfg, other)
 	if err != nil || len(left) != 0 {
 		t.Errorf("left: %v %v", left, err)
 	}
-	if _, err := f.dyn.Resource(lbc.ManagedResources()["HTTPRoute"]).Namespace(other).Get(ctx, "elsewhere", metav1.GetOptions{}); err != nil {
+	if _, err := f.dyn.Resource(route).Namespace(other).Get(ctx, "elsewhere", metav1.GetOptions{}); err != nil {
 		t.Errorf("another controller's route was deleted: %v", err)
 	}
 	if _, err := Status(f.cfg, "controller", f.ns); !errors.Is(err, driver.ErrReleaseNotFound) {

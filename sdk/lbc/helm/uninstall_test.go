@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/fargatekit/fargatekit/internal/kubetest"
-	"github.com/fargatekit/fargatekit/internal/lbcref"
+	"github.com/fargatekit/fargatekit/internal/lbcref/eksref"
 	"github.com/fargatekit/fargatekit/sdk/lbc"
 	"helm.sh/helm/v3/pkg/storage/driver"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -25,7 +25,7 @@ import (
 // included, and every record, while the CRDs stay (Helm leaves them too);
 // Helm then sees no release and installs the name again.
 func TestUninstallRealChartWithoutHelm(t *testing.T) {
-	lbcref.Require(t)
+	eksref.Ref("").Require(t)
 	cs, cfg := kubetest.Clientset(t)
 	kubetest.Lock(t, cfg, kubetest.LockLBC)
 	ns := kubetest.Namespace(t, cfg)
@@ -38,7 +38,7 @@ func TestUninstallRealChartWithoutHelm(t *testing.T) {
 	name := rowName(r) + "-un"
 	vals := lbc.MergeValues(rowValues(t, r), map[string]any{"nameOverride": name, "ingressClass": name})
 	cleanupRelease(t, cfg, name, ns)
-	opts := Options{ReleaseName: name, Namespace: ns, Chart: lbc.ChartSource{Path: lbcref.Chart(t, r.Chart), Version: r.Chart}, Values: vals}
+	opts := Options{ReleaseName: name, Namespace: ns, Chart: lbc.ChartSource{Path: eksref.Ref("").Chart(t, r.Chart), Version: r.Chart}, Values: vals}
 	if _, err := Install(ctx, cfg, opts); err != nil {
 		t.Fatal(err)
 	}
@@ -76,7 +76,7 @@ func TestUninstallRealChartWithoutHelm(t *testing.T) {
 			t.Fatalf("%s %s before uninstall: %v", o.GetKind(), o.GetName(), err)
 		}
 	}
-	crdsBefore, err := lbc.LoadChartCRDs(lbcref.Chart(t, r.Chart))
+	crdsBefore, err := lbc.LoadChartCRDs(eksref.Ref("").Chart(t, r.Chart))
 	if err != nil {
 		t.Fatal(err)
 	}
