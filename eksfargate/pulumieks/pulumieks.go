@@ -47,6 +47,11 @@ type Options struct {
 	// KubernetesProvider is used for the cluster; nil creates one from the
 	// cluster's kubeconfigJson, named <name>-k8s.
 	KubernetesProvider pulumi.ProviderResource
+	// FargateProfiles are the selectors of the cluster's Fargate profiles,
+	// when known as plain values (OptionsFromArgs reads the selectors given
+	// as plain values to the fargate argument); nil skips the checks that
+	// need them (lbc's: a profile must select the controller's pods).
+	FargateProfiles []clusterref.FargateProfile
 }
 
 // OptionsFromArgs derives Options from the args the cluster was created with:
@@ -59,10 +64,59 @@ func OptionsFromArgs(args *eks.ClusterArgs) Options {
 	}
 	o := Options{Fargate: args.Fargate != nil}
 	o.FargateOnly = o.Fargate
+	o.FargateProfiles = plainFargateProfiles(args.Fargate)
 	if args.AuthenticationMode != nil {
 		o.AuthenticationMode = string(*args.AuthenticationMode)
 	}
 	return o
+}
+
+// plainFargateProfiles reads the Fargate profile pulumi-eks makes from the
+// fargate argument when its selectors are plain values (namespaces as
+// pulumi.String, labels as pulumi.StringMap); otherwise (true, which leaves
+// the selectors to pulumi-eks's defaults, or outputs) nil: unknown.
+func plainFargateProfiles(fargate pulumi.Input) []clusterref.FargateProfile {
+	var sels awseks.FargateProfileSelectorArrayInput
+	switch f := fargate.(type) {
+	case eks.FargateProfileArgs:
+		sels = f.Selectors
+	case *eks.FargateProfileArgs:
+		if f != nil {
+			sels = f.Selectors
+		}
+	}
+	arr, ok := sels.(awseks.FargateProfileSelectorArray)
+	if !ok || len(arr) == 0 {
+		return nil
+	}
+	var out []clusterref.FargateSelector
+	for _, in := range arr {
+		sel, ok := in.(awseks.FargateProfileSelectorArgs)
+		if !ok {
+			return nil
+		}
+		ns, ok := sel.Namespace.(pulumi.String)
+		if !ok {
+			return nil
+		}
+		plain := clusterref.FargateSelector{Namespace: string(ns)}
+		if sel.Labels != nil {
+			labels, ok := sel.Labels.(pulumi.StringMap)
+			if !ok {
+				return nil
+			}
+			plain.Labels = map[string]string{}
+			for k, v := range labels {
+				s, ok := v.(pulumi.String)
+				if !ok {
+					return nil
+				}
+				plain.Labels[k] = string(s)
+			}
+		}
+		out = append(out, plain)
+	}
+	return []clusterref.FargateProfile{{Name: "pulumi-eks fargate profile", Selectors: out}}
 }
 
 // Validate reports every problem of the options at once.
@@ -113,7 +167,9 @@ func New(ctx *pulumi.Context, name string, cluster *eks.Cluster, o Options, opts
 // Ref implements clusterref.ClusterRef. Name, VpcID and the OIDC and
 // pod-execution values come from the cluster's outputs (the OIDC provider
 // ARN and the role are "" when the cluster has none), the region from the
-// cluster's ARN, the rest from Options. Ready is the pulumi-eks component
+// cluster's ARN, the kubeconfig (secret) from kubeconfigJson, so that lbc's
+// teardown and webhook hooks and authmap's hooks mode reach the cluster, the
+// rest from Options. Ready is the pulumi-eks component
 // itself: a remote component, which the engine awaits as a whole.
 func (c *Cluster) Ref() clusterref.Cluster {
 	src, o, provider := c.Source, c.opts, c.provider
@@ -144,6 +200,8 @@ func (c *Cluster) Ref() clusterref.Cluster {
 		FargateOnly:        o.FargateOnly,
 		HasFargateProfiles: o.Fargate,
 		AuthenticationMode: mode,
+		Kubeconfig:         pulumi.ToSecret(src.KubeconfigJson).(pulumi.StringOutput),
+		FargateProfiles:    o.FargateProfiles,
 		Ready:              []pulumi.Resource{src},
 	}
 }

@@ -2,6 +2,7 @@ package pulumieks
 
 import (
 	"errors"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -14,6 +15,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/fargatekit/fargatekit/eksfargate"
+	"github.com/fargatekit/fargatekit/eksfargate/clusterref"
 	"github.com/fargatekit/fargatekit/internal/mockstack"
 )
 
@@ -185,15 +187,34 @@ func TestAdapterPartitionAndMissingParts(t *testing.T) {
 	if ref.Ref().FargateOnly || ref.Ref().HasFargateProfiles || ref.Ref().Mode() != eksfargate.AuthConfigMap {
 		t.Error("defaults of a plain pulumi-eks cluster")
 	}
+	if ref.Ref().Kubeconfig == nil {
+		t.Error("the ref has no kubeconfig: lbc's and authmap's hooks could not reach the cluster")
+	}
 }
 
 func TestOptions(t *testing.T) {
-	if o := OptionsFromArgs(nil); o != (Options{}) {
+	if o := OptionsFromArgs(nil); !reflect.DeepEqual(o, Options{}) {
 		t.Errorf("nil args = %+v", o)
 	}
 	mode := eks.AuthenticationModeApi
-	if o := OptionsFromArgs(&eks.ClusterArgs{Fargate: pulumi.Bool(true), AuthenticationMode: &mode}); !o.Fargate || !o.FargateOnly || o.AuthenticationMode != "API" {
-		t.Errorf("options = %+v", o)
+	if o := OptionsFromArgs(&eks.ClusterArgs{Fargate: pulumi.Bool(true), AuthenticationMode: &mode}); !o.Fargate || !o.FargateOnly || o.AuthenticationMode != "API" || o.FargateProfiles != nil {
+		t.Errorf("options = %+v (fargate true: pulumi-eks's default selectors, unknown here)", o)
+	}
+	// Plain selectors become the ref's Fargate profile; outputs leave it unknown.
+	plain := &eks.ClusterArgs{Fargate: eks.FargateProfileArgs{Selectors: awseks.FargateProfileSelectorArray{
+		awseks.FargateProfileSelectorArgs{Namespace: pulumi.String("kube-system")},
+		awseks.FargateProfileSelectorArgs{Namespace: pulumi.String("apps"), Labels: pulumi.StringMap{"tier": pulumi.String("web")}},
+	}}}
+	want := []clusterref.FargateProfile{{Name: "pulumi-eks fargate profile", Selectors: []clusterref.FargateSelector{
+		{Namespace: "kube-system"}, {Namespace: "apps", Labels: map[string]string{"tier": "web"}}}}}
+	if o := OptionsFromArgs(plain); !reflect.DeepEqual(o.FargateProfiles, want) {
+		t.Errorf("plain selectors: %+v, want %+v", o.FargateProfiles, want)
+	}
+	computed := &eks.ClusterArgs{Fargate: &eks.FargateProfileArgs{Selectors: awseks.FargateProfileSelectorArray{
+		awseks.FargateProfileSelectorArgs{Namespace: pulumi.String("x").ToStringOutput()},
+	}}}
+	if o := OptionsFromArgs(computed); o.FargateProfiles != nil {
+		t.Errorf("selectors from outputs: %+v, want unknown", o.FargateProfiles)
 	}
 	err := Options{FargateOnly: true, AuthenticationMode: "IAM"}.Validate()
 	if !errors.Is(err, ErrInvalidOptions) || !strings.Contains(err.Error(), "FargateOnly without Fargate") || !strings.Contains(err.Error(), `"IAM"`) {

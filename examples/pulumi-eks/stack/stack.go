@@ -19,7 +19,6 @@ import (
 	awseks "github.com/pulumi/pulumi-aws/sdk/v6/go/aws/eks"
 
 	"github.com/fargatekit/fargatekit/authmap"
-	"github.com/fargatekit/fargatekit/eksfargate/clusterref"
 	"github.com/fargatekit/fargatekit/eksfargate/pulumieks"
 	"github.com/fargatekit/fargatekit/examples/internal/stackconf"
 	"github.com/fargatekit/fargatekit/internal/iampolicy"
@@ -105,29 +104,6 @@ func fargateSelectors() awseks.FargateProfileSelectorArray {
 	return out
 }
 
-// lbcCluster is the adapter's cluster with what lbc needs besides: the
-// pulumi-eks cluster's kubeconfig, with which the controller's release hooks
-// reach the cluster (N-teardown before pulumi destroy --run-program deletes
-// the release, N-webhook-ready after each install and upgrade), and the
-// Fargate profile's selectors, against which the component checks that a
-// profile runs the controller's pods.
-type lbcCluster struct {
-	*pulumieks.Cluster
-	kubeconfig pulumi.StringInput
-}
-
-// Ref is the adapter's Ref with Kubeconfig and FargateProfiles set.
-func (c lbcCluster) Ref() clusterref.Cluster {
-	r := c.Cluster.Ref()
-	r.Kubeconfig = c.kubeconfig
-	var sel []clusterref.FargateSelector
-	for _, ns := range profileNamespaces() {
-		sel = append(sel, clusterref.FargateSelector{Namespace: ns})
-	}
-	r.FargateProfiles = []clusterref.FargateProfile{{Name: Project + " (pulumi-eks)", Selectors: sel}}
-	return r
-}
-
 func boolPtr(b bool) *bool { return &b }
 
 // NewClusterFunc creates the pulumi-eks cluster: eks.NewCluster, or a
@@ -157,8 +133,12 @@ func Build(ctx *pulumi.Context, newCluster NewClusterFunc) error {
 		return err
 	}
 
-	withKubeconfig := lbcCluster{Cluster: ref, kubeconfig: pulumi.ToSecret(cluster.KubeconfigJson).(pulumi.StringOutput)}
-	controller, err := lbc.NewLBCRelease(ctx, "lbc", &lbc.LBCReleaseArgs{Cluster: withKubeconfig, ReleaseSpec: lbc.ReleaseSpec{Settings: lbc.Settings{DefaultTags: c.Tags}}})
+	// The adapter's ref carries the cluster's kubeconfig (the controller's
+	// release hooks reach the cluster with it: N-teardown before pulumi
+	// destroy --run-program deletes the release, N-webhook-ready after each
+	// install and upgrade) and the Fargate profile's plain selectors (the
+	// component checks that a profile runs the controller's pods).
+	controller, err := lbc.NewLBCRelease(ctx, "lbc", &lbc.LBCReleaseArgs{Cluster: ref, ReleaseSpec: lbc.ReleaseSpec{Settings: lbc.Settings{DefaultTags: c.Tags}}})
 	if err != nil {
 		return err
 	}
