@@ -224,13 +224,13 @@ func runLBCTeardown(ctx context.Context, e *env, args []string) error {
 	release := fs.String("release", lbc.ReleaseName, "the controller's Helm release")
 	releaseNS := fs.String("release-namespace", lbc.DefaultNamespace, "the controller's namespace")
 	timeout := fs.Duration("timeout", 15*time.Minute, "give up (and keep the controller) after this long")
-	skip := fs.Bool("skip-uninstall", false, "delete the managed objects but keep the controller")
+	skip := fs.Bool("skip-uninstall", false, "delete the managed objects but keep the controller (a --namespace run always keeps it)")
 	cluster := fs.String("cluster-name", "", "after the teardown, report load balancers and target groups still tagged for this cluster (lbc sweep)")
 	region := fs.String("region", "", "with --cluster-name: AWS region (default: AWS_REGION, AWS_DEFAULT_REGION, then the profile's)")
 	profile := fs.String("profile", "", "with --cluster-name: AWS profile")
 	cli.Examples(fs, "[--kubeconfig K] [--namespace NS ...] [--release-namespace NS] [--timeout D] [--skip-uninstall] [--cluster-name C [--region R] [--profile P]]",
 		"fargatekit lbc teardown --cluster-name demo --region eu-west-1   # before pulumi destroy: no orphaned load balancers",
-		"fargatekit lbc teardown --namespace shop --skip-uninstall --timeout 5m")
+		"fargatekit lbc teardown --namespace shop --timeout 5m   # only shop's Ingresses, Services and routes; the controller stays")
 	if err := parseNoArgs(fs, args); err != nil {
 		return err
 	}
