@@ -575,10 +575,15 @@ func runAuthmapList(ctx context.Context, e *env, args []string) error {
 }
 
 func runAuthmapMigratePlan(ctx context.Context, e *env, args []string) error {
-	fs, t := newAuthmapFlags(e, "migrate-plan", "[--cluster NAME]", `  fargatekit authmap migrate-plan                        # against no access entries, offline
+	fs, t := newAuthmapFlags(e, "migrate-plan", "[--cluster NAME [--principal AWS-AUTH-ARN=FULL-ARN ...]]", `  fargatekit authmap migrate-plan                        # against no access entries, offline
   fargatekit authmap migrate-plan --cluster demo --region eu-west-1
 `)
+	overrides := principalFlag(fs)
 	if err := cli.ParseFlags(fs, args); err != nil {
+		return err
+	}
+	resolve, err := overrides()
+	if err != nil {
 		return err
 	}
 	cs, err := t.client(ctx, e)
@@ -598,7 +603,11 @@ func runAuthmapMigratePlan(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	plan, err := authmap.PlanMigration(ctx, e.eksClient(cfg), iam.NewFromConfig(cfg), t.cluster, current)
+	api := e.eksClient(cfg)
+	if resolve.Account, err = authmap.ClusterAccount(ctx, api, t.cluster); err != nil {
+		return err
+	}
+	plan, err := authmap.PlanMigrationIn(ctx, api, iam.NewFromConfig(cfg), t.cluster, current, resolve)
 	if err != nil {
 		return err
 	}
@@ -618,20 +627,15 @@ func runAuthmapMigrate(ctx context.Context, e *env, args []string) error {
 	apply := fs.Bool("apply", false, "carry the steps out: entries, authentication mode, aws-auth")
 	target := fs.String("target-mode", authmap.ModeAPI, "authentication mode to end in: API (aws-auth retired) or API_AND_CONFIG_MAP")
 	poll := fs.Duration("poll", 10*time.Second, "how often to check a cluster update")
-	var principals cli.MultiFlag // not split at commas: IAM names may hold them
-	fs.Var(&principals, "principal", "AWS-AUTH-ARN=FULL-ARN: the full ARN (path included) of a principal aws-auth names path-less, "+
-		"for another account's role, whose path this account's IAM cannot look up (repeatable)")
+	principals := principalFlag(fs)
 	if err := cli.ParseFlags(fs, args); err != nil {
 		return err
 	}
-	overrides := map[string]string{}
-	for _, p := range principals {
-		from, to, ok := strings.Cut(p, "=")
-		if !ok || from == "" || to == "" {
-			return flagErr("principal", "%q: want AWS-AUTH-ARN=FULL-ARN", p)
-		}
-		overrides[from] = to
+	resolve, err := principals()
+	if err != nil {
+		return err
 	}
+	overrides := resolve.Overrides
 	explicitDry := false
 	fs.Visit(func(f *flag.Flag) { explicitDry = explicitDry || f.Name == "dry-run" })
 	switch {
@@ -665,4 +669,24 @@ func runAuthmapMigrate(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintln(e.stdout, "dry run: nothing was changed; run again with --apply to carry these steps out")
 	}
 	return nil
+}
+
+// principalFlag registers --principal (repeatable AWS-AUTH-ARN=FULL-ARN, not
+// split at commas: IAM names may hold them) and returns, after parsing, the
+// overrides it gives as ResolveOptions.
+func principalFlag(fs *flag.FlagSet) func() (authmap.ResolveOptions, error) {
+	var principals cli.MultiFlag
+	fs.Var(&principals, "principal", "AWS-AUTH-ARN=FULL-ARN: the full ARN (path included) of a principal aws-auth names path-less, "+
+		"for another account's role, whose path this account's IAM cannot look up (repeatable)")
+	return func() (authmap.ResolveOptions, error) {
+		overrides := map[string]string{}
+		for _, p := range principals {
+			from, to, ok := strings.Cut(p, "=")
+			if !ok || from == "" || to == "" {
+				return authmap.ResolveOptions{}, flagErr("principal", "%q: want AWS-AUTH-ARN=FULL-ARN", p)
+			}
+			overrides[from] = to
+		}
+		return authmap.ResolveOptions{Overrides: overrides}, nil
+	}
 }

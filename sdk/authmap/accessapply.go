@@ -79,6 +79,9 @@ type MigrationPlan struct {
 	// Shadowed are mappings a later mapping of the same identity overrides:
 	// they are skipped, as the authenticator skips them (informational).
 	Shadowed []*Problem
+	// Notes say which principals were kept as written (another account's,
+	// path not recoverable) or replaced by an override (ResolvePrincipalsIn).
+	Notes []string
 }
 
 // Ready reports whether the access entries already grant everything the
@@ -113,6 +116,9 @@ func (p MigrationPlan) String() string {
 	}
 	for _, m := range p.Shadowed {
 		fmt.Fprintf(&b, "shadowed   %s\n", m)
+	}
+	for _, n := range p.Notes {
+		fmt.Fprintf(&b, "note       %s\n", n)
 	}
 	if p.Ready() {
 		b.WriteString("ready: the access entries grant everything aws-auth grants\n")
@@ -200,19 +206,29 @@ func sameSet(a, b []string) bool {
 // (IAM; nil skips it) the path-less ARNs aws-auth holds are first resolved
 // to the full ARNs EKS wants (ResolvePrincipals).
 func PlanMigration(ctx context.Context, api EKSAPI, principals PrincipalAPI, cluster string, current Mappings) (MigrationPlan, error) {
+	return PlanMigrationIn(ctx, api, principals, cluster, current, ResolveOptions{})
+}
+
+// PlanMigrationIn is PlanMigration with the cluster's account and principal
+// overrides for the resolution (ResolvePrincipalsIn): another account's
+// path-less role is kept as written, with a note in the plan, instead of
+// being looked up in the caller's account (and refused).
+func PlanMigrationIn(ctx context.Context, api EKSAPI, principals PrincipalAPI, cluster string, current Mappings, resolve ResolveOptions) (MigrationPlan, error) {
 	want, notMigratable := AccessEntriesFor(current)
+	var notes []string
 	if principals != nil {
-		var err error
-		if want, err = ResolvePrincipals(ctx, principals, want); err != nil {
+		res, err := ResolvePrincipalsIn(ctx, principals, want, resolve)
+		if err != nil {
 			return MigrationPlan{}, err
 		}
+		want, notes = res.Entries, res.Notes
 	}
 	have, err := observe(ctx, api, cluster, want)
 	if err != nil {
 		return MigrationPlan{}, err
 	}
 	p := diffEntries(want, have)
-	p.Manual, p.Shadowed = Problems(notMigratable), Shadowed(current)
+	p.Manual, p.Shadowed, p.Notes = Problems(notMigratable), Shadowed(current), notes
 	return p, nil
 }
 
@@ -293,8 +309,13 @@ type AccessEntryOptions struct {
 	// ClusterAdminPolicy associations.
 	AllowSystemMasters bool
 	// Principals (IAM) resolves path-less role ARNs to the full ARN EKS
-	// wants (ResolvePrincipals); nil uses the ARNs as given.
+	// wants (ResolvePrincipalsIn, with Resolve); nil uses the ARNs as given.
 	Principals PrincipalAPI
+	// Resolve gives the resolution the cluster's account (another
+	// account's path-less role is then kept as written, with a note in the
+	// plan) and overrides; zero looks every principal up in the caller's
+	// account.
+	Resolve ResolveOptions
 	// Logger receives each write; nil discards.
 	Logger *slog.Logger
 	// Tags are put on the entries ApplyEntries creates (not on existing
@@ -348,10 +369,15 @@ func ApplyEntries(ctx context.Context, api EKSAPI, cluster string, want []Access
 	if log == nil {
 		log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	var err error
+	var notes []string
 	if opts.Principals != nil {
-		if want, err = ResolvePrincipals(ctx, opts.Principals, want); err != nil {
+		res, err := ResolvePrincipalsIn(ctx, opts.Principals, want, opts.Resolve)
+		if err != nil {
 			return AccessEntryResult{}, err
+		}
+		want, notes = res.Entries, res.Notes
+		for _, n := range notes {
+			log.Info("principal", "note", n)
 		}
 	}
 	var errs []error
@@ -373,6 +399,7 @@ func ApplyEntries(ctx context.Context, api EKSAPI, cluster string, want []Access
 		return AccessEntryResult{}, err
 	}
 	res := AccessEntryResult{Plan: diffEntries(want, have)}
+	res.Plan.Notes = notes
 	if len(res.Plan.Conflicts) > 0 {
 		return res, fmt.Errorf("authmap: access entries refused: %w", errors.Join(asErrors(res.Plan.Conflicts)...))
 	}

@@ -250,6 +250,13 @@ func authMode(ctx context.Context, api ClusterAPI, cluster string) (string, erro
 
 // clusterMode reads a cluster's authentication mode and its account (from
 // its ARN; "" when the ARN does not parse).
+// ClusterAccount returns the account of a cluster (from its ARN), the one
+// ResolveOptions.Account wants.
+func ClusterAccount(ctx context.Context, api ClusterAPI, cluster string) (string, error) {
+	_, account, err := clusterMode(ctx, api, cluster)
+	return account, err
+}
+
 func clusterMode(ctx context.Context, api ClusterAPI, cluster string) (mode, account string, err error) {
 	out, err := api.DescribeCluster(ctx, &eks.DescribeClusterInput{Name: aws.String(cluster)})
 	if err != nil {

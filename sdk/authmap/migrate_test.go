@@ -389,3 +389,48 @@ func TestSetAuthModeLogsProgress(t *testing.T) {
 		t.Errorf("log:\n%s", out)
 	}
 }
+
+// TestPlanAndApplyEntriesCrossAccount: PlanMigrationIn and ApplyEntries
+// given the cluster's account keep another account's path-less role as
+// written (noted), where a lookup in the caller's account refuses it.
+func TestPlanAndApplyEntriesCrossAccount(t *testing.T) {
+	partner := "arn:aws:iam::" + partnerAcct + ":role/Partner"
+	f := newMigration(t, `- rolearn: `+partner+`
+  username: partner
+  groups: [partners]
+`)
+	if err := authmap.SetAuthMode(f.ctx, f.eks, "demo", authmap.ModeAPIAndConfigMap, time.Millisecond, nil); err != nil {
+		t.Fatal(err)
+	}
+	current, _, err := authmap.Read(f.ctx, f.kube.CoreV1(), authmap.ConfigMapOptions{Namespace: f.ns})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := authmap.PlanMigration(f.ctx, f.eks, f.iam, "demo", current); !errors.Is(err, authmap.ErrPrincipalNotFound) {
+		t.Errorf("PlanMigration without the account: %v, want the caller's account's lookup to refuse it", err)
+	}
+	account, err := authmap.ClusterAccount(f.ctx, f.eks, "demo")
+	if err != nil || account != acct {
+		t.Fatalf("ClusterAccount = %q, %v; want %s", account, err, acct)
+	}
+	resolve := authmap.ResolveOptions{Account: account}
+	plan, err := authmap.PlanMigrationIn(f.ctx, f.eks, f.iam, "demo", current, resolve)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.ContainsFunc(plan.Create, func(e authmap.AccessEntry) bool { return e.PrincipalARN == partner }) ||
+		!strings.Contains(plan.String(), "note       principal "+partner+": path not recoverable") {
+		t.Errorf("plan:\n%s", plan)
+	}
+	want, err := authmap.AccessEntriesFor(current)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := authmap.ApplyEntries(f.ctx, f.eks, "demo", want, authmap.AccessEntryOptions{Principals: f.iam, Resolve: resolve})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e, _ := f.eks.Entry("demo", partner); e == nil || !slices.Equal(e.KubernetesGroups, []string{"partners"}) || len(res.Plan.Notes) != 1 {
+		t.Errorf("partner entry %+v, notes %v", e, res.Plan.Notes)
+	}
+}
