@@ -195,6 +195,11 @@ func fakeAccessEntriesServer(t *testing.T, entries map[string]map[string]any) *h
 			w.WriteHeader(code)
 			json.NewEncoder(w).Encode(map[string]string{"message": msg})
 		}
+		if r.Method == http.MethodGet && len(parts) == 2 && parts[0] == "clusters" && parts[1] == "demo" { // DescribeCluster
+			json.NewEncoder(w).Encode(map[string]any{"cluster": map[string]any{"name": "demo", "arn": "arn:aws:eks:eu-west-1:123456789012:cluster/demo",
+				"accessConfig": map[string]any{"authenticationMode": "API_AND_CONFIG_MAP"}}})
+			return
+		}
 		if r.Method != http.MethodGet || len(parts) < 3 || parts[0] != "clusters" || parts[1] != "demo" || parts[2] != "access-entries" {
 			fail(http.StatusNotFound, "ResourceNotFoundException", "No cluster found for name: "+r.URL.Path)
 			return
