@@ -31,13 +31,14 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
-	"net/http"
 	"os"
 	"path/filepath"
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/fargatekit/fargatekit/internal/atomicfile"
+	"github.com/fargatekit/fargatekit/internal/httpget"
 
 	"github.com/fargatekit/fargatekit/internal/localkube"
 )
@@ -353,21 +354,9 @@ const maxFile = 8 << 20
 
 // get downloads u; every failure wraps ErrFetch.
 func get(ctx context.Context, u string) ([]byte, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	data, err := httpget.Get(ctx, u, maxFile)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrFetch, err)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrFetch, err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("%w: GET %s: %s", ErrFetch, u, resp.Status)
-	}
-	data, err := io.ReadAll(io.LimitReader(resp.Body, maxFile+1))
-	if err != nil || len(data) > maxFile {
-		return nil, fmt.Errorf("%w: GET %s: %v (at most %d bytes)", ErrFetch, u, err, maxFile)
 	}
 	return data, nil
 }
@@ -375,23 +364,8 @@ func get(ctx context.Context, u string) ([]byte, error) {
 // writeFile writes data to path through a temporary file renamed into place,
 // so that concurrent test binaries never read half a file.
 func writeFile(path string, data []byte) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+	if err := atomicfile.WriteFile(path, data, 0o644, false); err != nil {
 		return fmt.Errorf("%w: cache: %w", ErrFetch, err)
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".fetch-*")
-	if err != nil {
-		return fmt.Errorf("%w: cache: %w", ErrFetch, err)
-	}
-	_, werr := tmp.Write(data)
-	if cerr := tmp.Close(); werr == nil {
-		werr = cerr
-	}
-	if werr == nil {
-		werr = os.Rename(tmp.Name(), path)
-	}
-	if werr != nil {
-		_ = os.Remove(tmp.Name())
-		return fmt.Errorf("%w: cache: %w", ErrFetch, werr)
 	}
 	return nil
 }

@@ -12,13 +12,14 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
-	"net/http"
 	"net/url"
 	"os"
 	"path"
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/fargatekit/fargatekit/internal/httpget"
 
 	"sigs.k8s.io/yaml"
 )
@@ -305,24 +306,9 @@ func findChart(ctx context.Context, src ChartSource) (string, string, error) {
 
 // httpGet fetches a URL, bounded by maxChartBytes.
 func httpGet(ctx context.Context, u string) ([]byte, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	data, err := httpget.Get(ctx, u, maxChartBytes)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrChart, err)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrChart, err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("%w: GET %s: %s", ErrChart, u, resp.Status)
-	}
-	data, err := io.ReadAll(io.LimitReader(resp.Body, maxChartBytes+1))
-	if err != nil {
-		return nil, fmt.Errorf("%w: GET %s: %w", ErrChart, u, err)
-	}
-	if len(data) > maxChartBytes {
-		return nil, fmt.Errorf("%w: GET %s: larger than %d bytes", ErrChart, u, maxChartBytes)
 	}
 	return data, nil
 }
