@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/fargatekit/fargatekit/internal/hookprops"
+
 	"github.com/aws/aws-sdk-go-v2/config"
 	awseks "github.com/aws/aws-sdk-go-v2/service/eks"
 	awsiam "github.com/aws/aws-sdk-go-v2/service/iam"
@@ -47,10 +49,10 @@ func (r entriesRecord) principals() []string {
 func readEntriesRecord(props resource.PropertyMap) (entriesRecord, error) {
 	var rec entriesRecord
 	v, ok := props[resource.PropertyKey("insecureValue")]
-	if !ok || !unsecret(v).IsString() {
+	if !ok || !hookprops.Unsecret(v).IsString() {
 		return rec, nil
 	}
-	if err := json.Unmarshal([]byte(unsecret(v).StringValue()), &rec); err != nil {
+	if err := json.Unmarshal([]byte(hookprops.Unsecret(v).StringValue()), &rec); err != nil {
 		return rec, fmt.Errorf("reading the component's record: %w", err)
 	}
 	return rec, nil

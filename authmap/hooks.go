@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/fargatekit/fargatekit/internal/hookprops"
+
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"k8s.io/client-go/kubernetes"
@@ -74,25 +76,17 @@ func annotationKeys(props resource.PropertyMap) []string {
 	return out
 }
 
-// unsecret unwraps secret values.
-func unsecret(v resource.PropertyValue) resource.PropertyValue {
-	for v.IsSecret() {
-		v = v.SecretValue().Element
-	}
-	return v
-}
-
 // annotations returns metadata.annotations of a patch's inputs.
 func annotations(props resource.PropertyMap) (resource.PropertyMap, bool) {
 	md, ok := props[resource.PropertyKey("metadata")]
-	if !ok || !unsecret(md).IsObject() {
+	if !ok || !hookprops.Unsecret(md).IsObject() {
 		return nil, false
 	}
-	ann, ok := unsecret(md).ObjectValue()[resource.PropertyKey("annotations")]
-	if !ok || !unsecret(ann).IsObject() {
+	ann, ok := hookprops.Unsecret(md).ObjectValue()[resource.PropertyKey("annotations")]
+	if !ok || !hookprops.Unsecret(ann).IsObject() {
 		return nil, false
 	}
-	return unsecret(ann).ObjectValue(), true
+	return hookprops.Unsecret(ann).ObjectValue(), true
 }
 
 // annotationValue reads metadata.annotations[key] from a patch's inputs.
@@ -102,10 +96,10 @@ func annotationValue(props resource.PropertyMap, key string) string {
 		return ""
 	}
 	v, ok := ann[resource.PropertyKey(key)]
-	if !ok || !unsecret(v).IsString() {
+	if !ok || !hookprops.Unsecret(v).IsString() {
 		return ""
 	}
-	return unsecret(v).StringValue()
+	return hookprops.Unsecret(v).StringValue()
 }
 
 // hookConn is the connection the hooks write with: the kubeconfig, captured

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/fargatekit/fargatekit/internal/hookprops"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
@@ -69,27 +71,6 @@ func (h *hookEnv) aws(ctx context.Context) (*sdk.Clients, error) {
 	return h.clients(cfg), nil
 }
 
-// str reads a string property (through secrets) at a dotted path of maps.
-func str(props resource.PropertyMap, path ...string) string {
-	v := resource.NewObjectProperty(props)
-	for _, k := range path {
-		for v.IsSecret() {
-			v = v.SecretValue().Element
-		}
-		if !v.IsObject() {
-			return ""
-		}
-		v = v.ObjectValue()[resource.PropertyKey(k)]
-	}
-	for v.IsSecret() {
-		v = v.SecretValue().Element
-	}
-	if !v.IsString() {
-		return ""
-	}
-	return v.StringValue()
-}
-
 // rollOntoReplacement is the before-delete hook of a Fargate profile. When
 // the profile being deleted is an earlier version of a profile the program
 // still declares (the same Name, another content hash: a replacement, whose
@@ -100,9 +81,9 @@ func str(props resource.PropertyMap, path ...string) string {
 // On destroy (the same physical name) and for a profile no longer declared
 // it does nothing.
 func (h *hookEnv) rollOntoReplacement(args *pulumi.ResourceHookArgs) error {
-	old := str(args.OldInputs, "fargateProfileName")
+	old := hookprops.String(args.OldInputs, "fargateProfileName")
 	if old == "" {
-		old = str(args.OldOutputs, "fargateProfileName")
+		old = hookprops.String(args.OldOutputs, "fargateProfileName")
 	}
 	logical, ok := sdk.LogicalProfileName(old)
 	if !ok {
@@ -127,7 +108,7 @@ func (h *hookEnv) rollOntoReplacement(args *pulumi.ResourceHookArgs) error {
 
 // deletionProtection reads the desired protection from a cluster's tags.
 func deletionProtection(props resource.PropertyMap) bool {
-	return str(props, "tags", sdk.TagDeletionProtection) == "on"
+	return hookprops.String(props, "tags", sdk.TagDeletionProtection) == "on"
 }
 
 // protectCreated is the after-create hook of the cluster: deletion
@@ -137,7 +118,7 @@ func (h *hookEnv) protectCreated(args *pulumi.ResourceHookArgs) error {
 	if !deletionProtection(args.NewInputs) {
 		return nil
 	}
-	return h.setProtection(args.Name, str(args.NewInputs, "name"), true)
+	return h.setProtection(args.Name, hookprops.String(args.NewInputs, "name"), true)
 }
 
 // protectUpdated is the before-update hook of the cluster: when the desired
@@ -148,9 +129,9 @@ func (h *hookEnv) protectUpdated(args *pulumi.ResourceHookArgs) error {
 	if !want && !deletionProtection(args.OldInputs) {
 		return nil
 	}
-	name := str(args.OldOutputs, "name")
+	name := hookprops.String(args.OldOutputs, "name")
 	if name == "" {
-		name = str(args.NewInputs, "name")
+		name = hookprops.String(args.NewInputs, "name")
 	}
 	return h.setProtection(args.Name, name, want)
 }
@@ -194,14 +175,14 @@ func (h *hookEnv) sweepVPC(resourceName, cluster, vpc string) error {
 // one for the cluster (after-delete, its vpcConfig.vpcId).
 func (h *hookEnv) sweepHooks(cluster string) (network, afterCluster pulumi.ResourceHookFunction) {
 	network = func(args *pulumi.ResourceHookArgs) error {
-		vpc := str(args.OldOutputs, "vpcId")
+		vpc := hookprops.String(args.OldOutputs, "vpcId")
 		if string(args.Type) == "aws:ec2/vpc:Vpc" {
 			vpc = string(args.ID)
 		}
 		return h.sweepVPC(args.Name, cluster, vpc)
 	}
 	afterCluster = func(args *pulumi.ResourceHookArgs) error {
-		return h.sweepVPC(args.Name, cluster, str(args.OldOutputs, "vpcConfig", "vpcId"))
+		return h.sweepVPC(args.Name, cluster, hookprops.String(args.OldOutputs, "vpcConfig", "vpcId"))
 	}
 	return network, afterCluster
 }

@@ -8,7 +8,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/fargatekit/fargatekit/internal/hookprops"
+
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
@@ -45,7 +46,7 @@ type teardownHook struct {
 // replaced: the replacement was created first), it does nothing: the
 // controller stays, and so do the load balancers it serves.
 func (h *teardownHook) run(args *pulumi.ResourceHookArgs) error {
-	release, namespace := inputString(args.OldInputs, "name"), inputString(args.OldInputs, "namespace")
+	release, namespace := hookprops.String(args.OldInputs, "name"), hookprops.String(args.OldInputs, "namespace")
 	if release == "" {
 		release = ReleaseName
 	}
@@ -59,8 +60,8 @@ func (h *teardownHook) run(args *pulumi.ResourceHookArgs) error {
 	ctx, cancel := context.WithTimeout(context.Background(), h.timeout)
 	defer cancel()
 	values := map[string]any{}
-	if v, ok := args.OldInputs["values"]; ok && unsecret(v).IsObject() {
-		values = unsecret(v).ObjectValue().Mappable()
+	if v, ok := args.OldInputs["values"]; ok && hookprops.Unsecret(v).IsObject() {
+		values = hookprops.Unsecret(v).ObjectValue().Mappable()
 	}
 	others, err := otherControllers(ctx, cfg, sdk.ControllerPodLabels(values, release)["app.kubernetes.io/name"], release, namespace)
 	if err != nil {
@@ -87,13 +88,13 @@ func (h *teardownHook) run(args *pulumi.ResourceHookArgs) error {
 // new Service. Dependants of Ready are created after the release's step,
 // this hook included. (Pulumi logs an after hook's error as a warning.)
 func (h *teardownHook) waitWebhook(args *pulumi.ResourceHookArgs) error {
-	namespace := inputString(args.NewInputs, "namespace")
+	namespace := hookprops.String(args.NewInputs, "namespace")
 	if namespace == "" {
 		namespace = DefaultNamespace
 	}
 	values := map[string]any{}
-	if v, ok := args.NewInputs["values"]; ok && unsecret(v).IsObject() {
-		values = unsecret(v).ObjectValue().Mappable()
+	if v, ok := args.NewInputs["values"]; ok && hookprops.Unsecret(v).IsObject() {
+		values = hookprops.Unsecret(v).ObjectValue().Mappable()
 	}
 	cs, err := h.kube.Client()
 	if err != nil {
@@ -152,23 +153,6 @@ func (c *LBCRelease) registerHook(ctx *pulumi.Context, name string, r resolved, 
 	})).(pulumi.BoolOutput)
 	return &pulumi.ResourceHookBinding{BeforeDelete: []*pulumi.ResourceHook{hook},
 		AfterCreate: []*pulumi.ResourceHook{ready}, AfterUpdate: []*pulumi.ResourceHook{ready}}, known, nil
-}
-
-// inputString reads a top-level string input ("" when absent).
-func inputString(props resource.PropertyMap, key string) string {
-	v, ok := props[resource.PropertyKey(key)]
-	if !ok || !unsecret(v).IsString() {
-		return ""
-	}
-	return unsecret(v).StringValue()
-}
-
-// unsecret unwraps secret values.
-func unsecret(v resource.PropertyValue) resource.PropertyValue {
-	for v.IsSecret() {
-		v = v.SecretValue().Element
-	}
-	return v
 }
 
 // pulumiLogHandler sends the hook's progress to the Pulumi engine's log, on
