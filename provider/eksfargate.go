@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
@@ -572,10 +571,10 @@ func goClusterArgs(a FargateClusterArgs) *eksfargate.FargateClusterArgs {
 		s.Logging = goLogging(*l)
 	}
 	out := &eksfargate.FargateClusterArgs{ClusterSpec: s, SecretsKeyARN: a.SecretsKeyArn,
-		HookTimeout: time.Duration(a.HookTimeoutSeconds) * time.Second, NoDeleteHooks: a.NoDeleteHooks}
+		HookTimeout: seconds(a.HookTimeoutSeconds), NoDeleteHooks: a.NoDeleteHooks}
 	if b := a.BusyRetry; b != nil {
-		out.BusyRetry = eksfargate.BusyRetry{Attempts: b.Attempts, Backoff: time.Duration(b.BackoffSeconds) * time.Second,
-			MaxBackoff: time.Duration(b.MaxBackoffSeconds) * time.Second}
+		out.BusyRetry = eksfargate.BusyRetry{Attempts: b.Attempts, Backoff: seconds(b.BackoffSeconds),
+			MaxBackoff: seconds(b.MaxBackoffSeconds)}
 	}
 	for _, w := range a.RollOntoReplacement {
 		out.RollOntoReplacement = append(out.RollOntoReplacement, eksfargate.Workload{Namespace: w.Namespace, Name: w.Name})

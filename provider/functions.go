@@ -15,7 +15,8 @@ import (
 // program gets the pods' termination and the Ingress annotations from the
 // Go code a Go program calls, instead of copying their values.
 
-// seconds is a whole number of seconds as a duration.
+// seconds is a whole number of seconds (the cross-language inputs' unit) as
+// a duration (the Go Args' type).
 func seconds(n int) time.Duration { return time.Duration(n) * time.Second }
 
 // optionalSeconds is nil for nil, else the seconds as a duration.

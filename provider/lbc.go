@@ -1,8 +1,6 @@
 package provider
 
 import (
-	"time"
-
 	"github.com/pulumi/pulumi-go-provider/infer"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"k8s.io/apimachinery/pkg/types"
@@ -235,7 +233,7 @@ func goLBCArgs(ctx *pulumi.Context, name string, a LBCReleaseArgs, newProvider p
 		ReleaseSpec: lbc.ReleaseSpec{
 			Settings: s, Namespace: a.Namespace, ChartVersion: a.ChartVersion, ChartRepo: a.ChartRepo,
 			ChartPath: a.ChartPath, PolicyJSON: a.PolicyJSON, ScopedPolicy: a.ScopedPolicy,
-			Timeout: time.Duration(a.TimeoutSeconds) * time.Second, AdditionalPolicies: policies, SkipCRDs: a.SkipCRDs,
+			Timeout: seconds(a.TimeoutSeconds), AdditionalPolicies: policies, SkipCRDs: a.SkipCRDs,
 		},
 	}, nil
 }
