@@ -80,7 +80,8 @@ type MigrationPlan struct {
 	// they are skipped, as the authenticator skips them (informational).
 	Shadowed []*Problem
 	// Notes say which principals were kept as written (another account's,
-	// path not recoverable) or replaced by an override (ResolvePrincipalsIn).
+	// path not recoverable) or replaced by an override (ResolvePrincipalsIn,
+	// MigrateOptions.PrincipalARNs).
 	Notes []string
 }
 

@@ -84,9 +84,6 @@ type MigrationReport struct {
 	Steps []string
 	// Removed are the aws-auth identities removed (or to remove).
 	Removed []string
-	// Notes say which principals were kept as written (another account's:
-	// path not recoverable) or taken from MigrateOptions.PrincipalARNs.
-	Notes []string
 	// Applied is true when the steps were carried out.
 	Applied bool
 }
@@ -105,7 +102,7 @@ func (r MigrationReport) String() string {
 	for _, s := range r.Plan.Shadowed {
 		fmt.Fprintf(&b, "note: %s\n", s)
 	}
-	for _, s := range r.Notes {
+	for _, s := range r.Plan.Notes {
 		fmt.Fprintf(&b, "note: %s\n", s)
 	}
 	if len(r.Steps) == 0 {
@@ -168,7 +165,7 @@ func Migrate(ctx context.Context, api MigrateAPI, kube typedcorev1.ConfigMapsGet
 		return rep, fmt.Errorf("%w: aws-auth holds what access entries cannot express; change or remove these first:\n%w", ErrMigrationRefused, notMigratable)
 	}
 	resolved, err := ResolvePrincipalsIn(ctx, opts.Principals, want, ResolveOptions{Account: account, Overrides: opts.PrincipalARNs})
-	rep.Notes = resolved.Notes
+	rep.Plan.Notes = resolved.Notes
 	if err != nil {
 		return rep, fmt.Errorf("%w: %w", ErrMigrationRefused, err)
 	}
@@ -180,7 +177,7 @@ func Migrate(ctx context.Context, api MigrateAPI, kube typedcorev1.ConfigMapsGet
 		}
 	}
 	plan := diffEntries(want, have)
-	plan.Manual, plan.Shadowed = rep.Plan.Manual, rep.Plan.Shadowed
+	plan.Manual, plan.Shadowed, plan.Notes = rep.Plan.Manual, rep.Plan.Shadowed, rep.Plan.Notes
 	rep.Plan = plan
 	if len(plan.Conflicts) > 0 {
 		return rep, fmt.Errorf("%w: %w", ErrMigrationRefused, errors.Join(asErrors(plan.Conflicts)...))
