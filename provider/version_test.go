@@ -1,6 +1,11 @@
 package provider
 
-import "testing"
+import (
+	"strings"
+	"testing"
+
+	"golang.org/x/mod/semver"
+)
 
 func TestPluginVersion(t *testing.T) {
 	const gitPlugin = "/home/u/.pulumi/plugins/resource-github.com_fargatekit_fargatekit.git_provider_cmd_pulumi-resource-fargatekit-v1.4.0"
@@ -30,4 +35,24 @@ func TestPluginVersion(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzPluginDirVersion: any path, a version found is a valid semantic
+// version taken from a resource-…fargatekit…-v<version> directory of it.
+func FuzzPluginDirVersion(f *testing.F) {
+	for _, s := range []string{
+		"/home/u/.pulumi/plugins/resource-github.com_fargatekit_fargatekit.git_provider_cmd_pulumi-resource-fargatekit-v1.4.0/provider",
+		"/p/resource-fargatekit-v0.9.1-rc.1", "/p/resource-fargatekit-vnext/x", "resource-fargatekit-v", "/", "",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, path string) {
+		v, ok := pluginDirVersion(path)
+		if !ok {
+			return
+		}
+		if !semver.IsValid("v"+v) || !strings.Contains(path, "-v"+v) || !strings.Contains(path, "resource-") {
+			t.Errorf("pluginDirVersion(%q) = %q: not a version of a plugin directory in the path", path, v)
+		}
+	})
 }
